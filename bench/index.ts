@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: times the engine (and the renderer) and sets each figure
+ * beside the same computation in numpy, run in this process tree when python3
+ * with numpy is present. Figures are medians; ratios are GraphStep / numpy.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkSource } from '../src/core/check';
+import { Stepper } from '../src/core/engine/stepper';
+
+const root = path.resolve(__dirname, '..');
+
+/** Median milliseconds of `fn`, run for at least `minTime` ms after a warm-up. */
+export function medianMs(fn: () => void, minTime = 300, maxRuns = 2000): number {
+  fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < 5 || (performance.now() - start < minTime && times.length < maxRuns)) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+function fmt(ms: number): string {
+  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(2)} µs`;
+}
+
+function numpyFigures(): Record<string, number> | null {
+  try {
+    const out = execFileSync('python3', [path.join(root, 'bench/numpy_reference.py')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return JSON.parse(out) as Record<string, number>;
+  } catch {
+    return null;
+  }
+}
+
+function twoLayerSource(batch: number, inputs: number, hidden: number, classes: number): string {
+  return [
+    `input x = randn(${batch}, ${inputs}, seed=0)`,
+    `const t = onehot(zeros(${batch}), ${classes})`,
+    `param W1 = randn(${inputs}, ${hidden}, seed=1) * 0.01`,
+    `param b1 = zeros(${hidden})`,
+    `param W2 = randn(${hidden}, ${classes}, seed=2) * 0.01`,
+    `param b2 = zeros(${classes})`,
+    'a1 = relu(affine(x, W1, b1))',
+    'loss = softmax_with_loss(affine(a1, W2, b2), t)',
+  ].join('\n');
+}
+
+function forwardBackward(text: string): () => void {
+  const r = checkSource(text, { evaluate: false });
+  if (!r.graph) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  const graph = r.graph;
+  return () => new Stepper(graph).runBackward();
+}
+
+async function main(): Promise<void> {
+  const numpy = numpyFigures();
+  console.log(`GraphStep benchmarks — node ${process.version}; numpy: ${numpy ? String(numpy['numpy']) : 'not found (figures without ratios)'}\n`);
+  console.log('forward + backward pass (median):');
+  const rows: [string, number, number | undefined][] = [];
+  for (const name of ['apple', 'apple_orange']) {
+    const text = fs.readFileSync(path.join(root, 'examples', `${name}.nn`), 'utf8');
+    rows.push([name, medianMs(forwardBackward(text)), numpy?.[name]]);
+  }
+  rows.push(['two_layer_net 784→50→10, batch 100', medianMs(forwardBackward(twoLayerSource(100, 784, 50, 10)), 2000, 200), numpy?.['two_layer_net']]);
+  for (const [name, ms, np] of rows) {
+    const ratio = np ? `  numpy ${fmt(np)}  ratio ${(ms / np).toFixed(2)}×` : '';
+    console.log(`  ${name.padEnd(38)} ${fmt(ms).padStart(10)}${ratio}`);
+  }
+
+  console.log('\nparse + check (median):');
+  const lines = ['input x0 = 1.5'];
+  for (let i = 1; i < 5001; i++) lines.push(`x${i} = relu(x${i - 1} * 1.0001)`);
+  const generated = lines.join('\n');
+  console.log(`  generated file, 10,000 op nodes (${(generated.length / 1024).toFixed(0)} KiB) ${fmt(medianMs(() => checkSource(generated, { evaluate: false }), 1000, 20)).padStart(10)}`);
+  const big: string[] = ['input x0 = 1'];
+  for (let i = 1, size = 0; size < 1_000_000; i++) size += big[big.push(`x${i} = x${i - 1} * 1.0001 + ${i}`) - 1]!.length + 1;
+  const mb = big.join('\n');
+  console.log(`  1 MB file (${big.length} statements)                ${fmt(medianMs(() => checkSource(mb, { evaluate: false }), 1000, 10)).padStart(10)}`);
+
+  const renderBench = path.join(root, 'bench/render.bench.ts');
+  if (fs.existsSync(renderBench)) {
+    const { benchRender } = (await import('./render.bench')) as { benchRender: () => Promise<void> };
+    console.log('');
+    await benchRender();
+  }
+}
+
+void main();

@@ -1,0 +1,217 @@
+/**
+ * The drawing in the panel: the SVG from `renderSvg`, inserted once per
+ * layout, then patched in place at every step (only the labels and classes
+ * that changed), with pan, zoom and fit done on its viewBox.
+ */
+import type { DrawableGraph } from '../src/core/render/drawableGraph';
+import type { DrawingState } from '../src/core/render/drawingState';
+import type { GraphLayout } from '../src/core/render/layout';
+import { edgeTexts, HEADING_HEIGHT, nodeTexts, renderSvg, type EdgeTexts, type NodeTexts } from '../src/core/render/renderSvg';
+
+interface EdgeElements {
+  readonly g: SVGGElement;
+  readonly title: SVGTitleElement;
+  readonly value: SVGTextElement | null;
+  readonly grad: SVGTextElement | null;
+  last: EdgeTexts;
+}
+
+interface NodeElements {
+  readonly g: SVGGElement;
+  readonly title: SVGTitleElement;
+  readonly sum: SVGTextElement | null;
+  readonly data: SVGTextElement | null;
+  readonly grad: SVGTextElement | null;
+  last: NodeTexts;
+}
+
+const MAX_FIT_SCALE = 1.6;
+
+export class GraphCanvas {
+  private svg: SVGSVGElement | null = null;
+  private heading: SVGTextElement | null = null;
+  private edges: EdgeElements[] = [];
+  private nodes: NodeElements[] = [];
+  private graph: DrawableGraph | null = null;
+  private layout: GraphLayout | null = null;
+  private highlighted: readonly number[] = [];
+  /** Screen px per drawing unit, and the drawing's offset on screen. */
+  private scale = 1;
+  private tx = 0;
+  private ty = 0;
+  private drag: { x: number; y: number; tx: number; ty: number; moved: boolean } | null = null;
+
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly onNodeClick: (graphNode: number) => void,
+  ) {
+    host.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    host.addEventListener('pointerdown', (e) => this.onPointerDown(e));
+    host.addEventListener('pointermove', (e) => this.onPointerMove(e));
+    host.addEventListener('pointerup', (e) => this.onPointerUp(e));
+    new ResizeObserver(() => this.applyView()).observe(host);
+  }
+
+  get currentLayout(): GraphLayout | null {
+    return this.layout;
+  }
+
+  /** Draws a new layout from scratch (a new graph shape or view). */
+  show(graph: DrawableGraph, layout: GraphLayout, state: DrawingState, heading: string, fit: boolean): void {
+    this.graph = graph;
+    this.layout = layout;
+    this.host.innerHTML = renderSvg(graph, layout, state, { standalone: false, heading });
+    this.svg = this.host.querySelector('svg');
+    this.heading = this.host.querySelector('.gs-heading');
+    this.edges = [...this.host.querySelectorAll<SVGGElement>('.gs-edge')].map((g, i) => ({
+      g,
+      title: g.querySelector<SVGTitleElement>('title')!,
+      value: g.querySelector<SVGTextElement>('.gs-value'),
+      grad: g.querySelector<SVGTextElement>('.gs-grad'),
+      last: edgeTexts(layout.edges[i]!, graph, state),
+    }));
+    this.nodes = [...this.host.querySelectorAll<SVGGElement>('.gs-node')].map((g, i) => ({
+      g,
+      title: g.querySelector<SVGTitleElement>('title')!,
+      sum: g.querySelector<SVGTextElement>('.gs-sum'),
+      data: g.querySelector<SVGTextElement>('.gs-cell-data'),
+      grad: g.querySelector<SVGTextElement>('.gs-cell-grad'),
+      last: nodeTexts(layout.nodes[i]!, graph, state),
+    }));
+    if (this.svg) {
+      this.svg.setAttribute('width', '100%');
+      this.svg.setAttribute('height', '100%');
+    }
+    this.highlight(this.highlighted);
+    if (fit) this.fit();
+    else this.applyView();
+  }
+
+  /** Updates labels and highlights for a new position; touches only what changed. */
+  update(state: DrawingState, heading: string): void {
+    const { graph, layout } = this;
+    if (!graph || !layout) return;
+    if (this.heading) setText(this.heading, [heading, state.description].filter(Boolean).join(' — '));
+    layout.edges.forEach((edge, i) => {
+      const el = this.edges[i]!;
+      const t = edgeTexts(edge, graph, state);
+      if (t.value !== el.last.value && el.value) setText(el.value, t.value);
+      if (t.grad !== el.last.grad && el.grad) setText(el.grad, t.grad);
+      if (t.title !== el.last.title) setText(el.title, t.title);
+      if (t.active !== el.last.active) el.g.classList.toggle('gs-active', t.active);
+      el.last = t;
+    });
+    layout.nodes.forEach((node, i) => {
+      const el = this.nodes[i]!;
+      const t = nodeTexts(node, graph, state);
+      if (t.sum !== el.last.sum && el.sum) setText(el.sum, t.sum);
+      if (t.data !== el.last.data && el.data) setText(el.data, t.data);
+      if (t.grad !== el.last.grad && el.grad) setText(el.grad, t.grad);
+      if (t.title !== el.last.title) setText(el.title, t.title);
+      if (t.current !== el.last.current) el.g.classList.toggle('gs-current', t.current);
+      if (t.pending !== el.last.pending && node.role !== 'output') el.g.classList.toggle('gs-pending', t.pending);
+      el.last = t;
+    });
+  }
+
+  /** Marks the nodes under the editor's cursor. */
+  highlight(graphNodes: readonly number[]): void {
+    this.highlighted = graphNodes;
+    const set = new Set(graphNodes);
+    for (const el of this.nodes) el.g.classList.toggle('gs-highlight', set.has(Number(el.g.dataset.node)));
+  }
+
+  /** Scrolls the current node into view if it is outside. */
+  reveal(graphNode: number | null): void {
+    const layout = this.layout;
+    if (graphNode === null || !layout) return;
+    const node = layout.nodes.find((n) => n.graphNode === graphNode && n.role !== 'output');
+    if (!node) return;
+    const sx = node.x * this.scale + this.tx;
+    const sy = (node.y + HEADING_HEIGHT) * this.scale + this.ty;
+    const { clientWidth: w, clientHeight: h } = this.host;
+    if (sx < 0 || sy < 0 || sx > w || sy > h) {
+      this.tx = w / 2 - node.x * this.scale;
+      this.ty = h / 2 - (node.y + HEADING_HEIGHT) * this.scale;
+      this.applyView();
+    }
+  }
+
+  fit(): void {
+    const layout = this.layout;
+    if (!layout) return;
+    const { clientWidth: w, clientHeight: h } = this.host;
+    const width = Math.max(layout.width, 200);
+    const height = layout.height + HEADING_HEIGHT;
+    this.scale = Math.min(MAX_FIT_SCALE, Math.max(0.02, Math.min(w / width, h / height)));
+    this.tx = (w - width * this.scale) / 2;
+    this.ty = Math.max(0, (h - height * this.scale) / 2);
+    this.applyView();
+  }
+
+  zoomBy(factor: number, cx = this.host.clientWidth / 2, cy = this.host.clientHeight / 2): void {
+    const next = Math.min(8, Math.max(0.02, this.scale * factor));
+    this.tx = cx - ((cx - this.tx) * next) / this.scale;
+    this.ty = cy - ((cy - this.ty) * next) / this.scale;
+    this.scale = next;
+    this.applyView();
+  }
+
+  /** Zoom and pan, kept across reloads. */
+  get viewState(): { scale: number; tx: number; ty: number } {
+    return { scale: this.scale, tx: this.tx, ty: this.ty };
+  }
+
+  private applyView(): void {
+    if (!this.svg) return;
+    const { clientWidth: w, clientHeight: h } = this.host;
+    this.svg.setAttribute('viewBox', `${-this.tx / this.scale} ${-this.ty / this.scale} ${w / this.scale} ${h / this.scale}`);
+  }
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    const rect = this.host.getBoundingClientRect();
+    if (e.ctrlKey || e.metaKey || !e.shiftKey) this.zoomBy(Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
+    else {
+      this.tx -= e.deltaX || e.deltaY;
+      this.applyView();
+    }
+  }
+
+  private onPointerDown(e: PointerEvent): void {
+    if (e.button !== 0) return;
+    this.drag = { x: e.clientX, y: e.clientY, tx: this.tx, ty: this.ty, moved: false };
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    const d = this.drag;
+    if (!d) return;
+    const dx = e.clientX - d.x;
+    const dy = e.clientY - d.y;
+    if (!d.moved && Math.hypot(dx, dy) < 4) return;
+    if (!d.moved) this.host.setPointerCapture(e.pointerId);
+    d.moved = true;
+    this.host.classList.add('gs-panning');
+    this.tx = d.tx + dx;
+    this.ty = d.ty + dy;
+    this.applyView();
+  }
+
+  private onPointerUp(e: PointerEvent): void {
+    const d = this.drag;
+    this.drag = null;
+    this.host.classList.remove('gs-panning');
+    if (!d || d.moved) return;
+    const target = e.target instanceof Element ? e.target.closest<SVGGElement>('.gs-node, .gs-edge') : null;
+    if (!target || !this.layout) return;
+    if (target.classList.contains('gs-node')) this.onNodeClick(Number(target.dataset.node));
+    else {
+      const edge = this.layout.edges[Number(target.dataset.edge)];
+      if (edge) this.onNodeClick(edge.source);
+    }
+  }
+}
+
+function setText(el: Element, text: string): void {
+  el.textContent = text;
+}

@@ -1,0 +1,19 @@
+import type { WebviewMessage } from '../src/core/protocol';
+import type { GraphView } from '../src/core/render/layout';
+
+/** What the webview keeps across a reload (`getState`/`setState`); the host gets it in `deserializeWebviewPanel`. */
+export interface PanelUiState {
+  readonly documentUri?: string;
+  readonly view?: GraphView;
+}
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): PanelUiState | undefined;
+  setState(state: PanelUiState): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** The webview's one handle on the host (acquireVsCodeApi may be called once). */
+export const vscode: VsCodeApi = acquireVsCodeApi();

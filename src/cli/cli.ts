@@ -1,0 +1,48 @@
+import { formatDiagnostic, runCheck, runGradcheck, runRun, runTrace, type CliIo } from './commands';
+import { renderCommand } from './renderCommand';
+
+const USAGE = `usage: graphstep <command> FILE [options]
+
+commands:
+  check FILE                   parse and shape-check; prints FILE:LINE:COL: error|warning: MESSAGE
+  run FILE [--json]            forward and backward pass: a table, or JSON
+  trace FILE --json            every step: position, phase, node, what it set
+  gradcheck FILE               numerical vs backprop gradient of every input and param
+  render FILE -o OUT.svg [--step N]
+                               the graph at position N (default: all steps done) as SVG
+`;
+
+/** Runs one command line; returns the exit code. */
+export function main(argv: readonly string[], io: CliIo): number {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check':
+      return runCheck(rest, io);
+    case 'run':
+      return runRun(rest, io);
+    case 'trace':
+      return runTrace(rest, io);
+    case 'gradcheck':
+      return runGradcheck(rest, io);
+    case 'render':
+      return renderCommand([...rest], io);
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout(USAGE);
+      return 0;
+    case '--version':
+      io.stdout('graphstep 0.1.0\n');
+      return 0;
+    default:
+      io.stderr(command === undefined ? USAGE : `graphstep: expected a command (check, run, trace, gradcheck, render), found '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+export { formatDiagnostic };
+
+if (require.main === module) {
+  const io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+  process.exitCode = main(process.argv.slice(2), io);
+}

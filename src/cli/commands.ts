@@ -1,0 +1,182 @@
+import * as fs from 'node:fs';
+import type { CheckResult } from '../core/check';
+import { gradientCheck, GRADCHECK_TOLERANCE } from '../core/engine/gradcheck';
+import { Stepper } from '../core/engine/stepper';
+import { formatNumber, formatTensorSummary, jsonNumber, tensorToJson } from '../core/format';
+import type { Graph } from '../core/graph/graph';
+import type { Diagnostic } from '../core/language/range';
+import type { Tensor } from '../core/tensor';
+import { checkFile } from '../node/checkFile';
+
+/** Where a command writes. */
+export interface CliIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+/** `FILE:LINE:COL: error: MESSAGE`, 1-based, as compilers print. */
+export function formatDiagnostic(file: string, d: Diagnostic): string {
+  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message}`;
+}
+
+interface Parsed {
+  readonly file: string;
+  readonly flags: ReadonlySet<string>;
+}
+
+function parseArgs(args: readonly string[], allowed: readonly string[], io: CliIo): Parsed | null {
+  const files = args.filter((a) => !a.startsWith('--'));
+  const flags = new Set(args.filter((a) => a.startsWith('--')));
+  const unknown = [...flags].find((f) => !allowed.includes(f));
+  if (unknown) {
+    io.stderr(`graphstep: expected one of the options ${allowed.join(', ') || '(none)'}, found '${unknown}'\n`);
+    return null;
+  }
+  if (files.length !== 1) {
+    io.stderr(`graphstep: expected one FILE, found ${files.length}\n`);
+    return null;
+  }
+  return { file: files[0]!, flags };
+}
+
+/** Reads and checks the file, printing its diagnostics to stderr; null when the file is missing or has an error. */
+function load(file: string, io: CliIo, printWarnings = true): (CheckResult & { graph: Graph }) | null {
+  if (!fs.existsSync(file)) {
+    io.stderr(`graphstep: expected a .nn file, found no file at ${file}\n`);
+    return null;
+  }
+  const result = checkFile(file);
+  for (const d of result.diagnostics) if (d.severity === 'error' || printWarnings) io.stderr(formatDiagnostic(file, d) + '\n');
+  if (!result.graph) return null;
+  return result as CheckResult & { graph: Graph };
+}
+
+export function runCheck(args: readonly string[], io: CliIo): number {
+  const parsed = parseArgs(args, [], io);
+  if (!parsed) return 2;
+  if (!fs.existsSync(parsed.file)) {
+    io.stderr(`graphstep: expected a .nn file, found no file at ${parsed.file}\n`);
+    return 1;
+  }
+  const result = checkFile(parsed.file);
+  for (const d of result.diagnostics) io.stdout(formatDiagnostic(parsed.file, d) + '\n');
+  return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+export function runRun(args: readonly string[], io: CliIo): number {
+  const parsed = parseArgs(args, ['--json'], io);
+  if (!parsed) return 2;
+  const result = load(parsed.file, io, !parsed.flags.has('--json'));
+  if (!result) return 1;
+  const stepper = new Stepper(result.graph);
+  stepper.runBackward();
+  if (parsed.flags.has('--json')) io.stdout(JSON.stringify(runJson(stepper)) + '\n');
+  else io.stdout(runTable(stepper));
+  return 0;
+}
+
+/** The `run --json` object of SPEC §3. */
+export function runJson(stepper: Stepper): object {
+  const graph = stepper.graph;
+  const out = graph.output === null ? null : graph.nodes[graph.output]!;
+  return {
+    output: out ? (out.name ?? null) : null,
+    steps: { forward: stepper.forwardSteps, backward: stepper.backwardSteps },
+    nodes: graph.nodes.map((n) => ({
+      id: n.id,
+      name: n.name,
+      kind: n.kind,
+      op: n.op,
+      inputs: n.inputs,
+      line: n.range.start.line + 1,
+      shape: n.shape,
+      value: jsonTensor(stepper.value(n.id)),
+      grad: jsonTensor(stepper.grad(n.id)),
+    })),
+  };
+}
+
+function jsonTensor(t: Tensor | null): unknown {
+  return t ? tensorToJson(t) : null;
+}
+
+function runTable(stepper: Stepper): string {
+  const rows = [['id', 'name', 'kind', 'op', 'shape', 'value', 'grad']];
+  for (const n of stepper.graph.nodes) {
+    rows.push([String(n.id), n.name ?? '', n.kind, n.op, `[${n.shape.join(',')}]`, show(stepper.value(n.id)), show(stepper.grad(n.id))]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => Math.min(r[c]!.length, 60))));
+  const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  return `output: ${outName(stepper)}   steps: forward ${stepper.forwardSteps}, backward ${stepper.backwardSteps}\n\n${lines.join('\n')}\n`;
+}
+
+function outName(stepper: Stepper): string {
+  const id = stepper.graph.output;
+  return id === null ? '(none)' : (stepper.graph.nodes[id]!.name ?? `#${id}`);
+}
+
+function show(t: Tensor | null): string {
+  if (!t) return '-';
+  return t.rank === 0 ? formatNumber(t.data[0]!) : formatTensorSummary(t, 6).replace(/\s*\n\s*/g, ' ');
+}
+
+export function runTrace(args: readonly string[], io: CliIo): number {
+  const parsed = parseArgs(args, ['--json'], io);
+  if (!parsed) return 2;
+  if (!parsed.flags.has('--json')) {
+    io.stderr('graphstep: trace prints JSON only: expected --json\n');
+    return 2;
+  }
+  const result = load(parsed.file, io, false);
+  if (!result) return 1;
+  const stepper = new Stepper(result.graph);
+  const steps: object[] = [];
+  while (stepper.next()) {
+    const id = stepper.currentNode!;
+    const node = result.graph.nodes[id]!;
+    const set: object[] = [];
+    if (stepper.phase === 'forward') {
+      set.push({ node: id, value: jsonTensor(stepper.value(id)) });
+    } else {
+      if (stepper.position === stepper.forwardSteps + 1 && result.graph.output !== null) {
+        set.push({ node: result.graph.output, grad: jsonTensor(stepper.grad(result.graph.output)), seed: true });
+      }
+      node.inputs.forEach((input, k) => {
+        const edge = stepper.edgeGrad(id, k);
+        if (!edge) return;
+        const c = stepper.contributions(input);
+        set.push({ node: input, edge: jsonTensor(edge), grad: jsonTensor(stepper.grad(input)), arrived: c.arrived, expected: c.expected });
+      });
+    }
+    steps.push({ position: stepper.position, phase: stepper.phase, node: id, name: node.name, op: node.op, set });
+  }
+  io.stdout(JSON.stringify({ output: outName(stepper), steps: { forward: stepper.forwardSteps, backward: stepper.backwardSteps }, trace: steps }) + '\n');
+  return 0;
+}
+
+export function runGradcheck(args: readonly string[], io: CliIo): number {
+  const parsed = parseArgs(args, ['--json'], io);
+  if (!parsed) return 2;
+  const result = load(parsed.file, io);
+  if (!result) return 1;
+  const report = gradientCheck(result.graph, () => performance.now());
+  if (parsed.flags.has('--json')) {
+    io.stdout(JSON.stringify({ ...report, leaves: report.leaves.map((l) => ({ ...l, maxAbsError: jsonNumber(l.maxAbsError), maxRelError: jsonNumber(l.maxRelError) })) }) + '\n');
+    return report.passed ? 0 : 1;
+  }
+  const rows = [['leaf', 'checked', 'max abs error', 'max rel error', 'result']];
+  for (const l of report.leaves) {
+    rows.push([l.name, `${l.checked}/${l.size}`, l.maxAbsError.toExponential(2), l.maxRelError.toExponential(2), l.passed ? 'ok' : 'FAIL']);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  io.stdout(rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n');
+  const checked = report.leaves.reduce((n, l) => n + l.checked, 0);
+  const size = report.leaves.reduce((n, l) => n + l.size, 0);
+  io.stdout(
+    `\nchecked ${checked} of ${size} entries; tolerance: relative error <= ${GRADCHECK_TOLERANCE}\n` +
+      `numerical: ${report.evaluations} forward evaluations, ${report.numericMs.toFixed(1)} ms; backprop: 1 forward + 1 backward pass, ${report.backpropMs.toFixed(2)} ms\n` +
+      (report.passed ? 'gradcheck passed\n' : `gradcheck FAILED: ${report.leaves.filter((l) => !l.passed).map((l) => l.name).join(', ')}\n`),
+  );
+  return report.passed ? 0 : 1;
+}

@@ -1,0 +1,91 @@
+import { Stepper } from './engine/stepper';
+import { buildGraph } from './graph/buildGraph';
+import type { Binding, Graph, NameReference } from './graph/graph';
+import type { Statement } from './language/ast';
+import { parse } from './language/parser';
+import type { Diagnostic } from './language/range';
+import type { FileAccess } from './ops/constructorDef';
+import { opByName } from './ops/registry';
+import type { Tensor } from './tensor';
+
+/** The default of `graphstep.maxTensorElements`. */
+export const DEFAULT_MAX_TENSOR_ELEMENTS = 10_000_000;
+
+export interface CheckOptions {
+  readonly maxTensorElements?: number;
+  /** Files for `load()`; without it every `load()` is an error. */
+  readonly files?: FileAccess;
+  /**
+   * Run the forward and backward pass to find the first node making NaN or
+   * ±Infinity (warnings). On by default.
+   */
+  readonly evaluate?: boolean;
+}
+
+export interface CheckResult {
+  /** The graph, or null when the file has an error. */
+  readonly graph: Graph | null;
+  /** Errors and warnings, sorted by position. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly statements: readonly Statement[];
+  /** Every binding and name occurrence, also for a file with errors (for hovers, outline, rename). */
+  readonly bindings: readonly Binding[];
+  readonly references: readonly NameReference[];
+}
+
+const NO_FILES: FileAccess = { read: () => ({ ok: false, message: 'load: expected a file next to the .nn file, found no file access here' }) };
+
+/**
+ * Parses and checks `.nn` source: syntax, names, shapes, leaf values, and
+ * (unless told not to) non-finite results. Never throws.
+ */
+export function checkSource(text: string, options: CheckOptions = {}): CheckResult {
+  const parsed = parse(text);
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const built = buildGraph(parsed.statements, {
+    maxTensorElements: options.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS,
+    files: options.files ?? NO_FILES,
+  });
+  diagnostics.push(...built.diagnostics);
+  const hasError = diagnostics.some((d) => d.severity === 'error');
+  const graph = hasError ? null : built.graph;
+  if (graph && options.evaluate !== false) diagnostics.push(...nonFiniteWarnings(graph));
+  diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { graph, diagnostics, statements: parsed.statements, bindings: built.graph.bindings, references: built.graph.references };
+}
+
+/** Runs the whole tape once and warns at the first node whose value, and the first whose gradient, is not finite. */
+export function nonFiniteWarnings(graph: Graph): Diagnostic[] {
+  const stepper = new Stepper(graph);
+  const warnings: Diagnostic[] = [];
+  let valueWarned = false;
+  let gradWarned = false;
+  while (stepper.next()) {
+    const id = stepper.currentNode!;
+    const node = graph.nodes[id]!;
+    const what = node.name ? `'${node.name}'` : (opByName(node.op)?.name ?? node.op);
+    if (stepper.phase === 'forward' && !valueWarned) {
+      const bad = firstNonFinite(stepper.value(id));
+      if (bad !== null) {
+        warnings.push({ severity: 'warning', range: node.range, message: `${what}: expected finite values, found ${bad} (first made here)` });
+        valueWarned = true;
+      }
+    } else if (stepper.phase === 'backward' && !gradWarned) {
+      for (const input of node.inputs) {
+        const bad = firstNonFinite(stepper.grad(input));
+        if (bad !== null) {
+          warnings.push({ severity: 'warning', range: node.range, message: `${what}: expected finite gradients, found ${bad} in the backward pass (first made here)` });
+          gradWarned = true;
+          break;
+        }
+      }
+    }
+  }
+  return warnings;
+}
+
+function firstNonFinite(t: Tensor | null): number | null {
+  if (!t) return null;
+  for (const x of t.data) if (!Number.isFinite(x)) return x;
+  return null;
+}

@@ -1,0 +1,24 @@
+import type { Graph } from '../graph/graph';
+import { opByName } from '../ops/registry';
+
+/** How a node is named to a user: its variable, or its operator and line when it has none (`+ on line 3`). */
+export function nodeLabel(graph: Graph, id: number): string {
+  const node = graph.nodes[id]!;
+  if (node.name !== null) return node.name;
+  const line = node.range.start.line + 1;
+  if (node.kind !== 'op') return `${node.kind} on line ${line}`;
+  return `${opByName(node.op)?.symbol ?? node.op} on line ${line}`;
+}
+
+/** What made a node: `input`, `param`, `const`, or the op and its symbol (`mul (×)`). */
+export function nodeKindText(graph: Graph, id: number): string {
+  const node = graph.nodes[id]!;
+  if (node.kind !== 'op') return node.kind;
+  const symbol = opByName(node.op)?.symbol;
+  return symbol && symbol !== node.op ? `${node.op} (${symbol})` : node.op;
+}
+
+/** `[]` for a scalar, else `[2,3]`. */
+export function shapeText(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}

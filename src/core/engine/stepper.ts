@@ -1,0 +1,239 @@
+import type { Graph, GraphNode } from '../graph/graph';
+import type { OpDef } from '../ops/opDef';
+import { opByName } from '../ops/registry';
+import { Tensor } from '../tensor';
+import { addTensors } from './accumulate';
+
+export type Phase = 'start' | 'forward' | 'backward';
+
+/** One slot a step changed and what it held before, so a step back restores it exactly. */
+type Change =
+  | { readonly slot: 'value' | 'grad'; readonly id: number; readonly previous: Tensor | null }
+  | { readonly slot: 'edge'; readonly id: number; readonly input: number; readonly previous: Tensor | null }
+  | { readonly slot: 'arrived'; readonly id: number; readonly previous: number };
+
+/**
+ * The tape of a graph and a position on it (SPEC §2). Positions run from 0
+ * (only leaves have values) through F forward steps (one per op node, in
+ * source order) and B backward steps (the nodes the output depends on, in
+ * reverse). Each step records the slots it changed, so `previous()` is an
+ * exact undo and the history holds only what changed. Tensors are never
+ * mutated: an accumulated gradient is a new tensor.
+ */
+export class Stepper {
+  readonly forwardPlan: readonly number[];
+  readonly backwardPlan: readonly number[];
+  private readonly ops: readonly (OpDef | null)[];
+  private readonly values: (Tensor | null)[];
+  private readonly grads: (Tensor | null)[];
+  private readonly edgeGrads: (Tensor | null)[][];
+  private readonly arrived: number[];
+  private readonly expected: number[];
+  private readonly history: Change[][] = [];
+
+  constructor(readonly graph: Graph) {
+    const nodes = graph.nodes;
+    this.ops = nodes.map((n) => (n.kind === 'op' ? requireOp(n) : null));
+    this.forwardPlan = nodes.filter((n) => n.kind === 'op').map((n) => n.id);
+    this.backwardPlan = backwardPlanOf(graph);
+    this.values = nodes.map((n) => n.value ?? null);
+    this.grads = nodes.map(() => null);
+    this.edgeGrads = nodes.map((n) => n.inputs.map(() => null));
+    this.arrived = nodes.map(() => 0);
+    this.expected = nodes.map(() => 0);
+    for (const id of this.backwardPlan) {
+      for (const input of nodes[id]!.inputs) if (wantsGrad(nodes[input]!)) this.expected[input]!++;
+    }
+    if (graph.output !== null) this.expected[graph.output]!++;
+  }
+
+  /** F: the number of forward steps. */
+  get forwardSteps(): number {
+    return this.forwardPlan.length;
+  }
+
+  /** B: the number of backward steps. */
+  get backwardSteps(): number {
+    return this.backwardPlan.length;
+  }
+
+  get total(): number {
+    return this.forwardPlan.length + this.backwardPlan.length;
+  }
+
+  get position(): number {
+    return this.history.length;
+  }
+
+  get phase(): Phase {
+    const p = this.history.length;
+    if (p === 0) return 'start';
+    return p <= this.forwardPlan.length ? 'forward' : 'backward';
+  }
+
+  /** The node run by the step that reached this position; null at 0. */
+  get currentNode(): number | null {
+    return this.nodeAtStep(this.history.length);
+  }
+
+  /** The node run by step `position` (1-based), or null. */
+  nodeAtStep(position: number): number | null {
+    const f = this.forwardPlan.length;
+    if (position <= 0 || position > this.total) return null;
+    return position <= f ? this.forwardPlan[position - 1]! : this.backwardPlan[position - f - 1]!;
+  }
+
+  value(id: number): Tensor | null {
+    return this.values[id] ?? null;
+  }
+
+  /** The gradient accumulated into a node so far; null for constants and before anything arrived. */
+  grad(id: number): Tensor | null {
+    return this.grads[id] ?? null;
+  }
+
+  /** The gradient that flowed from `consumer` into its input number `inputIndex`. */
+  edgeGrad(consumer: number, inputIndex: number): Tensor | null {
+    return this.edgeGrads[consumer]?.[inputIndex] ?? null;
+  }
+
+  /** How many of a node's gradient contributions have arrived, of how many the backward pass will bring. */
+  contributions(id: number): { arrived: number; expected: number } {
+    return { arrived: this.arrived[id] ?? 0, expected: this.expected[id] ?? 0 };
+  }
+
+  /** Whether a node's gradient is complete at this position. */
+  gradComplete(id: number): boolean {
+    return this.arrived[id]! > 0 && this.arrived[id] === this.expected[id];
+  }
+
+  next(): boolean {
+    const p = this.history.length;
+    if (p >= this.total) return false;
+    const changes: Change[] = [];
+    if (p < this.forwardPlan.length) this.forwardStep(this.forwardPlan[p]!, changes);
+    else this.backwardStep(this.backwardPlan[p - this.forwardPlan.length]!, p === this.forwardPlan.length, changes);
+    this.history.push(changes);
+    return true;
+  }
+
+  previous(): boolean {
+    const changes = this.history.pop();
+    if (!changes) return false;
+    for (let i = changes.length - 1; i >= 0; i--) {
+      const c = changes[i]!;
+      if (c.slot === 'arrived') this.arrived[c.id] = c.previous;
+      else if (c.slot === 'edge') this.edgeGrads[c.id]![c.input] = c.previous;
+      else if (c.slot === 'value') this.values[c.id] = c.previous;
+      else this.grads[c.id] = c.previous;
+    }
+    return true;
+  }
+
+  goTo(position: number): void {
+    const target = Math.max(0, Math.min(this.total, Math.trunc(position)));
+    while (this.history.length < target) this.next();
+    while (this.history.length > target) this.previous();
+  }
+
+  reset(): void {
+    this.goTo(0);
+  }
+
+  runForward(): void {
+    this.goTo(this.forwardPlan.length);
+  }
+
+  runBackward(): void {
+    this.goTo(this.total);
+  }
+
+  /**
+   * Where "run to this node" goes: right after its forward step, or, once the
+   * position is past the forward pass, right after the step that completes
+   * its gradient. Null when no step involves the node.
+   */
+  positionOfNode(id: number): number | null {
+    const f = this.forwardPlan.length;
+    const forward = this.forwardPlan.indexOf(id);
+    if (forward >= 0 && this.history.length <= f) return forward + 1;
+    let last: number | null = null;
+    this.backwardPlan.forEach((step, j) => {
+      if (step === id || this.graph.nodes[step]!.inputs.includes(id)) last = f + j + 1;
+    });
+    return last ?? (forward >= 0 ? forward + 1 : null);
+  }
+
+  /** "forward 3/4", "backward 2/4", or "start 0/4". */
+  describePosition(): string {
+    const p = this.history.length;
+    const f = this.forwardPlan.length;
+    if (p === 0) return `start 0/${f}`;
+    if (p <= f) return `forward ${p}/${f}`;
+    return `backward ${p - f}/${this.backwardPlan.length}`;
+  }
+
+  private forwardStep(id: number, changes: Change[]): void {
+    const node = this.graph.nodes[id]!;
+    const inputs = node.inputs.map((i) => this.values[i]!);
+    changes.push({ slot: 'value', id, previous: this.values[id] ?? null });
+    this.values[id] = this.ops[id]!.forward(inputs, node.attrs);
+  }
+
+  private backwardStep(id: number, seed: boolean, changes: Change[]): void {
+    const nodes = this.graph.nodes;
+    if (seed) {
+      const output = this.graph.output!;
+      changes.push({ slot: 'grad', id: output, previous: this.grads[output] ?? null }, { slot: 'arrived', id: output, previous: this.arrived[output]! });
+      this.grads[output] = Tensor.filled(nodes[output]!.shape, 1);
+      this.arrived[output]!++;
+    }
+    const node = nodes[id]!;
+    const op = this.ops[id];
+    const gradOutput = this.grads[id];
+    if (!op || !gradOutput) return;
+    const inputs = node.inputs.map((i) => this.values[i]!);
+    const needsGrad = node.inputs.map((i) => wantsGrad(nodes[i]!));
+    const inputGrads = op.backward({ inputs, output: this.values[id]!, gradOutput, attrs: node.attrs, needsGrad });
+    node.inputs.forEach((input, k) => {
+      const g = inputGrads[k];
+      if (!needsGrad[k] || !g) return;
+      changes.push(
+        { slot: 'edge', id, input: k, previous: this.edgeGrads[id]![k] ?? null },
+        { slot: 'grad', id: input, previous: this.grads[input] ?? null },
+        { slot: 'arrived', id: input, previous: this.arrived[input]! },
+      );
+      this.edgeGrads[id]![k] = g;
+      const sum = this.grads[input];
+      this.grads[input] = sum ? addTensors(sum, g) : g;
+      this.arrived[input]!++;
+    });
+  }
+}
+
+function requireOp(node: GraphNode): OpDef {
+  const op = opByName(node.op);
+  if (!op) throw new Error(`graph node ${node.id} has unknown op '${node.op}'`);
+  return op;
+}
+
+/** Constants take no gradient; everything else does. */
+function wantsGrad(node: GraphNode): boolean {
+  return node.kind !== 'const';
+}
+
+/** The op nodes the output depends on, last first; the output alone when it is a leaf. */
+function backwardPlanOf(graph: Graph): number[] {
+  if (graph.output === null) return [];
+  const reaches = new Array<boolean>(graph.nodes.length).fill(false);
+  reaches[graph.output] = true;
+  const plan: number[] = [];
+  for (let id = graph.output; id >= 0; id--) {
+    if (!reaches[id]) continue;
+    const node = graph.nodes[id]!;
+    if (node.kind === 'op') plan.push(id);
+    for (const input of node.inputs) reaches[input] = true;
+  }
+  if (plan.length === 0) plan.push(graph.output);
+  return plan;
+}

@@ -1,0 +1,495 @@
+import type { Argument, Expr, Statement } from '../language/ast';
+import type { Diagnostic, Range } from '../language/range';
+import type { ConstArg, ConstructorDef, FileAccess } from '../ops/constructorDef';
+import { constructorByName } from '../ops/constructors';
+import type { AttrValue, OpDef } from '../ops/opDef';
+import { OPS, opByName, opByOperator } from '../ops/registry';
+import { sizeOf, Tensor, type Shape } from '../tensor';
+import type { Binding, Graph, GraphNode, NameReference, NodeKind } from './graph';
+
+export interface BuildOptions {
+  /** Largest tensor allowed, checked before anything is allocated. */
+  readonly maxTensorElements: number;
+  /** Files for `load()`. */
+  readonly files: FileAccess;
+}
+
+export interface BuildResult {
+  /** The graph; complete only when `diagnostics` has no error. */
+  readonly graph: Graph;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** What an expression lowers to while the graph is built. */
+type Lowered =
+  | { readonly kind: 'node'; readonly id: number; readonly range: Range }
+  | { readonly kind: 'const'; readonly tensor: Tensor; readonly range: Range }
+  | { readonly kind: 'string'; readonly value: string; readonly range: Range }
+  | { readonly kind: 'bool'; readonly value: boolean; readonly range: Range }
+  | { readonly kind: 'none'; readonly range: Range }
+  /** An error was already reported for this expression: stay quiet about it downstream. */
+  | { readonly kind: 'poison'; readonly range: Range };
+
+/**
+ * Turns parsed statements into a checked computational graph: names resolved
+ * to their newest binding, leaf expressions evaluated, constant
+ * sub-expressions folded, every op's shape checked. Each problem is a
+ * diagnostic at its range; building goes on so all of them are reported.
+ */
+export function buildGraph(statements: readonly Statement[], options: BuildOptions): BuildResult {
+  return new GraphBuilder(options).build(statements);
+}
+
+class GraphBuilder {
+  private readonly nodes: GraphNode[] = [];
+  private readonly bindings: Binding[] = [];
+  private readonly references: NameReference[] = [];
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly scope = new Map<string, number>();
+  private statementRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  private statementName = '';
+
+  constructor(private readonly options: BuildOptions) {}
+
+  build(statements: readonly Statement[]): BuildResult {
+    let output: number | null = null;
+    let outputStatement: Statement | null = null;
+    let lastBinding: number | null = null;
+    for (const statement of statements) {
+      this.statementRange = statement.range;
+      if (statement.kind === 'output') {
+        if (outputStatement) {
+          this.error(statement.range, `expected at most one output statement, found a second (the first is on line ${outputStatement.range.start.line + 1})`);
+          continue;
+        }
+        outputStatement = statement;
+        const binding = this.scope.get(statement.name);
+        if (binding === undefined) {
+          this.error(statement.nameRange, `output: expected a defined name, found unknown name '${statement.name}'`);
+          output = -1;
+          continue;
+        }
+        this.references.push({ range: statement.nameRange, binding, isDefinition: false });
+        output = this.bindings[binding]!.nodeId;
+        continue;
+      }
+      this.statementName = statement.name;
+      const nodeId = this.assign(statement);
+      const binding = this.bindings.length;
+      this.bindings.push({ name: statement.name, nodeId, range: statement.nameRange, statementRange: statement.range });
+      this.references.push({ range: statement.nameRange, binding, isDefinition: true });
+      this.scope.set(statement.name, binding);
+      lastBinding = binding;
+    }
+    if (output === null && lastBinding !== null) output = this.bindings[lastBinding]!.nodeId;
+    return {
+      graph: { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references },
+      diagnostics: this.diagnostics,
+    };
+  }
+
+  /** Builds one assignment; returns the bound node id, or -1 when the statement had an error. */
+  private assign(statement: Extract<Statement, { kind: 'assign' }>): number {
+    const isLeaf = statement.declaration !== null || !mentionsName(statement.expr);
+    if (isLeaf) {
+      const kind: NodeKind = statement.declaration ?? 'input';
+      const value = this.toTensor(this.lower(statement.expr, true), `the value of ${kind} '${statement.name}'`);
+      if (!value) return -1;
+      this.warnIfNotFinite(value, statement.expr.range, `the value of '${statement.name}'`);
+      return this.addNode({ name: statement.name, kind, op: kind, inputs: [], attrs: {}, shape: value.shape, range: statement.nameRange, value });
+    }
+    const firstNew = this.nodes.length;
+    const result = this.lower(statement.expr, false);
+    if (result.kind === 'poison') return -1;
+    if (result.kind !== 'node') {
+      this.error(statement.expr.range, `expected a tensor value for '${statement.name}', found ${describeLowered(result)}`);
+      return -1;
+    }
+    if (result.id >= firstNew && this.nodes[result.id]!.name === null) {
+      this.nodes[result.id] = { ...this.nodes[result.id]!, name: statement.name };
+    }
+    return result.id;
+  }
+
+  private lower(expr: Expr, leafMode: boolean): Lowered {
+    switch (expr.kind) {
+      case 'number':
+        return { kind: 'const', tensor: Tensor.scalar(expr.value), range: expr.range };
+      case 'string':
+        return { kind: 'string', value: expr.value, range: expr.range };
+      case 'bool':
+        return { kind: 'bool', value: expr.value, range: expr.range };
+      case 'none':
+        return { kind: 'none', range: expr.range };
+      case 'error':
+        return { kind: 'poison', range: expr.range };
+      case 'name':
+        return this.lowerName(expr.name, expr.range, leafMode);
+      case 'tensor':
+        return this.lowerTensorLiteral(expr);
+      case 'unary': {
+        const operand = this.lower(expr.operand, leafMode);
+        if (expr.op === '+') return operand;
+        return this.applyOp(opByOperator('-', 1)!, [operand], {}, expr.opRange, expr.range);
+      }
+      case 'binary': {
+        const left = this.lower(expr.left, leafMode);
+        const right = this.lower(expr.right, leafMode);
+        return this.applyOp(opByOperator(expr.op, 2)!, [left, right], {}, expr.opRange, expr.range);
+      }
+      case 'transpose':
+        return this.applyOp(opByName('transpose')!, [this.lower(expr.operand, leafMode)], {}, expr.opRange, expr.range);
+      case 'call':
+        return this.lowerCall(expr, leafMode);
+    }
+  }
+
+  private lowerName(name: string, range: Range, leafMode: boolean): Lowered {
+    const binding = this.scope.get(name);
+    if (binding === undefined) {
+      const hint = suggest(name, [...this.scope.keys()]);
+      this.error(range, `expected a defined name, found unknown name '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+      return { kind: 'poison', range };
+    }
+    this.references.push({ range, binding, isDefinition: false });
+    const id = this.bindings[binding]!.nodeId;
+    if (id < 0) return { kind: 'poison', range };
+    if (!leafMode) return { kind: 'node', id, range };
+    const node = this.nodes[id]!;
+    if (node.kind === 'const' && node.value) return { kind: 'const', tensor: node.value, range };
+    this.error(range, `expected a constant in a leaf's value, found ${node.kind === 'op' ? 'the computed value' : `the ${node.kind}`} '${name}' (a leaf is evaluated once and has no inputs; drop 'input'/'param'/'const' to compute it)`);
+    return { kind: 'poison', range };
+  }
+
+  private lowerTensorLiteral(expr: Extract<Expr, { kind: 'tensor' }>): Lowered {
+    const data: number[] = [];
+    const shape = this.collectLiteral(expr, data);
+    if (!shape) return { kind: 'poison', range: expr.range };
+    if (sizeOf(shape) > this.options.maxTensorElements) {
+      this.error(expr.range, `expected at most ${this.options.maxTensorElements} elements (graphstep.maxTensorElements), found a literal of ${sizeOf(shape)}`);
+      return { kind: 'poison', range: expr.range };
+    }
+    return { kind: 'const', tensor: new Tensor(shape, Float64Array.from(data)), range: expr.range };
+  }
+
+  /** Flattens a nested literal into `data`, returning its shape, or null after reporting a ragged or non-numeric element. */
+  private collectLiteral(expr: Extract<Expr, { kind: 'tensor' }>, data: number[]): number[] | null {
+    let inner: number[] | null = null;
+    for (let i = 0; i < expr.elements.length; i++) {
+      const element = expr.elements[i]!;
+      let shape: number[] | null;
+      if (element.kind === 'tensor') {
+        shape = this.collectLiteral(element, data);
+        if (!shape) return null;
+      } else {
+        const value = this.lower(element, true);
+        if (value.kind === 'poison') return null;
+        if (value.kind === 'bool') {
+          data.push(value.value ? 1 : 0);
+          shape = [];
+        } else if (value.kind === 'const' && value.tensor.rank === 0) {
+          data.push(value.tensor.data[0]!);
+          shape = [];
+        } else {
+          this.error(element.range, `expected a number in the tensor literal, found ${describeLowered(value)}`);
+          return null;
+        }
+      }
+      if (inner === null) inner = shape;
+      else if (!sameShape(inner, shape)) {
+        this.error(element.range, `expected a rectangular tensor literal: element ${i + 1} has shape [${shape.join(',')}], element 1 has [${inner.join(',')}]`);
+        return null;
+      }
+    }
+    return [expr.elements.length, ...(inner ?? [])];
+  }
+
+  private lowerCall(expr: Extract<Expr, { kind: 'call' }>, leafMode: boolean): Lowered {
+    const op = opByName(expr.callee);
+    if (op) return this.lowerOpCall(op, expr, leafMode);
+    const ctor = constructorByName(expr.callee);
+    if (ctor) {
+      if (!leafMode) {
+        this.error(expr.calleeRange, `expected an operation, found the leaf constructor ${ctor.name}() (it makes a leaf's value: use it as \`param NAME = ${ctor.signature}\`)`);
+        return { kind: 'poison', range: expr.range };
+      }
+      return this.lowerConstructor(ctor, expr);
+    }
+    const hint = suggest(expr.callee, [...OPS.flatMap((o) => [o.name, ...o.aliases])]);
+    this.error(expr.calleeRange, `expected an operation, found unknown function '${expr.callee}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+    for (const arg of expr.args) this.lower(arg.value, leafMode);
+    return { kind: 'poison', range: expr.range };
+  }
+
+  private lowerOpCall(op: OpDef, expr: Extract<Expr, { kind: 'call' }>, leafMode: boolean): Lowered {
+    const inputs: (Lowered | undefined)[] = new Array(op.inputs.length).fill(undefined);
+    const attrArgs = new Map<string, Argument[]>();
+    let positionalAttr = 0;
+    let failed = false;
+    let positional = 0;
+    for (const arg of expr.args) {
+      if (arg.keyword === null) {
+        if (positional < op.inputs.length) {
+          inputs[positional++] = this.lower(arg.value, leafMode);
+          continue;
+        }
+        const spec = op.attrs[positionalAttr];
+        if (!spec) {
+          this.error(arg.range, `${op.name}: expected at most ${op.inputs.length + op.attrs.length} arguments ${op.signature}, found more`);
+          failed = true;
+          continue;
+        }
+        attrArgs.set(spec.name, [...(attrArgs.get(spec.name) ?? []), arg]);
+        if (spec.kind !== 'ints') positionalAttr++;
+        continue;
+      }
+      const inputIndex = op.inputs.indexOf(arg.keyword);
+      if (inputIndex >= 0) {
+        inputs[inputIndex] = this.lower(arg.value, leafMode);
+        continue;
+      }
+      if (op.attrs.some((a) => a.name === arg.keyword)) {
+        attrArgs.set(arg.keyword, [arg]);
+        continue;
+      }
+      const known = [...op.inputs, ...op.attrs.map((a) => a.name)];
+      this.error(arg.keywordRange ?? arg.range, `${op.name}: expected one of the keywords ${known.join(', ')}, found '${arg.keyword}'`);
+      failed = true;
+    }
+    const missing = inputs.findIndex((i) => i === undefined);
+    if (missing >= 0) {
+      this.error(expr.range, `${op.name}: expected ${op.inputs.length} tensor argument${op.inputs.length === 1 ? '' : 's'} ${op.signature}, found ${inputs.filter((i) => i !== undefined).length}`);
+      return { kind: 'poison', range: expr.range };
+    }
+    const attrs: Record<string, AttrValue> = {};
+    for (const spec of op.attrs) {
+      const args = attrArgs.get(spec.name);
+      if (!args) {
+        if (spec.default === undefined) {
+          this.error(expr.range, `${op.name}: expected the argument ${spec.name} ${op.signature}, found none`);
+          failed = true;
+        } else attrs[spec.name] = spec.default;
+        continue;
+      }
+      const value = this.attrValue(op, spec.name, spec.kind, args);
+      if (value === undefined) failed = true;
+      else attrs[spec.name] = value;
+    }
+    if (failed) return { kind: 'poison', range: expr.range };
+    return this.applyOp(op, inputs as Lowered[], attrs, expr.range, expr.range);
+  }
+
+  private attrValue(op: OpDef, name: string, kind: 'int' | 'intOrNone' | 'bool' | 'ints', args: readonly Argument[]): AttrValue | undefined {
+    const values = args.map((a) => this.lower(a.value, true));
+    if (values.some((v) => v.kind === 'poison')) return undefined;
+    const bad = (v: Lowered, wanted: string): undefined => {
+      this.error(v.range, `${op.name}: expected ${wanted} for ${name}, found ${describeLowered(v)}`);
+      return undefined;
+    };
+    if (kind === 'ints') {
+      const out: number[] = [];
+      for (const v of values) {
+        if (v.kind !== 'const' || v.tensor.rank > 1 || !Array.from(v.tensor.data).every(Number.isInteger)) return bad(v, 'whole numbers');
+        out.push(...v.tensor.data);
+      }
+      return out;
+    }
+    const v = values[0]!;
+    if (kind === 'bool') {
+      if (v.kind === 'bool') return v.value;
+      if (v.kind === 'const' && v.tensor.rank === 0 && (v.tensor.data[0] === 0 || v.tensor.data[0] === 1)) return v.tensor.data[0] === 1;
+      return bad(v, 'true or false');
+    }
+    if (kind === 'intOrNone' && v.kind === 'none') return null;
+    if (v.kind === 'const' && v.tensor.rank === 0 && Number.isInteger(v.tensor.data[0])) return v.tensor.data[0]!;
+    return bad(v, kind === 'intOrNone' ? 'a whole number or None' : 'a whole number');
+  }
+
+  private lowerConstructor(ctor: ConstructorDef, expr: Extract<Expr, { kind: 'call' }>): Lowered {
+    const positional: ConstArg[] = [];
+    const positionalRanges: Range[] = [];
+    const keywords = new Map<string, ConstArg>();
+    const keywordRanges = new Map<string, Range>();
+    let failed = false;
+    for (const arg of expr.args) {
+      const value = this.lower(arg.value, true);
+      let constArg: ConstArg | undefined;
+      if (value.kind === 'const') constArg = value.tensor;
+      else if (value.kind === 'string') constArg = value.value;
+      else if (value.kind === 'bool') constArg = Tensor.scalar(value.value ? 1 : 0);
+      else if (value.kind !== 'poison') this.error(value.range, `${ctor.name}: expected a number, tensor or string, found ${describeLowered(value)}`);
+      if (constArg === undefined) {
+        failed = true;
+        continue;
+      }
+      if (arg.keyword === null) {
+        positional.push(constArg);
+        positionalRanges.push(arg.range);
+      } else if (!ctor.keywords.includes(arg.keyword)) {
+        const wanted = ctor.keywords.length ? `one of the keywords ${ctor.keywords.join(', ')}` : 'no keyword arguments';
+        this.error(arg.keywordRange ?? arg.range, `${ctor.name}: expected ${wanted}, found '${arg.keyword}'`);
+        failed = true;
+      } else {
+        keywords.set(arg.keyword, constArg);
+        keywordRanges.set(arg.keyword, arg.range);
+      }
+    }
+    if (failed) return { kind: 'poison', range: expr.range };
+    const args = { positional, keywords };
+    const where = (r: { argIndex?: number; keyword?: string }): Range =>
+      (r.argIndex !== undefined ? positionalRanges[r.argIndex] : undefined) ?? (r.keyword !== undefined ? keywordRanges.get(r.keyword) : undefined) ?? expr.range;
+    const shape = ctor.shape(args);
+    if (!shape.ok) {
+      this.error(where(shape), shape.message);
+      return { kind: 'poison', range: expr.range };
+    }
+    if (shape.shape && !this.withinLimit(shape.shape, expr.range, ctor.name)) return { kind: 'poison', range: expr.range };
+    const built = ctor.build(args, { defaultSeed: seedFromName(this.statementName), maxElements: this.options.maxTensorElements, files: this.options.files });
+    if (!built.ok) {
+      this.error(where(built), built.message);
+      return { kind: 'poison', range: expr.range };
+    }
+    return { kind: 'const', tensor: built.value, range: expr.range };
+  }
+
+  /** One op applied to lowered inputs: folded when all are constants, else a new node. */
+  private applyOp(op: OpDef, inputs: readonly Lowered[], attrs: Record<string, AttrValue>, opRange: Range, range: Range): Lowered {
+    if (inputs.some((i) => i.kind === 'poison')) return { kind: 'poison', range };
+    const shapes: Shape[] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i]!;
+      if (input.kind === 'node') shapes.push(this.nodes[input.id]!.shape);
+      else if (input.kind === 'const') shapes.push(input.tensor.shape);
+      else {
+        this.error(input.range, `${op.name}: expected a tensor for ${op.inputs[i]}, found ${describeLowered(input)}`);
+        return { kind: 'poison', range };
+      }
+    }
+    const result = op.shape(shapes, attrs);
+    if (!result.ok) {
+      this.error(opRange, result.message);
+      return { kind: 'poison', range };
+    }
+    if (!this.withinLimit(result.shape, opRange, op.name)) return { kind: 'poison', range };
+    if (inputs.every((i) => i.kind === 'const')) {
+      const tensor = op.forward(inputs.map((i) => (i as { tensor: Tensor }).tensor), attrs);
+      return { kind: 'const', tensor, range };
+    }
+    const ids = inputs.map((input) =>
+      input.kind === 'node'
+        ? input.id
+        : this.addNode({ name: null, kind: 'const', op: 'const', inputs: [], attrs: {}, shape: (input as { tensor: Tensor }).tensor.shape, range: input.range, value: (input as { tensor: Tensor }).tensor }),
+    );
+    const id = this.addNode({ name: null, kind: 'op', op: op.name, inputs: ids, attrs, shape: result.shape, range: opRange });
+    return { kind: 'node', id, range };
+  }
+
+  private withinLimit(shape: Shape, range: Range, what: string): boolean {
+    const size = sizeOf(shape);
+    if (size <= this.options.maxTensorElements) return true;
+    this.error(range, `${what}: expected at most ${this.options.maxTensorElements} elements (graphstep.maxTensorElements), found shape [${shape.join(',')}] with ${size}`);
+    return false;
+  }
+
+  private toTensor(value: Lowered, what: string): Tensor | null {
+    if (value.kind === 'const') return value.tensor;
+    if (value.kind === 'bool') return Tensor.scalar(value.value ? 1 : 0);
+    if (value.kind !== 'poison') this.error(value.range, `expected a number or tensor for ${what}, found ${describeLowered(value)}`);
+    return null;
+  }
+
+  private warnIfNotFinite(value: Tensor, range: Range, what: string): void {
+    for (const x of value.data) {
+      if (!Number.isFinite(x)) {
+        this.diagnostics.push({ severity: 'warning', range, message: `${what} contains ${x}` });
+        return;
+      }
+    }
+  }
+
+  private addNode(node: Omit<GraphNode, 'id' | 'statementRange'>): number {
+    const id = this.nodes.length;
+    this.nodes.push({ ...node, id, statementRange: this.statementRange });
+    return id;
+  }
+
+  private error(range: Range, message: string): void {
+    this.diagnostics.push({ severity: 'error', range, message });
+  }
+}
+
+function mentionsName(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'name':
+      return true;
+    case 'tensor':
+      return expr.elements.some(mentionsName);
+    case 'unary':
+    case 'transpose':
+      return mentionsName(expr.operand);
+    case 'binary':
+      return mentionsName(expr.left) || mentionsName(expr.right);
+    case 'call':
+      return expr.args.some((a) => mentionsName(a.value));
+    default:
+      return false;
+  }
+}
+
+function describeLowered(v: Lowered): string {
+  switch (v.kind) {
+    case 'node':
+      return 'a computed tensor';
+    case 'const':
+      return v.tensor.rank === 0 ? `the number ${v.tensor.data[0]}` : `a tensor of shape [${v.tensor.shape.join(',')}]`;
+    case 'string':
+      return `the string "${v.value}"`;
+    case 'bool':
+      return v.value ? 'true' : 'false';
+    case 'none':
+      return 'None';
+    case 'poison':
+      return 'an invalid value';
+  }
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** FNV-1a of the name: the seed of `randn`/`rand` when the call gives none. */
+export function seedFromName(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** The closest candidate within edit distance 2, for "did you mean". */
+function suggest(name: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 99;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,51 @@
+import type { Range } from '../language/range';
+import type { OpAttrs } from '../ops/opDef';
+import type { Shape, Tensor } from '../tensor';
+
+/** `input`/`param` leaves get gradients; `const` leaves do not; `op` nodes are computed. */
+export type NodeKind = 'input' | 'param' | 'const' | 'op';
+
+/** One node of the computational graph: a leaf or one operation. */
+export interface GraphNode {
+  readonly id: number;
+  /** The variable it is bound to, or null for an unnamed intermediate or literal. */
+  readonly name: string | null;
+  readonly kind: NodeKind;
+  /** The op's canonical name for `op` nodes; the kind (`input`, `param`, `const`) for leaves. */
+  readonly op: string;
+  /** Ids of the input nodes, in the op's argument order (empty for leaves). */
+  readonly inputs: readonly number[];
+  readonly attrs: OpAttrs;
+  readonly shape: Shape;
+  /** Where the node is made: the operator or call for an op, the name (or literal) for a leaf. */
+  readonly range: Range;
+  /** The whole statement the node belongs to. */
+  readonly statementRange: Range;
+  /** A leaf's value, evaluated when the file is loaded. Undefined for op nodes. */
+  readonly value?: Tensor;
+}
+
+/** One binding of a name: `c = ...` binds `c` to a node; a later `c = ...` is a new binding. */
+export interface Binding {
+  readonly name: string;
+  readonly nodeId: number;
+  /** The name at its definition. */
+  readonly range: Range;
+  readonly statementRange: Range;
+}
+
+/** An occurrence of a name in the source, resolved to the binding it means. */
+export interface NameReference {
+  readonly range: Range;
+  readonly binding: number;
+  readonly isDefinition: boolean;
+}
+
+/** A checked graph: nodes in topological (source) order, ids equal to indices. */
+export interface Graph {
+  readonly nodes: readonly GraphNode[];
+  /** The node the backward pass starts from; null when the file defines nothing. */
+  readonly output: number | null;
+  readonly bindings: readonly Binding[];
+  readonly references: readonly NameReference[];
+}

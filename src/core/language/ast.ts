@@ -1,0 +1,43 @@
+import type { Range } from './range';
+
+/** An expression of the `.nn` language, with the range it spans. */
+export type Expr =
+  | { readonly kind: 'number'; readonly value: number; readonly range: Range }
+  | { readonly kind: 'string'; readonly value: string; readonly range: Range }
+  | { readonly kind: 'bool'; readonly value: boolean; readonly range: Range }
+  | { readonly kind: 'none'; readonly range: Range }
+  | { readonly kind: 'name'; readonly name: string; readonly range: Range }
+  | { readonly kind: 'tensor'; readonly elements: readonly Expr[]; readonly range: Range }
+  | { readonly kind: 'unary'; readonly op: '-' | '+'; readonly operand: Expr; readonly opRange: Range; readonly range: Range }
+  | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: Expr; readonly right: Expr; readonly opRange: Range; readonly range: Range }
+  | { readonly kind: 'call'; readonly callee: string; readonly calleeRange: Range; readonly args: readonly Argument[]; readonly range: Range }
+  | { readonly kind: 'transpose'; readonly operand: Expr; readonly opRange: Range; readonly range: Range }
+  | { readonly kind: 'error'; readonly range: Range };
+
+export type BinaryOperator = '+' | '-' | '*' | '/' | '@' | '**';
+
+/** A call argument, positional or `name=value`. */
+export interface Argument {
+  readonly keyword: string | null;
+  readonly keywordRange: Range | null;
+  readonly value: Expr;
+  readonly range: Range;
+}
+
+export type Declaration = 'input' | 'param' | 'const';
+
+/** One line (or bracketed run of lines) of a `.nn` file. */
+export type Statement =
+  | {
+      readonly kind: 'assign';
+      /** `input`, `param`, `const`, or null for a plain `NAME = EXPR`. */
+      readonly declaration: Declaration | null;
+      readonly name: string;
+      readonly nameRange: Range;
+      readonly expr: Expr;
+      readonly range: Range;
+    }
+  | { readonly kind: 'output'; readonly name: string; readonly nameRange: Range; readonly range: Range };
+
+export const DECLARATIONS: readonly string[] = ['input', 'param', 'const'];
+export const KEYWORDS: readonly string[] = ['input', 'param', 'const', 'output', 'true', 'false', 'True', 'False', 'None'];

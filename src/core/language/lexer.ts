@@ -1,0 +1,140 @@
+import type { Diagnostic, Position, Range } from './range';
+
+export type TokenKind = 'name' | 'number' | 'string' | 'op' | 'newline' | 'eof';
+
+/** A token with its source range; `text` is the exact source text (the unquoted value for strings). */
+export interface Token {
+  readonly kind: TokenKind;
+  readonly text: string;
+  readonly range: Range;
+  /** Depth of open `(`/`[` before this token: a newline inside brackets does not end a statement. */
+  readonly depth: number;
+}
+
+const OPERATOR_CHARS = new Set(['+', '-', '*', '/', '@', '=', '(', ')', '[', ']', ',', '.']);
+const NAME_START = /[\p{L}_]/u;
+const NAME_PART = /[\p{L}\p{N}\p{Mn}\p{Mc}_]/u;
+const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
+
+/**
+ * Splits `.nn` source into tokens. Never throws: an unexpected character is a
+ * diagnostic and is skipped. Comments are dropped; every line end is a
+ * `newline` token carrying the bracket depth, so the parser can both join
+ * lines inside brackets and recover when a bracket is never closed.
+ */
+export function tokenize(text: string, diagnostics: Diagnostic[]): Token[] {
+  const tokens: Token[] = [];
+  let line = 0;
+  let lineStart = 0;
+  let depth = 0;
+  let i = 0;
+  const pos = (offset: number): Position => ({ line, character: offset - lineStart });
+  const push = (kind: TokenKind, start: number, end: number, tokenText = text.slice(start, end)): void => {
+    tokens.push({ kind, text: tokenText, range: { start: pos(start), end: pos(end) }, depth });
+  };
+
+  while (i < text.length) {
+    const c = text[i]!;
+    const code = text.charCodeAt(i);
+    if (isAsciiNameStart(code)) {
+      let end = i + 1;
+      for (;;) {
+        const k = text.charCodeAt(end);
+        if (isAsciiNameStart(k) || (k >= 48 && k <= 57)) end++;
+        else if (k >= 128 && (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end))) end += isHighSurrogate(text, end) ? 2 : 1;
+        else break;
+      }
+      push('name', i, end);
+      i = end;
+      continue;
+    }
+    if (c === '\n' || c === '\r') {
+      const end = c === '\r' && text[i + 1] === '\n' ? i + 2 : i + 1;
+      push('newline', i, i + 1, '\n');
+      i = end;
+      line++;
+      lineStart = i;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\f' || c === '\v' || c === '\uFEFF') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+      continue;
+    }
+    if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r')) {
+      // Explicit line continuation, as in Python.
+      i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 2;
+      line++;
+      lineStart = i;
+      continue;
+    }
+    if ((code >= 48 && code <= 57) || (c === '.' && text[i + 1] !== undefined && text[i + 1]! >= '0' && text[i + 1]! <= '9')) {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text)!;
+      let end = i + m[0].length;
+      push('number', i, end);
+      if (end < text.length && (isAsciiNameStart(text.charCodeAt(end)) || NAME_START.test(text[end]!))) {
+        // `2x` or `1e`: report once, swallow the rest of the word.
+        const start = end;
+        while (end < text.length && NAME_PART.test(text[end]!)) end++;
+        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: `expected a number, found '${text.slice(i, end)}'` });
+        tokens.pop();
+        push('number', i, start);
+      }
+      i = end;
+      continue;
+    }
+    if (NAME_START.test(c) || isSurrogateLetter(text, i)) {
+      let end = i + 1;
+      while (end < text.length && (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end))) end += isHighSurrogate(text, end) ? 2 : 1;
+      push('name', i, end);
+      i = end;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      let end = i + 1;
+      while (end < text.length && text[end] !== c && text[end] !== '\n' && text[end] !== '\r') end++;
+      if (text[end] !== c) {
+        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: `expected a closing ${c} to end the string, found the end of the line` });
+        push('string', i, end, text.slice(i + 1, end));
+        i = end;
+      } else {
+        push('string', i, end + 1, text.slice(i + 1, end));
+        i = end + 1;
+      }
+      continue;
+    }
+    const op = c === '*' && text[i + 1] === '*' ? '**' : OPERATOR_CHARS.has(c) ? c : undefined;
+    if (op !== undefined) {
+      if (op === ')' || op === ']') depth = Math.max(0, depth - 1);
+      push('op', i, i + op.length);
+      if (op === '(' || op === '[') depth++;
+      i += op.length;
+      continue;
+    }
+    const width = isHighSurrogate(text, i) ? 2 : 1;
+    diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(i + width) }, message: `unexpected character '${text.slice(i, i + width)}'` });
+    i += width;
+  }
+  push('newline', i, i, '\n');
+  push('eof', i, i, '');
+  return tokens;
+}
+
+function isAsciiNameStart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+}
+
+function isHighSurrogate(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isSurrogateLetter(text: string, i: number): boolean {
+  if (!isHighSurrogate(text, i)) return false;
+  const cp = text.codePointAt(i)!;
+  return /[\p{L}\p{N}]/u.test(String.fromCodePoint(cp));
+}

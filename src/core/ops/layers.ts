@@ -1,0 +1,107 @@
+import { Tensor, type Shape } from '../tensor';
+import {
+  BinaryCode,
+  binary,
+  broadcastShapes,
+  crExp,
+  formatShape,
+  gemm,
+  gemmTransposeA,
+  gemmTransposeB,
+  matmulShape,
+  pairwiseSum,
+  shapesEqual,
+  sumToShape,
+} from '../tensorMath';
+import type { OpDef } from './opDef';
+import { fail, ok } from './opHelpers';
+
+/** Output shape of affine(x, W, b), or the message. */
+function affineShape(x: Shape, w: Shape, b: Shape): Shape | string {
+  if (x.length !== 1 && x.length !== 2) return `affine: x must be 1-D or 2-D, found ${formatShape(x)}`;
+  if (w.length !== 2) return `affine: W must be 2-D, found ${formatShape(w)}`;
+  const out = matmulShape(x, w, 'affine');
+  if (typeof out === 'string') return out;
+  const withBias = broadcastShapes(out, b);
+  if (withBias === null || !shapesEqual(withBias, out)) return `affine: cannot add b ${formatShape(b)} to x@W of shape ${formatShape(out)}`;
+  return out;
+}
+
+/** affine(x, W, b) = x @ W + b as one node, the textbook's Affine layer. */
+export const affine: OpDef = {
+  name: 'affine',
+  aliases: ['Affine'],
+  symbol: 'Affine',
+  inputs: ['x', 'W', 'b'],
+  attrs: [],
+  signature: 'affine(x, W, b)',
+  doc: 'x @ W + b as one node (the Affine layer; x is one row or a batch of rows). Backward: dx = dout·Wᵀ, dW = xᵀ·dout, db = dout summed over the batch axis.',
+  shape: ([x, w, b]) => {
+    const shape = affineShape(x!, w!, b!);
+    return typeof shape === 'string' ? fail(shape) : ok(shape);
+  },
+  forward: ([x, w, b]) => {
+    const m = x!.rank === 2 ? x!.shape[0]! : 1;
+    const k = w!.shape[0]!;
+    const n = w!.shape[1]!;
+    const xw = new Tensor(x!.rank === 2 ? [m, n] : [n], gemm(x!.data, w!.data, m, k, n));
+    return binary(BinaryCode.add, xw, b!, 'affine');
+  },
+  backward: (ctx) => {
+    const [x, w, b] = ctx.inputs as [Tensor, Tensor, Tensor];
+    const dout = ctx.gradOutput;
+    const m = x.rank === 2 ? x.shape[0]! : 1;
+    const k = w.shape[0]!;
+    const n = w.shape[1]!;
+    return [
+      ctx.needsGrad[0] ? new Tensor(x.shape, gemmTransposeB(dout.data, w.data, m, n, k)) : null,
+      ctx.needsGrad[1] ? new Tensor(w.shape, gemmTransposeA(x.data, dout.data, k, m, n)) : null,
+      ctx.needsGrad[2] ? sumToShape(dout, b.shape) : null,
+    ];
+  },
+};
+
+/**
+ * Softmax along the last axis as the textbook's numpy code computes it:
+ * `e = exp(x - max(x)); e / sum(e)` per row, the row sum pairwise as np.sum.
+ */
+export function softmaxData(x: Tensor): Float64Array {
+  const c = x.shape[x.rank - 1] ?? 1;
+  const data = x.data;
+  const out = new Float64Array(data.length);
+  for (let base = 0; base < data.length; base += c) {
+    let m = data[base]!;
+    for (let j = 1; j < c; j++) {
+      const v = data[base + j]!;
+      if (!(m >= v || m !== m)) m = v;
+    }
+    for (let j = 0; j < c; j++) out[base + j] = crExp(data[base + j]! - m);
+    const s = 0 + pairwiseSum(out, base, c);
+    for (let j = 0; j < c; j++) out[base + j] = out[base + j]! / s;
+  }
+  return out;
+}
+
+export const softmax: OpDef = {
+  name: 'softmax',
+  aliases: ['Softmax'],
+  symbol: 'Softmax',
+  inputs: ['x'],
+  attrs: [],
+  signature: 'softmax(x)',
+  doc: 'exp(x − max) / sum(exp(x − max)) along the last axis. Backward: y·(dout − sum(dout·y)) along that axis.',
+  shape: ([x]) => (x!.length === 0 ? fail('softmax: expected a tensor with at least one axis, found a scalar') : ok(x!)),
+  forward: ([x]) => new Tensor(x!.shape, softmaxData(x!)),
+  backward: (ctx) => {
+    const y = ctx.output.data;
+    const g = ctx.gradOutput.data;
+    const c = ctx.output.shape[ctx.output.rank - 1]!;
+    const out = new Float64Array(y.length);
+    for (let base = 0; base < y.length; base += c) {
+      for (let j = 0; j < c; j++) out[base + j] = g[base + j]! * y[base + j]!;
+      const s = 0 + pairwiseSum(out, base, c);
+      for (let j = 0; j < c; j++) out[base + j] = y[base + j]! * (g[base + j]! - s);
+    }
+    return [new Tensor(ctx.output.shape, out)];
+  },
+};

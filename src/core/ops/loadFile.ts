@@ -1,0 +1,231 @@
+import { Tensor, type Shape } from '../tensor';
+
+/*
+ * Parsers for `load("path")`: .npy, .csv and .json. Each problem is a message
+ * naming the file, what was expected and what was found. `maxElements` is
+ * checked before the tensor is allocated.
+ */
+
+export type LoadResult = { readonly ok: true; readonly value: Tensor } | { readonly ok: false; readonly message: string };
+
+const failure = (message: string): LoadResult => ({ ok: false, message });
+
+/** Reads `bytes` by the path's extension. */
+export function loadTensor(path: string, bytes: Uint8Array, maxElements: number): LoadResult {
+  const ext = /\.([^./\\]*)$/.exec(path)?.[1]?.toLowerCase() ?? '';
+  if (ext === 'npy') return parseNpy(path, bytes, maxElements);
+  if (ext === 'csv') return parseCsv(path, decodeUtf8(bytes), maxElements);
+  if (ext === 'json') return parseJsonTensor(path, decodeUtf8(bytes), maxElements);
+  return failure(`load: expected a .npy, .csv or .json file, found ${ext ? `'.${ext}'` : 'no extension'} in "${path}"`);
+}
+
+function tooLarge(path: string, shape: Shape, size: number, maxElements: number): LoadResult | null {
+  if (size <= maxElements) return null;
+  return failure(`load: ${path} holds shape [${shape.join(',')}] (${size} elements), expected at most ${maxElements} (graphstep.maxTensorElements)`);
+}
+
+/** UTF-8 to a string (the core has no TextDecoder type); malformed bytes become U+FFFD. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const parts: string[] = [];
+  const codes: number[] = [];
+  const flush = (): void => {
+    parts.push(String.fromCharCode(...codes));
+    codes.length = 0;
+  };
+  for (let i = start; i < bytes.length; ) {
+    const b = bytes[i]!;
+    let cp = 0xfffd;
+    let len = 1;
+    if (b < 0x80) cp = b;
+    else if (b >= 0xc2 && b < 0xe0) [cp, len] = [b & 0x1f, 2];
+    else if (b >= 0xe0 && b < 0xf0) [cp, len] = [b & 0x0f, 3];
+    else if (b >= 0xf0 && b < 0xf5) [cp, len] = [b & 0x07, 4];
+    if (len > 1) {
+      for (let j = 1; j < len; j++) {
+        const c = bytes[i + j];
+        if (c === undefined || (c & 0xc0) !== 0x80) {
+          cp = 0xfffd;
+          len = j;
+          break;
+        }
+        cp = (cp << 6) | (c & 0x3f);
+      }
+    }
+    i += len;
+    if (cp > 0xffff) codes.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+    else codes.push(cp);
+    if (codes.length >= 8192) flush();
+  }
+  flush();
+  return parts.join('');
+}
+
+const NPY_TYPES: Readonly<Record<string, { name: string; size: number; read: (v: DataView, at: number) => number }>> = {
+  f8: { name: 'float64', size: 8, read: (v, at) => v.getFloat64(at, true) },
+  f4: { name: 'float32', size: 4, read: (v, at) => v.getFloat32(at, true) },
+  i8: { name: 'int64', size: 8, read: (v, at) => Number(v.getBigInt64(at, true)) },
+  i4: { name: 'int32', size: 4, read: (v, at) => v.getInt32(at, true) },
+  i2: { name: 'int16', size: 2, read: (v, at) => v.getInt16(at, true) },
+  i1: { name: 'int8', size: 1, read: (v, at) => v.getInt8(at) },
+  u8: { name: 'uint64', size: 8, read: (v, at) => Number(v.getBigUint64(at, true)) },
+  u4: { name: 'uint32', size: 4, read: (v, at) => v.getUint32(at, true) },
+  u2: { name: 'uint16', size: 2, read: (v, at) => v.getUint16(at, true) },
+  u1: { name: 'uint8', size: 1, read: (v, at) => v.getUint8(at) },
+  b1: { name: 'bool', size: 1, read: (v, at) => (v.getUint8(at) === 0 ? 0 : 1) },
+};
+
+/** numpy's .npy format, versions 1–3: little-endian numbers or bool, C order. */
+export function parseNpy(path: string, bytes: Uint8Array, maxElements: number): LoadResult {
+  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+  if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) {
+    return failure(`load: ${path} is not a .npy file: expected the bytes \\x93NUMPY at the start`);
+  }
+  const major = bytes[6]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let headerStart: number;
+  let headerLength: number;
+  if (major === 1) {
+    headerStart = 10;
+    headerLength = view.getUint16(8, true);
+  } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) return failure(`load: ${path} is truncated: expected a .npy header, found ${bytes.length} bytes`);
+    headerStart = 12;
+    headerLength = view.getUint32(8, true);
+  } else {
+    return failure(`load: ${path} has .npy format version ${major}.${bytes[7]}, expected 1.0, 2.0 or 3.0`);
+  }
+  const dataStart = headerStart + headerLength;
+  if (dataStart > bytes.length) return failure(`load: ${path} is truncated: expected a ${headerLength}-byte header, found ${bytes.length - headerStart} bytes`);
+  const header = decodeUtf8(bytes.subarray(headerStart, dataStart));
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    return failure(`load: ${path} has a .npy header without a plain 'descr', 'fortran_order' and 'shape' (structured arrays are not supported): ${header.trim()}`);
+  }
+  const order = descr[0];
+  const type = NPY_TYPES[descr.slice(1)];
+  if (type === undefined || order === undefined || !'<|='.includes(order) || (order === '|' && type.size !== 1)) {
+    const bigEndian = order === '>' && type !== undefined && type.size > 1;
+    return failure(
+      bigEndian
+        ? `load: ${path} holds big-endian ${type.name} ('${descr}'), expected little-endian ('<${descr.slice(1)}')`
+        : `load: ${path} holds dtype '${descr}', expected float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8 or bool`,
+    );
+  }
+  if (fortran === 'True') return failure(`load: ${path} is in Fortran order, expected C order (save np.ascontiguousarray(a))`);
+  const dims = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (!dims.every((d) => /^\d+L?$/.test(d))) return failure(`load: ${path} has shape (${shapeText}), expected whole numbers`);
+  const shape = dims.map((d) => parseInt(d, 10));
+  const size = shape.reduce((a, b) => a * b, 1);
+  const limit = tooLarge(path, shape, size, maxElements);
+  if (limit) return limit;
+  const needed = size * type.size;
+  if (bytes.length - dataStart < needed) {
+    return failure(`load: ${path} is truncated: shape [${shape.join(',')}] of ${type.name} needs ${needed} bytes of data, found ${bytes.length - dataStart}`);
+  }
+  const out = new Float64Array(size);
+  for (let i = 0; i < size; i++) out[i] = type.read(view, dataStart + i * type.size);
+  return { ok: true, value: new Tensor(shape, out) };
+}
+
+const CSV_NUMBER = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
+
+function parseCsvNumber(text: string): number | null {
+  if (!CSV_NUMBER.test(text)) return null;
+  const lower = text.toLowerCase().replace(/^\+/, '');
+  if (lower === 'nan' || lower === '-nan') return NaN;
+  if (lower === 'inf' || lower === 'infinity') return Infinity;
+  if (lower === '-inf' || lower === '-infinity') return -Infinity;
+  return Number(text);
+}
+
+/**
+ * Comma-separated numbers, one row per line, read like
+ * `np.loadtxt(path, delimiter=',')`: `#` starts a comment, blank lines are
+ * skipped, every row must have as many values as the first, and the result is
+ * squeezed: one row or one column gives a 1-D tensor, a single value a scalar.
+ */
+export function parseCsv(path: string, text: string, maxElements: number): LoadResult {
+  const rows: number[][] = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  let width = -1;
+  let total = 0;
+  for (let li = 0; li < lines.length; li++) {
+    const line = lines[li]!.replace(/#.*$/, '').trim();
+    if (line === '') continue;
+    const fields = line.split(',').map((f) => f.trim());
+    if (width >= 0 && fields.length !== width) return failure(`load: ${path} line ${li + 1} has ${fields.length} values, expected ${width}`);
+    width = fields.length;
+    const row: number[] = [];
+    for (let fi = 0; fi < fields.length; fi++) {
+      const v = parseCsvNumber(fields[fi]!);
+      if (v === null) {
+        const found = fields[fi] === '' ? 'nothing' : `"${fields[fi]}"`;
+        return failure(`load: ${path} line ${li + 1} value ${fi + 1}: expected a number, found ${found}`);
+      }
+      row.push(v);
+    }
+    total += row.length;
+    if (total > maxElements) return failure(`load: ${path} holds more than ${maxElements} numbers, expected at most ${maxElements} (graphstep.maxTensorElements)`);
+    rows.push(row);
+  }
+  if (rows.length === 0) return failure(`load: ${path} holds no numbers, expected comma-separated rows`);
+  const squeezed = [rows.length, width].filter((d) => d !== 1);
+  return { ok: true, value: new Tensor(squeezed, Float64Array.from(rows.flat())) };
+}
+
+function jsonValueNumber(v: unknown): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  return null;
+}
+
+function describeJson(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  return typeof v === 'object' ? 'an object' : String(v);
+}
+
+/** A number, or nested arrays of numbers that are rectangular; "NaN", "Infinity", "-Infinity" as `--json` writes them. */
+export function parseJsonTensor(path: string, text: string, maxElements: number): LoadResult {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (e) {
+    return failure(`load: ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  const shape: number[] = [];
+  for (let v: unknown = root; Array.isArray(v); v = v[0]) {
+    shape.push(v.length);
+    if (v.length === 0) break;
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  const limit = tooLarge(path, shape, size, maxElements);
+  if (limit) return limit;
+  const out = new Float64Array(size);
+  let k = 0;
+  const walk = (v: unknown, depth: number, where: string): string | null => {
+    if (depth === shape.length) {
+      const n = jsonValueNumber(v);
+      if (n === null) return `load: ${path}: expected a number at ${where || 'the top'}, found ${describeJson(v)}`;
+      out[k++] = n;
+      return null;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      return `load: ${path} is not rectangular: expected an array of ${shape[depth]} at ${where || 'the top'}, found ${describeJson(v)}`;
+    }
+    for (let i = 0; i < v.length; i++) {
+      const problem = walk(v[i], depth + 1, `${where}[${i}]`);
+      if (problem) return problem;
+    }
+    return null;
+  };
+  const problem = walk(root, 0, '');
+  return problem ? failure(problem) : { ok: true, value: new Tensor(shape, out) };
+}

@@ -1,0 +1,65 @@
+import type { Shape, Tensor } from '../tensor';
+
+/** A value of an op's non-tensor argument (`axis=1`, `keepdims=true`, reshape's sizes). */
+export type AttrValue = number | boolean | null | readonly number[];
+
+/** An op's attributes, by name, after defaults are applied. */
+export type OpAttrs = Readonly<Record<string, AttrValue>>;
+
+/**
+ * A non-tensor argument of an op. `int`/`bool` take one constant; `intOrNone`
+ * also takes `None`; `ints` collects every remaining positional argument
+ * (reshape's `d1, d2, ...`).
+ */
+export interface AttrSpec {
+  readonly name: string;
+  readonly kind: 'int' | 'intOrNone' | 'bool' | 'ints';
+  readonly default?: AttrValue;
+}
+
+export type ShapeResult = { readonly ok: true; readonly shape: Shape } | { readonly ok: false; readonly message: string };
+
+/** What an op's local backward gets. */
+export interface BackwardContext {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly gradOutput: Tensor;
+  readonly attrs: OpAttrs;
+  /** Whether each input wants a gradient (false for constants); an op may return null there. */
+  readonly needsGrad: readonly boolean[];
+}
+
+/**
+ * One operation of the language: how it is called, how its shape follows
+ * from its inputs', its forward, its local backward, and how it is drawn.
+ * Adding an op means adding one of these (and its test).
+ */
+export interface OpDef {
+  /** Canonical name, used in `--json` (`mul`, `softmax_with_loss`). */
+  readonly name: string;
+  /** Other call names (`MulLayer`, `ReLU`). */
+  readonly aliases: readonly string[];
+  /** The infix or prefix operator that makes this op, if any (`*`, `@`, `-` for neg). */
+  readonly operator?: string;
+  /** Drawn inside the node: `×`, `+`, `ReLU`, `σ`, `Affine`. */
+  readonly symbol: string;
+  /** Names of the tensor inputs, in order (`x`, `W`, `b`). */
+  readonly inputs: readonly string[];
+  /** Non-tensor arguments, after the tensor inputs. */
+  readonly attrs: readonly AttrSpec[];
+  /** Call signature as users read it: `sum(x, axis=None, keepdims=false)`. */
+  readonly signature: string;
+  /** One line: what the forward computes and what the backward does. */
+  readonly doc: string;
+  /** Output shape, or a message naming both shapes when they do not fit. */
+  shape(inputs: readonly Shape[], attrs: OpAttrs): ShapeResult;
+  forward(inputs: readonly Tensor[], attrs: OpAttrs): Tensor;
+  /**
+   * A problem with the input values that shapes cannot show (a class index
+   * out of range), or null. Optional: forward never throws and gives NaN
+   * where the values make no sense, so calling this only improves the message.
+   */
+  checkValues?(inputs: readonly Tensor[], attrs: OpAttrs): string | null;
+  /** Gradient for each input, already reduced to that input's own shape. */
+  backward(ctx: BackwardContext): readonly (Tensor | null)[];
+}

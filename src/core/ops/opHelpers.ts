@@ -1,0 +1,34 @@
+import type { Shape } from '../tensor';
+import type { AttrValue, OpAttrs, ShapeResult } from './opDef';
+
+/** Shared pieces of the op definitions: results, attribute reading, message wording. */
+
+export function ok(shape: Shape): ShapeResult {
+  return { ok: true, shape };
+}
+
+export function fail(message: string): ShapeResult {
+  return { ok: false, message };
+}
+
+/** An `intOrNone` attribute (`axis`), null when absent. */
+export function intOrNoneAttr(attrs: OpAttrs, name: string): number | null {
+  const v: AttrValue | undefined = attrs[name];
+  return typeof v === 'number' ? v : null;
+}
+
+export function boolAttr(attrs: OpAttrs, name: string): boolean {
+  return attrs[name] === true;
+}
+
+/** An `ints` attribute (reshape's sizes), empty when absent. */
+export function intsAttr(attrs: OpAttrs, name: string): readonly number[] {
+  const v = attrs[name];
+  if (Array.isArray(v)) return v as readonly number[];
+  return typeof v === 'number' ? [v] : [];
+}
+
+/** "1-D or 2-D" checks shared by the layer ops. */
+export function describeRank(rank: number): string {
+  return rank === 0 ? 'a scalar' : `${rank}-D`;
+}

@@ -1,0 +1,76 @@
+/**
+ * What a position on the tape looks like: every label the drawing shows, in
+ * plain JSON. The host computes it from the stepper and sends it to the
+ * webview; `renderSvg` draws from it. One function makes the labels, so the
+ * panel, the export and `graphstep render` show the same text.
+ */
+import type { Graph } from '../graph/graph';
+import type { Tensor } from '../tensor';
+import { exactLabel, shortLabel } from './labelText';
+
+/** A number or tensor as drawn (`short`) and in full (`exact`, for tooltips). */
+export interface ValueLabel {
+  readonly short: string;
+  readonly exact: string;
+}
+
+export interface NodeState {
+  readonly value: ValueLabel | null;
+  /** The gradient accumulated so far. */
+  readonly grad: ValueLabel | null;
+  readonly arrived: number;
+  readonly expected: number;
+}
+
+export type Phase = 'start' | 'forward' | 'backward';
+
+export interface DrawingState {
+  readonly position: number;
+  readonly total: number;
+  readonly forwardSteps: number;
+  readonly phase: Phase;
+  /** The node run by the step that reached this position. */
+  readonly currentNode: number | null;
+  /** "forward 3/4". */
+  readonly description: string;
+  /** By graph node id. */
+  readonly nodes: readonly NodeState[];
+  /** The gradient that flowed along each arrow, by consumer id and argument index. */
+  readonly edgeGrads: readonly (readonly (ValueLabel | null)[])[];
+}
+
+/** The part of the lead's `Stepper` the drawing reads. */
+export interface StepSource {
+  readonly graph: Graph;
+  readonly position: number;
+  readonly total: number;
+  readonly forwardSteps: number;
+  readonly phase: Phase;
+  readonly currentNode: number | null;
+  value(id: number): Tensor | null;
+  grad(id: number): Tensor | null;
+  edgeGrad(consumer: number, inputIndex: number): Tensor | null;
+  contributions(id: number): { arrived: number; expected: number };
+  describePosition(): string;
+}
+
+export function drawingState(stepper: StepSource): DrawingState {
+  const nodes = stepper.graph.nodes;
+  return {
+    position: stepper.position,
+    total: stepper.total,
+    forwardSteps: stepper.forwardSteps,
+    phase: stepper.phase,
+    currentNode: stepper.currentNode,
+    description: stepper.describePosition(),
+    nodes: nodes.map((n): NodeState => {
+      const { arrived, expected } = stepper.contributions(n.id);
+      return { value: valueLabel(stepper.value(n.id)), grad: valueLabel(stepper.grad(n.id)), arrived, expected };
+    }),
+    edgeGrads: nodes.map((n) => n.inputs.map((_, k) => valueLabel(stepper.edgeGrad(n.id, k)))),
+  };
+}
+
+function valueLabel(t: Tensor | null): ValueLabel | null {
+  return t ? { short: shortLabel(t), exact: exactLabel(t) } : null;
+}

@@ -1,0 +1,150 @@
+/**
+ * `renderSvg`: the drawing of a laid-out graph at one position, as a
+ * standalone SVG string. The panel shows this very string (then patches its
+ * labels in place at each step with `edgeTexts`/`nodeTexts`), and the export
+ * and `graphstep render` write it to a file.
+ */
+import type { DrawableGraph } from './drawableGraph';
+import type { DrawingState, NodeState } from './drawingState';
+import type { GraphLayout, LayoutEdge, LayoutNode } from './layout';
+import { shapeText } from './labelText';
+import { SVG_STYLE } from './svgStyle';
+
+export interface RenderOptions {
+  /** Include the style sheet and a background: true for files, false inside the panel (which styles it itself). */
+  readonly standalone?: boolean;
+  /** A line above the drawing, e.g. the file name; the position is appended. */
+  readonly heading?: string;
+}
+
+/** Height of the heading line above the drawing. */
+export const HEADING_HEIGHT = 26;
+
+/** Escapes text for XML content and attribute values. */
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
+}
+
+/** What an arrow shows at a position. */
+export interface EdgeTexts {
+  readonly value: string;
+  readonly grad: string;
+  readonly title: string;
+  readonly active: boolean;
+}
+
+export function edgeTexts(edge: LayoutEdge, graph: DrawableGraph, state: DrawingState): EdgeTexts {
+  const source = state.nodes[edge.source];
+  const grad = edge.consumer === null ? source?.grad ?? null : state.edgeGrads[edge.consumer]?.[edge.inputIndex] ?? null;
+  const name = displayName(graph, edge.source);
+  const lines = [`${name}: ${shapeText(graph.nodes[edge.source]!.shape)}`, `value = ${source?.value?.exact ?? 'not computed yet'}`];
+  if (grad) lines.push(`gradient along this arrow = ${grad.exact}`);
+  const current = state.currentNode;
+  const active = current !== null && (edge.consumer === current || (state.phase === 'forward' && edge.source === current && edge.consumer !== null));
+  return { value: edge.label ? source?.value?.short ?? '' : '', grad: edge.label ? grad?.short ?? '' : '', title: lines.join('\n'), active };
+}
+
+/** What a node shows at a position. */
+export interface NodeTexts {
+  /** The accumulated-gradient line below a shape used more than once. */
+  readonly sum: string;
+  /** A record's value and gradient cells (values view). */
+  readonly data: string;
+  readonly grad: string;
+  readonly title: string;
+  readonly current: boolean;
+  readonly pending: boolean;
+}
+
+export function nodeTexts(node: LayoutNode, graph: DrawableGraph, state: DrawingState): NodeTexts {
+  const id = node.graphNode;
+  const s: NodeState | undefined = state.nodes[id];
+  const g = graph.nodes[id]!;
+  const counts = s && s.expected > 1 ? ` (${s.arrived}/${s.expected})` : '';
+  const sum = node.caption && s && (s.arrived > 0 || state.phase === 'backward') && s.expected > 1 ? `Σ ${s.grad?.short ?? '–'}${counts}` : '';
+  const title = [
+    `${displayName(graph, id)} — ${g.kind === 'op' ? g.op : g.kind}, ${shapeText(g.shape)}`,
+    `value = ${s?.value?.exact ?? 'not computed yet'}`,
+    `gradient = ${s?.grad?.exact ?? 'none yet'}${s && s.expected > 0 ? ` (${s.arrived}/${s.expected} contributions)` : ''}`,
+  ].join('\n');
+  return {
+    sum,
+    data: node.shape === 'record' ? `data ${s?.value?.short ?? '–'}` : '',
+    grad: node.shape === 'record' ? `grad ${s?.grad?.short ?? '–'}${counts}` : '',
+    title,
+    current: node.role !== 'output' && state.currentNode === id,
+    pending: !s?.value,
+  };
+}
+
+function displayName(graph: DrawableGraph, id: number): string {
+  const n = graph.nodes[id]!;
+  return n.name ?? (n.kind === 'op' ? `${n.label} (node ${id})` : n.label);
+}
+
+export function renderSvg(graph: DrawableGraph, layout: GraphLayout, state: DrawingState, options: RenderOptions = {}): string {
+  const standalone = options.standalone ?? true;
+  const width = Math.max(layout.width, 200);
+  const height = layout.height + HEADING_HEIGHT;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="gs-graph gs-view-${layout.view}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
+  if (standalone) out.push(`<style>${SVG_STYLE}</style>`);
+  out.push('<defs><marker id="gs-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto"><path class="gs-arrowhead" d="M0,0L10,5L0,10z"/></marker></defs>');
+  if (standalone) out.push(`<rect class="gs-bg" width="${width}" height="${height}"/>`);
+  const heading = [options.heading, state.description].filter(Boolean).join(' — ');
+  out.push(`<text class="gs-heading" x="16" y="18">${escapeXml(heading)}</text>`);
+  out.push(`<g class="gs-body" transform="translate(0,${HEADING_HEIGHT})"><g class="gs-edges">`);
+  layout.edges.forEach((edge, i) => out.push(edgeSvg(edge, i, edgeTexts(edge, graph, state))));
+  out.push('</g><g class="gs-nodes">');
+  layout.nodes.forEach((node, i) => out.push(nodeSvg(node, i, nodeTexts(node, graph, state))));
+  out.push('</g></g></svg>');
+  return out.join('\n');
+}
+
+function edgeSvg(edge: LayoutEdge, index: number, t: EdgeTexts): string {
+  const labels = edge.label
+    ? `<text class="gs-value" x="${edge.label.x}" y="${edge.label.y - 6}">${escapeXml(t.value)}</text><text class="gs-grad" x="${edge.label.x}" y="${edge.label.y + 16}">${escapeXml(t.grad)}</text>`
+    : '';
+  return `<g class="gs-edge${t.active ? ' gs-active' : ''}" data-edge="${index}"><title>${escapeXml(t.title)}</title><path d="${edge.path}" marker-end="url(#gs-arrow)"/>${labels}</g>`;
+}
+
+function nodeSvg(node: LayoutNode, index: number, t: NodeTexts): string {
+  const classes = ['gs-node', `gs-${node.role === 'output' ? 'output-name' : node.kind}`, `gs-role-${node.role}`];
+  if (t.current) classes.push('gs-current');
+  if (t.pending && node.role !== 'output') classes.push('gs-pending');
+  const { x, y, width: w, height: h } = node;
+  const parts: string[] = [`<g class="${classes.join(' ')}" data-node="${node.graphNode}" data-index="${index}"><title>${escapeXml(t.title)}</title>`];
+  const textY = y + 4.5;
+  switch (node.shape) {
+    case 'circle':
+      parts.push(`<circle class="gs-shape" cx="${x}" cy="${y}" r="${w / 2}"/><text class="gs-symbol" x="${x}" y="${textY}">${escapeXml(node.label)}</text>`);
+      break;
+    case 'pill':
+      parts.push(`<rect class="gs-shape" x="${x - w / 2}" y="${y - h / 2}" width="${w}" height="${h}" rx="${h / 2}"/><text class="gs-symbol" x="${x}" y="${textY}">${escapeXml(node.label)}</text>`);
+      break;
+    case 'box':
+    case 'text':
+      parts.push(`<rect class="gs-shape" x="${x - w / 2}" y="${y - h / 2}" width="${w}" height="${h}" rx="4"/><text class="gs-name" x="${x}" y="${textY}">${escapeXml(node.label)}</text>`);
+      break;
+    case 'record': {
+      const [c0, c1, c2] = node.cells ?? [w / 3, w / 3, w / 3];
+      const left = x - w / 2;
+      parts.push(
+        `<rect class="gs-shape" x="${left}" y="${y - h / 2}" width="${w}" height="${h}" rx="3"/>`,
+        `<line class="gs-divider" x1="${left + c0}" y1="${y - h / 2}" x2="${left + c0}" y2="${y + h / 2}"/>`,
+        `<line class="gs-divider" x1="${left + c0 + c1}" y1="${y - h / 2}" x2="${left + c0 + c1}" y2="${y + h / 2}"/>`,
+        `<text class="gs-name" x="${left + c0 / 2}" y="${textY}">${escapeXml(node.label)}</text>`,
+        `<text class="gs-cell-data" x="${left + c0 + c1 / 2}" y="${textY}">${escapeXml(t.data)}</text>`,
+        `<text class="gs-cell-grad" x="${left + c0 + c1 + c2 / 2}" y="${textY}">${escapeXml(t.grad)}</text>`,
+      );
+      break;
+    }
+    default: {
+      const unreachable: never = node.shape;
+      throw new Error(`unknown node shape ${String(unreachable)}`);
+    }
+  }
+  if (node.caption) parts.push(`<text class="gs-sum" x="${x}" y="${y + h / 2 + 13}">${escapeXml(t.sum)}</text>`);
+  parts.push('</g>');
+  return parts.join('');
+}

@@ -1,0 +1,44 @@
+/** Shape of a tensor: the size of each axis. A scalar has shape `[]`. */
+export type Shape = readonly number[];
+
+/** Number of elements of a tensor of the given shape. */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/**
+ * An immutable float64 tensor, row-major. Nothing in GraphStep mutates a
+ * tensor's data after construction; a changed value is a new tensor, which is
+ * what makes stepping back exact.
+ */
+export class Tensor {
+  constructor(readonly shape: Shape, readonly data: Float64Array) {
+    if (data.length !== sizeOf(shape)) {
+      throw new RangeError(`tensor data has ${data.length} elements, shape [${shape.join(',')}] needs ${sizeOf(shape)}`);
+    }
+  }
+
+  static scalar(x: number): Tensor {
+    return new Tensor([], Float64Array.of(x));
+  }
+
+  static filled(shape: Shape, x: number): Tensor {
+    return new Tensor(shape, new Float64Array(sizeOf(shape)).fill(x));
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** The single element of a scalar or one-element tensor. */
+  item(): number {
+    if (this.data.length !== 1) throw new RangeError(`item() of a tensor with ${this.data.length} elements`);
+    return this.data[0]!;
+  }
+}

@@ -1,0 +1,158 @@
+import { Tensor, type Shape } from '../tensor';
+import { formatShape, resolveReshape } from './shapes';
+
+/*
+ * Matrix products. Every output element is the plain dot product
+ * 0 + a0·b0 + a1·b1 + ... in ascending k (numpy's own non-BLAS loop does
+ * exactly this). numpy hands float64 matmul to BLAS,
+ * whose kernels use fused multiply-adds and blocked accumulation, so results
+ * of dots longer than one term may differ from numpy's in the last bit or two;
+ * JS has no fused multiply-add to reproduce them.
+ */
+
+/** Output shape of `a @ b` for 1-D/2-D operands, or the message saying why not. */
+export function matmulShape(a: Shape, b: Shape, opName = 'matmul'): Shape | string {
+  if (a.length === 0 || b.length === 0 || a.length > 2 || b.length > 2) {
+    return `${opName}: cannot multiply ${formatShape(a)} by ${formatShape(b)}: operands must be 1-D or 2-D (use * for scalars)`;
+  }
+  const k1 = a[a.length - 1]!;
+  const k2 = b.length === 2 ? b[0]! : b[0]!;
+  if (k1 !== k2) return `${opName}: cannot multiply ${formatShape(a)} by ${formatShape(b)}: inner sizes ${k1} and ${k2} differ`;
+  const out: number[] = [];
+  if (a.length === 2) out.push(a[0]!);
+  if (b.length === 2) out.push(b[1]!);
+  return out;
+}
+
+/**
+ * C[m×n] with C[i][j] = Σ_p A(i,p)·B(p,j), A(i,p) = A[i·ais + p·aps] and
+ * B(p,j) = B[p·bps + j·bjs], so one kernel serves A·B, A·Bᵀ and Aᵀ·B.
+ * 4×4 blocks of C live in locals while p runs over the whole inner size, so
+ * each element is still summed from 0 in ascending p.
+ */
+function gemmStrided(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
+  const C = new Float64Array(m * n);
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  const ai2 = 2 * ais;
+  const ai3 = 3 * ais;
+  const bj2 = 2 * bjs;
+  const bj3 = 3 * bjs;
+  for (let i = 0; i < m4; i += 4) {
+    for (let j = 0; j < n4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0; // prettier-ignore
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0; // prettier-ignore
+      let pa = i * ais;
+      let pb = j * bjs;
+      for (let p = 0; p < k; p++, pa += aps, pb += bps) {
+        const y0 = B[pb]!;
+        const y1 = B[pb + bjs]!;
+        const y2 = B[pb + bj2]!;
+        const y3 = B[pb + bj3]!;
+        let x = A[pa]!;
+        c00 += x * y0; c01 += x * y1; c02 += x * y2; c03 += x * y3; // prettier-ignore
+        x = A[pa + ais]!;
+        c10 += x * y0; c11 += x * y1; c12 += x * y2; c13 += x * y3; // prettier-ignore
+        x = A[pa + ai2]!;
+        c20 += x * y0; c21 += x * y1; c22 += x * y2; c23 += x * y3; // prettier-ignore
+        x = A[pa + ai3]!;
+        c30 += x * y0; c31 += x * y1; c32 += x * y2; c33 += x * y3; // prettier-ignore
+      }
+      let o = i * n + j;
+      C[o] = c00; C[o + 1] = c01; C[o + 2] = c02; C[o + 3] = c03; o += n; // prettier-ignore
+      C[o] = c10; C[o + 1] = c11; C[o + 2] = c12; C[o + 3] = c13; o += n; // prettier-ignore
+      C[o] = c20; C[o + 1] = c21; C[o + 2] = c22; C[o + 3] = c23; o += n; // prettier-ignore
+      C[o] = c30; C[o + 1] = c31; C[o + 2] = c32; C[o + 3] = c33; // prettier-ignore
+    }
+  }
+  // the rows and columns left over from the blocks: one plain dot each
+  for (let i = 0; i < m; i++) {
+    for (let j = i < m4 ? n4 : 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0, pa = i * ais, pb = j * bjs; p < k; p++, pa += aps, pb += bps) s += A[pa]! * B[pb]!;
+      C[i * n + j] = s;
+    }
+  }
+  return C;
+}
+
+/** C[m×n] = A[m×k]·B[k×n], row-major. */
+export function gemm(A: Float64Array, B: Float64Array, m: number, k: number, n: number): Float64Array {
+  return gemmStrided(A, k, 1, B, n, 1, m, k, n);
+}
+
+/** C[m×n] = A[m×k]·Bᵀ where B is n×k. */
+export function gemmTransposeB(A: Float64Array, B: Float64Array, m: number, k: number, n: number): Float64Array {
+  return gemmStrided(A, k, 1, B, 1, k, m, k, n);
+}
+
+/** C[m×n] = Aᵀ·B where A is k×m and B is k×n. */
+export function gemmTransposeA(A: Float64Array, B: Float64Array, m: number, k: number, n: number): Float64Array {
+  return gemmStrided(A, 1, m, B, n, 1, m, k, n);
+}
+
+/** `a @ b` for 2-D@2-D, 1-D@2-D, 2-D@1-D and 1-D@1-D, as np.matmul. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const shape = matmulShape(a.shape, b.shape);
+  if (typeof shape === 'string') throw new RangeError(shape);
+  const m = a.rank === 2 ? a.shape[0]! : 1;
+  const k = a.shape[a.rank - 1]!;
+  const n = b.rank === 2 ? b.shape[1]! : 1;
+  return new Tensor(shape, gemm(a.data, b.data, m, k, n));
+}
+
+/** The outer product of two vectors, as a (len a)×(len b) matrix. */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  const m = a.size;
+  const n = b.size;
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const av = a.data[i]!;
+    for (let j = 0; j < n; j++) out[i * n + j] = av * b.data[j]!;
+  }
+  return new Tensor([m, n], out);
+}
+
+/** Reverses the axes (as `np.transpose` / `.T`); 0-D and 1-D tensors come back unchanged. */
+export function transpose(t: Tensor): Tensor {
+  if (t.rank < 2) return t;
+  const shape = t.shape.slice().reverse();
+  const x = t.data;
+  const out = new Float64Array(x.length);
+  if (t.rank === 2) {
+    const r = t.shape[0]!;
+    const c = t.shape[1]!;
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j]!;
+    return new Tensor(shape, out);
+  }
+  // general: walk the output in order; the source index steps by the source strides reversed
+  const rank = t.rank;
+  const srcStrides = new Array<number>(rank);
+  let s = 1;
+  for (let ax = rank - 1; ax >= 0; ax--) {
+    srcStrides[ax] = s;
+    s *= t.shape[ax]!;
+  }
+  const steps = srcStrides.slice().reverse();
+  const counter = new Array<number>(rank).fill(0);
+  let src = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = x[src]!;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      if (++counter[ax]! < shape[ax]!) {
+        src += steps[ax]!;
+        break;
+      }
+      src -= steps[ax]! * (shape[ax]! - 1);
+      counter[ax] = 0;
+    }
+  }
+  return new Tensor(shape, out);
+}
+
+/** Same data, new shape (one entry may be -1). The data is shared: tensors are immutable. */
+export function reshape(t: Tensor, spec: readonly number[]): Tensor {
+  const shape = resolveReshape(t.shape, spec);
+  if (typeof shape === 'string') throw new RangeError(`reshape: ${shape}`);
+  return new Tensor(shape, t.data);
+}

@@ -1,0 +1,23 @@
+import * as vscode from 'vscode';
+import { registerLanguageFeatures } from './language/registerLanguageFeatures';
+import { registerGraphPanel } from './panel/registerGraphPanel';
+import { SessionRegistry } from './sessions';
+import { registerStatusBar } from './statusBar';
+import { registerStepCommands } from './stepCommands';
+
+/** What the extension returns from `activate`: its sessions, for tests and other extensions. */
+export interface GraphStepApi {
+  readonly sessions: SessionRegistry;
+}
+
+export function activate(context: vscode.ExtensionContext): GraphStepApi {
+  const sessions = new SessionRegistry();
+  context.subscriptions.push(sessions);
+  registerStepCommands(context, sessions);
+  registerStatusBar(context, sessions);
+  registerGraphPanel(context, sessions);
+  registerLanguageFeatures(context, sessions);
+  return { sessions };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,110 @@
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import { gradCheckReportHtml } from '../core/editor/gradCheckReportHtml';
+import { gradientCheckSteps, type GradCheckReport } from '../core/engine/gradcheck';
+import type { Graph } from '../core/graph/graph';
+import type { SessionRegistry } from './sessions';
+
+/** How long the check runs before it gives the extension host back. */
+const SLICE_MS = 12;
+
+/**
+ * GraphStep: Gradient Check. Runs the core's check in time slices (yielding
+ * to the event loop between them, so the extension host never blocks) under
+ * a cancellable progress notification, stores the report on the session so
+ * the panel can mark failing leaves, and shows the table. Resolves to the
+ * report, or undefined when there was nothing to check or it was cancelled.
+ */
+export function registerGradientCheck(context: vscode.ExtensionContext, sessions: SessionRegistry): void {
+  const view = new GradCheckView();
+  context.subscriptions.push(
+    view,
+    vscode.commands.registerCommand('graphstep.gradientCheck', async (): Promise<GradCheckReport | undefined> => {
+      const session = sessions.activeSession();
+      if (!session) return void vscode.window.showInformationMessage('GraphStep: open a .nn file first.');
+      const graph = session.graph;
+      if (!graph || !session.isCurrent) return void vscode.window.showWarningMessage('GraphStep: this file has errors; fix them to check its gradients (see the Problems panel).');
+      const report = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `GraphStep: checking the gradients of ${path.basename(session.uri.path)}`, cancellable: true },
+        (progress, token) => {
+          let reported = 0;
+          return runGradientCheck(graph, token, (done, total) => {
+            progress.report({ message: `${done} of ${total} entries`, increment: (100 * (done - reported)) / total });
+            reported = done;
+          });
+        },
+      );
+      if (!report) return undefined;
+      if (session.graph !== graph) {
+        void vscode.window.showWarningMessage('GraphStep: the file changed during the gradient check; run it again.');
+        return report;
+      }
+      session.setGradCheck(report);
+      sessions.notify(session);
+      view.show(report, graph, path.basename(session.uri.path));
+      return report;
+    }),
+  );
+}
+
+/**
+ * Drives the check's generator in slices of about {@link SLICE_MS}. The
+ * clock handed to it counts only the time it runs, so the times in the
+ * report leave out the pauses between slices.
+ */
+export async function runGradientCheck(
+  graph: Graph,
+  token: vscode.CancellationToken,
+  onProgress: (done: number, total: number) => void,
+): Promise<GradCheckReport | undefined> {
+  let ranMs = 0;
+  let sliceStart = 0;
+  const clock = (): number => ranMs + (performance.now() - sliceStart);
+  const steps = gradientCheckSteps(graph, clock);
+  for (;;) {
+    if (token.isCancellationRequested) return undefined;
+    sliceStart = performance.now();
+    let result = steps.next();
+    while (!result.done && performance.now() - sliceStart < SLICE_MS) result = steps.next();
+    ranMs += performance.now() - sliceStart;
+    if (result.done) return result.value;
+    onProgress(result.value.done, result.value.total);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The report's table in a small webview beside the editor, reused for each run. */
+class GradCheckView implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+
+  show(report: GradCheckReport, graph: Graph, title: string): void {
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel('graphstep.gradCheck', 'Gradient Check', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false });
+      this.panel.onDidDispose(() => (this.panel = undefined));
+    } else this.panel.reveal(vscode.ViewColumn.Beside, true);
+    this.panel.title = `Gradient Check: ${title}`;
+    this.panel.webview.html = page(gradCheckReportHtml(report, graph, title), this.panel.webview.cspSource);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}
+
+function page(body: string, cspSource: string): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">
+<style>
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1em; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { padding: 0.25em 0.75em; border-bottom: 1px solid var(--vscode-panel-border); text-align: left; }
+td.num { font-family: var(--vscode-editor-font-family); text-align: right; }
+td.worst { font-family: var(--vscode-editor-font-family); opacity: 0.8; }
+tr.fail td, .verdict.fail { color: var(--vscode-errorForeground); }
+.verdict.pass { color: var(--vscode-testing-iconPassed); }
+</style></head><body>
+${body}
+</body></html>`;
+}

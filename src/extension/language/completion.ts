@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { completionCandidates, type CandidateKind } from '../../core/editor/completionCandidates';
+import type { FreshSessions } from './freshCheck';
+import type { LanguageDocs } from './languageDocs';
+
+const KINDS: Record<CandidateKind, vscode.CompletionItemKind> = {
+  variable: vscode.CompletionItemKind.Variable,
+  operation: vscode.CompletionItemKind.Function,
+  constructor: vscode.CompletionItemKind.Constructor,
+  keyword: vscode.CompletionItemKind.Keyword,
+  argument: vscode.CompletionItemKind.Property,
+  property: vscode.CompletionItemKind.Property,
+};
+
+/** Names in scope, operations, leaf constructors, keyword arguments and statement keywords. */
+export class NameCompletionProvider implements vscode.CompletionItemProvider {
+  constructor(
+    private readonly fresh: FreshSessions,
+    private readonly docs: LanguageDocs,
+  ) {}
+
+  provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
+    const session = this.fresh.sessionFor(document);
+    const graph = session.isCurrent ? session.check.graph : null;
+    const candidates = completionCandidates(document.getText(), session.check, graph, position);
+    return candidates.map((c) => {
+      const item = new vscode.CompletionItem(c.label, KINDS[c.kind]);
+      item.detail = c.detail;
+      const more = c.kind === 'operation' || c.kind === 'constructor' ? this.docs.markdownFor(c.label) : '';
+      item.documentation = new vscode.MarkdownString([c.documentation, more].filter(Boolean).join('\n\n'));
+      item.sortText = `${c.preferred ? '0' : '1'}${c.label.toLowerCase()}`;
+      if (c.isCall) {
+        item.insertText = new vscode.SnippetString(`${c.label}($0)`);
+        item.command = { title: 'Signature help', command: 'editor.action.triggerParameterHints' };
+      }
+      return item;
+    });
+  }
+}

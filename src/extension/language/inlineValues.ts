@@ -1,0 +1,72 @@
+import * as vscode from 'vscode';
+import { inlineValueLabels, type InlineValueLabel } from '../../core/editor/inlineValueLabels';
+import type { DocumentSession, SessionRegistry } from '../sessions';
+import { toVscodeRange } from '../sessions';
+
+/** The setting that turns inline values on and off. */
+export const INLINE_VALUES_SETTING = 'graphstep.inlineValues.enabled';
+
+/**
+ * Values (and gradients, once they arrive) at the ends of lines, advancing
+ * with the steps, plus a highlight on the operator the last step ran.
+ * Decorations rather than an InlineValuesProvider: VS Code asks that
+ * provider only while a debug session is stopped, and GraphStep steps
+ * without one.
+ */
+export class InlineValueDecorations implements vscode.Disposable {
+  private readonly valueDecoration = vscode.window.createTextEditorDecorationType({
+    after: { color: new vscode.ThemeColor('editorInlayHint.foreground'), margin: '0 0 0 2em', fontStyle: 'italic' },
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedOpen,
+  });
+  private readonly currentStepDecoration = vscode.window.createTextEditorDecorationType({
+    backgroundColor: new vscode.ThemeColor('editor.stackFrameHighlightBackground'),
+    borderRadius: '2px',
+  });
+  /** What each document shows now, by URI: for tests, which cannot read decorations. */
+  private readonly shown = new Map<string, readonly InlineValueLabel[]>();
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(private readonly sessions: SessionRegistry) {
+    this.disposables = [
+      this.valueDecoration,
+      this.currentStepDecoration,
+      sessions.onDidChange((session) => this.updateDocument(session)),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.updateAll()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(INLINE_VALUES_SETTING) && this.updateAll()),
+      vscode.workspace.onDidCloseTextDocument((d) => this.shown.delete(d.uri.toString())),
+    ];
+    this.updateAll();
+  }
+
+  /** The labels a document shows now (empty when off, at position 0, or while the file has errors). */
+  labelsOf(uri: vscode.Uri): readonly InlineValueLabel[] {
+    return this.shown.get(uri.toString()) ?? [];
+  }
+
+  private updateAll(): void {
+    const documents = new Set(vscode.window.visibleTextEditors.map((e) => e.document).filter((d) => this.sessions.isGraphStep(d)));
+    for (const document of documents) this.updateDocument(this.sessions.sessionFor(document));
+  }
+
+  private updateDocument(session: DocumentSession): void {
+    const enabled = vscode.workspace.getConfiguration('graphstep', session.uri).get<boolean>('inlineValues.enabled', true);
+    const stepper = session.stepper;
+    const labels = enabled && stepper && session.isCurrent ? inlineValueLabels(stepper, session.check.bindings) : [];
+    this.shown.set(session.uri.toString(), labels);
+    const current = enabled && stepper && session.isCurrent && stepper.currentNode !== null ? [toVscodeRange(stepper.graph.nodes[stepper.currentNode]!.range)] : [];
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document !== session.document) continue;
+      editor.setDecorations(this.valueDecoration, labels.map((label) => toDecoration(editor.document, label)));
+      editor.setDecorations(this.currentStepDecoration, current);
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function toDecoration(document: vscode.TextDocument, label: InlineValueLabel): vscode.DecorationOptions {
+  const end = document.lineAt(Math.min(label.line, document.lineCount - 1)).range.end;
+  return { range: new vscode.Range(end, end), renderOptions: { after: { contentText: label.text } } };
+}

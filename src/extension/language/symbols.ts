@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import { nodeKindText, shapeText } from '../../core/editor/nodeLabel';
+import { toVscodeRange } from '../sessions';
+import type { FreshSessions } from './freshCheck';
+
+/**
+ * The outline: one symbol per statement, in source order, so a rebound name
+ * appears once per binding. The detail says what made it and, when the file
+ * checks, its shape.
+ */
+export class StatementSymbolProvider implements vscode.DocumentSymbolProvider {
+  constructor(private readonly fresh: FreshSessions) {}
+
+  provideDocumentSymbols(document: vscode.TextDocument): vscode.DocumentSymbol[] {
+    const session = this.fresh.sessionFor(document);
+    const { statements, bindings } = session.check;
+    const graph = session.isCurrent ? session.check.graph : null;
+    const symbols: vscode.DocumentSymbol[] = [];
+    let b = 0;
+    for (const statement of statements) {
+      const range = toVscodeRange(statement.range);
+      const nameRange = toVscodeRange(statement.nameRange);
+      if (statement.kind === 'output') {
+        symbols.push(new vscode.DocumentSymbol(`output ${statement.name}`, 'where the backward pass starts', vscode.SymbolKind.Event, range, nameRange));
+        continue;
+      }
+      const binding = bindings[b++];
+      const node = graph && binding && binding.nodeId >= 0 ? graph.nodes[binding.nodeId] : undefined;
+      const made = node ? nodeKindText(graph!, node.id) : (statement.declaration ?? 'computed');
+      const detail = node ? `${made} ${shapeText(node.shape)}` : made;
+      symbols.push(new vscode.DocumentSymbol(statement.name, detail, symbolKind(statement.declaration, node?.kind), range, nameRange));
+    }
+    return symbols;
+  }
+}
+
+function symbolKind(declaration: string | null, nodeKind: string | undefined): vscode.SymbolKind {
+  const kind = declaration ?? nodeKind;
+  if (kind === 'param') return vscode.SymbolKind.Field;
+  if (kind === 'const') return vscode.SymbolKind.Constant;
+  if (kind === 'input') return vscode.SymbolKind.Variable;
+  return vscode.SymbolKind.Function;
+}

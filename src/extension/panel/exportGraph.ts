@@ -1,0 +1,45 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { drawingState } from '../../core/render/drawingState';
+import { layoutGraph, type GraphView } from '../../core/render/layout';
+import { HEADING_HEIGHT, renderSvg } from '../../core/render/renderSvg';
+import type { DocumentSession } from '../sessions';
+import { drawableOf, type GraphPanel } from './graphPanel';
+
+/** A drawing of a session at its current position: the SVG `graphstep render` would write. */
+export function sessionSvg(session: DocumentSession, view: GraphView): { svg: string; width: number; height: number } | null {
+  const graph = session.graph;
+  const stepper = session.stepper;
+  if (!graph || !stepper) return null;
+  const drawable = drawableOf(graph);
+  const layout = layoutGraph(drawable, view);
+  const svg = renderSvg(drawable, layout, drawingState(stepper), { heading: path.basename(session.document.uri.path) });
+  return { svg, width: Math.max(layout.width, 200), height: layout.height + HEADING_HEIGHT };
+}
+
+/**
+ * Export Graph as SVG (or PNG): asks where, unless `target` says; a `.png`
+ * target is rasterised by the panel's webview (the host has no canvas).
+ */
+export async function exportGraph(session: DocumentSession, view: GraphView, panelForPng: () => Promise<GraphPanel>, format?: 'svg' | 'png', target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const drawing = sessionSvg(session, view);
+  if (!drawing) {
+    void vscode.window.showWarningMessage('GraphStep: this file has no graph to export yet; fix its errors first.');
+    return undefined;
+  }
+  const base = session.document.uri.with({ path: session.document.uri.path.replace(/\.nn$/i, '') + (format === 'png' ? '.png' : '.svg') });
+  const filters: Record<string, string[]> = format === 'png' ? { 'PNG image': ['png'], 'SVG image': ['svg'] } : { 'SVG image': ['svg'], 'PNG image': ['png'] };
+  const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: base, filters, title: 'Export Graph' }));
+  if (!uri) return undefined;
+  let bytes: Uint8Array;
+  if (uri.path.toLowerCase().endsWith('.png')) {
+    try {
+      bytes = await (await panelForPng()).rasterize(drawing.svg, drawing.width, drawing.height);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`GraphStep: could not make the PNG: ${(e as Error).message}`);
+      return undefined;
+    }
+  } else bytes = new TextEncoder().encode(drawing.svg);
+  await vscode.workspace.fs.writeFile(uri, bytes);
+  return uri;
+}

@@ -1,0 +1,229 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Graph } from '../../core/graph/graph';
+import type { Diagnostic } from '../../core/language/range';
+import { encodeTensor, validateWebviewMessage, type HostMessage, type TensorPayload, type WebviewMessage } from '../../core/protocol';
+import { drawableGraph, type DrawableGraph } from '../../core/render/drawableGraph';
+import { drawingState } from '../../core/render/drawingState';
+import { shapeText } from '../../core/render/labelText';
+import type { GraphView } from '../../core/render/layout';
+import type { Tensor } from '../../core/tensor';
+import type { DocumentSession, SessionRegistry } from '../sessions';
+import { localResourceRoots, webviewHtml } from './webviewHtml';
+
+export const GRAPH_VIEW_TYPE = 'graphstep.graph';
+
+/** The largest tensor the detail view is sent; beyond it the drawer says so instead. */
+const MAX_DETAIL_ELEMENTS = 250_000;
+
+/** What the panel needs from the code that owns all panels. */
+export interface GraphPanelOwner {
+  readonly extensionUri: vscode.Uri;
+  readonly sessions: SessionRegistry;
+  exportGraph(panel: GraphPanel, format: 'svg' | 'png'): void;
+  disposed(panel: GraphPanel): void;
+}
+
+const drawables = new WeakMap<Graph, DrawableGraph>();
+
+/** The drawable form of a graph, made once per graph. */
+export function drawableOf(graph: Graph): DrawableGraph {
+  let d = drawables.get(graph);
+  if (!d) drawables.set(graph, (d = drawableGraph(graph)));
+  return d;
+}
+
+/**
+ * One graph panel: shows one document's session and follows the active `.nn`
+ * editor. It sends the webview the whole state after `ready` or a rebuild, and
+ * only the labels after a step.
+ */
+export class GraphPanel {
+  private revision = 0;
+  private sentGraph: Graph | null | undefined;
+  private sentDiagnostics: readonly Diagnostic[] | undefined;
+  private nextRasterId = 1;
+  private readonly rasters = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readyOnce!: Promise<void>;
+  private markReady!: () => void;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private currentSession: DocumentSession,
+    private currentView: GraphView,
+    private readonly owner: GraphPanelOwner,
+  ) {
+    this.resetReady();
+    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(owner.extensionUri) };
+    panel.webview.html = webviewHtml(panel.webview, owner.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(owner.extensionUri, 'media', 'graph.svg');
+    this.updateTitle();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => {
+        if (validateWebviewMessage(m)) this.receive(m);
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get session(): DocumentSession {
+    return this.currentSession;
+  }
+
+  get view(): GraphView {
+    return this.currentView;
+  }
+
+  /** Resolves once the webview has said `ready` (after a reload too). */
+  whenReady(): Promise<void> {
+    return this.readyOnce;
+  }
+
+  /** Shows another document's session (the panel follows the active editor). */
+  showSession(session: DocumentSession): void {
+    if (session === this.currentSession) return;
+    this.currentSession = session;
+    this.updateTitle();
+    this.sendGraph();
+  }
+
+  /** The session changed: a rebuild sends everything, a step only the labels. */
+  sessionChanged(session: DocumentSession): void {
+    if (session !== this.currentSession) return;
+    const stepper = session.stepper;
+    if (session.graph !== this.sentGraph || session.diagnostics !== this.sentDiagnostics || !stepper) return this.sendGraph();
+    this.post({ type: 'setState', revision: ++this.revision, state: drawingState(stepper) });
+  }
+
+  setView(view: GraphView): void {
+    this.currentView = view;
+    this.post({ type: 'setView', view });
+  }
+
+  highlight(nodes: readonly number[]): void {
+    this.post({ type: 'highlight', nodes });
+  }
+
+  /** Asks the webview to draw an SVG on a canvas; the PNG's bytes. */
+  async rasterize(svg: string, width: number, height: number, scale = 2): Promise<Uint8Array> {
+    await this.whenReady();
+    const requestId = this.nextRasterId++;
+    const result = new Promise<Uint8Array>((resolve, reject) => this.rasters.set(requestId, { resolve, reject }));
+    this.post({ type: 'rasterize', requestId, svg, width, height, scale });
+    return result;
+  }
+
+  private resetReady(): void {
+    this.readyOnce = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  private updateTitle(): void {
+    this.panel.title = `Graph: ${path.basename(this.currentSession.document.uri.path)}`;
+  }
+
+  private sendGraph(): void {
+    const session = this.currentSession;
+    const graph = session.graph;
+    this.sentGraph = graph;
+    this.sentDiagnostics = session.diagnostics;
+    this.post({
+      type: 'setGraph',
+      revision: ++this.revision,
+      documentUri: session.document.uri.toString(),
+      fileName: path.basename(session.document.uri.path),
+      graph: graph ? drawableOf(graph) : null,
+      state: session.stepper ? drawingState(session.stepper) : null,
+      diagnostics: session.diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, character: d.range.start.character })),
+      view: this.currentView,
+    });
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private receive(message: WebviewMessage): void {
+    const { sessions } = this.owner;
+    const session = this.currentSession;
+    switch (message.type) {
+      case 'ready':
+        this.sentGraph = undefined;
+        this.sendGraph();
+        this.markReady();
+        return;
+      case 'step':
+        if (session.stepper) sessions.step(session, message.move);
+        return;
+      case 'goTo':
+        if (session.stepper) sessions.step(session, { goTo: message.position });
+        return;
+      case 'selectNode':
+        void this.selectSource(message.node);
+        return;
+      case 'requestTensors':
+        this.sendTensors(message.requestId, message.node);
+        return;
+      case 'switchView':
+        this.setView(message.view);
+        return;
+      case 'export':
+        this.owner.exportGraph(this, message.format);
+        return;
+      case 'pngData':
+        this.rasters.get(message.requestId)?.resolve(Buffer.from(message.base64, 'base64'));
+        this.rasters.delete(message.requestId);
+        return;
+      case 'pngError':
+        this.rasters.get(message.requestId)?.reject(new Error(message.message));
+        this.rasters.delete(message.requestId);
+        return;
+      default: {
+        const unknown: never = message;
+        throw new Error(`unhandled webview message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /** Selects a node's source in an editor beside the panel. */
+  private async selectSource(id: number): Promise<void> {
+    const node = this.currentSession.graph?.nodes[id];
+    if (!node) return;
+    const document = this.currentSession.document;
+    const range = new vscode.Range(node.range.start.line, node.range.start.character, node.range.end.line, node.range.end.character);
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document === document);
+    const editor = await vscode.window.showTextDocument(document, {
+      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+      selection: range,
+      preserveFocus: false,
+    });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private sendTensors(requestId: number, id: number): void {
+    const stepper = this.currentSession.stepper;
+    const node = stepper?.graph.nodes[id];
+    if (!stepper || !node) return;
+    const name = node.name ?? `${drawableOf(stepper.graph).nodes[id]!.label} (node ${id})`;
+    const { arrived, expected } = stepper.contributions(id);
+    const counts = expected > 1 ? ` · gradient ${arrived}/${expected} contributions` : '';
+    const payload = (t: Tensor | null): TensorPayload | null => (t && t.size <= MAX_DETAIL_ELEMENTS ? encodeTensor(t) : null);
+    const value = stepper.value(id);
+    const tooLarge = value && value.size > MAX_DETAIL_ELEMENTS ? ` · ${value.size} elements, too many to show` : '';
+    this.post({
+      type: 'tensors',
+      requestId,
+      node: id,
+      title: `${name} — ${node.kind === 'op' ? node.op : node.kind}, ${shapeText(node.shape)}${counts}${tooLarge}`,
+      value: payload(value),
+      grad: payload(stepper.grad(id)),
+    });
+  }
+
+  dispose(): void {
+    for (const r of this.rasters.values()) r.reject(new Error('the graph panel was closed'));
+    this.rasters.clear();
+    for (const d of this.disposables) d.dispose();
+    this.owner.disposed(this);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Computational graphs of any size for layout tests and benchmarks, in two
+ * shapes: `skip` (the layout notes' hard case: each op takes 1–2 inputs, 85%
+ * from the previous 5 values and 15% from the previous 50) and `chain` (what
+ * most `.nn` files look like: each op takes the previous result and a leaf).
+ * They come as `.nn` source, so benchmarks run the real checker and stepper,
+ * and as a `DrawableGraph` for the pure layout tests.
+ */
+import type { DrawableGraph, DrawableNode } from '../../src/core/render/drawableGraph';
+
+export type GraphShape = 'skip' | 'chain';
+
+interface Statement {
+  readonly name: string;
+  readonly kind: 'input' | 'param' | 'op';
+  /** For leaves, the value; for ops, the op's canonical name. */
+  readonly op: string;
+  readonly symbol: string;
+  readonly inputs: readonly number[];
+  readonly value?: number;
+}
+
+function random(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+const UNARY = [
+  { op: 'tanh', symbol: 'tanh' },
+  { op: 'sigmoid', symbol: 'σ' },
+  { op: 'relu', symbol: 'ReLU' },
+];
+const BINARY = [
+  { op: 'add', symbol: '+', operator: '+' },
+  { op: 'mul', symbol: '×', operator: '*' },
+  { op: 'sub', symbol: '−', operator: '-' },
+];
+
+function statements(nodes: number, shape: GraphShape, seed: number): Statement[] {
+  const r = random(seed);
+  const out: Statement[] = [];
+  const leaf = (kind: 'input' | 'param'): number => {
+    out.push({ name: `${kind === 'input' ? 'x' : 'p'}${out.length}`, kind, op: kind, symbol: '', inputs: [], value: Number((0.1 + r()).toFixed(3)) });
+    return out.length - 1;
+  };
+  leaf('input');
+  leaf('input');
+  const pick = (): number => Math.max(0, out.length - (r() < 0.85 ? 1 + Math.floor(r() * 5) : 1 + Math.floor(r() * 50)));
+  while (out.length < nodes) {
+    if (shape === 'chain') {
+      if (out.length + 2 > nodes) break;
+      const prev = out.length - 1;
+      const i = out.length;
+      if (i % 3 === 0) out.push({ name: `v${i}`, kind: 'op', ...UNARY[0]!, inputs: [prev] });
+      else {
+        const p = leaf('param');
+        out.push({ name: `v${out.length}`, kind: 'op', ...BINARY[i % 2]!, inputs: [prev, p] });
+      }
+    } else if (r() < 0.3) {
+      out.push({ name: `v${out.length}`, kind: 'op', ...UNARY[Math.floor(r() * UNARY.length)]!, inputs: [pick()] });
+    } else {
+      const a = r() < 0.1 && out.length + 2 <= nodes ? leaf('param') : pick();
+      out.push({ name: `v${out.length}`, kind: 'op', ...BINARY[Math.floor(r() * BINARY.length)]!, inputs: [a, pick()] });
+    }
+  }
+  return out;
+}
+
+/** A `.nn` file with about `nodes` graph nodes (leaves included); the last value is the output. */
+export function generatedSource(nodes: number, shape: GraphShape, seed = 1): string {
+  const lines = [`# generated: ${shape}, ${nodes} nodes`];
+  for (const s of statements(nodes, shape, seed)) {
+    const name = (i: number): string => `n${i}`;
+    if (s.kind !== 'op') lines.push(`${s.kind} ${s.name.replace(/^[xp]/, 'n')} = ${s.value}`);
+    else if (s.inputs.length === 1) lines.push(`${s.name.replace(/^v/, 'n')} = ${s.op}(${name(s.inputs[0]!)})`);
+    else lines.push(`${s.name.replace(/^v/, 'n')} = ${name(s.inputs[0]!)} ${BINARY.find((b) => b.op === s.op)!.operator} ${name(s.inputs[1]!)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The same graph as `generatedSource` makes, without the checker: for tests of the pure layout. */
+export function generatedDrawable(nodes: number, shape: GraphShape, seed = 1): DrawableGraph {
+  const list = statements(nodes, shape, seed);
+  const drawable = list.map((s, id): DrawableNode => ({ id, name: `n${id}`, kind: s.kind, op: s.op, label: s.kind === 'op' ? s.symbol : `n${id}`, inputs: s.inputs, shape: [] }));
+  return { nodes: drawable, output: drawable.length - 1, outputName: `n${drawable.length - 1}` };
+}

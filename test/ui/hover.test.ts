@@ -1,0 +1,36 @@
+import * as assert from 'node:assert/strict';
+import { openWorkbench, type Workbench } from './harness';
+
+describe('hover in the real workbench', () => {
+  let workbench: Workbench | undefined;
+
+  before(async () => {
+    workbench = await openWorkbench({ folder: 'examples', file: 'apple.nn' });
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it('shows the chain rule of apple_num with exact numbers after the backward pass', async () => {
+    const wb = workbench!;
+    await wb.runCommand('GraphStep: Run Backward Pass');
+    await wb.page.locator('.statusbar-item', { hasText: 'backward 2/2' }).waitFor();
+    const text = await wb.hover('apple_num', 2);
+    await wb.screenshot('hover-apple-num-chain-rule');
+    assert.match(text, /apple_num/);
+    assert.match(text, /110\.00000000000001/);
+    assert.ok(text.includes('1.1 · 100 = 110.00000000000001'), text);
+    assert.match(text, /complete, 1 of 1 contribution/);
+  });
+
+  it('says the gradient is not computed yet after Reset', async () => {
+    const wb = workbench!;
+    await wb.page.keyboard.press('Escape');
+    await wb.runCommand('GraphStep: Reset');
+    await wb.page.locator('.statusbar-item', { hasText: 'start 0/2' }).waitFor();
+    const text = await wb.hover('apple_num', 1);
+    await wb.screenshot('hover-apple-num-before-backward');
+    assert.match(text, /not computed yet: the backward pass reaches/);
+  });
+});
