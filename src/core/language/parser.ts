@@ -33,6 +33,8 @@ export function parse(text: string): ParseResult {
 class Parser {
   private index = 0;
   private nesting = 0;
+  /** The brackets open at this point of the statement, innermost last. */
+  private readonly open: Token[] = [];
 
   constructor(
     private readonly tokens: readonly Token[],
@@ -55,6 +57,7 @@ class Parser {
 
   private parseStatement(): Statement {
     this.nesting = 0;
+    this.open.length = 0;
     const first = this.peek();
     if (first.kind === 'name' && first.text === 'output' && this.peek(1).kind === 'name') {
       this.index++;
@@ -160,6 +163,7 @@ class Parser {
   private parseCall(callee: string, calleeRange: Range): Expr {
     const open = this.next();
     this.enter(open.range);
+    this.open.push(open);
     const args: Argument[] = [];
     let close = this.peekInBrackets(open);
     while (!(close.kind === 'op' && close.text === ')')) {
@@ -188,6 +192,7 @@ class Parser {
     }
     this.index++;
     this.nesting--;
+    this.open.pop();
     return { kind: 'call', callee, calleeRange, args, range: span(calleeRange, close.range) };
   }
 
@@ -210,12 +215,14 @@ class Parser {
         if (t.text === '(') {
           this.index++;
           this.enter(t.range);
+          this.open.push(t);
           this.peekInBrackets(t);
           const inner = this.parseExpression();
           const close = this.peekInBrackets(t);
           if (close.text !== ')') this.fail(close.range, `expected ')' to close the '(' at ${where(t.range)}, found ${describe(close)}`);
           this.index++;
           this.nesting--;
+          this.open.pop();
           return { ...inner, range: span(t.range, close.range) };
         }
         if (t.text === '[') return this.parseTensorLiteral();
@@ -223,12 +230,18 @@ class Parser {
       default:
         break;
     }
+    const unclosed = this.open[this.open.length - 1];
+    if (unclosed && (t.kind === 'eof' || (t.kind === 'newline' && this.peek(1).kind === 'eof') || (t.kind === 'newline' && this.startsStatement(this.index + 1)))) {
+      const closer = unclosed.text === '(' ? ')' : ']';
+      this.fail(unclosed.range, `expected '${closer}' to close this '${unclosed.text}', found the end of the statement`);
+    }
     return this.fail(t.range, `expected a value (a name, number, call, '(' or '['), found ${describe(t)}`);
   }
 
   private parseTensorLiteral(): Expr {
     const open = this.next();
     this.enter(open.range);
+    this.open.push(open);
     const elements: Expr[] = [];
     let t = this.peekInBrackets(open);
     while (!(t.kind === 'op' && t.text === ']')) {
@@ -243,6 +256,7 @@ class Parser {
     }
     this.index++;
     this.nesting--;
+    this.open.pop();
     return { kind: 'tensor', elements, range: span(open.range, t.range) };
   }
 
