@@ -23,7 +23,7 @@ mkdir -p "$DEV"
 VERSION=$(node -p 'require("./package.json").version')
 VSIX="$DEV/graphstep-$VERSION.vsix"
 log "packaging $VSIX"
-node node_modules/@vscode/vsce/vsce package --allow-missing-repository --skip-license -o "$VSIX" >/dev/null
+node node_modules/@vscode/vsce/vsce package --allow-missing-repository --skip-license --no-rewrite-relative-links -o "$VSIX" >/dev/null
 
 if command -v code >/dev/null && [[ -z ${GRAPHSTEP_USE_CODE_SERVER:-} ]]; then
   log "installing into $(command -v code)"

@@ -49,17 +49,19 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m), ge
     return route.fulfill({ contentType: file.endsWith('.css') ? 'text/css' : 'text/javascript', body: fs.readFileSync(file) });
   });
   await page.goto(`${origin}/index.html`);
-  await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'));
+  // The page's own code runs in the browser: given as strings, since the tests compile without the DOM library.
+  await page.waitForFunction(`window.__sent.some((m) => m.type === 'ready')`);
   return {
     page,
     violations,
     deliver: (message) =>
-      page.evaluate((m) => {
+      page.evaluate(`(() => {
+        const m = ${JSON.stringify(message)};
         const t0 = performance.now();
         window.dispatchEvent(new MessageEvent('message', { data: m }));
         return performance.now() - t0;
-      }, message),
-    sent: () => page.evaluate(() => (window as unknown as { __sent: WebviewMessage[] }).__sent),
+      })()`) as Promise<number>,
+    sent: () => page.evaluate('window.__sent') as Promise<WebviewMessage[]>,
     close: () => browser.close(),
   };
 }

@@ -69,7 +69,9 @@ function installedExtensions(): Promise<string> {
 export function packageExtension(outFile: string): string {
   const extensionDir = path.resolve(process.env.GRAPHSTEP_EXTENSION_DIR ?? repoRoot);
   const vsce = path.join(repoRoot, 'node_modules/@vscode/vsce/vsce');
-  execFileSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '-o', outFile], {
+  // Relative links stay relative: they resolve inside the installed extension, and no repository URL is needed.
+  const args = ['package', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', outFile];
+  execFileSync(process.execPath, [vsce, ...args], {
     cwd: extensionDir,
     stdio: ['ignore', 'ignore', 'inherit'],
     timeout: 120_000,

@@ -8,6 +8,7 @@ import {
   crLog,
   crPow,
   div,
+  fma,
   formatShape,
   gemm,
   gemmTransposeA,
@@ -124,7 +125,7 @@ describe('tensorMath: broadcasting', () => {
 });
 
 describe('tensorMath: matmul and shape ops', () => {
-  it('each element is the plain dot product in ascending k (blocked kernels included)', () => {
+  it('sums each element in ascending k: fused multiply-adds up to 32768 of them (as OpenBLAS), plain above', () => {
     for (const c of numpyReference.matmul) {
       const a = lcgData(c.m * c.k, c.seedA);
       const b = lcgData(c.k * c.n, c.seedB);
@@ -135,6 +136,20 @@ describe('tensorMath: matmul and shape ops', () => {
       assert.deepEqual(Array.from(gemmTransposeB(a, bt, c.m, c.k, c.n)), c.expected);
       assert.deepEqual(Array.from(gemmTransposeA(at, b, c.m, c.k, c.n)), c.expected);
     }
+  });
+
+  it('the textbook affine x@W: equal to numpy (BLAS) where a plain multiply-then-add is not', () => {
+    // numpy: np.dot([[0.6, 0.9], [0.1, -0.3]], [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+    const xw = matmul(t([2, 2], [0.6, 0.9, 0.1, -0.3]), t([2, 3], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]));
+    assert.deepEqual(values(xw), [0.42000000000000004, 0.5700000000000001, 0.72, -0.11, -0.13, -0.15]);
+    assert.notEqual(0.1 * 0.1 + -0.3 * 0.4, -0.11);
+  });
+
+  it('fma rounds a·b + c once', () => {
+    assert.equal(fma(0.1, 0.4, 0.1 * 0.1), 0.05000000000000001);
+    assert.equal(fma(1 + 2 ** -52, 1 - 2 ** -52, -1), -(2 ** -104));
+    assert.equal(fma(2, 3, 4), 10);
+    assert.equal(fma(Infinity, 2, 1), Infinity);
   });
 
   it('handles 2-D@2-D, 1-D@2-D, 2-D@1-D and 1-D@1-D like np.matmul', () => {

@@ -93,18 +93,13 @@ export function signatureParameters(signature: string): SignatureParameter[] {
 
 /**
  * Which parameter an argument fills: the one its keyword names, else the
- * positional one at its index; past the end, a variadic `d...` or `...`
- * parameter takes it. -1 when none does.
+ * one at its position; a variadic `d...` takes every argument from its
+ * position on, and a trailing `...` repeats the parameter before it
+ * (`reshape(x, d1, d2, ...)`). -1 when none does.
  */
 export function activeParameter(params: readonly SignatureParameter[], context: CallContext): number {
-  const nameOf = (p: SignatureParameter): string => p.label.split('=')[0]!.trim();
-  if (context.keyword !== null) return params.findIndex((p) => nameOf(p) === context.keyword);
-  const positional = params.filter((p) => !p.label.includes('='));
-  if (context.argumentIndex < positional.length) {
-    const p = positional[context.argumentIndex]!;
-    return p.label === '...' ? params.indexOf(positional[context.argumentIndex - 1] ?? p) : params.indexOf(p);
-  }
+  if (context.keyword !== null) return params.findIndex((p) => p.label.split('=')[0]!.trim() === context.keyword);
   const variadic = params.findIndex((p) => p.label.endsWith('...'));
-  if (variadic >= 0) return params[variadic]!.label === '...' && variadic > 0 ? variadic - 1 : variadic;
-  return -1;
+  if (variadic >= 0 && context.argumentIndex >= variadic) return params[variadic]!.label === '...' ? variadic - 1 : variadic;
+  return context.argumentIndex < params.length ? context.argumentIndex : -1;
 }

@@ -72,8 +72,11 @@ function chainRuleText(stepper: Stepper, name: string, out: string, rule: ChainR
     lines.push(`  seed (backward step ${rule.seedStep - f}): ∂${out}/∂${out} = ${graph.nodes[rule.node]!.shape.length === 0 ? '1' : 'ones'}${seeded ? '' : '  (not yet)'}`);
   }
   for (const term of rule.terms) {
-    const u = nodeLabel(graph, term.consumer);
-    const where = `u = ${u} (${nodeKindText(graph, term.consumer)}, line ${graph.nodes[term.consumer]!.statementRange.start.line + 1}, backward step ${term.step - f})`;
+    const consumer = graph.nodes[term.consumer]!;
+    const kind = nodeKindText(graph, term.consumer);
+    const line = consumer.statementRange.start.line + 1;
+    const step = term.step - f;
+    const where = consumer.name !== null ? `u = ${consumer.name} (${kind}, line ${line}, backward step ${step})` : `u = the ${kind} on line ${line} (backward step ${step})`;
     lines.push(`  ${where}: ${termText(term)}`);
   }
   const sum = rule.sum!;

@@ -3,6 +3,7 @@ import { formatNumber, formatTensorSummary } from '../format';
 import type { Binding } from '../graph/graph';
 import type { Tensor } from '../tensor';
 import { shapeText } from './nodeLabel';
+import { tensorStats } from './tensorStats';
 
 /** Text to show after the end of one line. */
 export interface InlineValueLabel {
@@ -14,7 +15,8 @@ export interface InlineValueLabel {
 /**
  * What each binding holds at the stepper's position, for the ends of lines:
  * `= 200   ∂ 1.1`, with `(1/2)` while a gradient is a partial sum; a
- * tensor as its shape and a short exact print (`[2,4] [[0.1, ..., 0.4], ...]`). Nothing at
+ * tensor of at most `maxItems` elements as its shape and print
+ * (`[2] [0.5, 1]`), a larger one as its shape and mean, to fit the line. Nothing at
  * position 0, so Reset clears them; a binding's value appears once the
  * stepping has begun (leaves) or its forward step ran (ops), its gradient
  * once a contribution arrived.
@@ -37,8 +39,9 @@ export function inlineValueLabels(stepper: Stepper, bindings: readonly Binding[]
   return [...byLine].map(([line, text]) => ({ line, text }));
 }
 
-/** A scalar's exact number, or a tensor's shape and its print on one line, one item at each end of a long axis. */
+/** A scalar's exact number; a small tensor's shape and print on one line; a larger one's shape and mean. */
 function compact(t: Tensor, maxItems: number): string {
   if (t.shape.length === 0) return formatNumber(t.data[0]!);
-  return `${shapeText(t.shape)} ${formatTensorSummary(t, maxItems, 1).replace(/\s*\n\s*/g, ' ')}`;
+  if (t.size <= maxItems) return `${shapeText(t.shape)} ${formatTensorSummary(t).replace(/\s*\n\s*/g, ' ')}`;
+  return `${shapeText(t.shape)} mean ${formatNumber(tensorStats(t)?.mean ?? NaN)}`;
 }

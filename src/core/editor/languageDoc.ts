@@ -34,8 +34,8 @@ export function parseLanguageDoc(markdown: string): Map<string, LanguageDocEntry
     if (cells.every((c) => /^:?-+:?$/.test(c))) continue;
     const names = namesIn(cells[0] ?? '');
     if (names.length === 0) continue;
-    const columns = cells.slice(1).map((text, i) => [headers![i + 1] ?? '', text] as const);
-    for (const name of names) if (!entries.has(name)) entries.set(name, { section, columns });
+    const entry: LanguageDocEntry = { section, columns: cells.slice(1).map((text, i) => [headers![i + 1] ?? '', text] as const) };
+    for (const name of names) if (!entries.has(name)) entries.set(name, entry);
   }
   return entries;
 }

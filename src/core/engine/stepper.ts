@@ -28,23 +28,20 @@ export class Stepper {
   private readonly grads: (Tensor | null)[];
   private readonly edgeGrads: (Tensor | null)[][];
   private readonly arrived: number[];
-  private readonly expected: number[];
+  private readonly expected: readonly number[];
   private readonly history: Change[][] = [];
 
   constructor(readonly graph: Graph) {
+    const plan = planOf(graph);
     const nodes = graph.nodes;
-    this.ops = nodes.map((n) => (n.kind === 'op' ? requireOp(n) : null));
-    this.forwardPlan = nodes.filter((n) => n.kind === 'op').map((n) => n.id);
-    this.backwardPlan = backwardPlanOf(graph);
+    this.ops = plan.ops;
+    this.forwardPlan = plan.forward;
+    this.backwardPlan = plan.backward;
+    this.expected = plan.expected;
     this.values = nodes.map((n) => n.value ?? null);
-    this.grads = nodes.map(() => null);
-    this.edgeGrads = nodes.map((n) => n.inputs.map(() => null));
-    this.arrived = nodes.map(() => 0);
-    this.expected = nodes.map(() => 0);
-    for (const id of this.backwardPlan) {
-      for (const input of nodes[id]!.inputs) if (wantsGrad(nodes[input]!)) this.expected[input]!++;
-    }
-    if (graph.output !== null) this.expected[graph.output]!++;
+    this.grads = new Array<Tensor | null>(nodes.length).fill(null);
+    this.edgeGrads = nodes.map((n) => (n.inputs.length === 0 ? NO_EDGES : new Array<Tensor | null>(n.inputs.length).fill(null)));
+    this.arrived = new Array<number>(nodes.length).fill(0);
   }
 
   /** F: the number of forward steps. */
@@ -209,6 +206,38 @@ export class Stepper {
       this.arrived[input]!++;
     });
   }
+}
+
+/** What a graph's tape looks like, worked out once per graph (graphs are immutable). */
+interface Plan {
+  readonly ops: readonly (OpDef | null)[];
+  readonly forward: readonly number[];
+  readonly backward: readonly number[];
+  /** How many gradient contributions each node receives over the whole backward pass. */
+  readonly expected: readonly number[];
+}
+
+const plans = new WeakMap<Graph, Plan>();
+const NO_EDGES: (Tensor | null)[] = [];
+
+function planOf(graph: Graph): Plan {
+  let plan = plans.get(graph);
+  if (plan) return plan;
+  const nodes = graph.nodes;
+  const backward = backwardPlanOf(graph);
+  const expected = new Array<number>(nodes.length).fill(0);
+  for (const id of backward) {
+    for (const input of nodes[id]!.inputs) if (wantsGrad(nodes[input]!)) expected[input]!++;
+  }
+  if (graph.output !== null) expected[graph.output]!++;
+  plan = {
+    ops: nodes.map((n) => (n.kind === 'op' ? requireOp(n) : null)),
+    forward: nodes.filter((n) => n.kind === 'op').map((n) => n.id),
+    backward,
+    expected,
+  };
+  plans.set(graph, plan);
+  return plan;
 }
 
 function requireOp(node: GraphNode): OpDef {

@@ -105,9 +105,8 @@ class GraphBuilder {
       this.error(statement.expr.range, `expected a tensor value for '${statement.name}', found ${describeLowered(result)}`);
       return -1;
     }
-    if (result.id >= firstNew && this.nodes[result.id]!.name === null) {
-      this.nodes[result.id] = { ...this.nodes[result.id]!, name: statement.name };
-    }
+    const node = this.nodes[result.id]!;
+    if (result.id >= firstNew && node.name === null) (node as { name: string | null }).name = statement.name;
     return result.id;
   }
 
@@ -409,7 +408,19 @@ class GraphBuilder {
 
   private addNode(node: Omit<GraphNode, 'id' | 'statementRange'>): number {
     const id = this.nodes.length;
-    this.nodes.push({ ...node, id, statementRange: this.statementRange });
+    // One object shape for every node (value present even when undefined) keeps V8 on its fast path.
+    this.nodes.push({
+      id,
+      name: node.name,
+      kind: node.kind,
+      op: node.op,
+      inputs: node.inputs,
+      attrs: node.attrs,
+      shape: node.shape,
+      range: node.range,
+      statementRange: this.statementRange,
+      value: node.value,
+    });
     return id;
   }
 

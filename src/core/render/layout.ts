@@ -18,10 +18,10 @@ export const GRAPH_VIEWS: readonly GraphView[] = ['operations', 'values'];
 
 /**
  * Up to this many boxes dagre lays the graph out; above, the layered layout
- * does (dagre takes about 0.1 s at this size and grows quadratically; the
+ * does (dagre takes 0.05–0.15 s at this size and grows quadratically; the
  * figures are in docs/panel.md).
  */
-export const DAGRE_MAX_NODES = 60;
+export const DAGRE_MAX_NODES = 40;
 
 export type NodeShape = 'circle' | 'pill' | 'box' | 'record' | 'text';
 

@@ -4,3 +4,4 @@ export * from './elementwise';
 export * from './reduce';
 export * from './matmul';
 export { crExp, crLog, crPow } from './libm';
+export { fma } from './fma';

@@ -1,13 +1,20 @@
 import { Tensor, type Shape } from '../tensor';
+import { fma } from './fma';
 import { formatShape, resolveReshape } from './shapes';
 
+/** Largest m·k·n computed with fused multiply-adds (~1.5 ms); above it, plain ones. */
+export const FUSED_MAX_MACS = 32768;
+
 /*
- * Matrix products. Every output element is the plain dot product
- * 0 + a0·b0 + a1·b1 + ... in ascending k (numpy's own non-BLAS loop does
- * exactly this). numpy hands float64 matmul to BLAS,
- * whose kernels use fused multiply-adds and blocked accumulation, so results
- * of dots longer than one term may differ from numpy's in the last bit or two;
- * JS has no fused multiply-add to reproduce them.
+ * Matrix products, each output element summed from 0 in ascending k.
+ * numpy hands float64 matmul to BLAS; OpenBLAS's kernels accumulate each
+ * element as a chain of fused multiply-adds (acc = fma(a_k, b_k, acc)), which
+ * matches numpy 2.4 on x86-64 bit for bit for small 2-D products (all the
+ * textbook's layers). Products up to FUSED_MAX_MACS multiply-adds do the same
+ * with an exact FMA emulation; larger ones use plain a·b then + for speed
+ * (~10x faster), where numpy's blocked kernels differ in order anyway and the
+ * last bit of some elements may differ. Vector products (gemv/dot in BLAS) use
+ * other accumulation orders in numpy; here they follow the same rule.
  */
 
 /** Output shape of `a @ b` for 1-D/2-D operands, or the message saying why not. */
@@ -16,7 +23,7 @@ export function matmulShape(a: Shape, b: Shape, opName = 'matmul'): Shape | stri
     return `${opName}: cannot multiply ${formatShape(a)} by ${formatShape(b)}: operands must be 1-D or 2-D (use * for scalars)`;
   }
   const k1 = a[a.length - 1]!;
-  const k2 = b.length === 2 ? b[0]! : b[0]!;
+  const k2 = b[0]!;
   if (k1 !== k2) return `${opName}: cannot multiply ${formatShape(a)} by ${formatShape(b)}: inner sizes ${k1} and ${k2} differ`;
   const out: number[] = [];
   if (a.length === 2) out.push(a[0]!);
@@ -27,10 +34,11 @@ export function matmulShape(a: Shape, b: Shape, opName = 'matmul'): Shape | stri
 /**
  * C[m×n] with C[i][j] = Σ_p A(i,p)·B(p,j), A(i,p) = A[i·ais + p·aps] and
  * B(p,j) = B[p·bps + j·bjs], so one kernel serves A·B, A·Bᵀ and Aᵀ·B.
- * 4×4 blocks of C live in locals while p runs over the whole inner size, so
- * each element is still summed from 0 in ascending p.
+ * Large products: 4×4 blocks of C live in locals while p runs over the whole
+ * inner size, so each element is still summed from 0 in ascending p.
  */
 function gemmStrided(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
+  if (m * k * n <= FUSED_MAX_MACS) return gemmFused(A, ais, aps, B, bps, bjs, m, k, n);
   const C = new Float64Array(m * n);
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
@@ -70,6 +78,19 @@ function gemmStrided(A: Float64Array, ais: number, aps: number, B: Float64Array,
     for (let j = i < m4 ? n4 : 0; j < n; j++) {
       let s = 0;
       for (let p = 0, pa = i * ais, pb = j * bjs; p < k; p++, pa += aps, pb += bps) s += A[pa]! * B[pb]!;
+      C[i * n + j] = s;
+    }
+  }
+  return C;
+}
+
+/** As gemmStrided, each element a chain of exactly emulated fused multiply-adds. */
+function gemmFused(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
+  const C = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0, pa = i * ais, pb = j * bjs; p < k; p++, pa += aps, pb += bps) s = fma(A[pa]!, B[pb]!, s);
       C[i * n + j] = s;
     }
   }

@@ -1,0 +1,201 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { OpAttrs } from '../../src/core/ops/opDef';
+import { OPS, opByName } from '../../src/core/ops/registry';
+import { Tensor, sizeOf, type Shape } from '../../src/core/tensor';
+
+/*
+ * Every op's local backward against central differences of
+ * L(inputs) = Σ G·forward(inputs) for a random upstream gradient G, on random
+ * shapes (broadcasting included) and values kept away from kinks (relu and
+ * abs at 0) and from the edges of the domain (log and sqrt of ≤ 0).
+ */
+
+interface GradCase {
+  readonly inputs: readonly Tensor[];
+  readonly attrs?: OpAttrs;
+  /** Inputs that get no gradient (class indices). */
+  readonly constant?: readonly number[];
+}
+
+const RUNS = 40;
+/** Elements checked per input, enough to cover every small tensor. */
+const MAX_ELEMENTS = 30;
+const covered = new Set<string>();
+
+/** A small deterministic generator for the upstream gradient. */
+function upstream(shape: Shape, seed: number): Tensor {
+  let s = seed >>> 0 || 1;
+  const data = new Float64Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    data[i] = ((s >>> 0) / 4294967296) * 2 - 1;
+  }
+  return new Tensor(shape, data);
+}
+
+function checkGradients(name: string, c: GradCase, seed: number): void {
+  const op = opByName(name)!;
+  const attrs = c.attrs ?? {};
+  const shape = op.shape(c.inputs.map((x) => x.shape), attrs);
+  assert.ok(shape.ok, shape.ok ? '' : shape.message);
+  const y = op.forward(c.inputs, attrs);
+  const G = upstream(y.shape, seed);
+  const needsGrad = c.inputs.map((_, i) => !(c.constant ?? []).includes(i));
+  const grads = op.backward({ inputs: c.inputs, output: y, gradOutput: G, attrs, needsGrad });
+  const loss = (inputs: readonly Tensor[]): number => {
+    const out = op.forward(inputs, attrs).data;
+    let s = 0;
+    for (let i = 0; i < out.length; i++) s += G.data[i]! * out[i]!;
+    return s;
+  };
+  c.inputs.forEach((x, i) => {
+    if (!needsGrad[i]) return;
+    const g = grads[i];
+    assert.ok(g, `${name}: no gradient for input ${i}`);
+    assert.deepEqual(g.shape, x.shape, `${name}: gradient ${i} has the input's shape`);
+    for (let j = 0; j < Math.min(x.size, MAX_ELEMENTS); j++) {
+      const h = 1e-6 * Math.max(1, Math.abs(x.data[j]!));
+      const at = (delta: number): number => {
+        const data = Float64Array.from(x.data);
+        data[j] = data[j]! + delta;
+        return loss(c.inputs.map((v, k) => (k === i ? new Tensor(x.shape, data) : v)));
+      };
+      const numeric = (at(h) - at(-h)) / (2 * h);
+      const analytic = g.data[j]!;
+      const tolerance = 1e-5 * Math.max(1, Math.abs(analytic), Math.abs(numeric));
+      assert.ok(
+        Math.abs(numeric - analytic) <= tolerance,
+        `${name}: d/d input ${i}[${j}] backprop ${analytic}, central difference ${numeric} (shapes ${c.inputs.map((v) => `[${v.shape}]`).join(' ')})`,
+      );
+    }
+  });
+  covered.add(name);
+}
+
+function property<T extends GradCase>(name: string, arb: fc.Arbitrary<T>): void {
+  it(`${name}: backward equals central differences`, () => {
+    fc.assert(
+      fc.property(arb, fc.integer({ min: 1, max: 2 ** 31 - 1 }), (c, seed) => checkGradients(name, c, seed)),
+      { numRuns: RUNS },
+    );
+  });
+}
+
+// ---- arbitraries ----
+
+const shapeOf = (minRank: number, maxRank: number, maxDim = 3): fc.Arbitrary<number[]> =>
+  fc.array(fc.integer({ min: 1, max: maxDim }), { minLength: minRank, maxLength: maxRank });
+
+const tensorOf = (shape: Shape, lo: number, hi: number): fc.Arbitrary<Tensor> =>
+  fc.array(fc.double({ min: lo, max: hi, noNaN: true }), { minLength: sizeOf(shape), maxLength: sizeOf(shape) }).map((a) => new Tensor(shape, Float64Array.from(a)));
+
+/** Values with |v| in [lo, hi], either sign: away from a kink at 0. */
+const awayFromZero = (shape: Shape, lo: number, hi: number): fc.Arbitrary<Tensor> =>
+  fc
+    .array(fc.tuple(fc.double({ min: lo, max: hi, noNaN: true }), fc.boolean()), { minLength: sizeOf(shape), maxLength: sizeOf(shape) })
+    .map((a) => new Tensor(shape, Float64Array.from(a, ([v, negative]) => (negative ? -v : v))));
+
+/** A shape derived from `base` that broadcasts to it: leading axes dropped, some axes set to 1. */
+const broadcastable = (base: number[]): fc.Arbitrary<number[]> =>
+  fc
+    .tuple(fc.integer({ min: 0, max: base.length }), fc.array(fc.boolean(), { minLength: base.length, maxLength: base.length }))
+    .map(([drop, ones]) => base.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)));
+
+const broadcastPair = shapeOf(0, 3).chain((base) => fc.tuple(broadcastable(base), broadcastable(base)));
+
+const binaryCase = (lo: number, hi: number, bLo?: number, bHi?: number): fc.Arbitrary<GradCase> =>
+  broadcastPair.chain(([sa, sb]) =>
+    fc.tuple(tensorOf(sa, lo, hi), bLo === undefined ? tensorOf(sb, lo, hi) : awayFromZero(sb, bLo, bHi!)).map((inputs) => ({ inputs })),
+  );
+
+const unaryCase = (lo: number, hi: number): fc.Arbitrary<GradCase> => shapeOf(0, 3).chain((s) => tensorOf(s, lo, hi).map((x) => ({ inputs: [x] })));
+const unaryAwayFromZero = (lo: number, hi: number): fc.Arbitrary<GradCase> =>
+  shapeOf(0, 3).chain((s) => awayFromZero(s, lo, hi).map((x) => ({ inputs: [x] })));
+
+const dim = fc.integer({ min: 1, max: 4 });
+
+const matmulCase: fc.Arbitrary<GradCase> = fc
+  .tuple(dim, dim, dim, fc.boolean(), fc.boolean())
+  .chain(([m, k, n, aVector, bVector]) =>
+    fc.tuple(tensorOf(aVector ? [k] : [m, k], -2, 2), tensorOf(bVector ? [k] : [k, n], -2, 2)).map((inputs) => ({ inputs })),
+  );
+
+const reductionCase: fc.Arbitrary<GradCase> = shapeOf(0, 3).chain((s) =>
+  fc
+    .tuple(
+      tensorOf(s, -3, 3),
+      s.length === 0 ? fc.constant(null) : fc.option(fc.integer({ min: -s.length, max: s.length - 1 }), { nil: null }),
+      fc.boolean(),
+    )
+    .map(([x, axis, keepdims]) => ({ inputs: [x], attrs: { axis, keepdims } })),
+);
+
+const reshapeCase: fc.Arbitrary<GradCase> = shapeOf(1, 3).chain((s) =>
+  fc
+    .tuple(tensorOf(s, -3, 3), fc.constantFrom<(s: number[]) => number[]>((d) => [sizeOf(d)], () => [-1], (d) => d.slice().reverse(), (d) => [1, ...d, 1], (d) => [-1, d[d.length - 1]!]))
+    .map(([x, target]) => ({ inputs: [x], attrs: { shape: target(s) } })),
+);
+
+const affineCase: fc.Arbitrary<GradCase> = fc
+  .tuple(dim, dim, dim, fc.boolean(), fc.constantFrom<'row' | 'matrix' | 'scalar'>('row', 'matrix', 'scalar'))
+  .chain(([m, k, n, xVector, bias]) => {
+    const bShape = bias === 'row' ? [n] : bias === 'matrix' && !xVector ? [1, n] : [];
+    return fc.tuple(tensorOf(xVector ? [k] : [m, k], -2, 2), tensorOf([k, n], -2, 2), tensorOf(bShape, -1, 1)).map((inputs) => ({ inputs }));
+  });
+
+const softmaxCase: fc.Arbitrary<GradCase> = shapeOf(1, 3, 4).chain((s) => tensorOf(s, -3, 3).map((x) => ({ inputs: [x] })));
+
+/** Scores of shape [c] or [n, c] with their targets: one-hot (or soft) rows, or class indices. */
+const lossInputs = (scores: (shape: Shape) => fc.Arbitrary<Tensor>, softTargets: boolean): fc.Arbitrary<GradCase> =>
+  fc.tuple(fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }), fc.integer({ min: 2, max: 4 }), fc.boolean()).chain(([rows, classes, indices]) => {
+    const shape = rows === null ? [classes] : [rows, classes];
+    const n = rows ?? 1;
+    const labels = fc.array(fc.integer({ min: 0, max: classes - 1 }), { minLength: n, maxLength: n });
+    if (indices) {
+      return fc.tuple(scores(shape), labels).map(([y, l]) => ({ inputs: [y, new Tensor(rows === null ? [] : [n], Float64Array.from(l))], constant: [1] }));
+    }
+    const targets = softTargets
+      ? tensorOf(shape, 0, 1)
+      : labels.map((l) => {
+          const t = new Float64Array(n * classes);
+          l.forEach((c, i) => (t[i * classes + c] = 1));
+          return new Tensor(shape, t);
+        });
+    return fc.tuple(scores(shape), targets).map(([y, t]) => ({ inputs: [y, t], constant: softTargets ? [] : [1] }));
+  });
+
+describe('gradients: every op backward against central differences (fast-check)', () => {
+  property('add', binaryCase(-3, 3));
+  property('sub', binaryCase(-3, 3));
+  property('mul', binaryCase(-3, 3));
+  property('div', binaryCase(-3, 3, 0.5, 3));
+  property(
+    'pow',
+    broadcastPair.chain(([sa, sb]) => fc.tuple(tensorOf(sa, 0.5, 3), tensorOf(sb, -2, 2)).map((inputs) => ({ inputs }))),
+  );
+  property('matmul', matmulCase);
+  property('neg', unaryCase(-3, 3));
+  property('relu', unaryAwayFromZero(0.05, 3));
+  property('sigmoid', unaryCase(-5, 5));
+  property('tanh', unaryCase(-3, 3));
+  property('exp', unaryCase(-3, 3));
+  property('log', unaryCase(0.5, 5));
+  property('sqrt', unaryCase(0.5, 5));
+  property('abs', unaryAwayFromZero(0.05, 3));
+  property('sum', reductionCase);
+  property('mean', reductionCase);
+  property('transpose', unaryCase(-3, 3));
+  property('reshape', reshapeCase);
+  property('affine', affineCase);
+  property('softmax', softmaxCase);
+  property('cross_entropy', lossInputs((s) => tensorOf(s, 0.05, 1), true));
+  property('softmax_with_loss', lossInputs((s) => tensorOf(s, -3, 3), false));
+  property('mse', binaryCase(-3, 3));
+
+  it('covers every registered op', () => {
+    assert.deepEqual([...covered].sort(), OPS.map((o) => o.name).sort());
+  });
+});
