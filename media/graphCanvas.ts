@@ -26,9 +26,19 @@ interface NodeElements {
 }
 
 const MAX_FIT_SCALE = 1.6;
+/**
+ * Above this many nodes the drawing is split into stacked <svg> layers of
+ * CHUNK_SIZE nodes each (arrows below, nodes above, as in the single SVG):
+ * Chromium re-records the paint of a whole <svg> when anything in it changes,
+ * so a step at 1,000 nodes would repaint everything; with layers it repaints
+ * the few that changed.
+ */
+const CHUNK_ABOVE = 300;
+const CHUNK_SIZE = 120;
 
 export class GraphCanvas {
-  private svg: SVGSVGElement | null = null;
+  /** The <svg> layers (one unless the graph is large), all sharing one viewBox. */
+  private svgs: SVGSVGElement[] = [];
   private heading: SVGTextElement | null = null;
   private edges: EdgeElements[] = [];
   private nodes: NodeElements[] = [];
@@ -39,6 +49,9 @@ export class GraphCanvas {
   private scale = 1;
   private tx = 0;
   private ty = 0;
+  /** The host's size, kept by a ResizeObserver: reading clientWidth after a step would force a layout. */
+  private width = 0;
+  private height = 0;
   private drag: { x: number; y: number; tx: number; ty: number; moved: boolean } | null = null;
 
   constructor(
@@ -49,7 +62,11 @@ export class GraphCanvas {
     host.addEventListener('pointerdown', (e) => this.onPointerDown(e));
     host.addEventListener('pointermove', (e) => this.onPointerMove(e));
     host.addEventListener('pointerup', (e) => this.onPointerUp(e));
-    new ResizeObserver(() => this.applyView()).observe(host);
+    new ResizeObserver(([entry]) => {
+      this.width = entry?.contentRect.width ?? host.clientWidth;
+      this.height = entry?.contentRect.height ?? host.clientHeight;
+      this.applyView();
+    }).observe(host);
   }
 
   get currentLayout(): GraphLayout | null {
@@ -61,7 +78,7 @@ export class GraphCanvas {
     this.graph = graph;
     this.layout = layout;
     this.host.innerHTML = renderSvg(graph, layout, state, { standalone: false, heading });
-    this.svg = this.host.querySelector('svg');
+    const svg = this.host.querySelector('svg');
     this.heading = this.host.querySelector('.gs-heading');
     this.edges = [...this.host.querySelectorAll<SVGGElement>('.gs-edge')].map((g, i) => ({
       g,
@@ -78,11 +95,10 @@ export class GraphCanvas {
       grad: g.querySelector<SVGTextElement>('.gs-cell-grad'),
       last: nodeTexts(layout.nodes[i]!, graph, state),
     }));
-    if (this.svg) {
-      this.svg.setAttribute('width', '100%');
-      this.svg.setAttribute('height', '100%');
-    }
+    this.svgs = svg ? [svg, ...(layout.nodes.length > CHUNK_ABOVE ? this.splitIntoLayers(svg, layout) : [])] : [];
     this.highlight(this.highlighted);
+    this.width = this.host.clientWidth;
+    this.height = this.host.clientHeight;
     if (fit) this.fit();
     else this.applyView();
   }
@@ -129,7 +145,7 @@ export class GraphCanvas {
     if (!node) return;
     const sx = node.x * this.scale + this.tx;
     const sy = (node.y + HEADING_HEIGHT) * this.scale + this.ty;
-    const { clientWidth: w, clientHeight: h } = this.host;
+    const { width: w, height: h } = this;
     if (sx < 0 || sy < 0 || sx > w || sy > h) {
       this.tx = w / 2 - node.x * this.scale;
       this.ty = h / 2 - (node.y + HEADING_HEIGHT) * this.scale;
@@ -140,7 +156,7 @@ export class GraphCanvas {
   fit(): void {
     const layout = this.layout;
     if (!layout) return;
-    const { clientWidth: w, clientHeight: h } = this.host;
+    const { width: w, height: h } = this;
     const width = Math.max(layout.width, 200);
     const height = layout.height + HEADING_HEIGHT;
     this.scale = Math.min(MAX_FIT_SCALE, Math.max(0.02, Math.min(w / width, h / height)));
@@ -149,7 +165,7 @@ export class GraphCanvas {
     this.applyView();
   }
 
-  zoomBy(factor: number, cx = this.host.clientWidth / 2, cy = this.host.clientHeight / 2): void {
+  zoomBy(factor: number, cx = this.width / 2, cy = this.height / 2): void {
     const next = Math.min(8, Math.max(0.02, this.scale * factor));
     this.tx = cx - ((cx - this.tx) * next) / this.scale;
     this.ty = cy - ((cy - this.ty) * next) / this.scale;
@@ -163,9 +179,37 @@ export class GraphCanvas {
   }
 
   private applyView(): void {
-    if (!this.svg) return;
-    const { clientWidth: w, clientHeight: h } = this.host;
-    this.svg.setAttribute('viewBox', `${-this.tx / this.scale} ${-this.ty / this.scale} ${w / this.scale} ${h / this.scale}`);
+    const { width: w, height: h } = this;
+    const viewBox = `${-this.tx / this.scale} ${-this.ty / this.scale} ${w / this.scale} ${h / this.scale}`;
+    for (const layer of this.svgs) {
+      layer.setAttribute('width', String(w));
+      layer.setAttribute('height', String(h));
+      layer.setAttribute('viewBox', viewBox);
+    }
+  }
+
+  /**
+   * Moves the arrows and nodes of the rendered SVG into stacked layers by
+   * node order (nodes come in topological order, so each layer is a band of
+   * the drawing); arrows go with the node they enter.
+   */
+  private splitIntoLayers(svg: SVGSVGElement, layout: GraphLayout): SVGSVGElement[] {
+    const chunks = Math.ceil(layout.nodes.length / CHUNK_SIZE);
+    const make = (): { svg: SVGSVGElement; body: SVGGElement } => {
+      const layer = svg.cloneNode(false) as SVGSVGElement;
+      layer.classList.add('gs-layer');
+      const body = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+      body.setAttribute('transform', `translate(0,${HEADING_HEIGHT})`);
+      layer.append(body);
+      return { svg: layer, body };
+    };
+    const edgeLayers = Array.from({ length: chunks }, make);
+    const nodeLayers = Array.from({ length: chunks }, make);
+    for (const el of this.edges) edgeLayers[Math.floor(layout.edges[Number(el.g.dataset.edge)]!.to / CHUNK_SIZE)]!.body.append(el.g);
+    for (const el of this.nodes) nodeLayers[Math.floor(Number(el.g.dataset.index) / CHUNK_SIZE)]!.body.append(el.g);
+    const layers = [...edgeLayers, ...nodeLayers].map((l) => l.svg);
+    this.host.append(...layers);
+    return layers;
   }
 
   private onWheel(e: WheelEvent): void {

@@ -47,19 +47,33 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
     files: options.files ?? NO_FILES,
   });
   diagnostics.push(...built.diagnostics);
-  const hasError = diagnostics.some((d) => d.severity === 'error');
-  const graph = hasError ? null : built.graph;
-  if (graph && options.evaluate !== false) diagnostics.push(...nonFiniteWarnings(graph));
+  let graph = diagnostics.some((d) => d.severity === 'error') ? null : built.graph;
+  if (graph && options.evaluate !== false) {
+    const found = evaluationProblems(graph);
+    diagnostics.push(...found);
+    if (found.some((d) => d.severity === 'error')) graph = null;
+  }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { graph, diagnostics, statements: parsed.statements, bindings: built.graph.bindings, references: built.graph.references };
 }
 
-/** Runs the whole tape once and warns at the first node whose value, and the first whose gradient, is not finite. */
-export function nonFiniteWarnings(graph: Graph): Diagnostic[] {
+/**
+ * Runs the whole tape once: an error where an op's input values make no sense
+ * (a class index out of range), and a warning at the first node whose value,
+ * and the first whose gradient, is not finite.
+ */
+export function evaluationProblems(graph: Graph): Diagnostic[] {
   const stepper = new Stepper(graph);
   const warnings: Diagnostic[] = [];
   let valueWarned = false;
   let gradWarned = false;
+  for (const id of stepper.forwardPlan) {
+    const node = graph.nodes[id]!;
+    const problem = opByName(node.op)?.checkValues?.(node.inputs.map((i) => stepper.value(i)!), node.attrs) ?? null;
+    if (problem) return [{ severity: 'error', range: node.range, message: problem }];
+    stepper.next();
+  }
+  stepper.goTo(0);
   while (stepper.next()) {
     const id = stepper.currentNode!;
     const node = graph.nodes[id]!;

@@ -57,6 +57,9 @@ describe('commands, keybindings, menus, settings (issues 2, 4, 7, 8)', () => {
     await vscode.commands.executeCommand('graphstep.runBackward');
     const last = new Map((await labelsOf(document.uri)).map((l) => [l.line, l.text]));
     assert.equal(last.get(1), '= 2   ∂ 110.00000000000001');
+    assert.equal(last.get(2), '= 100   ∂ 2.2');
+    assert.equal(last.get(3), '= 1.1   ∂ 200');
+    assert.equal(last.get(6), '= 220.00000000000003   ∂ 1');
     await vscode.commands.executeCommand('graphstep.reset');
     assert.deepEqual(await labelsOf(document.uri), []);
   });

@@ -64,4 +64,11 @@ describe('hover (issue 1)', () => {
     assert.match(text, /```text\n\[\[/);
     assert.equal(text.match(/min `[^`]+` · max `[^`]+` · mean `[^`]+`/g)?.length, 2);
   });
+
+  it('on an operation being called: its signature and documentation', async () => {
+    const relu = await openFile(exampleUri('relu.nn'));
+    const text = await hoverText(relu, positionOf(relu, 'relu', 1));
+    assert.match(text, /relu\(x\)/);
+    assert.match(text, /\*\*forward\*\* max\(0, x\)/);
+  });
 });

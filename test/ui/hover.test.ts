@@ -1,6 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { openWorkbench, type Workbench } from './harness';
 
+/** The hover fades in; a screenshot taken before the fade ends shows it half transparent. */
+async function hoverSettled(wb: Workbench): Promise<void> {
+  // A string, evaluated in the page: the test's tsconfig has no DOM types.
+  await wb.page.waitForFunction(
+    "document.getAnimations().every((a) => a.playState !== 'running' || !(a.effect && a.effect.target && a.effect.target.closest && a.effect.target.closest('.monaco-hover')))",
+  );
+}
+
 describe('hover in the real workbench', () => {
   let workbench: Workbench | undefined;
 
@@ -17,6 +25,7 @@ describe('hover in the real workbench', () => {
     await wb.runCommand('GraphStep: Run Backward Pass');
     await wb.page.locator('.statusbar-item', { hasText: 'backward 2/2' }).waitFor();
     const text = await wb.hover('apple_num', 2);
+    await hoverSettled(wb);
     await wb.screenshot('hover-apple-num-chain-rule');
     assert.match(text, /apple_num/);
     assert.match(text, /110\.00000000000001/);
@@ -30,6 +39,7 @@ describe('hover in the real workbench', () => {
     await wb.runCommand('GraphStep: Reset');
     await wb.page.locator('.statusbar-item', { hasText: 'start 0/2' }).waitFor();
     const text = await wb.hover('apple_num', 1);
+    await hoverSettled(wb);
     await wb.screenshot('hover-apple-num-before-backward');
     assert.match(text, /not computed yet: the backward pass reaches/);
   });

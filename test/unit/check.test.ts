@@ -137,3 +137,14 @@ describe('checking a .nn file', () => {
     assert.equal(r.graph!.nodes.filter((n) => n.kind === 'op').length, 9998);
   });
 });
+
+describe('checking values the shapes cannot catch', () => {
+  it('reports a class index out of range at the loss, as an error', () => {
+    const r = checkSource('input x = [[1.0, 2.0, 3.0], [1.0, 0.0, 0.0]]\nconst t = [2, 3]\nloss = softmax_with_loss(x, t)\n');
+    assert.equal(r.graph, null);
+    const [e] = r.diagnostics;
+    assert.equal(e!.severity, 'error');
+    assert.equal(e!.range.start.line, 2);
+    assert.match(e!.message, /class indices in 0\.\.2, found t\[1\] = 3/);
+  });
+});

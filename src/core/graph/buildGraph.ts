@@ -371,8 +371,13 @@ class GraphBuilder {
     }
     if (!this.withinLimit(result.shape, opRange, op.name)) return { kind: 'poison', range };
     if (inputs.every((i) => i.kind === 'const')) {
-      const tensor = op.forward(inputs.map((i) => (i as { tensor: Tensor }).tensor), attrs);
-      return { kind: 'const', tensor, range };
+      const values = inputs.map((i) => (i as { tensor: Tensor }).tensor);
+      const problem = op.checkValues?.(values, attrs) ?? null;
+      if (problem) {
+        this.error(opRange, problem);
+        return { kind: 'poison', range };
+      }
+      return { kind: 'const', tensor: op.forward(values, attrs), range };
     }
     const ids = inputs.map((input) =>
       input.kind === 'node'

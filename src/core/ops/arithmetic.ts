@@ -152,7 +152,7 @@ export const neg: OpDef = {
 /** `a @ b`; the backward keeps each product a plain ascending dot, like the forward. */
 export const matmul: OpDef = {
   name: 'matmul',
-  aliases: ['dot'],
+  aliases: [],
   operator: '@',
   symbol: '@',
   inputs: ['a', 'b'],

@@ -84,7 +84,7 @@ export function softmaxData(x: Tensor): Float64Array {
 
 export const softmax: OpDef = {
   name: 'softmax',
-  aliases: ['Softmax'],
+  aliases: [],
   symbol: 'Softmax',
   inputs: ['x'],
   attrs: [],

@@ -74,7 +74,7 @@ function crossEntropyValue(y: Float64Array, shape: Shape, t: Tensor, kind: Targe
 
 export const crossEntropy: OpDef = {
   name: 'cross_entropy',
-  aliases: ['CrossEntropy'],
+  aliases: [],
   symbol: 'CrossEntropy',
   inputs: ['y', 't'],
   attrs: [],
@@ -154,7 +154,7 @@ function mseShape([y, t]: readonly Shape[]): ShapeResult {
 
 export const mse: OpDef = {
   name: 'mse',
-  aliases: ['MSE'],
+  aliases: [],
   symbol: 'MSE',
   inputs: ['y', 't'],
   attrs: [],

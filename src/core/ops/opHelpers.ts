@@ -27,8 +27,3 @@ export function intsAttr(attrs: OpAttrs, name: string): readonly number[] {
   if (Array.isArray(v)) return v as readonly number[];
   return typeof v === 'number' ? [v] : [];
 }
-
-/** "1-D or 2-D" checks shared by the layer ops. */
-export function describeRank(rank: number): string {
-  return rank === 0 ? 'a scalar' : `${rank}-D`;
-}

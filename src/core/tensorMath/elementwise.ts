@@ -59,6 +59,12 @@ function apply(code: UnaryCode, x: number): number {
  * when they do not broadcast (ops check shapes first, so users never see it).
  */
 export function binary(code: BinaryCode, a: Tensor, b: Tensor, opName = 'binary'): Tensor {
+  if (a.shape.length === 0 && b.shape.length === 0) {
+    // scalar graphs (the textbook's apples) are all this path: keep it short
+    const out = new Float64Array(1);
+    out[0] = combine(code, a.data[0]!, b.data[0]!);
+    return new Tensor(a.shape, out);
+  }
   const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
   if (shape === null) throw new RangeError(`${opName}: cannot broadcast ${formatShape(a.shape)} with ${formatShape(b.shape)}`);
   const n = sizeOf(shape);
@@ -104,10 +110,3 @@ export const log = (t: Tensor): Tensor => unary(UnaryCode.log, t);
 export const sqrt = (t: Tensor): Tensor => unary(UnaryCode.sqrt, t);
 export const abs = (t: Tensor): Tensor => unary(UnaryCode.abs, t);
 
-/** `a op s` for a number s, without broadcasting machinery. */
-export function binaryScalar(code: BinaryCode, a: Tensor, s: number): Tensor {
-  const x = a.data;
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = combine(code, x[i]!, s);
-  return new Tensor(a.shape, out);
-}

@@ -122,18 +122,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return new Tensor(shape, gemm(a.data, b.data, m, k, n));
 }
 
-/** The outer product of two vectors, as a (len a)×(len b) matrix. */
-export function outer(a: Tensor, b: Tensor): Tensor {
-  const m = a.size;
-  const n = b.size;
-  const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    const av = a.data[i]!;
-    for (let j = 0; j < n; j++) out[i * n + j] = av * b.data[j]!;
-  }
-  return new Tensor([m, n], out);
-}
-
 /** Reverses the axes (as `np.transpose` / `.T`); 0-D and 1-D tensors come back unchanged. */
 export function transpose(t: Tensor): Tensor {
   if (t.rank < 2) return t;

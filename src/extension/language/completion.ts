@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { completionCandidates, type CandidateKind } from '../../core/editor/completionCandidates';
-import type { FreshSessions } from './freshCheck';
+import type { FreshSessions } from './freshSessions';
 import type { LanguageDocs } from './languageDocs';
 
 const KINDS: Record<CandidateKind, vscode.CompletionItemKind> = {

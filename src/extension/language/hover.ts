@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import { referenceAt } from '../../core/editor/bindingLookup';
 import { bindingHoverMarkdown } from '../../core/editor/hoverMarkdown';
+import { constructorByName } from '../../core/ops/constructors';
+import { opByName } from '../../core/ops/registry';
 import { toVscodeRange } from '../sessions';
-import type { FreshSessions } from './freshCheck';
+import type { FreshSessions } from './freshSessions';
+import type { LanguageDocs } from './languageDocs';
 
 /** Elements above which a hover summarises a tensor (numpy's threshold is 1000; a hover is smaller). */
 const HOVER_MAX_ITEMS = 100;
@@ -10,16 +13,20 @@ const HOVER_MAX_ITEMS = 100;
 /**
  * Hover on a name, at its definition or a use: the binding it means (so a
  * rebound name shows the right one), its value and gradient at the current
- * step, and the chain rule that made the gradient.
+ * step, and the chain rule that made the gradient. On an operation or
+ * constructor being called: its signature and documentation.
  */
 export class BindingHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly fresh: FreshSessions) {}
+  constructor(
+    private readonly fresh: FreshSessions,
+    private readonly docs: LanguageDocs,
+  ) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const session = this.fresh.sessionFor(document);
     const check = session.check;
     const reference = referenceAt(check, position);
-    if (!reference) return undefined;
+    if (!reference) return this.callHover(document, position);
     const binding = check.bindings[reference.binding]!;
     const stepper = session.stepper;
     let markdown: string;
@@ -33,5 +40,15 @@ export class BindingHoverProvider implements vscode.HoverProvider {
     const contents = new vscode.MarkdownString(markdown);
     contents.supportHtml = false;
     return new vscode.Hover(contents, toVscodeRange(reference.range));
+  }
+
+  private callHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const range = document.getWordRangeAtPosition(position);
+    if (!range || document.getText(new vscode.Range(range.end, range.end.translate(0, 1))) !== '(') return undefined;
+    const name = document.getText(range);
+    const def = opByName(name) ?? constructorByName(name);
+    if (!def) return undefined;
+    const markdown = new vscode.MarkdownString().appendCodeblock(def.signature, 'graphstep').appendMarkdown([def.doc, this.docs.markdownFor(name)].filter(Boolean).join('\n\n'));
+    return new vscode.Hover(markdown, range);
   }
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { occurrencesOf, referenceAt } from '../../core/editor/bindingLookup';
 import { renameProblem } from '../../core/editor/renameCheck';
 import { toVscodeRange } from '../sessions';
-import type { FreshSessions } from './freshCheck';
+import type { FreshSessions } from './freshSessions';
 
 /**
  * Go to definition, find references, highlights and rename: all by binding,

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { registerGradientCheck } from '../gradientCheck';
 import { LANGUAGE_ID, type SessionRegistry } from '../sessions';
 import { NameCompletionProvider } from './completion';
-import { FreshSessions } from './freshCheck';
+import { FreshSessions } from './freshSessions';
 import { BindingHoverProvider } from './hover';
 import { InlineValueDecorations } from './inlineValues';
 import { LanguageDocs } from './languageDocs';
@@ -25,7 +25,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, sessi
   context.subscriptions.push(
     fresh,
     inlineValues,
-    vscode.languages.registerHoverProvider(selector, new BindingHoverProvider(fresh)),
+    vscode.languages.registerHoverProvider(selector, new BindingHoverProvider(fresh, docs)),
     vscode.languages.registerDocumentSymbolProvider(selector, new StatementSymbolProvider(fresh), { label: 'GraphStep' }),
     vscode.languages.registerDefinitionProvider(selector, navigation),
     vscode.languages.registerReferenceProvider(selector, navigation),

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { nodeKindText, shapeText } from '../../core/editor/nodeLabel';
 import { toVscodeRange } from '../sessions';
-import type { FreshSessions } from './freshCheck';
+import type { FreshSessions } from './freshSessions';
 
 /**
  * The outline: one symbol per statement, in source order, so a rebound name

@@ -15,7 +15,12 @@ export function registerWalkthroughCommands(context: vscode.ExtensionContext): v
     vscode.commands.registerCommand('graphstep.openExample', async (name?: string) => {
       const file = typeof name === 'string' && (EXAMPLES as readonly string[]).includes(name) ? name : await vscode.window.showQuickPick([...EXAMPLES], { title: 'GraphStep: open an example' });
       if (!file) return undefined;
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'examples', file));
+      let bytes: Uint8Array;
+      try {
+        bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'examples', file));
+      } catch {
+        return void vscode.window.showErrorMessage(`GraphStep: the example ${file} is not in this installation.`);
+      }
       const document = await vscode.workspace.openTextDocument({ language: 'graphstep', content: new TextDecoder().decode(bytes) });
       await vscode.window.showTextDocument(document, { preview: false });
       if (file === 'two_layer_net.nn') await vscode.commands.executeCommand('setContext', 'graphstep.openedTwoLayerNet', true);

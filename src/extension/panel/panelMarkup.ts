@@ -26,11 +26,11 @@ export function panelMarkup(parts: PanelPageParts): string {
 </head>
 <body data-phase="start">
 <div id="toolbar" role="toolbar" aria-label="Stepping">
-  <button id="reset" title="Reset (Home)" aria-label="Reset">⏮</button>
-  <button id="previous" title="Previous step (←)" aria-label="Previous step">◀</button>
-  <button id="next" title="Next step (→)" aria-label="Next step">▶</button>
-  <button id="run-forward" title="Run forward pass" aria-label="Run forward pass">Forward ⏩</button>
-  <button id="run-backward" title="Run backward pass (End)" aria-label="Run backward pass">Backward ⏪</button>
+  <button id="reset" title="Reset (Home)" aria-label="Reset"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M3 3h2v10H3zM13 3v10L6 8z"/></svg></button>
+  <button id="previous" title="Previous step (←)" aria-label="Previous step"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M11 3v10L4 8z"/></svg></button>
+  <button id="next" title="Next step (→)" aria-label="Next step"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M5 3v10l7-5z"/></svg></button>
+  <button id="run-forward" title="Run forward pass" aria-label="Run forward pass"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M2 3v10l6-5zM8 3v10l6-5z"/></svg> Forward</button>
+  <button id="run-backward" title="Run backward pass (End)" aria-label="Run backward pass"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M14 3v10L8 8zM8 3v10L2 8z"/></svg> Backward</button>
   <span class="gs-timeline"><input id="timeline" type="range" min="0" max="0" value="0" aria-label="Timeline"><span id="forward-mark"></span></span>
   <span id="phase" aria-live="polite">no graph</span>
   <span class="gs-sep"></span>

@@ -1,0 +1,232 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { renderCommand } from '../../src/cli/renderCommand';
+import { loadExample } from '../support/renderFixtures';
+import { openWorkbench, type Workbench } from './harness';
+
+/** The graph panel's phase badge, e.g. "backward 4/4". */
+async function waitForPhase(view: FrameLocator, text: string): Promise<void> {
+  await view.locator('#phase', { hasText: new RegExp(`^${text}$`) }).waitFor();
+}
+
+async function labels(view: FrameLocator, cls: 'gs-value' | 'gs-grad'): Promise<string[]> {
+  return (await view.locator(`#graph .${cls}`).allTextContents()).filter(Boolean);
+}
+
+/** Moves the editor's cursor with Go to Line (Ctrl+G line:col), both 1-based. */
+async function goTo(wb: Workbench, line: number, column: number): Promise<void> {
+  await wb.editor().locator('.view-lines').click();
+  await wb.page.keyboard.press('Control+G');
+  const input = wb.page.locator('.quick-input-widget input');
+  await input.fill(`:${line}:${column}`);
+  await input.press('Enter');
+  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Saves through the save dialog (code-server's own: a path box) at `file`. */
+async function saveAs(wb: Workbench, file: string): Promise<void> {
+  const input = wb.page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(file);
+  await input.press('Enter');
+  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+async function waitForFile(file: string): Promise<void> {
+  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(fs.existsSync(file), `${file} written`);
+}
+
+describe('graph panel in the real workbench', () => {
+  let workbench: Workbench | undefined;
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphstep-panel-ui-'));
+
+  before(async () => {
+    workbench = await openWorkbench({ folder: 'examples', file: 'apple_orange.nn' });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    fs.rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('opens to the side and draws the textbook figure, operations as circles', async () => {
+    const wb = workbench!;
+    await wb.runCommand('GraphStep: Open Graph to the Side');
+    const view = wb.webview();
+    await view.locator('#graph svg .gs-node').first().waitFor();
+    await waitForPhase(view, 'start 0/4');
+    assert.deepEqual(await view.locator('#graph .gs-role-op .gs-symbol').allTextContents(), ['×', '×', '+', '×']);
+    assert.equal(await view.locator('#graph .gs-role-output').innerText(), 'total');
+    await wb.screenshot('panel-apple-orange-start');
+  });
+
+  it('runs the backward pass from the toolbar and shows 715, 650, 1.1, 110, 2.2, 165, 3.3 (exact forms in the tooltips)', async () => {
+    const wb = workbench!;
+    const view = wb.webview();
+    await view.locator('#run-backward').click();
+    await waitForPhase(view, 'backward 4/4');
+    const values = await labels(view, 'gs-value');
+    const grads = await labels(view, 'gs-grad');
+    for (const v of ['715', '650', '1.1']) assert.ok(values.includes(v), `value ${v} in ${values.join(' ')}`);
+    for (const g of ['110', '2.2', '165', '3.3', '1.1']) assert.ok(grads.includes(g), `gradient ${g} in ${grads.join(' ')}`);
+    const tips = (await view.locator('#graph title').allTextContents()).join('\n');
+    for (const exact of ['715.0000000000001', '110.00000000000001', '3.3000000000000003']) assert.ok(tips.includes(exact), exact);
+    await wb.screenshot('panel-apple-orange-backward');
+  });
+
+  it('steps back and forth with the keys and the timeline, highlighting the node of each step', async () => {
+    const wb = workbench!;
+    const view = wb.webview();
+    await view.locator('#graph').focus();
+    await wb.page.keyboard.press('ArrowLeft');
+    await waitForPhase(view, 'backward 3/4');
+    await wb.page.keyboard.press('ArrowLeft');
+    await waitForPhase(view, 'backward 2/4');
+    assert.equal(await view.locator('#graph .gs-node.gs-current .gs-symbol').innerText(), '+');
+    await wb.screenshot('panel-apple-orange-backward-2');
+    await wb.page.keyboard.press('ArrowRight');
+    await waitForPhase(view, 'backward 3/4');
+    await wb.page.keyboard.press('Home');
+    await waitForPhase(view, 'start 0/4');
+    assert.deepEqual(await labels(view, 'gs-grad'), []);
+    await view.locator('#timeline').fill('2');
+    await waitForPhase(view, 'forward 2/4');
+    assert.ok((await labels(view, 'gs-value')).includes('450'));
+    await wb.page.keyboard.press('End');
+    await waitForPhase(view, 'backward 4/4');
+  });
+
+  it('follows the stepping commands of the palette (one state for editor and panel)', async () => {
+    const wb = workbench!;
+    const view = wb.webview();
+    await wb.runCommand('GraphStep: Reset');
+    await waitForPhase(view, 'start 0/4');
+    await wb.runCommand('GraphStep: Next Step');
+    await waitForPhase(view, 'forward 1/4');
+    await wb.page.locator('.statusbar-item', { hasText: 'forward 1/4' }).waitFor();
+    await wb.runCommand('GraphStep: Run Backward Pass');
+    await waitForPhase(view, 'backward 4/4');
+  });
+
+  it('switches to values as nodes (micrograd style) and back', async () => {
+    const wb = workbench!;
+    const view = wb.webview();
+    await wb.runCommand('GraphStep: Switch View');
+    await view.locator('body[data-view="values"]').waitFor();
+    const data = await view.locator('#graph .gs-cell-data').allTextContents();
+    const grads = await view.locator('#graph .gs-cell-grad').allTextContents();
+    assert.ok(data.includes('data 715'), data.join(' | '));
+    assert.ok(grads.includes('grad 110') && grads.includes('grad 3.3'), grads.join(' | '));
+    await wb.screenshot('panel-apple-orange-values-view');
+    await view.locator('#switch-view').click();
+    await view.locator('body[data-view="operations"]').waitFor();
+  });
+
+  it('selects a node\'s source in the editor when the node is clicked, and highlights the node under the cursor', async () => {
+    const wb = workbench!;
+    const view = wb.webview();
+    const { graph } = loadExample('examples/apple_orange.nn');
+    const plus = graph.nodes.find((n) => n.op === 'add')!;
+    await view.locator(`#graph .gs-node[data-node="${plus.id}"]`).click();
+    const length = plus.range.end.character - plus.range.start.character;
+    await wb.page.locator('#status\\.editor\\.selection', { hasText: `(${length} selected)` }).waitFor();
+    const status = await wb.page.locator('#status\\.editor\\.selection').innerText();
+    assert.match(status, new RegExp(`Ln ${plus.range.start.line + 1},`));
+    await view.locator('#detail .gs-detail-title').waitFor();
+    assert.match(await view.locator('#detail').innerText(), /650/);
+    await wb.screenshot('panel-click-selects-source');
+
+    const tax = graph.nodes.find((n) => n.name === 'tax')!;
+    await goTo(wb, tax.range.start.line + 1, tax.range.start.character + 2);
+    await view.locator(`#graph .gs-node.gs-highlight[data-node="${tax.id}"]`).waitFor();
+    await wb.screenshot('panel-cursor-highlights-node');
+  });
+
+  it('exports the same drawing as `graphstep render`, and a PNG', async () => {
+    const wb = workbench!;
+    const svgFile = path.join(outDir, 'apple_orange.svg');
+    await wb.runCommand('GraphStep: Export Graph as SVG');
+    await saveAs(wb, svgFile);
+    await waitForFile(svgFile);
+    const cliFile = path.join(outDir, 'cli.svg');
+    const io = { stdout: () => undefined, stderr: (s: string) => assert.fail(s) };
+    assert.equal(renderCommand([path.join(wb.folder, 'apple_orange.nn'), '-o', cliFile], io), 0);
+    assert.equal(fs.readFileSync(svgFile, 'utf8'), fs.readFileSync(cliFile, 'utf8'));
+
+    const pngFile = path.join(outDir, 'apple_orange.png');
+    await wb.webview().locator('#export-png').click();
+    await saveAs(wb, pngFile);
+    await waitForFile(pngFile);
+    for (let i = 0; i < 50 && fs.statSync(pngFile).size === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual([...fs.readFileSync(pngFile).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+
+  it('follows the active .nn editor and opens a tensor\'s values and gradients as tables and heatmaps', async () => {
+    const wb = workbench!;
+    await wb.openFile('two_layer_net.nn');
+    const view = wb.webview();
+    await view.locator('#graph .gs-symbol', { hasText: 'SoftmaxWithLoss' }).waitFor();
+    await wb.runCommand('GraphStep: Run Backward Pass');
+    await waitForPhase(view, 'backward 4/4');
+    const { graph } = loadExample('examples/two_layer_net.nn');
+    const w1 = graph.nodes.find((n) => n.name === 'W1')!;
+    await view.locator(`#graph .gs-node[data-node="${w1.id}"]`).click();
+    await view.locator('#detail .gs-detail-grad table').waitFor();
+    assert.equal(await view.locator('#detail .gs-detail-value table tr').count(), 2);
+    assert.equal(await view.locator('#detail .gs-detail-value canvas').count(), 1);
+    const cell = view.locator('#detail .gs-detail-grad td').first();
+    assert.match((await cell.getAttribute('title')) ?? '', /^\[0, 0\] = -?\d/);
+    await wb.screenshot('panel-two-layer-net-detail');
+  });
+
+  it('keeps the last good graph and shows the error while the file does not check', async () => {
+    const wb = workbench!;
+    const view = wb.webview();
+    await wb.openFile('apple.nn');
+    await view.locator('#graph .gs-role-output', { hasText: 'total' }).waitFor();
+    await goTo(wb, 6, 1);
+    await wb.page.keyboard.type('oops = apple_num @ \n');
+    await view.locator('#problems', { hasText: 'showing the last good graph' }).waitFor();
+    assert.ok(await view.locator('#graph .gs-node').count() > 0);
+    await wb.screenshot('panel-error-keeps-last-graph');
+    await wb.page.keyboard.press('Control+Z');
+    await view.locator('#problems').waitFor({ state: 'hidden' });
+  });
+
+  it('restores itself after a window reload', async () => {
+    const wb = workbench!;
+    await wb.page.reload();
+    await wb.page.locator('.monaco-workbench').waitFor();
+    const view = wb.webview();
+    await view.locator('#graph svg .gs-node').first().waitFor({ timeout: 60_000 });
+    await wb.screenshot('panel-restored-after-reload');
+  });
+});
+
+describe('graph panel security', () => {
+  let workbench: Workbench | undefined;
+
+  before(async () => {
+    workbench = await openWorkbench({ folder: 'test/fixtures', file: 'script_in_path.nn' });
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it('shows a load() path containing <script> as text', async () => {
+    const wb = workbench!;
+    await wb.runCommand('GraphStep: Open Graph to the Side');
+    const view = wb.webview();
+    const problems = view.locator('#problems');
+    await problems.waitFor();
+    assert.match(await problems.innerText(), /<script>alert\(1\)<\/script>/);
+    assert.equal(await view.locator('script:not([src]):not([nonce])').count(), 0);
+    assert.equal(await view.locator('#problems script, #graph script').count(), 0);
+    await wb.screenshot('panel-script-path-as-text');
+  });
+});
