@@ -74,6 +74,19 @@ async function main(): Promise<void> {
     console.log(`  ${name.padEnd(38)} ${fmt(ms).padStart(10)}${ratio}`);
   }
 
+  console.log('\nundo history after the whole two-layer net (784→50→10, batch 100):');
+  {
+    const graph = checkSource(twoLayerSource(100, 784, 50, 10), { evaluate: false }).graph!;
+    const stepper = new Stepper(graph);
+    let snapshots = 0;
+    const stateBytes = (): number => graph.nodes.reduce((n, node) => n + (stepper.value(node.id)?.data.byteLength ?? 0) + (stepper.grad(node.id)?.data.byteLength ?? 0), 0);
+    snapshots += stateBytes();
+    while (stepper.next()) snapshots += stateBytes();
+    const history = stepper.historyFootprint();
+    const mib = (b: number): string => `${(b / 1048576).toFixed(2)} MiB`;
+    console.log(`  ${history.changes} change records keeping ${mib(history.bytes)} of earlier tensors; a copy of every tensor per step would hold ${mib(snapshots)} (${(snapshots / Math.max(1, history.bytes)).toFixed(0)}×)`);
+  }
+
   console.log('\nparse + check (median):');
   const lines = ['input x0 = 1.5'];
   for (let i = 1; i < 5001; i++) lines.push(`x${i} = relu(x${i - 1} * 1.0001)`);

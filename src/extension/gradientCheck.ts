@@ -30,6 +30,7 @@ export function registerGradientCheck(context: vscode.ExtensionContext, sessions
         (progress, token) => {
           let reported = 0;
           return runGradientCheck(graph, token, (done, total) => {
+            if (total === 0) return; // still running the backward pass the check compares against
             progress.report({ message: `${done} of ${total} entries`, increment: (100 * (done - reported)) / total });
             reported = done;
           });
@@ -100,8 +101,9 @@ function page(body: string, cspSource: string): string {
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1em; }
 table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { padding: 0.25em 0.75em; border-bottom: 1px solid var(--vscode-panel-border); text-align: left; }
-td.num { font-family: var(--vscode-editor-font-family); text-align: right; }
-td.worst { font-family: var(--vscode-editor-font-family); opacity: 0.8; }
+td.num { font-family: var(--vscode-editor-font-family); text-align: right; white-space: nowrap; }
+.scroll { overflow-x: auto; }
+ul.worst { font-family: var(--vscode-editor-font-family); }
 tr.fail td, .verdict.fail { color: var(--vscode-errorForeground); }
 .verdict.pass { color: var(--vscode-testing-iconPassed); }
 </style></head><body>

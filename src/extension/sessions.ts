@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkSource, DEFAULT_MAX_TENSOR_ELEMENTS, type CheckResult } from '../core/check';
+import { checkSource, DEFAULT_MAX_TENSOR_ELEMENTS, evaluationProblems, type CheckResult } from '../core/check';
 import type { GradCheckReport } from '../core/engine/gradcheck';
 import { Stepper } from '../core/engine/stepper';
 import type { Graph } from '../core/graph/graph';
@@ -81,7 +81,8 @@ export class DocumentSession {
       ? createFileAccess(file, folder)
       : { read: () => ({ ok: false as const, message: 'load: expected a file saved on disk, found an unsaved document' }) };
     try {
-      this.checkResult = checkSource(this.document.getText(), { maxTensorElements, files });
+      // Evaluation (NaN warnings, value errors) runs afterwards, in `evaluate`, so typing never waits for the whole tape.
+      this.checkResult = checkSource(this.document.getText(), { maxTensorElements, files, evaluate: false });
     } catch (e) {
       const message = `GraphStep could not check this file: ${(e as Error).message}`;
       this.checkResult = { ...this.checkResult, graph: null, diagnostics: [{ severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
@@ -94,6 +95,25 @@ export class DocumentSession {
       this.currentStepper = new Stepper(graph);
       this.currentStepper.goTo(Math.min(previous, this.currentStepper.total));
     }
+    this.currentRevision++;
+  }
+
+  /**
+   * Runs the current graph's whole tape once and adds what only values show:
+   * the first NaN/Infinity (warnings) and values an op cannot take (errors).
+   */
+  evaluate(): void {
+    const graph = this.checkResult.graph;
+    if (!graph) return;
+    let found: ReturnType<typeof evaluationProblems>;
+    try {
+      found = evaluationProblems(graph);
+    } catch (e) {
+      found = [{ severity: 'error', message: `GraphStep could not evaluate this file: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
+    }
+    if (found.length === 0) return;
+    const diagnostics = [...this.checkResult.diagnostics, ...found].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    this.checkResult = { ...this.checkResult, diagnostics };
     this.currentRevision++;
   }
 
@@ -185,6 +205,17 @@ export class SessionRegistry implements vscode.Disposable {
     session.rebuild();
     this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
     this.changed.fire(session);
+    const check = session.check;
+    const evaluation = setTimeout(() => {
+      this.timers.delete(key + '#evaluate');
+      // Skipped when the text changed again meanwhile: the next rebuild evaluates.
+      if (session.check !== check || this.timers.has(key) || session.document.isClosed) return;
+      session.evaluate();
+      if (session.check === check) return;
+      this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
+      this.changed.fire(session);
+    }, 0);
+    this.timers.set(key + '#evaluate', evaluation);
   }
 
   private scheduleRebuild(document: vscode.TextDocument): void {

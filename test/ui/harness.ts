@@ -154,19 +154,28 @@ export class Workbench {
 
   /**
    * Runs a command from the palette by its full title, e.g.
-   * `runCommand('GraphStep: Open Graph')` (F1, type, pick the row with exactly that title).
+   * `runCommand('GraphStep: Open Graph')` (F1, type, pick the row with exactly
+   * that title); fails after 30 s if the palette never offers it.
    */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.fill(`>${title}`);
     const row = this.quickPickRow(title);
-    try {
-      await row.waitFor({ timeout: 10_000 });
-    } catch {
-      const offered = await this.page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
-      await input.press('Escape');
-      throw new Error(`no command titled "${title}" in the palette; it offers: ${offered.join(' | ') || 'nothing'}`);
+    // The palette lists the commands known when it opens; an extension host
+    // still starting registers its contributions later, so reopen until it is there.
+    const deadline = Date.now() + stepTimeoutMs;
+    for (;;) {
+      await this.page.keyboard.press('F1');
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ timeout: 2000 });
+        break;
+      } catch {
+        const offered = await this.page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
+        await input.press('Escape');
+        if (Date.now() > deadline) {
+          throw new Error(`no command titled "${title}" in the palette; it offers: ${offered.join(' | ') || 'nothing'}`);
+        }
+      }
     }
     await row.click();
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });

@@ -20,10 +20,16 @@ describe('hover in the real workbench', () => {
     await workbench?.close();
   });
 
-  it('shows the chain rule of apple_num with exact numbers after the backward pass', async () => {
+  it('shows inline values and the chain rule of apple_num with exact numbers after the backward pass', async () => {
     const wb = workbench!;
     await wb.runCommand('GraphStep: Run Backward Pass');
     await wb.page.locator('.statusbar-item', { hasText: 'backward 2/2' }).waitFor();
+    // Inline values are drawn as ::after content of decoration spans: read what the editor draws.
+    const inline = (await wb.page.evaluate(
+      "Array.from(document.querySelectorAll('.view-line span')).map((el) => getComputedStyle(el, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal')",
+    )) as string[];
+    assert.ok(inline.includes('"= 2   ∂ 110.00000000000001"'), inline.join(' | '));
+    assert.ok(inline.includes('"= 100   ∂ 2.2"'), inline.join(' | '));
     const text = await wb.hover('apple_num', 2);
     await hoverSettled(wb);
     await wb.screenshot('hover-apple-num-chain-rule');

@@ -89,8 +89,8 @@ describe('gradient check view', () => {
     const html = gradCheckReportHtml(report, check.graph!, 'apple.nn');
     for (const name of ['apple_num', 'apple_price', 'tax']) assert.match(html, new RegExp(`data-leaf="${name}"`));
     assert.match(html, /All 3 leaves pass/);
-    assert.match(html, /1 of 1/);
-    assert.match(html, /\d+ forward evaluations \(4 per entry\)/);
+    assert.match(html, /<td class="num">1 of 1<\/td>/);
+    assert.match(html, /4 forward passes per entry\)<\/td><td class="num">\d+ forward passes/);
     assert.match(html, /1 forward \+ 1 backward pass/);
     assert.doesNotMatch(gradCheckReportHtml(report, check.graph!, '<x>'), /<x>/, 'titles are escaped');
   });

@@ -12,14 +12,15 @@ import type { Graph } from '../graph/graph';
 export function gradCheckReportHtml(report: GradCheckReport, graph: Graph, title: string): string {
   const rows = report.leaves.map((leaf) => {
     const kind = graph.nodes[leaf.id]?.kind ?? '';
-    const worst = leaf.worst ? `entry ${leaf.worst.index}: backprop ${formatNumber(leaf.worst.analytic)}, numerical ${formatNumber(leaf.worst.numeric)}` : '';
     return `<tr class="${leaf.passed ? 'pass' : 'fail'}" data-leaf="${escapeHtml(leaf.name)}">
-  <td><code>${escapeHtml(leaf.name)}</code></td><td>${kind}</td>
+  <td><code>${escapeHtml(leaf.name)}</code> ${kind}</td><td>${leaf.passed ? '✓ pass' : '✗ fail'}</td>
+  <td class="num">${formatNumber(leaf.maxRelError)}</td><td class="num">${formatNumber(leaf.maxAbsError)}</td>
   <td class="num">${leaf.checked} of ${leaf.size}</td>
-  <td class="num">${formatNumber(leaf.maxAbsError)}</td><td class="num">${formatNumber(leaf.maxRelError)}</td>
-  <td>${leaf.passed ? '✓ pass' : '✗ fail'}</td><td class="worst">${escapeHtml(worst)}</td>
 </tr>`;
   });
+  const worst = report.leaves
+    .filter((leaf) => leaf.worst)
+    .map((leaf) => `<li><code>${escapeHtml(leaf.name)}</code> entry ${leaf.worst!.index}: backprop <code>${formatNumber(leaf.worst!.analytic)}</code>, numerical <code>${formatNumber(leaf.worst!.numeric)}</code></li>`);
   const checked = report.leaves.reduce((n, l) => n + l.checked, 0);
   const total = report.leaves.reduce((n, l) => n + l.size, 0);
   const ratio = report.backpropMs > 0 ? report.numericMs / report.backpropMs : null;
@@ -31,20 +32,21 @@ export function gradCheckReportHtml(report: GradCheckReport, graph: Graph, title
   return `<h1>Gradient Check: ${escapeHtml(title)}</h1>
 <p class="verdict ${report.passed ? 'pass' : 'fail'}">${verdict}</p>
 <p>Backprop's gradient of each leaf against the five-point central difference of sum(output); ${checked} of ${total} entries checked (large leaves are sampled).</p>
-<table class="leaves">
-<thead><tr><th>leaf</th><th>kind</th><th>entries</th><th>max abs error</th><th>max rel error</th><th>result</th><th>worst entry</th></tr></thead>
+<div class="scroll"><table class="leaves">
+<thead><tr><th>leaf</th><th>result</th><th>max rel error</th><th>max abs error</th><th>entries</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>
+</table></div>
+${worst.length ? `<details><summary>The worst entry of each leaf</summary><ul class="worst">\n${worst.join('\n')}\n</ul></details>` : ''}
 <h2>What it cost</h2>
-<table class="cost">
+<div class="scroll"><table class="cost">
 <thead><tr><th></th><th>evaluations</th><th>time</th></tr></thead>
 <tbody>
-<tr><td>Numerical differentiation</td><td class="num">${report.evaluations} forward evaluations (4 per entry)</td><td class="num">${ms(report.numericMs)}</td></tr>
+<tr><td>Numerical differentiation (4 forward passes per entry)</td><td class="num">${report.evaluations} forward passes</td><td class="num">${ms(report.numericMs)}</td></tr>
 <tr><td>Backpropagation</td><td class="num">1 forward + 1 backward pass</td><td class="num">${ms(report.backpropMs)}</td></tr>
 </tbody>
-</table>
+</table></div>
 <p>${ratio !== null && Number.isFinite(ratio) ? `The numerical gradient took ${ratio.toPrecision(3)}× as long as backprop, and its cost grows with the number of entries; ` : ''}backprop gets every gradient from one backward pass. That is why it exists.</p>`;
 }
 
@@ -52,6 +54,6 @@ function ms(x: number): string {
   return `${x < 1 ? x.toPrecision(2) : x.toPrecision(3)} ms`;
 }
 
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -55,10 +55,16 @@ export function* gradientCheckSteps(graph: Graph, now: () => number, options: Gr
   const h = options.step ?? 1e-5;
   if (graph.output === null) return { leaves: [], passed: true, evaluations: 0, numericMs: 0, backpropMs: 0 };
 
-  const t0 = now();
+  // One forward and backward pass, timed step by step so a host can yield between steps.
   const stepper = new Stepper(graph);
-  stepper.runBackward();
-  const backpropMs = now() - t0;
+  let backpropMs = 0;
+  for (;;) {
+    const t0 = now();
+    const moved = stepper.next();
+    backpropMs += now() - t0;
+    if (!moved) break;
+    yield { done: 0, total: 0 };
+  }
 
   const leaves = graph.nodes.filter((n) => n.kind === 'input' || n.kind === 'param');
   const samples = leaves.map((leaf) => sampleIndices(leaf.value!.size, maxEntries, leaf.id));

@@ -161,6 +161,17 @@ export class Stepper {
     return last ?? (forward >= 0 ? forward + 1 : null);
   }
 
+  /** What the undo history holds: change records, and the bytes of the earlier tensors it keeps alive. */
+  historyFootprint(): { readonly changes: number; readonly bytes: number } {
+    let changes = 0;
+    let bytes = 0;
+    for (const step of this.history) {
+      changes += step.length;
+      for (const c of step) if (c.slot !== 'arrived' && c.previous) bytes += c.previous.data.byteLength;
+    }
+    return { changes, bytes };
+  }
+
   /** "forward 3/4", "backward 2/4", or "start 0/4". */
   describePosition(): string {
     const p = this.history.length;

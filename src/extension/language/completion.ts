@@ -12,6 +12,9 @@ const KINDS: Record<CandidateKind, vscode.CompletionItemKind> = {
   property: vscode.CompletionItemKind.Property,
 };
 
+/** A name of the language: the completions replace it, whatever the editor's word pattern says. */
+const NAME = /[\p{L}_][\p{L}\p{N}_]*/u;
+
 /** Names in scope, operations, leaf constructors, keyword arguments and statement keywords. */
 export class NameCompletionProvider implements vscode.CompletionItemProvider {
   constructor(
@@ -23,8 +26,11 @@ export class NameCompletionProvider implements vscode.CompletionItemProvider {
     const session = this.fresh.sessionFor(document);
     const graph = session.isCurrent ? session.check.graph : null;
     const candidates = completionCandidates(document.getText(), session.check, graph, position);
+    const word = document.getWordRangeAtPosition(position, NAME);
+    const range = word ? { inserting: new vscode.Range(word.start, position), replacing: word } : undefined;
     return candidates.map((c) => {
       const item = new vscode.CompletionItem(c.label, KINDS[c.kind]);
+      if (range) item.range = range;
       item.detail = c.detail;
       const more = c.kind === 'operation' || c.kind === 'constructor' ? this.docs.markdownFor(c.label) : '';
       item.documentation = new vscode.MarkdownString([c.documentation, more].filter(Boolean).join('\n\n'));

@@ -7,6 +7,9 @@ import { toVscodeRange } from '../sessions';
 import type { FreshSessions } from './freshSessions';
 import type { LanguageDocs } from './languageDocs';
 
+/** A name of the language (independent of the editor's word pattern). */
+const NAME = /[\p{L}_][\p{L}\p{N}_]*/u;
+
 /** Elements above which a hover summarises a tensor (numpy's threshold is 1000; a hover is smaller). */
 const HOVER_MAX_ITEMS = 100;
 
@@ -43,7 +46,7 @@ export class BindingHoverProvider implements vscode.HoverProvider {
   }
 
   private callHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const range = document.getWordRangeAtPosition(position);
+    const range = document.getWordRangeAtPosition(position, NAME);
     if (!range || document.getText(new vscode.Range(range.end, range.end.translate(0, 1))) !== '(') return undefined;
     const name = document.getText(range);
     const def = opByName(name) ?? constructorByName(name);
