@@ -91,7 +91,8 @@ export async function benchRender(): Promise<void> {
   const page = await openWebviewPage();
   try {
     let revision = 1;
-    await page.deliver({ type: 'setGraph', revision: revision++, documentUri: 'file:///bench.nn', fileName: 'bench.nn', graph: drawable, state: states[0]!, diagnostics: [], view: 'operations' });
+    const first = await page.deliver({ type: 'setGraph', revision: revision++, documentUri: 'file:///bench.nn', fileName: 'bench.nn', graph: drawable, state: states[0]!, diagnostics: [], view: 'operations' });
+    console.log(`  webview: first draw (layout, SVG, DOM), once  ${fmt(first).padStart(10)}   ${(first / BUDGET_MS[1000]!).toFixed(2)}× of ${BUDGET_MS[1000]} ms`);
     const handle: number[] = [];
     const frame: number[] = [];
     for (let i = 1; i < states.length; i++) {
@@ -99,6 +100,12 @@ export async function benchRender(): Promise<void> {
       // Until the next frame is painted: style, layout and paint of what changed.
       frame.push((await page.page.evaluate(`(() => { const t0 = performance.now(); window.dispatchEvent(new MessageEvent('message', { data: ${JSON.stringify({ type: 'setState', revision: revision++, state: states[i - 1]! })} })); return new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now() - t0), 0))); })()`)) as number);
     }
+    const zoom: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const button = i % 2 === 0 ? 'zoom-in' : 'zoom-out';
+      zoom.push((await page.page.evaluate(`(() => { const t0 = performance.now(); document.getElementById('${button}').click(); return new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now() - t0), 0))); })()`)) as number);
+    }
+    console.log(`  webview: one zoom step, next frame painted     ${fmt(median(zoom)).padStart(10)}   ${(median(zoom) / STEP_BUDGET_MS).toFixed(2)}× of ${STEP_BUDGET_MS} ms`);
     console.log(`  webview: patch labels and classes             ${fmt(median(handle)).padStart(10)}   ${(median(handle) / STEP_BUDGET_MS).toFixed(2)}× of ${STEP_BUDGET_MS} ms`);
     console.log(`  webview: patch + next frame painted           ${fmt(median(frame)).padStart(10)}   ${(median(frame) / STEP_BUDGET_MS).toFixed(2)}× of ${STEP_BUDGET_MS} ms`);
   } finally {

@@ -34,11 +34,22 @@ const MAX_FIT_SCALE = 1.6;
  * the few that changed.
  */
 const CHUNK_ABOVE = 300;
+/** Graphs up to this many drawn nodes open at no less than MIN_READABLE_SCALE. */
+const READABLE_UP_TO = 80;
+const MIN_READABLE_SCALE = 0.75;
 const CHUNK_SIZE = 120;
 
 export class GraphCanvas {
-  /** The <svg> layers (one unless the graph is large), all sharing one viewBox. */
+  /** The <svg> layers (one unless the graph is large), stacked in `canvas`. */
   private svgs: SVGSVGElement[] = [];
+  /**
+   * Pan and zoom are a CSS transform of this wrapper, which the compositor
+   * applies without repainting; after a zoom settles, the SVGs are redrawn
+   * at the new scale (`committedScale`) so text stays sharp.
+   */
+  private canvas: HTMLDivElement | null = null;
+  private committedScale = 1;
+  private commitTimer: ReturnType<typeof setTimeout> | undefined;
   private heading: SVGTextElement | null = null;
   private edges: EdgeElements[] = [];
   private nodes: NodeElements[] = [];
@@ -77,8 +88,12 @@ export class GraphCanvas {
   show(graph: DrawableGraph, layout: GraphLayout, state: DrawingState, heading: string, fit: boolean): void {
     this.graph = graph;
     this.layout = layout;
-    this.host.innerHTML = renderSvg(graph, layout, state, { standalone: false, heading });
-    const svg = this.host.querySelector('svg');
+    const canvas = document.createElement('div');
+    canvas.className = 'gs-canvas';
+    canvas.innerHTML = renderSvg(graph, layout, state, { standalone: false, heading });
+    this.host.replaceChildren(canvas);
+    this.canvas = canvas;
+    const svg = canvas.querySelector('svg');
     this.heading = this.host.querySelector('.gs-heading');
     this.edges = [...this.host.querySelectorAll<SVGGElement>('.gs-edge')].map((g, i) => ({
       g,
@@ -99,7 +114,7 @@ export class GraphCanvas {
     this.highlight(this.highlighted);
     this.width = this.host.clientWidth;
     this.height = this.host.clientHeight;
-    if (fit) this.fit();
+    if (fit) this.initialView();
     else this.applyView();
   }
 
@@ -153,16 +168,35 @@ export class GraphCanvas {
     }
   }
 
+  /** Scales the whole drawing into the panel. */
   fit(): void {
     const layout = this.layout;
     if (!layout) return;
-    const { width: w, height: h } = this;
-    const width = Math.max(layout.width, 200);
-    const height = layout.height + HEADING_HEIGHT;
-    this.scale = Math.min(MAX_FIT_SCALE, Math.max(0.02, Math.min(w / width, h / height)));
-    this.tx = (w - width * this.scale) / 2;
-    this.ty = Math.max(0, (h - height * this.scale) / 2);
+    const { width, height } = this.drawingSize(layout);
+    this.scale = Math.min(MAX_FIT_SCALE, Math.max(0.02, Math.min(this.width / width, this.height / height)));
+    this.tx = (this.width - width * this.scale) / 2;
+    this.ty = 0;
     this.applyView();
+  }
+
+  /**
+   * The first view of a graph: fitted, except that a textbook-sized graph
+   * is never shrunk below a readable scale; then it starts at the top left
+   * and the rest is a drag away (Fit shows it all).
+   */
+  private initialView(): void {
+    const layout = this.layout;
+    if (!layout) return;
+    this.fit();
+    if (layout.nodes.length > READABLE_UP_TO || this.scale >= MIN_READABLE_SCALE) return;
+    this.scale = MIN_READABLE_SCALE;
+    this.tx = 0;
+    this.ty = 0;
+    this.applyView();
+  }
+
+  private drawingSize(layout: GraphLayout): { width: number; height: number } {
+    return { width: Math.max(layout.width, 200), height: layout.height + HEADING_HEIGHT };
   }
 
   zoomBy(factor: number, cx = this.width / 2, cy = this.height / 2): void {
@@ -179,13 +213,26 @@ export class GraphCanvas {
   }
 
   private applyView(): void {
-    const { width: w, height: h } = this;
-    const viewBox = `${-this.tx / this.scale} ${-this.ty / this.scale} ${w / this.scale} ${h / this.scale}`;
+    if (!this.canvas || !this.layout) return;
+    const relative = this.scale / this.committedScale;
+    this.canvas.style.transform = `translate(${this.tx}px, ${this.ty}px) scale(${relative})`;
+    if (relative === 1 && this.svgs[0]?.getAttribute('width')) return;
+    clearTimeout(this.commitTimer);
+    if (!this.svgs[0]?.getAttribute('width')) this.commitScale();
+    else this.commitTimer = setTimeout(() => this.commitScale(), 150);
+  }
+
+  /** Redraws the SVGs at the current scale, so zoomed text is sharp again. */
+  private commitScale(): void {
+    if (!this.canvas || !this.layout) return;
+    const { width, height } = this.drawingSize(this.layout);
+    this.committedScale = this.scale;
     for (const layer of this.svgs) {
-      layer.setAttribute('width', String(w));
-      layer.setAttribute('height', String(h));
-      layer.setAttribute('viewBox', viewBox);
+      layer.setAttribute('viewBox', `0 0 ${width} ${height}`);
+      layer.setAttribute('width', String(width * this.scale));
+      layer.setAttribute('height', String(height * this.scale));
     }
+    this.canvas.style.transform = `translate(${this.tx}px, ${this.ty}px)`;
   }
 
   /**
@@ -208,7 +255,7 @@ export class GraphCanvas {
     for (const el of this.edges) edgeLayers[Math.floor(layout.edges[Number(el.g.dataset.edge)]!.to / CHUNK_SIZE)]!.body.append(el.g);
     for (const el of this.nodes) nodeLayers[Math.floor(Number(el.g.dataset.index) / CHUNK_SIZE)]!.body.append(el.g);
     const layers = [...edgeLayers, ...nodeLayers].map((l) => l.svg);
-    this.host.append(...layers);
+    this.canvas!.append(...layers);
     return layers;
   }
 

@@ -13,7 +13,6 @@
  * Env: GRAPHSTEP_EXTENSION_DIR (default: the repository), GRAPHSTEP_INTEGRATION_TIMEOUT (s, default 300).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { launchChromium, repoRoot, startCodeServer, type CodeServer } from '../test/support/codeServer';
@@ -34,9 +33,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   // The extension host inherits the server's environment: that is how the suite learns where to write its counts.
   const server: CodeServer = await startCodeServer({ env: { GRAPHSTEP_TEST_RESULTS: resultsFile } });
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'graphstep-chromium-'));
   try {
-    const context = await launchChromium(profile);
+    const context = await launchChromium(path.join(server.dir, 'chromium'));
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       const exitCode = new Promise<number>((resolve) => {
@@ -73,7 +71,6 @@ async function main(): Promise<number> {
     throw error;
   } finally {
     await server.stop();
-    fs.rmSync(profile, { recursive: true, force: true });
   }
 }
 

@@ -19,7 +19,7 @@ export npm_config_yes=true npm_config_fund=false npm_config_audit=false npm_conf
 log() { printf '[setup] %s\n' "$*"; }
 
 # --- 1. Debian packages -------------------------------------------------------
-APT_PACKAGES=(chromium ripgrep libkrb5-dev build-essential python3 curl ca-certificates git)
+APT_PACKAGES=(chromium ripgrep libkrb5-dev build-essential python3 curl ca-certificates)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
@@ -64,17 +64,16 @@ fi
 CS_DIR="$ROOT/tools/code-server"
 CS_WANT=$(node -p 'require(process.argv[1]).packages["node_modules/code-server"].version' "$CS_DIR/package-lock.json")
 CS_HAVE=$(node -p 'try { require(process.argv[1]).version } catch { "" }' "$CS_DIR/node_modules/code-server/package.json")
-if [[ $CS_HAVE != "$CS_WANT" || ! -x $CS_DIR/node_modules/.bin/code-server ]]; then
+# The built-in extensions' node_modules are the last thing code-server's postinstall makes.
+if [[ $CS_HAVE != "$CS_WANT" || ! -d $CS_DIR/node_modules/code-server/lib/vscode/extensions/node_modules ]]; then
   log "installing code-server $CS_WANT into tools/code-server"
-  # @vscode/ripgrep fetches rg from GitHub at install time; hand it Debian's rg
-  # through its download cache instead (the names it looks for, for each version it may use).
+  # @vscode/ripgrep 1.15.11 (inside code-server) fetches rg v13.0.0-10 from GitHub
+  # at install time; hand it Debian's rg through its download cache instead.
   RG_CACHE="$(node -p 'require("os").tmpdir()')/vscode-ripgrep-cache-1.15.11"
   mkdir -p "$RG_CACHE"
   RG_TMP=$(mktemp -d)
   cp "$(command -v rg)" "$RG_TMP/rg"
-  for asset in ripgrep-v13.0.0-10-x86_64-unknown-linux-musl ripgrep-v13.0.0-4-x86_64-unknown-linux-musl; do
-    tar czf "$RG_CACHE/$asset.tar.gz" -C "$RG_TMP" rg
-  done
+  tar czf "$RG_CACHE/ripgrep-v13.0.0-10-$(uname -m)-unknown-linux-musl.tar.gz" -C "$RG_TMP" rg
   rm -rf "$RG_TMP"
   # As root, npm drops privileges for install scripts unless told not to.
   (cd "$CS_DIR" && npm_config_unsafe_perm=true npm ci --no-audit --no-fund </dev/null)

@@ -67,15 +67,18 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-/** Process groups started here and not yet stopped; killed on exit or signal as a last resort. */
-const liveGroups = new Set<number>();
+/** Process groups started here and not yet stopped, with their temp dirs; cleaned up on exit or signal as a last resort. */
+const liveGroups = new Map<number, string>();
 let exitHooksInstalled = false;
 
 function installExitHooks(): void {
   if (exitHooksInstalled) return;
   exitHooksInstalled = true;
   const killAll = (): void => {
-    for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
+    for (const [pgid, dir] of liveGroups) {
+      killGroup(pgid, 'SIGKILL');
+      removeDir(dir);
+    }
     liveGroups.clear();
   };
   process.on('exit', killAll);
@@ -84,6 +87,16 @@ function installExitHooks(): void {
       killAll();
       process.exit(128 + (os.constants.signals[signal] ?? 1));
     });
+  }
+}
+
+/** Deletes a temp dir (unless GRAPHSTEP_KEEP_TMP), retrying while a dying browser still writes into it. */
+function removeDir(dir: string): void {
+  if (process.env.GRAPHSTEP_KEEP_TMP) return;
+  try {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch (error) {
+    console.error(`could not delete ${dir}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -195,7 +208,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   fs.closeSync(log);
   const pgid = child.pid;
   if (pgid === undefined) throw new Error('code-server did not start');
-  liveGroups.add(pgid);
+  liveGroups.set(pgid, dir);
   installExitHooks();
   recordPid(pgid);
 
@@ -212,7 +225,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       for (let i = 0; i < 50 && killGroup(pgid, 0); i++) await sleep(100);
       killGroup(pgid, 'SIGKILL');
     }
-    if (!process.env.GRAPHSTEP_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   };
 
   const url = `http://${authority}`;

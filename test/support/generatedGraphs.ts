@@ -50,23 +50,42 @@ function statements(nodes: number, shape: GraphShape, seed: number): Statement[]
   };
   leaf('input');
   leaf('input');
-  const pick = (): number => Math.max(0, out.length - (r() < 0.85 ? 1 + Math.floor(r() * 5) : 1 + Math.floor(r() * 50)));
+  // Values nothing uses yet: picked first, and summed into the output at the end, so every node reaches the output.
+  const unused = new Set<number>([0, 1]);
+  const pick = (): number => {
+    const i = Math.max(0, out.length - (r() < 0.85 ? 1 + Math.floor(r() * 5) : 1 + Math.floor(r() * 50)));
+    const oldest = unused.values().next().value;
+    const chosen = oldest !== undefined && oldest >= out.length - 50 && r() < 0.5 ? oldest : i;
+    unused.delete(chosen);
+    return chosen;
+  };
+  const push = (s: Statement): void => {
+    for (const i of s.inputs) unused.delete(i);
+    unused.add(out.length);
+    out.push(s);
+  };
   while (out.length < nodes) {
     if (shape === 'chain') {
       if (out.length + 2 > nodes) break;
       const prev = out.length - 1;
       const i = out.length;
-      if (i % 3 === 0) out.push({ name: `v${i}`, kind: 'op', ...UNARY[0]!, inputs: [prev] });
+      if (i % 3 === 0) push({ name: `v${i}`, kind: 'op', ...UNARY[0]!, inputs: [prev] });
       else {
         const p = leaf('param');
-        out.push({ name: `v${out.length}`, kind: 'op', ...BINARY[i % 2]!, inputs: [prev, p] });
+        push({ name: `v${out.length}`, kind: 'op', ...BINARY[i % 2]!, inputs: [prev, p] });
       }
     } else if (r() < 0.3) {
-      out.push({ name: `v${out.length}`, kind: 'op', ...UNARY[Math.floor(r() * UNARY.length)]!, inputs: [pick()] });
+      push({ name: `v${out.length}`, kind: 'op', ...UNARY[Math.floor(r() * UNARY.length)]!, inputs: [pick()] });
     } else {
       const a = r() < 0.1 && out.length + 2 <= nodes ? leaf('param') : pick();
-      out.push({ name: `v${out.length}`, kind: 'op', ...BINARY[Math.floor(r() * BINARY.length)]!, inputs: [a, pick()] });
+      unused.delete(a);
+      push({ name: `v${out.length}`, kind: 'op', ...BINARY[Math.floor(r() * BINARY.length)]!, inputs: [a, pick()] });
     }
+  }
+  if (shape === 'skip') {
+    // Sum what nothing used into the last value (a few extra nodes).
+    const last = out.length - 1;
+    for (const i of [...unused].filter((i) => i !== last && out[i]!.kind === 'op')) push({ name: `v${out.length}`, kind: 'op', ...BINARY[0]!, inputs: [out.length - 1, i] });
   }
   return out;
 }

@@ -18,8 +18,9 @@
  *
  * The .vsix is packaged once per test process (`vsce package`) from the
  * current build in out/ (run `npm run build` first) and installed once;
- * every workbench gets its own copy of the extensions folder, user data,
- * server and browser profile, all deleted by `close()`.
+ * every workbench gets its own copy of the workspace folder and of the
+ * extensions folder, its own user data, server and browser profile, all
+ * deleted by `close()`.
  * Env: GRAPHSTEP_VSIX (use this .vsix instead of packaging),
  * GRAPHSTEP_EXTENSION_DIR (package another folder), GRAPHSTEP_KEEP_TMP=1 (keep temp dirs).
  */
@@ -38,7 +39,10 @@ const stepTimeoutMs = 30_000;
 
 /** How to open a workbench. */
 export interface WorkbenchOptions {
-  /** The workspace folder, absolute or relative to the repository root. Default: `test/fixtures`. */
+  /**
+   * The workspace folder, absolute or relative to the repository root. Default: `test/fixtures`.
+   * The workbench opens a fresh copy of it ({@link Workbench.folder}), so tests may edit and save.
+   */
   readonly folder?: string;
   /** A file to have open as the workbench appears, relative to `folder` (quicker than {@link Workbench.openFile}). */
   readonly file?: string;
@@ -85,10 +89,13 @@ export function packageExtension(outFile: string): string {
  * Always `close()` it, e.g. in mocha's `after`.
  */
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
-  const folder = path.resolve(repoRoot, options.folder ?? 'test/fixtures');
+  const source = path.resolve(repoRoot, options.folder ?? 'test/fixtures');
   const server = await startCodeServer({ extensionsFrom: await installedExtensions(), settings: options.settings });
   let context: BrowserContext | undefined;
   try {
+    // A copy, so a test may type into and save its files without touching the repository.
+    const folder = path.join(server.dir, 'workspace', path.basename(source));
+    fs.cpSync(source, folder, { recursive: true });
     context = await launchChromium(path.join(server.dir, 'chromium'));
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(stepTimeoutMs);
@@ -116,7 +123,7 @@ export class Workbench {
   constructor(
     /** The Playwright page showing the workbench, for anything the helpers do not cover. */
     readonly page: Page,
-    /** The workspace folder (absolute). */
+    /** The workspace folder the workbench shows: a temp copy of {@link WorkbenchOptions.folder}. */
     readonly folder: string,
     private readonly server: CodeServer,
     private readonly context: BrowserContext,

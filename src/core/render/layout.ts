@@ -40,8 +40,6 @@ export interface LayoutNode {
   readonly height: number;
   /** Whether a line below the shape shows the accumulated gradient (a value used more than once). */
   readonly caption: boolean;
-  /** A record's three cells' widths: name, value, gradient. */
-  readonly cells?: readonly [number, number, number];
 }
 
 /** A drawn arrow. */
@@ -76,7 +74,9 @@ export interface LayoutOptions {
 const LABEL_HEIGHT = 34;
 const CAPTION_HEIGHT = 16;
 const LEAF_HEIGHT = 26;
-const RECORD_HEIGHT = 28;
+/** A record is three rows (name, data, grad), or two for an unnamed value. */
+const RECORD_ROW = 16;
+const RECORD_HEIGHT = 3 * RECORD_ROW + 6;
 const MIN_CIRCLE = 40;
 
 type NodeSpec = Omit<LayoutNode, 'x' | 'y'>;
@@ -138,6 +138,7 @@ function valuesView(graph: DrawableGraph): { nodes: NodeSpec[]; edges: EdgeSpec[
   const nodes: NodeSpec[] = [];
   const edges: EdgeSpec[] = [];
   const record: number[] = [];
+  const uses = countUses(graph);
   for (const n of graph.nodes) {
     let op = -1;
     if (n.kind === 'op') {
@@ -148,13 +149,9 @@ function valuesView(graph: DrawableGraph): { nodes: NodeSpec[]; edges: EdgeSpec[
     }
     const name = n.name ?? (n.kind === 'op' ? '' : n.label);
     const chars = labelBudget(n.shape);
-    const cells: [number, number, number] = [
-      Math.max(24, textWidth(name, FONT_SIZE.label) + 14),
-      textWidth('data ' + '0'.repeat(chars), FONT_SIZE.label) + 12,
-      textWidth('grad ' + '0'.repeat(chars) + ' (9/9)', FONT_SIZE.label) + 12,
-    ];
+    const width = Math.max(textWidth(name, FONT_SIZE.label), textWidth('data ' + '0'.repeat(chars), FONT_SIZE.label), textWidth('grad ' + '0'.repeat(chars) + (uses[n.id]! > 1 ? ' (9/9)' : ''), FONT_SIZE.label)) + 14;
     record[n.id] = nodes.length;
-    nodes.push({ role: 'value', graphNode: n.id, kind: n.kind, shape: 'record', label: name, width: cells[0] + cells[1] + cells[2], height: RECORD_HEIGHT, caption: false, cells });
+    nodes.push({ role: 'value', graphNode: n.id, kind: n.kind, shape: 'record', label: name, width, height: name ? RECORD_HEIGHT : RECORD_HEIGHT - RECORD_ROW, caption: false });
     if (op >= 0) edges.push({ from: op, to: record[n.id]!, source: n.id, consumer: null, inputIndex: 0 });
   }
   return { nodes, edges };

@@ -127,16 +127,13 @@ function nodeSvg(node: LayoutNode, index: number, t: NodeTexts): string {
       parts.push(`<rect class="gs-shape" x="${x - w / 2}" y="${y - h / 2}" width="${w}" height="${h}" rx="4"/><text class="gs-name" x="${x}" y="${textY}">${escapeXml(node.label)}</text>`);
       break;
     case 'record': {
-      const [c0, c1, c2] = node.cells ?? [w / 3, w / 3, w / 3];
-      const left = x - w / 2;
-      parts.push(
-        `<rect class="gs-shape" x="${left}" y="${y - h / 2}" width="${w}" height="${h}" rx="3"/>`,
-        `<line class="gs-divider" x1="${left + c0}" y1="${y - h / 2}" x2="${left + c0}" y2="${y + h / 2}"/>`,
-        `<line class="gs-divider" x1="${left + c0 + c1}" y1="${y - h / 2}" x2="${left + c0 + c1}" y2="${y + h / 2}"/>`,
-        `<text class="gs-name" x="${left + c0 / 2}" y="${textY}">${escapeXml(node.label)}</text>`,
-        `<text class="gs-cell-data" x="${left + c0 + c1 / 2}" y="${textY}">${escapeXml(t.data)}</text>`,
-        `<text class="gs-cell-grad" x="${left + c0 + c1 + c2 / 2}" y="${textY}">${escapeXml(t.grad)}</text>`,
-      );
+      // Name, then value, then gradient, one per row (micrograd's record, stood upright to stay narrow).
+      const top = y - h / 2;
+      const rows = node.label ? [node.label, t.data, t.grad] : [t.data, t.grad];
+      const classes = node.label ? ['gs-name', 'gs-cell-data', 'gs-cell-grad'] : ['gs-cell-data', 'gs-cell-grad'];
+      parts.push(`<rect class="gs-shape" x="${x - w / 2}" y="${top}" width="${w}" height="${h}" rx="3"/>`);
+      if (node.label) parts.push(`<line class="gs-divider" x1="${x - w / 2}" y1="${top + 19}" x2="${x + w / 2}" y2="${top + 19}"/>`);
+      rows.forEach((text, i) => parts.push(`<text class="${classes[i]}" x="${x}" y="${top + 14 + i * 16 + (node.label && i > 0 ? 2 : 0)}">${escapeXml(text)}</text>`));
       break;
     }
     default: {

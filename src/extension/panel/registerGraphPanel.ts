@@ -98,7 +98,8 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
     vscode.window.onDidChangeTextEditorSelection((e) => {
       if (!sessions.isGraphStep(e.textEditor.document)) return;
       for (const p of panels) {
-        if (p.session.document !== e.textEditor.document || !p.session.graph) continue;
+        // While the text has errors the graph is an older text's: its ranges would point at the wrong lines.
+        if (p.session.document !== e.textEditor.document || !p.session.graph || !p.session.isCurrent) continue;
         p.highlight(nodesAt(p.session.graph, e.selections[0]!.active));
       }
     }),
