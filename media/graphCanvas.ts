@@ -10,7 +10,8 @@ import { edgeTexts, HEADING_HEIGHT, nodeTexts, renderSvg, type EdgeTexts, type N
 
 interface EdgeElements {
   readonly g: SVGGElement;
-  readonly title: SVGTitleElement;
+  /** Null until first hovered, in a large graph. */
+  title: SVGTitleElement | null;
   readonly value: SVGTextElement | null;
   readonly grad: SVGTextElement | null;
   last: EdgeTexts;
@@ -18,7 +19,7 @@ interface EdgeElements {
 
 interface NodeElements {
   readonly g: SVGGElement;
-  readonly title: SVGTitleElement;
+  title: SVGTitleElement | null;
   readonly sum: SVGTextElement | null;
   readonly data: SVGTextElement | null;
   readonly grad: SVGTextElement | null;
@@ -38,6 +39,13 @@ const CHUNK_ABOVE = 300;
 const READABLE_UP_TO = 80;
 const MIN_READABLE_SCALE = 0.75;
 const CHUNK_SIZE = 120;
+/**
+ * Above this many nodes tooltips (one <title> per node and arrow) are made
+ * when first hovered rather than up front: tens of thousands of elements
+ * fewer to parse and style.
+ */
+const LAZY_TITLES_ABOVE = 300;
+const FAR_SCALE = 0.25;
 
 export class GraphCanvas {
   /** The <svg> layers (one unless the graph is large), stacked in `canvas`. */
@@ -70,6 +78,7 @@ export class GraphCanvas {
     private readonly onNodeClick: (graphNode: number) => void,
   ) {
     host.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    host.addEventListener('pointerover', (e) => this.addTitle(e));
     host.addEventListener('pointerdown', (e) => this.onPointerDown(e));
     host.addEventListener('pointermove', (e) => this.onPointerMove(e));
     host.addEventListener('pointerup', (e) => this.onPointerUp(e));
@@ -88,23 +97,28 @@ export class GraphCanvas {
   show(graph: DrawableGraph, layout: GraphLayout, state: DrawingState, heading: string, fit: boolean): void {
     this.graph = graph;
     this.layout = layout;
+    this.width = this.host.clientWidth;
+    this.height = this.host.clientHeight;
+    // Decide the level of detail before the drawing is in the page, so a huge graph is never laid out with its labels.
+    const { width: drawingWidth, height: drawingHeight } = this.drawingSize(layout);
+    if (fit) this.host.classList.toggle('gs-far', Math.min(this.width / drawingWidth, this.height / drawingHeight) < FAR_SCALE && layout.nodes.length > READABLE_UP_TO);
     const canvas = document.createElement('div');
     canvas.className = 'gs-canvas';
-    canvas.innerHTML = renderSvg(graph, layout, state, { standalone: false, heading });
+    canvas.innerHTML = renderSvg(graph, layout, state, { standalone: false, heading, titles: layout.nodes.length <= LAZY_TITLES_ABOVE });
     this.host.replaceChildren(canvas);
     this.canvas = canvas;
     const svg = canvas.querySelector('svg');
     this.heading = this.host.querySelector('.gs-heading');
     this.edges = [...this.host.querySelectorAll<SVGGElement>('.gs-edge')].map((g, i) => ({
       g,
-      title: g.querySelector<SVGTitleElement>('title')!,
+      title: g.querySelector<SVGTitleElement>('title'),
       value: g.querySelector<SVGTextElement>('.gs-value'),
       grad: g.querySelector<SVGTextElement>('.gs-grad'),
       last: edgeTexts(layout.edges[i]!, graph, state),
     }));
     this.nodes = [...this.host.querySelectorAll<SVGGElement>('.gs-node')].map((g, i) => ({
       g,
-      title: g.querySelector<SVGTitleElement>('title')!,
+      title: g.querySelector<SVGTitleElement>('title'),
       sum: g.querySelector<SVGTextElement>('.gs-sum'),
       data: g.querySelector<SVGTextElement>('.gs-cell-data'),
       grad: g.querySelector<SVGTextElement>('.gs-cell-grad'),
@@ -112,8 +126,6 @@ export class GraphCanvas {
     }));
     this.svgs = svg ? [svg, ...(layout.nodes.length > CHUNK_ABOVE ? this.splitIntoLayers(svg, layout) : [])] : [];
     this.highlight(this.highlighted);
-    this.width = this.host.clientWidth;
-    this.height = this.host.clientHeight;
     if (fit) this.initialView();
     else this.applyView();
   }
@@ -128,7 +140,7 @@ export class GraphCanvas {
       const t = edgeTexts(edge, graph, state);
       if (t.value !== el.last.value && el.value) setText(el.value, t.value);
       if (t.grad !== el.last.grad && el.grad) setText(el.grad, t.grad);
-      if (t.title !== el.last.title) setText(el.title, t.title);
+      if (t.title !== el.last.title && el.title) setText(el.title, t.title);
       if (t.active !== el.last.active) el.g.classList.toggle('gs-active', t.active);
       el.last = t;
     });
@@ -138,7 +150,7 @@ export class GraphCanvas {
       if (t.sum !== el.last.sum && el.sum) setText(el.sum, t.sum);
       if (t.data !== el.last.data && el.data) setText(el.data, t.data);
       if (t.grad !== el.last.grad && el.grad) setText(el.grad, t.grad);
-      if (t.title !== el.last.title) setText(el.title, t.title);
+      if (t.title !== el.last.title && el.title) setText(el.title, t.title);
       if (t.current !== el.last.current) el.g.classList.toggle('gs-current', t.current);
       if (t.pending !== el.last.pending && node.role !== 'output') el.g.classList.toggle('gs-pending', t.pending);
       el.last = t;
@@ -214,6 +226,8 @@ export class GraphCanvas {
 
   private applyView(): void {
     if (!this.canvas || !this.layout) return;
+    // Below this scale text is under 3 px: not drawing it at all saves laying out tens of thousands of labels.
+    this.host.classList.toggle('gs-far', this.scale < FAR_SCALE);
     const relative = this.scale / this.committedScale;
     this.canvas.style.transform = `translate(${this.tx}px, ${this.ty}px) scale(${relative})`;
     if (relative === 1 && this.svgs[0]?.getAttribute('width')) return;
@@ -257,6 +271,17 @@ export class GraphCanvas {
     const layers = [...edgeLayers, ...nodeLayers].map((l) => l.svg);
     this.canvas!.append(...layers);
     return layers;
+  }
+
+  /** Gives a hovered node or arrow its tooltip, if the graph was drawn without them. */
+  private addTitle(e: PointerEvent): void {
+    const target = e.target instanceof Element ? e.target.closest<SVGGElement>('.gs-node, .gs-edge') : null;
+    if (!target) return;
+    const el = target.classList.contains('gs-node') ? this.nodes[Number(target.dataset.index)] : this.edges[Number(target.dataset.edge)];
+    if (!el || el.title) return;
+    el.title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+    el.title.textContent = el.last.title;
+    target.prepend(el.title);
   }
 
   private onWheel(e: WheelEvent): void {

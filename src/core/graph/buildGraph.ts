@@ -20,6 +20,10 @@ export interface BuildResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** Shared by every node that has no attributes or no inputs: graphs are immutable. */
+const NO_ATTRS: Record<string, AttrValue> = Object.freeze({}) as Record<string, AttrValue>;
+const NO_INPUTS: readonly number[] = Object.freeze([]);
+
 /** What an expression lowers to while the graph is built. */
 type Lowered =
   | { readonly kind: 'node'; readonly id: number; readonly range: Range }
@@ -96,7 +100,7 @@ class GraphBuilder {
       const value = this.toTensor(this.lower(statement.expr, true), `the value of ${kind} '${statement.name}'`);
       if (!value) return -1;
       this.warnIfNotFinite(value, statement.expr.range, `the value of '${statement.name}'`);
-      return this.addNode({ name: statement.name, kind, op: kind, inputs: [], attrs: {}, shape: value.shape, range: statement.nameRange, value });
+      return this.addNode({ name: statement.name, kind, op: kind, inputs: NO_INPUTS, attrs: NO_ATTRS, shape: value.shape, range: statement.nameRange, value });
     }
     const firstNew = this.nodes.length;
     const result = this.lower(statement.expr, false);
@@ -129,15 +133,15 @@ class GraphBuilder {
       case 'unary': {
         const operand = this.lower(expr.operand, leafMode);
         if (expr.op === '+') return operand;
-        return this.applyOp(opByOperator('-', 1)!, [operand], {}, expr.opRange, expr.range);
+        return this.applyOp(opByOperator('-', 1)!, [operand], NO_ATTRS, expr.opRange, expr.range);
       }
       case 'binary': {
         const left = this.lower(expr.left, leafMode);
         const right = this.lower(expr.right, leafMode);
-        return this.applyOp(opByOperator(expr.op, 2)!, [left, right], {}, expr.opRange, expr.range);
+        return this.applyOp(opByOperator(expr.op, 2)!, [left, right], NO_ATTRS, expr.opRange, expr.range);
       }
       case 'transpose':
-        return this.applyOp(opByName('transpose')!, [this.lower(expr.operand, leafMode)], {}, expr.opRange, expr.range);
+        return this.applyOp(opByName('transpose')!, [this.lower(expr.operand, leafMode)], NO_ATTRS, expr.opRange, expr.range);
       case 'call':
         return this.lowerCall(expr, leafMode);
     }
@@ -382,7 +386,7 @@ class GraphBuilder {
     const ids = inputs.map((input) =>
       input.kind === 'node'
         ? input.id
-        : this.addNode({ name: null, kind: 'const', op: 'const', inputs: [], attrs: {}, shape: (input as { tensor: Tensor }).tensor.shape, range: input.range, value: (input as { tensor: Tensor }).tensor }),
+        : this.addNode({ name: null, kind: 'const', op: 'const', inputs: NO_INPUTS, attrs: NO_ATTRS, shape: (input as { tensor: Tensor }).tensor.shape, range: input.range, value: (input as { tensor: Tensor }).tensor }),
     );
     const id = this.addNode({ name: null, kind: 'op', op: op.name, inputs: ids, attrs, shape: result.shape, range: opRange });
     return { kind: 'node', id, range };

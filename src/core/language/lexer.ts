@@ -2,13 +2,28 @@ import type { Diagnostic, Position, Range } from './range';
 
 export type TokenKind = 'name' | 'number' | 'string' | 'op' | 'newline' | 'eof';
 
-/** A token with its source range; `text` is the exact source text (the unquoted value for strings). */
-export interface Token {
-  readonly kind: TokenKind;
-  readonly text: string;
-  readonly range: Range;
-  /** Depth of open `(`/`[` before this token: a newline inside brackets does not end a statement. */
-  readonly depth: number;
+/**
+ * A token: its kind, exact source text (the unquoted value for strings) and
+ * place. Tokens never span lines, so a line and two columns say where; the
+ * `range` object is made only when asked for, which keeps a large file's
+ * check from spending its time in the garbage collector.
+ */
+export class Token {
+  private cachedRange: Range | undefined;
+
+  constructor(
+    readonly kind: TokenKind,
+    readonly text: string,
+    readonly line: number,
+    readonly start: number,
+    readonly end: number,
+    /** Depth of open `(`/`[` before this token: a newline inside brackets does not end a statement. */
+    readonly depth: number,
+  ) {}
+
+  get range(): Range {
+    return (this.cachedRange ??= { start: { line: this.line, character: this.start }, end: { line: this.line, character: this.end } });
+  }
 }
 
 const OPERATOR_CHARS = new Set(['+', '-', '*', '/', '@', '=', '(', ')', '[', ']', ',', '.']);
@@ -30,7 +45,7 @@ export function tokenize(text: string, diagnostics: Diagnostic[]): Token[] {
   let i = 0;
   const pos = (offset: number): Position => ({ line, character: offset - lineStart });
   const push = (kind: TokenKind, start: number, end: number, tokenText = text.slice(start, end)): void => {
-    tokens.push({ kind, text: tokenText, range: { start: pos(start), end: pos(end) }, depth });
+    tokens.push(new Token(kind, tokenText, line, start - lineStart, end - lineStart, depth));
   };
 
   while (i < text.length) {

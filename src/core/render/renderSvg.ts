@@ -15,6 +15,8 @@ export interface RenderOptions {
   readonly standalone?: boolean;
   /** A line above the drawing, e.g. the file name; the position is appended. */
   readonly heading?: string;
+  /** Tooltips with the exact numbers (default true); the panel adds them on hover instead for large graphs. */
+  readonly titles?: boolean;
 }
 
 /** Height of the heading line above the drawing. */
@@ -94,26 +96,31 @@ export function renderSvg(graph: DrawableGraph, layout: GraphLayout, state: Draw
   const heading = [options.heading, state.description].filter(Boolean).join(' — ');
   out.push(`<text class="gs-heading" x="16" y="18">${escapeXml(heading)}</text>`);
   out.push(`<g class="gs-body" transform="translate(0,${HEADING_HEIGHT})"><g class="gs-edges">`);
-  layout.edges.forEach((edge, i) => out.push(edgeSvg(edge, i, edgeTexts(edge, graph, state))));
+  const titles = options.titles ?? true;
+  layout.edges.forEach((edge, i) => out.push(edgeSvg(edge, i, edgeTexts(edge, graph, state), titles)));
   out.push('</g><g class="gs-nodes">');
-  layout.nodes.forEach((node, i) => out.push(nodeSvg(node, i, nodeTexts(node, graph, state))));
+  layout.nodes.forEach((node, i) => out.push(nodeSvg(node, i, nodeTexts(node, graph, state), titles)));
   out.push('</g></g></svg>');
   return out.join('\n');
 }
 
-function edgeSvg(edge: LayoutEdge, index: number, t: EdgeTexts): string {
+function titleSvg(text: string, titles: boolean): string {
+  return titles ? `<title>${escapeXml(text)}</title>` : '';
+}
+
+function edgeSvg(edge: LayoutEdge, index: number, t: EdgeTexts, titles: boolean): string {
   const labels = edge.label
     ? `<text class="gs-value" x="${edge.label.x}" y="${edge.label.y - 6}">${escapeXml(t.value)}</text><text class="gs-grad" x="${edge.label.x}" y="${edge.label.y + 16}">${escapeXml(t.grad)}</text>`
     : '';
-  return `<g class="gs-edge${t.active ? ' gs-active' : ''}" data-edge="${index}"><title>${escapeXml(t.title)}</title><path d="${edge.path}" marker-end="url(#gs-arrow)"/>${labels}</g>`;
+  return `<g class="gs-edge${t.active ? ' gs-active' : ''}" data-edge="${index}">${titleSvg(t.title, titles)}<path d="${edge.path}" marker-end="url(#gs-arrow)"/>${labels}</g>`;
 }
 
-function nodeSvg(node: LayoutNode, index: number, t: NodeTexts): string {
+function nodeSvg(node: LayoutNode, index: number, t: NodeTexts, titles: boolean): string {
   const classes = ['gs-node', `gs-${node.role === 'output' ? 'output-name' : node.kind}`, `gs-role-${node.role}`];
   if (t.current) classes.push('gs-current');
   if (t.pending && node.role !== 'output') classes.push('gs-pending');
   const { x, y, width: w, height: h } = node;
-  const parts: string[] = [`<g class="${classes.join(' ')}" data-node="${node.graphNode}" data-index="${index}"><title>${escapeXml(t.title)}</title>`];
+  const parts: string[] = [`<g class="${classes.join(' ')}" data-node="${node.graphNode}" data-index="${index}">${titleSvg(t.title, titles)}`];
   const textY = y + 4.5;
   switch (node.shape) {
     case 'circle':
