@@ -91,11 +91,11 @@ export async function benchRender(): Promise<void> {
   const page = await openWebviewPage();
   try {
     let revision = 1;
-    const first = await page.deliver({ type: 'setGraph', revision: revision++, documentUri: 'file:///bench.nn', fileName: 'bench.nn', graph: drawable, state: states[0]!, diagnostics: [], view: 'operations' });
+    const first = await page.deliver({ type: 'setGraph', revision: revision++, documentUri: 'file:///bench.nn', fileName: 'bench.nn', graph: drawable, state: states[0]!, diagnostics: [], view: 'operations', direction: 'LR' });
     console.log(`  webview: first draw, cold (layout, SVG, DOM) ${fmt(first).padStart(10)}   ${(first / BUDGET_MS[1000]!).toFixed(2)}× of ${BUDGET_MS[1000]} ms`);
-    const values = await page.deliver({ type: 'setGraph', revision: revision++, documentUri: 'file:///bench.nn', fileName: 'bench.nn', graph: drawable, state: states[0]!, diagnostics: [], view: 'values' });
+    const values = await page.deliver({ type: 'setGraph', revision: revision++, documentUri: 'file:///bench.nn', fileName: 'bench.nn', graph: drawable, state: states[0]!, diagnostics: [], view: 'values', direction: 'LR' });
     console.log(`  webview: draw of the other view, warm        ${fmt(values).padStart(10)}   ${(values / BUDGET_MS[1000]!).toFixed(2)}× of ${BUDGET_MS[1000]} ms`);
-    await page.deliver({ type: 'setGraph', revision: revision++, documentUri: 'file:///bench.nn', fileName: 'bench.nn', graph: drawable, state: states[0]!, diagnostics: [], view: 'operations' });
+    await page.deliver({ type: 'setGraph', revision: revision++, documentUri: 'file:///bench.nn', fileName: 'bench.nn', graph: drawable, state: states[0]!, diagnostics: [], view: 'operations', direction: 'LR' });
     const frameAfter = (code: string): Promise<number> =>
       page.page.evaluate(`(() => { const t0 = performance.now(); ${code}; return new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now() - t0), 0))); })()`) as Promise<number>;
     const stepFrames = async (): Promise<{ handle: number; frame: number }> => {

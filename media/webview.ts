@@ -6,7 +6,7 @@
 import type { HostMessage, SetGraphMessage, StepMove, WebviewMessage } from '../src/core/protocol';
 import { layoutKey, type DrawableGraph } from '../src/core/render/drawableGraph';
 import type { DrawingState } from '../src/core/render/drawingState';
-import { layoutGraph, type GraphLayout, type GraphView } from '../src/core/render/layout';
+import { layoutGraph, type GraphLayout, type GraphView, type LayoutDirection } from '../src/core/render/layout';
 import { DetailView } from './detailView';
 import { GraphCanvas } from './graphCanvas';
 import { rasterizeSvg } from './rasterize';
@@ -31,6 +31,7 @@ let fileName = '';
 let graph: DrawableGraph | null = null;
 let state: DrawingState | null = null;
 let view: GraphView = vscode.getState()?.view ?? 'operations';
+let direction: LayoutDirection = 'LR';
 let shownKey = '';
 let detailNode: number | null = null;
 let nextRequestId = 1;
@@ -39,10 +40,10 @@ let pendingDetail = 0;
 const layouts = new Map<string, GraphLayout>();
 
 function layoutFor(g: DrawableGraph, v: GraphView): { key: string; layout: GraphLayout } {
-  const key = `${v}\n${layoutKey(g)}`;
+  const key = `${v} ${direction}\n${layoutKey(g)}`;
   let layout = layouts.get(key);
   if (!layout) {
-    layout = layoutGraph(g, v);
+    layout = layoutGraph(g, v, { direction });
     if (layouts.size >= 4) layouts.delete(layouts.keys().next().value!);
     layouts.set(key, layout);
   }
@@ -125,6 +126,7 @@ function handle(message: HostMessage): void {
       graph = message.graph;
       state = message.state;
       view = message.view;
+      direction = message.direction;
       showProblems(message);
       showState();
       redraw();

@@ -3,18 +3,20 @@ import * as path from 'node:path';
 import { Stepper } from '../core/engine/stepper';
 import { drawableGraph } from '../core/render/drawableGraph';
 import { drawingState } from '../core/render/drawingState';
-import { layoutGraph, type GraphView } from '../core/render/layout';
+import { layoutGraph, type GraphView, type LayoutDirection } from '../core/render/layout';
 import { renderSvg } from '../core/render/renderSvg';
 import { checkFile } from '../node/checkFile';
 import { formatDiagnostic } from './commands';
 
-const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values]';
+const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS]';
 
 interface RenderArgs {
   readonly file: string;
   readonly out: string;
   readonly step: number | null;
   readonly view: GraphView;
+  readonly direction: LayoutDirection;
+  readonly precision: number;
 }
 
 function parse(args: readonly string[]): RenderArgs | string {
@@ -22,6 +24,8 @@ function parse(args: readonly string[]): RenderArgs | string {
   let out: string | null = null;
   let step: number | null = null;
   let view: GraphView = 'operations';
+  let direction: LayoutDirection = 'LR';
+  let precision = 4;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string | undefined => args[++i];
@@ -36,13 +40,21 @@ function parse(args: readonly string[]): RenderArgs | string {
       const v = value();
       if (v !== 'operations' && v !== 'values') return `expected 'operations' or 'values' after --view, found '${v ?? ''}'`;
       view = v;
-    } else if (a.startsWith('-')) return `expected -o, --step or --view, found '${a}'`;
+    } else if (a === '--direction') {
+      const v = value();
+      if (v !== 'LR' && v !== 'TB') return `expected 'LR' or 'TB' after --direction, found '${v ?? ''}'`;
+      direction = v;
+    } else if (a === '--precision') {
+      const v = value();
+      if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 17) return `expected 1 to 17 significant digits after --precision, found '${v ?? ''}'`;
+      precision = Number(v);
+    } else if (a.startsWith('-')) return `expected -o, --step, --view, --direction or --precision, found '${a}'`;
     else if (file === null) file = a;
     else return `expected one FILE, found '${file}' and '${a}'`;
   }
   if (file === null) return 'expected a FILE';
   if (out === null) return 'expected -o OUT.svg';
-  return { file, out, step, view };
+  return { file, out, step, view, direction, precision };
 }
 
 /** `graphstep render FILE -o OUT.svg [--step N]`: the graph at position N (default: every step done) as a standalone SVG. */
@@ -67,7 +79,7 @@ export function renderCommand(args: string[], io: { stdout(s: string): void; std
   }
   stepper.goTo(step);
   const drawable = drawableGraph(result.graph);
-  const svg = renderSvg(drawable, layoutGraph(drawable, parsed.view), drawingState(stepper), { heading: path.basename(parsed.file) });
+  const svg = renderSvg(drawable, layoutGraph(drawable, parsed.view, { direction: parsed.direction }), drawingState(stepper, { precision: parsed.precision }), { heading: path.basename(parsed.file) });
   try {
     fs.writeFileSync(parsed.out, svg);
   } catch (e) {

@@ -137,6 +137,6 @@ describe('renderSvg', () => {
   });
 
   it('rounds labels to four significant digits, keeping integers and short decimals as they read', () => {
-    assert.deepEqual([715.0000000000001, 110.00000000000001, 3.3000000000000003, 0.26894142, -1e-9, 123456789, NaN, -Infinity, 0].map(formatShort), ['715', '110', '3.3', '0.2689', '-1e-9', '1.23e8', 'NaN', '-∞', '0']);
+    assert.deepEqual([715.0000000000001, 110.00000000000001, 3.3000000000000003, 0.26894142, -1e-9, 123456789, NaN, -Infinity, 0].map((x) => formatShort(x)), ['715', '110', '3.3', '0.2689', '-1e-9', '1.23e8', 'NaN', '-∞', '0']);
   });
 });

@@ -54,8 +54,15 @@ export interface StepSource {
   describePosition(): string;
 }
 
-export function drawingState(stepper: StepSource): DrawingState {
+export interface DrawingOptions {
+  /** Significant digits of the labels drawn (default 4); tooltips are always exact. */
+  readonly precision?: number;
+}
+
+export function drawingState(stepper: StepSource, options: DrawingOptions = {}): DrawingState {
   const nodes = stepper.graph.nodes;
+  const digits = Math.max(1, Math.min(17, Math.round(options.precision ?? 4)));
+  const valueLabel = (t: Tensor | null): ValueLabel | null => (t ? { short: shortLabel(t, digits), exact: exactLabel(t) } : null);
   return {
     position: stepper.position,
     total: stepper.total,
@@ -69,8 +76,4 @@ export function drawingState(stepper: StepSource): DrawingState {
     }),
     edgeGrads: nodes.map((n) => n.inputs.map((_, k) => valueLabel(stepper.edgeGrad(n.id, k)))),
   };
-}
-
-function valueLabel(t: Tensor | null): ValueLabel | null {
-  return t ? { short: shortLabel(t), exact: exactLabel(t) } : null;
 }

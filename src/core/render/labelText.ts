@@ -2,18 +2,19 @@ import { formatNumber } from '../format';
 import type { Tensor } from '../tensor';
 
 /**
- * How a number is shown on an arrow: at most four significant digits, so the
+ * How a number is shown on an arrow: at most `digits` significant digits
+ * (setting `graphstep.panel.precision`, default 4), so the
  * textbook's 715.0000000000001 reads 715 and 3.3000000000000003 reads 3.3.
  * The exact form is always in the tooltip and the detail view.
  */
-export function formatShort(x: number): string {
+export function formatShort(x: number, digits = 4): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return '∞';
   if (x === -Infinity) return '-∞';
   if (x === 0) return '0';
   const abs = Math.abs(x);
-  if (abs >= 1e-3 && abs < 1e6) return String(Number(x.toPrecision(4)));
-  return x.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  if (abs >= 1e-3 && abs < 1e6) return String(Number(x.toPrecision(digits)));
+  return x.toExponential(Math.max(0, digits - 2)).replace(/\.?0+e/, 'e').replace('e+', 'e');
 }
 
 /** A tensor's shape as drawn: `2×3`, or `scalar`. */
@@ -25,10 +26,10 @@ export function shapeText(shape: readonly number[]): string {
 const SHORT_ITEMS = 2;
 
 /** An arrow's label for a value: the number for a scalar, the shape and the first elements for a tensor. */
-export function shortLabel(t: Tensor): string {
-  if (t.size === 1 && t.rank === 0) return formatShort(t.data[0]!);
+export function shortLabel(t: Tensor, digits = 4): string {
+  if (t.size === 1 && t.rank === 0) return formatShort(t.data[0]!, digits);
   const items: string[] = [];
-  for (let i = 0; i < Math.min(SHORT_ITEMS, t.size); i++) items.push(formatShort(t.data[i]!));
+  for (let i = 0; i < Math.min(SHORT_ITEMS, t.size); i++) items.push(formatShort(t.data[i]!, digits));
   const more = t.size > SHORT_ITEMS ? ' …' : '';
   return `${shapeText(t.shape)} [${items.join(' ')}${more}]`;
 }

@@ -57,8 +57,12 @@ export interface LayoutEdge {
   readonly label: Point | null;
 }
 
+/** Left to right as in the textbook, or top to bottom (setting `graphstep.panel.layoutDirection`). */
+export type LayoutDirection = 'LR' | 'TB';
+
 export interface GraphLayout {
   readonly view: GraphView;
+  readonly direction: LayoutDirection;
   readonly engine: 'dagre' | 'layered';
   readonly width: number;
   readonly height: number;
@@ -69,6 +73,8 @@ export interface GraphLayout {
 export interface LayoutOptions {
   /** Force an engine; by default dagre for small graphs and the layered layout above DAGRE_MAX_NODES. */
   readonly engine?: 'auto' | 'dagre' | 'layered';
+  /** Default `LR`. */
+  readonly direction?: LayoutDirection;
 }
 
 const LABEL_HEIGHT = 34;
@@ -92,22 +98,38 @@ interface EdgeSpec {
 export function layoutGraph(graph: DrawableGraph, view: GraphView, options: LayoutOptions = {}): GraphLayout {
   const { nodes, edges } = view === 'operations' ? operationsView(graph) : valuesView(graph);
   const engine = options.engine === 'dagre' || options.engine === 'layered' ? options.engine : nodes.length <= DAGRE_MAX_NODES ? 'dagre' : 'layered';
+  // Top to bottom is laid out left to right with every box turned a quarter (width and
+  // height swapped), then mirrored across the diagonal: the engines and the arrow
+  // shapes only ever think left to right.
+  const tb = options.direction === 'TB';
+  const turn = (size: Size): Size => (tb ? { width: size.height, height: size.width } : size);
   const input: LayoutEngineInput = {
-    nodes: nodes.map((n) => ({ width: n.width, height: n.height + (n.caption ? 2 * CAPTION_HEIGHT : 0) })),
-    edges: edges.map((e) => (e.label ? { from: e.from, to: e.to, label: e.label } : { from: e.from, to: e.to })),
+    nodes: nodes.map((n) => turn({ width: n.width, height: n.height + (n.caption ? 2 * CAPTION_HEIGHT : 0) })),
+    // Top to bottom, the value and the gradient sit left and right of the arrow: twice the room across.
+    edges: edges.map((e) => (e.label ? { from: e.from, to: e.to, label: tb ? { width: e.label.height, height: 2 * e.label.width } : e.label } : { from: e.from, to: e.to })),
   };
   const result: LayoutEngineResult = engine === 'dagre' ? dagreLayout(input) : layeredLayout(input);
-  const placed = nodes.map((n, i): LayoutNode => ({ ...n, x: round(result.nodes[i]!.x), y: round(result.nodes[i]!.y) }));
+  const placed = nodes.map((n, i): LayoutNode => ({ ...n, ...turn({ width: n.width, height: n.height }), x: round(result.nodes[i]!.x), y: round(result.nodes[i]!.y) }));
+  const mirror = (p: Point): Point => (tb ? { x: p.y, y: p.x } : p);
   return {
     view,
+    direction: tb ? 'TB' : 'LR',
     engine,
-    width: Math.ceil(result.width),
-    height: Math.ceil(result.height),
-    nodes: placed,
+    width: Math.ceil(tb ? result.height : result.width),
+    height: Math.ceil(tb ? result.width : result.height),
+    nodes: placed.map((n, i) => (tb ? { ...n, ...mirror(n), width: nodes[i]!.width, height: nodes[i]!.height } : n)),
     edges: edges.map((e, i): LayoutEdge => {
       const r = result.edges[i]!;
       const label = r.label ? { x: round(r.label.x), y: round(r.label.y) } : null;
-      return { from: e.from, to: e.to, source: e.source, consumer: e.consumer, inputIndex: e.inputIndex, label, path: edgePath(placed[e.from]!, placed[e.to]!, r.points, label, e.label) };
+      return {
+        from: e.from,
+        to: e.to,
+        source: e.source,
+        consumer: e.consumer,
+        inputIndex: e.inputIndex,
+        label: label && mirror(label),
+        path: edgePath(placed[e.from]!, placed[e.to]!, r.points, label, e.label && (tb ? { width: e.label.height, height: 2 * e.label.width } : e.label), tb),
+      };
     }),
   };
 }
@@ -174,7 +196,9 @@ function labelSize(shape: readonly number[]): Size {
  * through the engine's bend points, leaving and arriving horizontally (the
  * textbook's arrows), straight under its label.
  */
-function edgePath(from: LayoutNode, to: LayoutNode, bends: readonly Point[], label: Point | null, labelBox: Size | undefined): string {
+function edgePath(from: LayoutNode, to: LayoutNode, bends: readonly Point[], label: Point | null, labelBox: Size | undefined, mirrored: boolean): string {
+  // Mirroring across the diagonal is affine, so the curves stay the same curves.
+  const xy = (x: number, y: number): string => (mirrored ? `${fmt(y)},${fmt(x)}` : `${fmt(x)},${fmt(y)}`);
   const points: Point[] = [];
   for (const p of bends) {
     if (label && labelBox && p.x === label.x && p.y === label.y) {
@@ -187,14 +211,14 @@ function edgePath(from: LayoutNode, to: LayoutNode, bends: readonly Point[], lab
   const first = points[0] ?? to;
   const last = points[points.length - 1] ?? from;
   const all = [boundary(from, first.y, 1), ...points, boundary(to, last.y, -1)];
-  let d = `M${fmt(all[0]!.x)},${fmt(all[0]!.y)}`;
+  let d = `M${xy(all[0]!.x, all[0]!.y)}`;
   for (let i = 1; i < all.length; i++) {
     const p = all[i - 1]!;
     const q = all[i]!;
-    if (Math.abs(q.y - p.y) < 0.5 || q.x <= p.x) d += `L${fmt(q.x)},${fmt(q.y)}`;
+    if (Math.abs(q.y - p.y) < 0.5 || q.x <= p.x) d += `L${xy(q.x, q.y)}`;
     else {
       const mx = (p.x + q.x) / 2;
-      d += `C${fmt(mx)},${fmt(p.y)} ${fmt(mx)},${fmt(q.y)} ${fmt(q.x)},${fmt(q.y)}`;
+      d += `C${xy(mx, p.y)} ${xy(mx, q.y)} ${xy(q.x, q.y)}`;
     }
   }
   return d;

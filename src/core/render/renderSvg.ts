@@ -6,7 +6,7 @@
  */
 import type { DrawableGraph } from './drawableGraph';
 import type { DrawingState, NodeState } from './drawingState';
-import type { GraphLayout, LayoutEdge, LayoutNode } from './layout';
+import type { GraphLayout, LayoutDirection, LayoutEdge, LayoutNode } from './layout';
 import { shapeText } from './labelText';
 import { SVG_STYLE } from './svgStyle';
 
@@ -89,7 +89,7 @@ export function renderSvg(graph: DrawableGraph, layout: GraphLayout, state: Draw
   const width = Math.max(layout.width, 200);
   const height = layout.height + HEADING_HEIGHT;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="gs-graph gs-view-${layout.view}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="gs-graph gs-view-${layout.view} gs-${layout.direction.toLowerCase()}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
   if (standalone) out.push(`<style>${SVG_STYLE}</style>`);
   out.push('<defs><marker id="gs-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto"><path class="gs-arrowhead" d="M0,0L10,5L0,10z"/></marker></defs>');
   if (standalone) out.push(`<rect class="gs-bg" width="${width}" height="${height}"/>`);
@@ -97,7 +97,7 @@ export function renderSvg(graph: DrawableGraph, layout: GraphLayout, state: Draw
   out.push(`<text class="gs-heading" x="16" y="18">${escapeXml(heading)}</text>`);
   out.push(`<g class="gs-body" transform="translate(0,${HEADING_HEIGHT})"><g class="gs-edges">`);
   const titles = options.titles ?? true;
-  layout.edges.forEach((edge, i) => out.push(edgeSvg(edge, i, edgeTexts(edge, graph, state), titles)));
+  layout.edges.forEach((edge, i) => out.push(edgeSvg(edge, i, edgeTexts(edge, graph, state), titles, layout.direction)));
   out.push('</g><g class="gs-nodes">');
   layout.nodes.forEach((node, i) => out.push(nodeSvg(node, i, nodeTexts(node, graph, state), titles)));
   out.push('</g></g></svg>');
@@ -108,9 +108,11 @@ function titleSvg(text: string, titles: boolean): string {
   return titles ? `<title>${escapeXml(text)}</title>` : '';
 }
 
-function edgeSvg(edge: LayoutEdge, index: number, t: EdgeTexts, titles: boolean): string {
+function edgeSvg(edge: LayoutEdge, index: number, t: EdgeTexts, titles: boolean, direction: LayoutDirection): string {
+  // Left to right: the value above the arrow, the gradient below. Top to bottom: value left, gradient right.
+  const [vx, vy, gx, gy] = !edge.label ? [0, 0, 0, 0] : direction === 'TB' ? [edge.label.x - 6, edge.label.y + 4, edge.label.x + 6, edge.label.y + 4] : [edge.label.x, edge.label.y - 6, edge.label.x, edge.label.y + 16];
   const labels = edge.label
-    ? `<text class="gs-value" x="${edge.label.x}" y="${edge.label.y - 6}">${escapeXml(t.value)}</text><text class="gs-grad" x="${edge.label.x}" y="${edge.label.y + 16}">${escapeXml(t.grad)}</text>`
+    ? `<text class="gs-value" x="${vx}" y="${vy}">${escapeXml(t.value)}</text><text class="gs-grad" x="${gx}" y="${gy}">${escapeXml(t.grad)}</text>`
     : '';
   return `<g class="gs-edge${t.active ? ' gs-active' : ''}" data-edge="${index}">${titleSvg(t.title, titles)}<path d="${edge.path}" marker-end="url(#gs-arrow)"/>${labels}</g>`;
 }

@@ -12,6 +12,8 @@ export const SVG_STYLE = `
 .gs-arrowhead { fill: var(--vscode-editor-foreground, #3b3b3b); }
 .gs-value { fill: var(--vscode-editor-foreground, #1f1f1f); text-anchor: middle; }
 .gs-grad { fill: var(--vscode-charts-red, #c4262e); text-anchor: middle; font-weight: 600; }
+.gs-tb .gs-value { text-anchor: end; }
+.gs-tb .gs-grad { text-anchor: start; }
 .gs-node .gs-shape { fill: var(--vscode-editorWidget-background, #f8f8f8); stroke: var(--vscode-contrastBorder, var(--vscode-editor-foreground, #3b3b3b)); stroke-width: 1.4; }
 .gs-node.gs-param .gs-shape { stroke: var(--vscode-charts-purple, #7c3aed); stroke-width: 2; }
 .gs-node.gs-const .gs-shape { stroke-dasharray: 4 3; }

@@ -5,6 +5,7 @@ import { layoutGraph, type GraphView } from '../../core/render/layout';
 import { HEADING_HEIGHT, renderSvg } from '../../core/render/renderSvg';
 import type { DocumentSession } from '../sessions';
 import { drawableOf, type GraphPanel } from './graphPanel';
+import { panelSettings } from './panelSettings';
 
 /** A drawing of a session at its current position: the SVG `graphstep render` would write. */
 export function sessionSvg(session: DocumentSession, view: GraphView): { svg: string; width: number; height: number } | null {
@@ -12,8 +13,9 @@ export function sessionSvg(session: DocumentSession, view: GraphView): { svg: st
   const stepper = session.stepper;
   if (!graph || !stepper) return null;
   const drawable = drawableOf(graph);
-  const layout = layoutGraph(drawable, view);
-  const svg = renderSvg(drawable, layout, drawingState(stepper), { heading: path.basename(session.document.uri.path) });
+  const settings = panelSettings(session.uri);
+  const layout = layoutGraph(drawable, view, { direction: settings.direction });
+  const svg = renderSvg(drawable, layout, drawingState(stepper, settings.drawing), { heading: path.basename(session.document.uri.path) });
   return { svg, width: Math.max(layout.width, 200), height: layout.height + HEADING_HEIGHT };
 }
 

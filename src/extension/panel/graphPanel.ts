@@ -1,3 +1,4 @@
+import { panelSettings } from './panelSettings';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Graph } from '../../core/graph/graph';
@@ -93,7 +94,7 @@ export class GraphPanel {
     if (session !== this.currentSession) return;
     const stepper = session.stepper;
     if (session.graph !== this.sentGraph || session.diagnostics !== this.sentDiagnostics || !stepper) return this.sendGraph();
-    this.post({ type: 'setState', revision: ++this.revision, state: drawingState(stepper) });
+    this.post({ type: 'setState', revision: ++this.revision, state: drawingState(stepper, panelSettings(session.uri).drawing) });
   }
 
   setView(view: GraphView): void {
@@ -122,8 +123,10 @@ export class GraphPanel {
     this.panel.title = `Graph: ${path.basename(this.currentSession.document.uri.path)}`;
   }
 
-  private sendGraph(): void {
+  /** Sends everything again: after a rebuild, or when a panel setting changed. */
+  sendGraph(): void {
     const session = this.currentSession;
+    const settings = panelSettings(session.uri);
     const graph = session.graph;
     this.sentGraph = graph;
     this.sentDiagnostics = session.diagnostics;
@@ -133,9 +136,10 @@ export class GraphPanel {
       documentUri: session.document.uri.toString(),
       fileName: path.basename(session.document.uri.path),
       graph: graph ? drawableOf(graph) : null,
-      state: session.stepper ? drawingState(session.stepper) : null,
+      state: session.stepper ? drawingState(session.stepper, settings.drawing) : null,
       diagnostics: session.diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, character: d.range.start.character })),
       view: this.currentView,
+      direction: settings.direction,
     });
   }
 

@@ -90,6 +90,10 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
     sessions.onDidChange((session) => {
       for (const p of panels) p.sessionChanged(session);
     }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('graphstep.panel')) return;
+      for (const p of panels) p.sendGraph();
+    }),
     vscode.window.onDidChangeActiveTextEditor((editor) => {
       if (!editor || !sessions.isGraphStep(editor.document)) return;
       const session = sessions.sessionFor(editor.document);
