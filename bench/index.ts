@@ -8,23 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkSource } from '../src/core/check';
 import { Stepper } from '../src/core/engine/stepper';
+import { medianMs } from './timing';
 
 // Bundled into out/bench/ so it runs the code exactly as the extension does.
 const root = path.resolve(__dirname, '../..');
-
-/** Median milliseconds of `fn`, run for at least `minTime` ms after a warm-up. */
-export function medianMs(fn: () => void, minTime = 300, maxRuns = 2000): number {
-  fn();
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < 5 || (performance.now() - start < minTime && times.length < maxRuns)) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
 
 function fmt(ms: number): string {
   return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(2)} µs`;
@@ -84,7 +71,8 @@ async function main(): Promise<void> {
     while (stepper.next()) snapshots += stateBytes();
     const history = stepper.historyFootprint();
     const mib = (b: number): string => `${(b / 1048576).toFixed(2)} MiB`;
-    console.log(`  ${history.changes} change records keeping ${mib(history.bytes)} of earlier tensors; a copy of every tensor per step would hold ${mib(snapshots)} (${(snapshots / Math.max(1, history.bytes)).toFixed(0)}×)`);
+    console.log(`  ${history.changes} change records holding ${mib(history.bytes)} of earlier tensors (a step's record keeps only the slots it overwrote);`);
+    console.log(`  a copy of every tensor at every position would hold ${mib(snapshots)}`);
   }
 
   console.log('\nparse + check (median):');

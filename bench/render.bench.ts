@@ -4,6 +4,7 @@
  * dagre is affordable, and one step's repaint at 1,000 nodes in the real
  * webview (headless Chromium, when present). Medians; ratios are figure / budget.
  */
+import { medianMs } from './timing';
 import * as fs from 'node:fs';
 import { checkSource } from '../src/core/check';
 import { Stepper } from '../src/core/engine/stepper';
@@ -16,18 +17,6 @@ import { generatedSource, type GraphShape } from '../test/support/generatedGraph
 const BUDGET_MS: Record<number, number> = { 100: 300, 1000: 300, 10000: 3000 };
 const STEP_BUDGET_MS = 16;
 
-/** Median milliseconds of `fn` over at least `minTime` ms (and 3 runs) after a warm-up run. */
-function medianMs(fn: () => void, minTime: number, maxRuns: number): number {
-  fn();
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < 3 || (performance.now() - start < minTime && times.length < maxRuns)) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
 
 function median(xs: number[]): number {
   const sorted = xs.slice().sort((a, b) => a - b);

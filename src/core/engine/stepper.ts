@@ -9,8 +9,17 @@ export type Phase = 'start' | 'forward' | 'backward';
 /** One slot a step changed and what it held before, so a step back restores it exactly. */
 type Change =
   | { readonly slot: 'value' | 'grad'; readonly id: number; readonly previous: Tensor | null }
-  | { readonly slot: 'edge'; readonly id: number; readonly input: number; readonly previous: Tensor | null }
-  | { readonly slot: 'arrived'; readonly id: number; readonly previous: number };
+  | { readonly slot: 'arrived'; readonly id: number; readonly previous: number }
+  /** One gradient contribution: the edge from `consumer`'s argument `k` to `id`, and `id`'s sum and count. */
+  | {
+      readonly slot: 'contribution';
+      readonly consumer: number;
+      readonly k: number;
+      readonly id: number;
+      readonly previousEdge: Tensor | null;
+      readonly previousGrad: Tensor | null;
+      readonly previousArrived: number;
+    };
 
 /**
  * The tape of a graph and a position on it (SPEC §2). Positions run from 0
@@ -29,6 +38,7 @@ export class Stepper {
   private readonly edgeGrads: (Tensor | null)[][];
   private readonly arrived: number[];
   private readonly expected: readonly number[];
+  private readonly needsGrad: readonly (readonly boolean[])[];
   private readonly history: Change[][] = [];
 
   constructor(readonly graph: Graph) {
@@ -38,7 +48,9 @@ export class Stepper {
     this.forwardPlan = plan.forward;
     this.backwardPlan = plan.backward;
     this.expected = plan.expected;
-    this.values = nodes.map((n) => n.value ?? null);
+    this.needsGrad = plan.needsGrad;
+    this.values = new Array<Tensor | null>(nodes.length);
+    for (let i = 0; i < nodes.length; i++) this.values[i] = nodes[i]!.value ?? null;
     this.grads = new Array<Tensor | null>(nodes.length).fill(null);
     this.edgeGrads = nodes.map((n) => (n.inputs.length === 0 ? NO_EDGES : new Array<Tensor | null>(n.inputs.length).fill(null)));
     this.arrived = new Array<number>(nodes.length).fill(0);
@@ -119,8 +131,11 @@ export class Stepper {
     if (!changes) return false;
     for (let i = changes.length - 1; i >= 0; i--) {
       const c = changes[i]!;
-      if (c.slot === 'arrived') this.arrived[c.id] = c.previous;
-      else if (c.slot === 'edge') this.edgeGrads[c.id]![c.input] = c.previous;
+      if (c.slot === 'contribution') {
+        this.edgeGrads[c.consumer]![c.k] = c.previousEdge;
+        this.grads[c.id] = c.previousGrad;
+        this.arrived[c.id] = c.previousArrived;
+      } else if (c.slot === 'arrived') this.arrived[c.id] = c.previous;
       else if (c.slot === 'value') this.values[c.id] = c.previous;
       else this.grads[c.id] = c.previous;
     }
@@ -167,7 +182,10 @@ export class Stepper {
     let bytes = 0;
     for (const step of this.history) {
       changes += step.length;
-      for (const c of step) if (c.slot !== 'arrived' && c.previous) bytes += c.previous.data.byteLength;
+      for (const c of step) {
+        if (c.slot === 'contribution') bytes += (c.previousEdge?.data.byteLength ?? 0) + (c.previousGrad?.data.byteLength ?? 0);
+        else if (c.slot !== 'arrived' && c.previous) bytes += c.previous.data.byteLength;
+      }
     }
     return { changes, bytes };
   }
@@ -183,9 +201,15 @@ export class Stepper {
 
   private forwardStep(id: number, changes: Change[]): void {
     const node = this.graph.nodes[id]!;
-    const inputs = node.inputs.map((i) => this.values[i]!);
     changes.push({ slot: 'value', id, previous: this.values[id] ?? null });
-    this.values[id] = this.ops[id]!.forward(inputs, node.attrs);
+    this.values[id] = this.ops[id]!.forward(this.inputValues(node), node.attrs);
+  }
+
+  private inputValues(node: GraphNode): Tensor[] {
+    const ids = node.inputs;
+    const out = new Array<Tensor>(ids.length);
+    for (let k = 0; k < ids.length; k++) out[k] = this.values[ids[k]!]!;
+    return out;
   }
 
   private backwardStep(id: number, seed: boolean, changes: Change[]): void {
@@ -200,22 +224,19 @@ export class Stepper {
     const op = this.ops[id];
     const gradOutput = this.grads[id];
     if (!op || !gradOutput) return;
-    const inputs = node.inputs.map((i) => this.values[i]!);
-    const needsGrad = node.inputs.map((i) => wantsGrad(nodes[i]!));
-    const inputGrads = op.backward({ inputs, output: this.values[id]!, gradOutput, attrs: node.attrs, needsGrad });
-    node.inputs.forEach((input, k) => {
+    const needsGrad = this.needsGrad[id]!;
+    const inputGrads = op.backward({ inputs: this.inputValues(node), output: this.values[id]!, gradOutput, attrs: node.attrs, needsGrad });
+    const edges = this.edgeGrads[id]!;
+    for (let k = 0; k < node.inputs.length; k++) {
       const g = inputGrads[k];
-      if (!needsGrad[k] || !g) return;
-      changes.push(
-        { slot: 'edge', id, input: k, previous: this.edgeGrads[id]![k] ?? null },
-        { slot: 'grad', id: input, previous: this.grads[input] ?? null },
-        { slot: 'arrived', id: input, previous: this.arrived[input]! },
-      );
-      this.edgeGrads[id]![k] = g;
-      const sum = this.grads[input];
+      if (!needsGrad[k] || !g) continue;
+      const input = node.inputs[k]!;
+      const sum = this.grads[input] ?? null;
+      changes.push({ slot: 'contribution', consumer: id, k, id: input, previousEdge: edges[k] ?? null, previousGrad: sum, previousArrived: this.arrived[input]! });
+      edges[k] = g;
       this.grads[input] = sum ? addTensors(sum, g) : g;
       this.arrived[input]!++;
-    });
+    }
   }
 }
 
@@ -226,6 +247,8 @@ interface Plan {
   readonly backward: readonly number[];
   /** How many gradient contributions each node receives over the whole backward pass. */
   readonly expected: readonly number[];
+  /** For each node, whether each of its inputs takes a gradient. */
+  readonly needsGrad: readonly (readonly boolean[])[];
 }
 
 const plans = new WeakMap<Graph, Plan>();
@@ -246,6 +269,7 @@ function planOf(graph: Graph): Plan {
     forward: nodes.filter((n) => n.kind === 'op').map((n) => n.id),
     backward,
     expected,
+    needsGrad: nodes.map((n) => n.inputs.map((i) => wantsGrad(nodes[i]!))),
   };
   plans.set(graph, plan);
   return plan;
