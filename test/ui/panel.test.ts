@@ -215,7 +215,9 @@ describe('graph panel in the real workbench', () => {
     await view.locator('#graph .gs-role-output', { hasText: 'total' }).waitFor();
     await goTo(wb, 6, 1);
     await wb.page.keyboard.type('oops = apple_num @ \n');
+    // Typing passes through other broken texts; wait for the one the finished line makes.
     await view.locator('#problems', { hasText: 'showing the last good graph' }).waitFor();
+    await view.locator('#problems', { hasText: /6:\d+ expected a value/ }).waitFor();
     assert.ok(await view.locator('#graph .gs-node').count() > 0);
     await wb.screenshot('panel-error-keeps-last-graph');
     await wb.runCommand('File: Revert File');
