@@ -1,3 +1,5 @@
+import { twoProdErr } from './libm';
+
 /*
  * A fused multiply-add, a·b + c rounded once, as hardware FMA and the BLAS
  * kernels numpy calls compute it. JS has no Math.fma, so it is emulated
@@ -7,7 +9,6 @@
  * the final round-to-nearest correct.
  */
 
-const SPLITTER = 134217729; // 2^27 + 1
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 const LO_WORD = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 0 : 1;
@@ -19,13 +20,7 @@ export function fma(a: number, b: number, c: number): number {
   const ap = Math.abs(p);
   if (!(ap < 1e300) || !(Math.abs(c) < 1e300) || Math.abs(a) > 1e290 || Math.abs(b) > 1e290 || (ap < 1e-290 && p !== 0)) return p + c;
   // a·b = p + e exactly (Dekker)
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  const e = ah * bh - p + ah * bl + al * bh + al * bl;
+  const e = twoProdErr(a, b, p);
   // c + p = s + r exactly (Knuth)
   const s = c + p;
   const cc = s - p;

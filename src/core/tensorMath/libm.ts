@@ -47,7 +47,7 @@ const LO_WORD = 1 - HI_WORD;
 const reg = new Float64Array(3);
 
 /** The exact error of fl(a*b) = p (Dekker). */
-function twoProdErr(a: number, b: number, p: number): number {
+export function twoProdErr(a: number, b: number, p: number): number {
   let t = SPLITTER * a;
   const ah = t - (t - a);
   const al = a - ah;
