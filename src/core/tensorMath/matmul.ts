@@ -42,42 +42,28 @@ function gemmStrided(A: Float64Array, ais: number, aps: number, B: Float64Array,
   const C = new Float64Array(m * n);
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
-  // Both operands are copied into 4-wide panels laid out in the order the
-  // kernel reads them, so its inner loop walks memory front to back whatever
-  // the strides (A·B, A·Bᵀ, Aᵀ·B) and the B panel stays in the L1 cache while
-  // every block of rows passes over it. Copying changes no arithmetic.
-  const Ap = new Float64Array(m4 * k);
-  for (let i = 0, q = 0; i < m4; i += 4) {
-    for (let p = 0, pa = i * ais; p < k; p++, pa += aps, q += 4) {
-      Ap[q] = A[pa]!;
-      Ap[q + 1] = A[pa + ais]!;
-      Ap[q + 2] = A[pa + 2 * ais]!;
-      Ap[q + 3] = A[pa + 3 * ais]!;
-    }
-  }
-  const Bp = new Float64Array(4 * k);
-  for (let j = 0; j < n4; j += 4) {
-    for (let p = 0, pb = j * bjs, q = 0; p < k; p++, pb += bps, q += 4) {
-      Bp[q] = B[pb]!;
-      Bp[q + 1] = B[pb + bjs]!;
-      Bp[q + 2] = B[pb + 2 * bjs]!;
-      Bp[q + 3] = B[pb + 3 * bjs]!;
-    }
-    for (let i = 0; i < m4; i += 4) {
+  const ai2 = 2 * ais;
+  const ai3 = 3 * ais;
+  const bj2 = 2 * bjs;
+  const bj3 = 3 * bjs;
+  for (let i = 0; i < m4; i += 4) {
+    for (let j = 0; j < n4; j += 4) {
       let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0; // prettier-ignore
       let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0; // prettier-ignore
-      for (let p = 0, qa = i * k, qb = 0; p < k; p++, qa += 4, qb += 4) {
-        const y0 = Bp[qb]!;
-        const y1 = Bp[qb + 1]!;
-        const y2 = Bp[qb + 2]!;
-        const y3 = Bp[qb + 3]!;
-        let x = Ap[qa]!;
+      let pa = i * ais;
+      let pb = j * bjs;
+      for (let p = 0; p < k; p++, pa += aps, pb += bps) {
+        const y0 = B[pb]!;
+        const y1 = B[pb + bjs]!;
+        const y2 = B[pb + bj2]!;
+        const y3 = B[pb + bj3]!;
+        let x = A[pa]!;
         c00 += x * y0; c01 += x * y1; c02 += x * y2; c03 += x * y3; // prettier-ignore
-        x = Ap[qa + 1]!;
+        x = A[pa + ais]!;
         c10 += x * y0; c11 += x * y1; c12 += x * y2; c13 += x * y3; // prettier-ignore
-        x = Ap[qa + 2]!;
+        x = A[pa + ai2]!;
         c20 += x * y0; c21 += x * y1; c22 += x * y2; c23 += x * y3; // prettier-ignore
-        x = Ap[qa + 3]!;
+        x = A[pa + ai3]!;
         c30 += x * y0; c31 += x * y1; c32 += x * y2; c33 += x * y3; // prettier-ignore
       }
       let o = i * n + j;
