@@ -148,3 +148,17 @@ describe('checking values the shapes cannot catch', () => {
     assert.match(e!.message, /class indices in 0\.\.2, found t\[1\] = 3/);
   });
 });
+
+describe('tensor literals', () => {
+  it('hold numbers only: a variable inside one is named at its range', () => {
+    const [e, ...rest] = errors('input x = 2\na = [x, 1]\n');
+    assert.equal(rest.length, 0);
+    assert.equal(at(e!), '2:6-2:7');
+    assert.equal(e!.message, "expected numbers in a tensor literal, found the variable 'x' (a literal holds constants only)");
+  });
+
+  it('accept constant expressions as elements', () => {
+    const g = checkSource('x = [-1, 2 ** 3, 1e-3]\n').graph!;
+    assert.deepEqual(Array.from(g.nodes[0]!.value!.data), [-1, 8, 0.001]);
+  });
+});

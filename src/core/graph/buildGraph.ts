@@ -185,6 +185,11 @@ class GraphBuilder {
         shape = this.collectLiteral(element, data);
         if (!shape) return null;
       } else {
+        const name = firstName(element);
+        if (name) {
+          this.error(name.range, `expected numbers in a tensor literal, found the variable '${name.name}' (a literal holds constants only)`);
+          return null;
+        }
         const value = this.lower(element, true);
         if (value.kind === 'poison') return null;
         if (value.kind === 'bool') {
@@ -439,20 +444,33 @@ class GraphBuilder {
 }
 
 function mentionsName(expr: Expr): boolean {
+  return firstName(expr) !== null;
+}
+
+/** The first variable an expression mentions, if any. */
+function firstName(expr: Expr): Extract<Expr, { kind: 'name' }> | null {
   switch (expr.kind) {
     case 'name':
-      return true;
+      return expr;
     case 'tensor':
-      return expr.elements.some(mentionsName);
+      for (const e of expr.elements) {
+        const found = firstName(e);
+        if (found) return found;
+      }
+      return null;
     case 'unary':
     case 'transpose':
-      return mentionsName(expr.operand);
+      return firstName(expr.operand);
     case 'binary':
-      return mentionsName(expr.left) || mentionsName(expr.right);
+      return firstName(expr.left) ?? firstName(expr.right);
     case 'call':
-      return expr.args.some((a) => mentionsName(a.value));
+      for (const a of expr.args) {
+        const found = firstName(a.value);
+        if (found) return found;
+      }
+      return null;
     default:
-      return false;
+      return null;
   }
 }
 
