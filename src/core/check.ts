@@ -6,7 +6,7 @@ import { parse } from './language/parser';
 import type { Diagnostic } from './language/range';
 import type { FileAccess } from './ops/constructorDef';
 import { opByName } from './ops/registry';
-import type { Tensor } from './tensor';
+import { sizeOf, type Tensor } from './tensor';
 
 /** The default of `graphstep.maxTensorElements`. */
 export const DEFAULT_MAX_TENSOR_ELEMENTS = 10_000_000;
@@ -63,23 +63,34 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
  * and the first whose gradient, is not finite.
  */
 export function evaluationProblems(graph: Graph): Diagnostic[] {
+  const steps = evaluationSteps(graph);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `evaluationProblems` one step of the tape at a time, so a host can hand the
+ * event loop back between steps and stop when the text changes.
+ */
+export function* evaluationSteps(graph: Graph): Generator<void, Diagnostic[]> {
   const stepper = new Stepper(graph);
   const warnings: Diagnostic[] = [];
   let valueWarned = false;
   let gradWarned = false;
-  for (const id of stepper.forwardPlan) {
-    const node = graph.nodes[id]!;
-    const problem = opByName(node.op)?.checkValues?.(node.inputs.map((i) => stepper.value(i)!), node.attrs) ?? null;
-    if (problem) return [{ severity: 'error', range: node.range, message: problem }];
+  for (;;) {
+    const upcoming = stepper.nodeAtStep(stepper.position + 1);
+    if (upcoming === null) return warnings;
+    const node = graph.nodes[upcoming]!;
+    if (stepper.position < stepper.forwardSteps) {
+      const problem = opByName(node.op)?.checkValues?.(node.inputs.map((i) => stepper.value(i)!), node.attrs) ?? null;
+      if (problem) return [{ severity: 'error', range: node.range, message: problem }];
+    }
     stepper.next();
-  }
-  stepper.goTo(0);
-  while (stepper.next()) {
-    const id = stepper.currentNode!;
-    const node = graph.nodes[id]!;
-    const what = node.name ? `'${node.name}'` : (opByName(node.op)?.name ?? node.op);
+    const what = node.name ? `'${node.name}'` : node.op;
     if (stepper.phase === 'forward' && !valueWarned) {
-      const bad = firstNonFinite(stepper.value(id));
+      const bad = firstNonFinite(stepper.value(node.id));
       if (bad !== null) {
         warnings.push({ severity: 'warning', range: node.range, message: `${what}: expected finite values, found ${bad} (first made here)` });
         valueWarned = true;
@@ -94,8 +105,26 @@ export function evaluationProblems(graph: Graph): Diagnostic[] {
         }
       }
     }
+    yield;
   }
-  return warnings;
+}
+
+/**
+ * Rough work of one pass over the tape, in multiply-adds: m·k·n for a matrix
+ * product, the output's size for anything else. Lets a host decide what it
+ * can afford to evaluate unasked.
+ */
+export function tapeCost(graph: Graph): number {
+  let cost = 0;
+  for (const node of graph.nodes) {
+    if (node.kind !== 'op') continue;
+    const out = sizeOf(node.shape);
+    if (node.op === 'matmul' || node.op === 'affine') {
+      const a = graph.nodes[node.inputs[0]!]!.shape;
+      cost += out * (a.length === 0 ? 1 : a[a.length - 1]!);
+    } else cost += Math.max(out, ...node.inputs.map((i) => sizeOf(graph.nodes[i]!.shape)));
+  }
+  return cost;
 }
 
 function firstNonFinite(t: Tensor | null): number | null {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkSource, DEFAULT_MAX_TENSOR_ELEMENTS, evaluationProblems, type CheckResult } from '../core/check';
+import { checkSource, DEFAULT_MAX_TENSOR_ELEMENTS, evaluationSteps, tapeCost, type CheckResult } from '../core/check';
 import type { GradCheckReport } from '../core/engine/gradcheck';
 import { Stepper } from '../core/engine/stepper';
 import type { Graph } from '../core/graph/graph';
@@ -8,6 +8,9 @@ import type { Diagnostic } from '../core/language/range';
 import { createFileAccess } from '../node/fileAccess';
 
 export const LANGUAGE_ID = 'graphstep';
+
+/** Above this many multiply-adds per pass (about a second here), NaN checks wait for the user to step. */
+const AUTO_EVALUATE_MAX_COST = 5e8;
 
 /** A move on the tape (SPEC §2). */
 export type StepMove = 'next' | 'previous' | 'runForward' | 'runBackward' | 'reset' | { readonly goTo: number };
@@ -81,7 +84,7 @@ export class DocumentSession {
       ? createFileAccess(file, folder)
       : { read: () => ({ ok: false as const, message: 'load: expected a file saved on disk, found an unsaved document' }) };
     try {
-      // Evaluation (NaN warnings, value errors) runs afterwards, in `evaluate`, so typing never waits for the whole tape.
+      // Evaluation (NaN warnings, value errors) runs afterwards in slices (SessionRegistry.evaluateLater), so typing never waits for the whole tape.
       this.checkResult = checkSource(this.document.getText(), { maxTensorElements, files, evaluate: false });
     } catch (e) {
       const message = `GraphStep could not check this file: ${(e as Error).message}`;
@@ -99,22 +102,16 @@ export class DocumentSession {
   }
 
   /**
-   * Runs the current graph's whole tape once and adds what only values show:
-   * the first NaN/Infinity (warnings) and values an op cannot take (errors).
+   * Adds what only running the tape shows (the first NaN/Infinity as a
+   * warning, values an op cannot take as errors) to the check it was run for;
+   * false when the text has changed since.
    */
-  evaluate(): void {
-    const graph = this.checkResult.graph;
-    if (!graph) return;
-    let found: ReturnType<typeof evaluationProblems>;
-    try {
-      found = evaluationProblems(graph);
-    } catch (e) {
-      found = [{ severity: 'error', message: `GraphStep could not evaluate this file: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
-    }
-    if (found.length === 0) return;
-    const diagnostics = [...this.checkResult.diagnostics, ...found].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    this.checkResult = { ...this.checkResult, diagnostics };
+  addEvaluationProblems(check: CheckResult, found: readonly Diagnostic[]): boolean {
+    if (this.checkResult !== check || found.length === 0) return false;
+    const diagnostics = [...check.diagnostics, ...found].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    this.checkResult = { ...check, diagnostics };
     this.currentRevision++;
+    return true;
   }
 
   /** Moves on the tape; returns whether the position changed. */
@@ -205,17 +202,36 @@ export class SessionRegistry implements vscode.Disposable {
     session.rebuild();
     this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
     this.changed.fire(session);
+    this.evaluateLater(session);
+  }
+
+  /**
+   * Runs the new graph's tape once, in slices of about 10 ms with the event
+   * loop handed back between them, and adds what it finds to the diagnostics.
+   * Stops as soon as the text changes. A tape costing more than
+   * AUTO_EVALUATE_MAX_COST multiply-adds is left for the user to step.
+   */
+  private evaluateLater(session: DocumentSession): void {
     const check = session.check;
-    const evaluation = setTimeout(() => {
-      this.timers.delete(key + '#evaluate');
-      // Skipped when the text changed again meanwhile: the next rebuild evaluates.
-      if (session.check !== check || this.timers.has(key) || session.document.isClosed) return;
-      session.evaluate();
-      if (session.check === check) return;
+    const graph = check.graph;
+    if (!graph || tapeCost(graph) > AUTO_EVALUATE_MAX_COST) return;
+    const steps = evaluationSteps(graph);
+    const slice = (): void => {
+      if (session.check !== check || session.document.isClosed) return;
+      const start = performance.now();
+      let result: IteratorResult<void, readonly Diagnostic[]>;
+      try {
+        do result = steps.next();
+        while (!result.done && performance.now() - start < 10);
+      } catch (e) {
+        result = { done: true, value: [{ severity: 'error', message: `GraphStep could not evaluate this file: ${(e as Error).message}`, range: graph.nodes[0]!.range }] };
+      }
+      if (!result.done) return void setImmediate(slice);
+      if (!session.addEvaluationProblems(check, result.value)) return;
       this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
       this.changed.fire(session);
-    }, 0);
-    this.timers.set(key + '#evaluate', evaluation);
+    };
+    setImmediate(slice);
   }
 
   private scheduleRebuild(document: vscode.TextDocument): void {

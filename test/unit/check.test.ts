@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkSource } from '../../src/core/check';
+import { checkSource, evaluationSteps, tapeCost } from '../../src/core/check';
 import { checkFile } from '../../src/node/checkFile';
 
 function errors(text: string, maxTensorElements?: number) {
@@ -160,5 +160,20 @@ describe('tensor literals', () => {
   it('accept constant expressions as elements', () => {
     const g = checkSource('x = [-1, 2 ** 3, 1e-3]\n').graph!;
     assert.deepEqual(Array.from(g.nodes[0]!.value!.data), [-1, 8, 0.001]);
+  });
+});
+
+describe('evaluating the tape for problems only values show', () => {
+  it('yields once per step, so a host can hand back the event loop between steps', () => {
+    const graph = checkSource('input x = 2\ny = x * 3\nz = exp(y)\n').graph!;
+    const steps = evaluationSteps(graph);
+    let yields = 0;
+    for (let r = steps.next(); !r.done; r = steps.next()) yields++;
+    assert.equal(yields, 4, 'two forward and two backward steps');
+  });
+
+  it('estimates a pass in multiply-adds: m·k·n for a product, the size for the rest', () => {
+    const graph = checkSource('input x = ones(100, 784)\nparam W = ones(784, 50)\nh = relu(x @ W)\n').graph!;
+    assert.equal(tapeCost(graph), 100 * 784 * 50 + 100 * 50);
   });
 });
