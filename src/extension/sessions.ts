@@ -96,7 +96,9 @@ export class DocumentSession {
       this.lastGoodGraph = graph;
       this.gradCheckReport = null;
       this.currentStepper = new Stepper(graph);
-      this.currentStepper.goTo(Math.min(previous, this.currentStepper.total));
+      // Keeping the position means recomputing the tape up to it on every edit: done unless
+      // that would hold the extension host for seconds (then the new graph starts at 0).
+      if (previous > 0 && tapeCost(graph) <= AUTO_EVALUATE_MAX_COST) this.currentStepper.goTo(Math.min(previous, this.currentStepper.total));
     }
     this.currentRevision++;
   }

@@ -65,6 +65,17 @@ describe('the session of a document (SPEC §2, the apple slice)', () => {
     assert.equal(session.stepper!.position, 2);
   });
 
+  it('starts a very costly graph again at 0 after an edit instead of recomputing its tape', async () => {
+    // 800·800·800 = 5.12e8 multiply-adds per pass: just above what is recomputed unasked.
+    const { editor, session } = await untitledSession('input x = ones(800, 800)\ny = x @ x\n');
+    await vscode.commands.executeCommand('graphstep.nextStep');
+    assert.equal(session.stepper!.position, 1);
+    const before = session.graph;
+    await edit(editor, (b) => b.insert(new vscode.Position(0, 0), '# costly\n'));
+    await waitFor('the rebuild', () => session.graph !== before);
+    assert.equal(session.stepper!.position, 0);
+  });
+
   it('keeps the last good graph and its position while the text has an error, with a ranged diagnostic', async () => {
     const { editor, session } = await untitledSession(APPLE);
     await vscode.commands.executeCommand('graphstep.nextStep');
