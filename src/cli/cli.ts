@@ -1,4 +1,4 @@
-import { formatDiagnostic, runCheck, runGradcheck, runRun, runTrace, type CliIo } from './commands';
+import { runCheck, runGradcheck, runRun, runTrace, type CliIo } from './commands';
 import { renderCommand } from './renderCommand';
 
 const USAGE = `usage: graphstep <command> FILE [options]
@@ -39,8 +39,6 @@ export function main(argv: readonly string[], io: CliIo): number {
       return 2;
   }
 }
-
-export { formatDiagnostic };
 
 if (require.main === module) {
   const io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };

@@ -3,7 +3,7 @@ import { buildGraph } from './graph/buildGraph';
 import type { Binding, Graph, NameReference } from './graph/graph';
 import type { Statement } from './language/ast';
 import { parse } from './language/parser';
-import type { Diagnostic } from './language/range';
+import { byStart, type Diagnostic } from './language/range';
 import type { FileAccess } from './ops/constructorDef';
 import { opByName } from './ops/registry';
 import { sizeOf, type Tensor } from './tensor';
@@ -53,7 +53,7 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
     diagnostics.push(...found);
     if (found.some((d) => d.severity === 'error')) graph = null;
   }
-  diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  diagnostics.sort(byStart);
   return { graph, diagnostics, statements: parsed.statements, bindings: built.graph.bindings, references: built.graph.references };
 }
 

@@ -4,7 +4,7 @@ import { checkSource, DEFAULT_MAX_TENSOR_ELEMENTS, evaluationSteps, tapeCost, ty
 import type { GradCheckReport } from '../core/engine/gradcheck';
 import { Stepper } from '../core/engine/stepper';
 import type { Graph } from '../core/graph/graph';
-import type { Diagnostic } from '../core/language/range';
+import { byStart, type Diagnostic } from '../core/language/range';
 import { createFileAccess } from '../node/fileAccess';
 
 export const LANGUAGE_ID = 'graphstep';
@@ -110,7 +110,7 @@ export class DocumentSession {
    */
   addEvaluationProblems(check: CheckResult, found: readonly Diagnostic[]): boolean {
     if (this.checkResult !== check || found.length === 0) return false;
-    const diagnostics = [...check.diagnostics, ...found].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    const diagnostics = [...check.diagnostics, ...found].sort(byStart);
     this.checkResult = { ...check, diagnostics };
     this.currentRevision++;
     return true;

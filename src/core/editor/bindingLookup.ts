@@ -1,5 +1,5 @@
 import type { Binding, NameReference } from '../graph/graph';
-import { rangeContains, type Position } from '../language/range';
+import { byStart, rangeContains, type Position } from '../language/range';
 
 /** What name resolution left behind: every binding, and every occurrence of a name resolved to one. */
 export interface NameIndex {
@@ -19,7 +19,7 @@ export function referenceAt(index: NameIndex, position: Position): NameReference
 export function occurrencesOf(index: NameIndex, binding: number): NameReference[] {
   return index.references
     .filter((r) => r.binding === binding)
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    .sort(byStart);
 }
 
 /**

@@ -25,6 +25,7 @@ export function rangeContains(range: Range, pos: Position): boolean {
   return afterStart && beforeEnd;
 }
 
-export function spanRange(a: Range, b: Range): Range {
-  return { start: a.start, end: b.end };
+/** Orders things by where their range starts: the order diagnostics are listed in. */
+export function byStart(a: { readonly range: Range }, b: { readonly range: Range }): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
