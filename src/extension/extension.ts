@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerDebugger } from './debug/registerDebugger';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
 import { registerGraphPanel } from './panel/registerGraphPanel';
 import { SessionRegistry } from './sessions';
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): GraphStepApi {
   registerStatusBar(context, sessions);
   registerGraphPanel(context, sessions);
   registerLanguageFeatures(context, sessions);
+  registerDebugger(context, sessions);
   return { sessions };
 }
 
