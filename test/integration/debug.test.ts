@@ -75,6 +75,22 @@ describe('the graphstep debugger in the extension host', () => {
     assert.equal((await topFrame(debugSession)).name, 'forward › apple_sum  line 8');
   });
 
+  it('debugs an example opened as an untitled copy (as the walkthrough does), with its breakpoints', async () => {
+    const document = (await vscode.commands.executeCommand<vscode.TextDocument>('graphstep.openExample', 'apple.nn'))!;
+    assert.equal(document.uri.scheme, 'untitled');
+    const line = document.getText().split('\n').findIndex((l) => l.startsWith('total'));
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(document.uri, new vscode.Position(line, 0)))]);
+    // F5 would first ask where to save the untitled file (debug.saveBeforeStart); Debug .nn File does not.
+    assert.equal(await vscode.commands.executeCommand('graphstep.debugFile'), true);
+    const debugSession = await until('the debug session', () => vscode.debug.activeDebugSession);
+    assert.equal(debugSession.configuration.program, document.uri.toString());
+    await until('the entry stop', () => traffic.stops[0]);
+    const hit = await stopAfter(() => vscode.commands.executeCommand('workbench.action.debug.continue'));
+    assert.equal(hit.reason, 'breakpoint');
+    assert.equal((await topFrame(debugSession)).name, `forward › total  line ${line + 1}`);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('the debugger, the GraphStep commands and the session share one position, whichever moves it', async () => {
     const document = await openFile(exampleUri('apple_orange.nn'));
     const session = (await graphStepApi()).sessions.sessionFor(document);

@@ -321,6 +321,8 @@ describe('the graphstep debug adapter (Debug Adapter Protocol)', () => {
     await dc.send('goto', { threadId: 1, targetId: targets[1]!.id });
     assert.equal((await stopped).body.reason, 'goto');
     assert.equal((await topFrame()).name, 'backward › fruit_sum  line 10');
+    const fromBackward = (await dc.gotoTargetsRequest({ source: { path: APPLES }, line: 8 })).body.targets;
+    assert.equal(fromBackward[0]!.label, 'backward step 4: before apple_sum', 'the current pass first: Jump to Cursor takes the first target');
   });
 
   it('Step Into runs one step where there is no group; Step Out at the top level runs to the end of the pass', async () => {

@@ -261,7 +261,11 @@ export class GraphDebugSession extends LoggingDebugSession {
     const line = this.convertClientLineToDebugger(args.line) - 1;
     const targets: DebugProtocol.GotoTarget[] = [];
     if (tape) {
-      for (const position of this.stops.positionsOfLine(tape, line)) {
+      // VS Code's Jump to Cursor takes the first target: the one in the current pass comes first.
+      const current = passAt(tape, tape.position) === 'forward' ? 'forward' : 'backward';
+      const positions = this.stops.positionsOfLine(tape, line);
+      positions.sort((a, b) => Number(passAt(tape, b) === current) - Number(passAt(tape, a) === current) || a - b);
+      for (const position of positions) {
         const node = tape.graph.nodes[tape.nodeAtStep(position + 1)!]!;
         const pass = passAt(tape, position);
         const step = pass === 'forward' ? position + 1 : position + 1 - tape.forwardSteps;

@@ -19,8 +19,24 @@ export function registerDebugger(context: vscode.ExtensionContext, sessions: Ses
       createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new GraphDebugSession((program) => openRuntime(sessions, program))),
     }),
     vscode.languages.registerInlineValuesProvider({ language: LANGUAGE_ID }, new GraphInlineValuesProvider(sessions)),
+    vscode.commands.registerCommand('graphstep.debugFile', (resource?: vscode.Uri) => debugFile(sessions, resource)),
     debugState,
   );
+}
+
+/**
+ * GraphStep: Debug .nn File (the editor title's Run menu, the walkthrough).
+ * Unlike F5 it does not save first, so an untitled copy of an example is
+ * debugged as it is instead of asking where to save it.
+ */
+async function debugFile(sessions: SessionRegistry, resource?: vscode.Uri): Promise<boolean> {
+  const document = resource instanceof vscode.Uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === resource.toString()) : sessions.activeSession()?.document;
+  if (!document || !sessions.isGraphStep(document)) {
+    void vscode.window.showInformationMessage('GraphStep: open a .nn file to step through it in the debugger.');
+    return false;
+  }
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+  return vscode.debug.startDebugging(folder, defaultConfiguration(programOf(document.uri)), { suppressSaveBeforeStart: true });
 }
 
 async function openRuntime(sessions: SessionRegistry, program: string): Promise<SessionRuntime | string> {
