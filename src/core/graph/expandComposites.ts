@@ -1,7 +1,7 @@
 import type { OpAttrs } from '../ops/opDef';
 import { opByName } from '../ops/registry';
 import { Tensor, type Shape } from '../tensor';
-import type { Graph, GraphGroup, GraphNode } from './graph';
+import { copyNode, type Graph, type GraphGroup, type GraphNode } from './graph';
 
 /*
  * Opening composite ops: each opened affine, softmax, cross_entropy,
@@ -134,13 +134,14 @@ export function expandComposites(graph: Graph, expand: ExpandOption): Graph {
     const inputs = node.inputs.map((i) => newId[i]!);
     if (!opens(node)) {
       newId[node.id] = nodes.length;
-      nodes.push({ ...node, id: nodes.length, inputs: inputs.length === 0 ? node.inputs : inputs });
+      nodes.push(copyNode(node, nodes.length, inputs.length === 0 ? node.inputs : inputs, node.name, node.group, node.expandKey));
       continue;
     }
     const group = groups.length;
     groups.push({ id: group, key: node.expandKey!, kind: 'composite', label: COMPOSITE_LABELS.get(node.op)!, parent: node.group, range: node.range });
     const last = expandInto(new Recipe(nodes, node, group), node.op, inputs);
-    nodes[last] = { ...nodes[last]!, name: node.name };
+    const end = nodes[last]!;
+    nodes[last] = copyNode(end, end.id, end.inputs, node.name, end.group, undefined);
     newId[node.id] = last;
   }
   const remap = <T extends { readonly nodeId: number }>(b: T): T => (b.nodeId < 0 ? b : { ...b, nodeId: newId[b.nodeId]! });

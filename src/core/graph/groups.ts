@@ -1,7 +1,7 @@
 import type { Statement } from '../language/ast';
 import type { Range } from '../language/range';
 import { isComposite } from './expandComposites';
-import type { Graph, GraphGroup, GraphNode } from './graph';
+import { copyNode, type Graph, type GraphGroup, type GraphNode } from './graph';
 import { sourceBlocks } from './groupsByBlock';
 
 /** One inlined call of a user function, as the builder records it; nodes made inside point at it by index. */
@@ -82,7 +82,7 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
       const scope = call ?? `composite:${s !== undefined ? statementKeys[s] : `line ${node.range.start.line + 1}`}`;
       expandKey = counted(compositeCounts, `${scope}/${node.op}`);
     }
-    return { ...node, group, expandKey };
+    return copyNode(node, node.id, node.inputs, node.name, group, expandKey);
   });
   return { ...graph, nodes, groups: kept };
 }
