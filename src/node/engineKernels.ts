@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { setKernelOptions, type ParallelGemm } from '../core/tensorMath/gemmWasm';
+import { setKernelOptions, type ParallelGemm, type WasmMemory } from '../core/tensorMath/gemmWasm';
 import { GEMM_WASM } from '../core/tensorMath/wasm/gemmWasm.generated';
 
 /*
@@ -86,7 +86,8 @@ for (;;) {
 `;
 
 function workerGemm(helpers: number, minMacs: number): ParallelGemm {
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: true });
+  const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory } }).WebAssembly;
+  const memory = new Memory({ initial: 16, maximum: 32768, shared: true });
   const control = new SharedArrayBuffer(4 * CONTROL_WORDS);
   const ctl = new Int32Array(control);
   for (let t = 0; t < helpers; t++) {

@@ -47,7 +47,8 @@ export interface KernelPaths {
   readonly fusedNote: string | null;
 }
 
-interface WasmMemory {
+/** The part of WebAssembly.Memory the kernels use. */
+export interface WasmMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(pages: number): number;
 }
