@@ -1,5 +1,6 @@
 import { runCheck, runGradcheck, runRun, runTrace, type CliIo } from './commands';
 import { renderCommand } from './renderCommand';
+import { useNodeKernels } from '../node/engineKernels';
 
 const USAGE = `usage: graphstep <command> FILE [options]
 
@@ -41,6 +42,7 @@ export function main(argv: readonly string[], io: CliIo): number {
 }
 
 if (require.main === module) {
+  useNodeKernels();
   const io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
   process.exitCode = main(process.argv.slice(2), io);
 }

@@ -90,17 +90,23 @@ function workerGemm(helpers: number, minMacs: number): ParallelGemm {
   const memory = new Memory({ initial: 16, maximum: 32768, shared: true });
   const control = new SharedArrayBuffer(4 * CONTROL_WORDS);
   const ctl = new Int32Array(control);
-  for (let t = 0; t < helpers; t++) {
-    const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { memory, control, plain: GEMM_WASM.plainShared, fused: GEMM_WASM.fusedShared } });
-    worker.unref();
-    worker.on('error', () => undefined);
-  }
+  // Started by the first product big enough to split (which the caller computes alone while they start).
+  let started = false;
+  const startHelpers = (): void => {
+    started = true;
+    for (let t = 0; t < helpers; t++) {
+      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { memory, control, plain: GEMM_WASM.plainShared, fused: GEMM_WASM.fusedShared } });
+      worker.unref();
+      worker.on('error', () => undefined);
+    }
+  };
   let generation = 0;
   return {
     memory,
     helpers,
     minMacs,
     rows(kernel, args, rows, runRows) {
+      if (!started) startHelpers();
       const per = Math.max(4, Math.ceil(rows / (4 * (helpers + 1)) / 4) * 4);
       const chunks = Math.ceil(rows / per);
       generation = (generation + 1) & 0x7fff;
