@@ -24,16 +24,28 @@ export interface NodeKernelOptions {
  */
 export const DEFAULT_PARALLEL_MIN_MACS = 500_000;
 
-let installed: { threads: number } | null = null;
+let installed: { threads: number; minMacs: number } | null = null;
+/** One set of helpers per thread count, kept for the process: helpers are never stopped, only left idle. */
+const pools = new Map<number, ParallelGemm & { readonly helperChunks: () => number }>();
 
 /** Switches on relaxed SIMD and (on machines with more than one core) helper threads; idempotent. */
 export function useNodeKernels(options: NodeKernelOptions = {}): void {
   v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(cores, 4), 16));
-  if (installed && installed.threads === threads) return;
-  installed = { threads };
-  setKernelOptions({ relaxedSimd: true, parallel: threads > 1 ? workerGemm(threads - 1, options.minMacs ?? DEFAULT_PARALLEL_MIN_MACS) : null });
+  const minMacs = options.minMacs ?? DEFAULT_PARALLEL_MIN_MACS;
+  if (installed && installed.threads === threads && installed.minMacs === minMacs) return;
+  installed = { threads, minMacs };
+  let pool = pools.get(threads) ?? null;
+  if (threads > 1 && !pool) pools.set(threads, (pool = workerGemm(threads - 1)));
+  setKernelOptions({ relaxedSimd: true, parallel: pool ? { ...pool, minMacs, rows: pool.rows } : null });
+}
+
+/** How many chunks of rows helper threads have computed in this process (to see that splitting happens). */
+export function helperChunks(): number {
+  let n = 0;
+  for (const pool of pools.values()) n += pool.helperChunks();
+  return n;
 }
 
 /*
@@ -85,7 +97,7 @@ for (;;) {
 }
 `;
 
-function workerGemm(helpers: number, minMacs: number): ParallelGemm {
+function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: () => number } {
   const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory } }).WebAssembly;
   const memory = new Memory({ initial: 16, maximum: 32768, shared: true });
   const control = new SharedArrayBuffer(4 * CONTROL_WORDS);
@@ -101,10 +113,12 @@ function workerGemm(helpers: number, minMacs: number): ParallelGemm {
     }
   };
   let generation = 0;
+  let byHelpers = 0;
   return {
     memory,
     helpers,
-    minMacs,
+    minMacs: 0,
+    helperChunks: () => byHelpers,
     rows(kernel, args, rows, runRows) {
       if (!started) startHelpers();
       const per = Math.max(4, Math.ceil(rows / (4 * (helpers + 1)) / 4) * 4);
@@ -120,6 +134,7 @@ function workerGemm(helpers: number, minMacs: number): ParallelGemm {
       Atomics.store(ctl, TICKET, generation << 16);
       Atomics.add(ctl, GENERATION, 1);
       Atomics.notify(ctl, GENERATION);
+      let own = 0;
       for (;;) {
         const t = Atomics.load(ctl, TICKET);
         if ((t & 0xffff) >= chunks) break;
@@ -127,7 +142,9 @@ function workerGemm(helpers: number, minMacs: number): ParallelGemm {
         const i0 = (t & 0xffff) * per;
         runRows(i0, Math.min(rows, i0 + per));
         Atomics.add(ctl, DONE, 1);
+        own++;
       }
+      byHelpers += chunks - own;
       for (let d = Atomics.load(ctl, DONE); d < chunks; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d, 50);
       return Atomics.load(ctl, FAILED) === 0;
     },
