@@ -114,6 +114,11 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
   };
   let generation = 0;
   let byHelpers = 0;
+  // On a busy machine a helper can be descheduled in the middle of its chunk and the
+  // caller waits for it; when the wait outgrows the caller's own work, products run
+  // on the caller alone for a while, then the helpers are tried again.
+  let soloUntil = 0;
+  let products = 0;
   return {
     memory,
     helpers,
@@ -121,6 +126,7 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
     helperChunks: () => byHelpers,
     rows(kernel, args, rows, runRows) {
       if (!started) startHelpers();
+      if (++products < soloUntil) return false;
       const per = Math.max(4, Math.ceil(rows / (4 * (helpers + 1)) / 4) * 4);
       const chunks = Math.ceil(rows / per);
       generation = (generation + 1) & 0x7fff;
@@ -135,6 +141,7 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
       Atomics.add(ctl, GENERATION, 1);
       Atomics.notify(ctl, GENERATION);
       let own = 0;
+      const t0 = performance.now();
       for (;;) {
         const t = Atomics.load(ctl, TICKET);
         if ((t & 0xffff) >= chunks) break;
@@ -145,7 +152,9 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
         own++;
       }
       byHelpers += chunks - own;
+      const t1 = performance.now();
       for (let d = Atomics.load(ctl, DONE); d < chunks; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d, 50);
+      if (performance.now() - t1 > 0.5 * (t1 - t0)) soloUntil = products + 64;
       return Atomics.load(ctl, FAILED) === 0;
     },
   };

@@ -26,8 +26,9 @@ export interface KernelOptions {
  * A host's threads (Node worker threads) sharing the kernels' memory. `rows`
  * computes rows [0, rows) of a product: helpers run the `gemm` kernel with
  * `args` (a, ais, aps, bp, c, k, nb) on chunks of rows while the caller runs
- * the chunks it claims through `runRows`; it returns when every chunk is
- * done, false if a helper failed (the caller then computes the product alone).
+ * the chunks it claims through `runRows`; it returns true when every chunk is
+ * done, false when it computed nothing or a helper failed (the caller then
+ * computes the whole product itself).
  */
 export interface ParallelGemm {
   readonly memory: WasmMemory;
