@@ -8,7 +8,9 @@ commands:
   check FILE                   parse and shape-check; prints FILE:LINE:COL: error|warning: MESSAGE
   run FILE [--json]            forward and backward pass: a table, or JSON
   trace FILE --json            every step: position, phase, node, what it set
-  gradcheck FILE               numerical vs backprop gradient of every input and param
+  gradcheck FILE [--json]      numerical vs backprop gradient of every input and param;
+                               passes when |num - backprop| <= 1e-8 + 1e-5*|num| (relu/abs
+                               kinks skipped); exit 1 when a leaf fails
   render FILE -o OUT.svg [--step N]
                                the graph at position N (default: all steps done) as SVG
 `;
