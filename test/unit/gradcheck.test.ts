@@ -75,6 +75,13 @@ describe('gradient check: kinks and the pass rule', () => {
     assert.equal(a.status, 'pass');
   });
 
+  it('max: a probe that changes which element is largest is a kink; a clear maximum is checked', () => {
+    const report = gradientCheck(graphOf('input a = [[1, 1.000001, 0], [2, -1, 0.5]]\ny = sum(max(a, axis=1))\n'), clock);
+    const a = leaf(report, 'a');
+    assert.deepEqual([a.checked, a.skippedKinks, a.kinks], [4, 2, [0, 1]]);
+    assert.equal(a.status, 'pass');
+  });
+
   it('a deliberately wrong backward fails, names the leaves and lists the failing entries', () => {
     const graph = graphOf(TEXTBOOK_NET);
     const report = gradientCheck(graph, clock, { ops: withWrongBackward('affine', scaled(1.001)), maxEntriesPerLeaf: 8 });

@@ -36,7 +36,7 @@ export function gradCheckReportHtml(report: GradCheckReport, graph: Graph, title
   return `<h1>Gradient Check: ${escapeHtml(title)}</h1>
 <p class="verdict ${report.passed ? 'pass' : 'fail'}">${verdict}</p>
 <p>Backprop's gradient of each leaf against the five-point central difference of sum(output); ${checked} of ${total} entries checked (large leaves are sampled)${
-    kinks > 0 ? `; ${kinks} skipped as kinks, where a probe moved the input of a relu or abs across 0 and the gradient is not defined` : ''
+    kinks > 0 ? `; ${kinks} skipped as kinks, where a probe moved the input of a relu or abs across 0 or changed the element a max picks, and the gradient is not defined` : ''
   }.</p>
 <div class="scroll"><table class="leaves">
 <thead><tr><th>leaf</th><th>result</th><th>max rel error</th><th>max abs error</th><th>entries</th><th>kinks skipped</th></tr></thead>

@@ -1,7 +1,9 @@
-import type { Graph } from '../graph/graph';
+import type { Graph, GraphNode } from '../graph/graph';
 import type { OpDef } from '../ops/opDef';
+import { intOrNoneAttr } from '../ops/opHelpers';
 import { opByName } from '../ops/registry';
 import { Tensor } from '../tensor';
+import { broadcastIndex, normalizeAxis } from '../tensorMath';
 import { Stepper } from './stepper';
 
 /** Default absolute tolerance of the pass rule |numerical − backprop| ≤ atol + rtol·|numerical|. */
@@ -50,7 +52,7 @@ export interface LeafCheck {
   readonly passed: boolean;
   /** Entries compared (sampled and not skipped). */
   readonly checked: number;
-  /** Sampled entries skipped because a probe x ± h, x ± 2h crossed a kink (relu or abs at 0). */
+  /** Sampled entries skipped because a probe x ± h, x ± 2h crossed a kink (relu or abs at 0, a change of argmax in max). */
   readonly skippedKinks: number;
   /** Number of entries of the leaf. */
   readonly size: number;
@@ -92,12 +94,19 @@ export interface GradCheckProgress {
 }
 
 /**
- * Ops with points where they are not differentiable, and the test that a
- * probe crossed one: the sign of the input changed (or left or reached 0)
- * somewhere between the unperturbed value and a perturbed one. Smooth ops
+ * Ops with points where they are not differentiable, each with the test that
+ * a probe crossed one between the unperturbed values (`before`, the node's
+ * input and output) and perturbed ones (`after`): for relu and abs the sign of
+ * the input changed (or left or reached 0) somewhere; for max which elements
+ * equal their maximum (the argmax, ties included) changed. Smooth ops
  * (softmax's max is only a shift) are not listed.
  */
-const KINKED_INPUT: Readonly<Record<string, number>> = { relu: 0, abs: 0 };
+type KinkTest = (node: GraphNode, before: { x: Tensor; y: Tensor }, after: { x: Tensor; y: Tensor }) => boolean;
+const KINK_TESTS: Readonly<Record<string, KinkTest>> = {
+  relu: (_n, before, after) => signChanged(before.x.data, after.x.data),
+  abs: (_n, before, after) => signChanged(before.x.data, after.x.data),
+  max: (node, before, after) => argmaxChanged(node, before, after),
+};
 
 /**
  * Compares backprop's gradient of every input and param with a numerical
@@ -142,7 +151,7 @@ export function* gradientCheckSteps(graph: Graph, now: () => number, options: Gr
     const leaf = leaves[l]!;
     const analytic = stepper.grad(leaf.id);
     const affected = descendants(graph, leaf.id);
-    const kinked = affected.filter((id) => graph.nodes[id]!.op in KINKED_INPUT);
+    const kinked = affected.filter((id) => graph.nodes[id]!.op in KINK_TESTS);
     let maxAbs = 0;
     let maxRel = 0;
     let worst: LeafCheck['worst'] = null;
@@ -232,8 +241,9 @@ function evaluate(
   }
   let crossedKink = false;
   for (const id of kinked) {
-    const input = graph.nodes[id]!.inputs[KINKED_INPUT[graph.nodes[id]!.op]!]!;
-    if (signChanged(base[input]!.data, values[input]!.data)) {
+    const node = graph.nodes[id]!;
+    const input = node.inputs[0]!;
+    if (KINK_TESTS[node.op]!(node, { x: base[input]!, y: base[id]! }, { x: values[input]!, y: values[id]! })) {
       crossedKink = true;
       break;
     }
@@ -249,6 +259,18 @@ function signChanged(before: Float64Array, after: Float64Array): boolean {
     const x = before[i]!;
     const y = after[i]!;
     if (x > 0 ? !(y > 0) : x < 0 ? !(y < 0) : y !== 0 && x === x) return true;
+  }
+  return false;
+}
+
+function argmaxChanged(node: GraphNode, before: { x: Tensor; y: Tensor }, after: { x: Tensor; y: Tensor }): boolean {
+  const shape = before.x.shape;
+  const axis = intOrNoneAttr(node.attrs, 'axis');
+  const a = axis === null ? null : normalizeAxis(axis, shape.length);
+  const kept = shape.map((d, i) => (a === null || i === a ? 1 : d));
+  const into = broadcastIndex(kept, shape);
+  for (let i = 0; i < into.length; i++) {
+    if ((before.x.data[i] === before.y.data[into[i]!]) !== (after.x.data[i] === after.y.data[into[i]!])) return true;
   }
   return false;
 }
