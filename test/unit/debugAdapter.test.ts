@@ -14,6 +14,8 @@ const APPLES = path.join(ROOT, 'examples/apple_orange.nn');
 const TWO_LAYER = path.join(ROOT, 'examples/two_layer_net.nn');
 const LOG_ZERO = path.join(ROOT, 'test/fixtures/debug_log_zero.nn');
 const SQRT_ZERO = path.join(ROOT, 'test/fixtures/debug_sqrt_zero.nn');
+const FUNCTIONS = path.join(ROOT, 'examples/functions.nn');
+const FUNCTION = path.join(ROOT, 'test/fixtures/debug_function.nn');
 
 /**
  * The adapter over the Debug Adapter Protocol, as VS Code talks to it: a
@@ -29,9 +31,11 @@ describe('the graphstep debug adapter (Debug Adapter Protocol)', () => {
   before(async () => {
     server = net.createServer((socket) => {
       const session = new GraphDebugSession(async (program) => {
-        const check = checkSource(fs.readFileSync(program, 'utf8'), { files: createFileAccess(program, path.dirname(program)) });
+        const text = fs.readFileSync(program, 'utf8');
+        const files = createFileAccess(program, path.dirname(program));
+        const check = checkSource(text, { files });
         if (!check.graph) return `${program}: ${check.diagnostics[0]?.message}`;
-        runtime = new StepperRuntime(program, check.graph);
+        runtime = new StepperRuntime(program, check.graph, (expand) => checkSource(text, { files, expand }).graph);
         return runtime;
       });
       session.setRunAsServer(true);
@@ -331,6 +335,49 @@ describe('the graphstep debug adapter (Debug Adapter Protocol)', () => {
     assert.equal((await topFrame()).name, 'forward › orange_sum  line 9');
     await step('stepOut');
     assert.equal((await topFrame()).name, 'backward › total  line 11');
+  });
+
+  it('inside a user function the Call Stack has one frame per group level, the call highlighted', async () => {
+    await launch(FUNCTIONS);
+    const trace = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.deepEqual(trace.map((f) => f.name), ['forward › Affine on line 2  line 2', 'affine_relu (def)  line 13', 'layers (block)  line 13']);
+    assert.deepEqual([trace[1]!.line, trace[1]!.column], [13, 8], 'the call affine_relu(x, W1, b1)');
+  });
+
+  it('Step Over runs a function call as one step, both ways; Step Into enters it; Step Out leaves it', async () => {
+    await launch(FUNCTION);
+    assert.equal((await topFrame()).name, 'forward › b  line 6');
+    await step('next');
+    assert.equal((await topFrame()).name, 'forward › d  line 8', 'over the call of scale_add');
+    await step('stepBack');
+    assert.equal((await topFrame()).name, 'forward › b  line 6', 'back over the call');
+    await step('stepIn');
+    const inside = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.map((f) => f.name);
+    assert.deepEqual(inside, ['forward › × on line 2  line 2', 'scale_add (def)  line 7']);
+    await step('next');
+    assert.equal((await topFrame()).name, 'forward › c  line 2', 'inside the call, one node');
+    await step('stepOut');
+    assert.equal((await topFrame()).name, 'forward › d  line 8');
+    await step('continue');
+    assert.equal((await topFrame()).name, 'backward › d  line 8');
+    await step('next');
+    assert.equal((await topFrame()).name, 'backward › b  line 6', 'the backward pass steps over the call too');
+  });
+
+  it('Step Into on a composite op opens it into its elementary ops and stops before the first', async () => {
+    await launch(FUNCTIONS);
+    await step('stepOut');
+    const frame = await topFrame();
+    assert.equal(frame.name, 'forward › Affine on line 14  line 14');
+    const opened = await step('stepIn');
+    assert.match(opened.body.description ?? '', /Opened affine \(Affine\) into its elementary operations/);
+    const trace = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.map((f) => f.name);
+    assert.deepEqual(trace, ['forward › @ on line 14  line 14', 'Affine (composite)  line 14', 'layers (block)  line 13']);
+    await step('next');
+    assert.equal((await topFrame()).name, 'forward › + on line 14  line 14');
+    await step('stepOut');
+    assert.match((await topFrame()).name, /^forward › .* line 14$/);
+    assert.doesNotMatch((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.map((f) => f.name).join(' | '), /Affine/);
   });
 
   it('Restart goes back before the first step', async () => {

@@ -59,14 +59,22 @@ export interface GraphRuntime {
   onDidChange(listener: () => void): Subscription;
 }
 
-/** A runtime over a bare stepper: the pure core alone (tests, scripts). */
+/** Checks the program again with these composite ops opened (their `expandKey`s); null when it no longer checks. */
+export type GraphRebuilder = (expanded: ReadonlySet<string>) => Graph | null;
+
+/**
+ * A runtime over a bare stepper: the pure core alone (tests, scripts). With a
+ * rebuilder it can also open composite ops.
+ */
 export class StepperRuntime implements GraphRuntime {
   private stepper: Stepper;
   private readonly listeners = new Set<() => void>();
+  private readonly expanded = new Set<string>();
 
   constructor(
     readonly path: string,
     graph: Graph,
+    private readonly rebuild?: GraphRebuilder,
   ) {
     this.stepper = new Stepper(graph);
   }
@@ -94,8 +102,27 @@ export class StepperRuntime implements GraphRuntime {
     return null;
   }
 
-  async setExpanded(): Promise<boolean> {
-    return false;
+  /**
+   * Opens or closes a composite op. The position keeps its meaning when the op
+   * is the next to run: the steps before it are the same in the new graph, in
+   * the forward pass and in the backward pass, so only the forward pass's
+   * length moves the backward positions.
+   */
+  async setExpanded(key: string, expanded: boolean): Promise<boolean> {
+    if (!this.rebuild || this.expanded.has(key) === expanded) return false;
+    const next = new Set(this.expanded);
+    if (expanded) next.add(key);
+    else next.delete(key);
+    const graph = this.rebuild(next);
+    if (!graph) return false;
+    const before = this.stepper;
+    const after = new Stepper(graph);
+    const p = before.position;
+    after.goTo(p < before.forwardSteps ? p : p + after.forwardSteps - before.forwardSteps);
+    this.stepper = after;
+    this.expanded.clear();
+    for (const k of next) this.expanded.add(k);
+    return true;
   }
 
   /** Moves the position as another view would (the panel), telling listeners. */
