@@ -69,6 +69,8 @@ const CHUNK_ROWS = 6;
 const KERNEL = 7;
 const ARGS = 8; // a, ais, aps, bp, c, k, nb
 const CONTROL_WORDS = 16;
+/** How long a helper keeps looking for the next product before it sleeps. */
+const SPIN_MS = 0.2;
 
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -79,6 +81,10 @@ const kernels = [compile(plain), null];
 try { kernels[1] = compile(fused); } catch {}
 let seen = 0;
 for (;;) {
+  // products often come in runs (a layer's forward, then its backward): wait a little
+  // without sleeping, so the next one is picked up at once, then sleep until woken
+  const until = performance.now() + ${SPIN_MS};
+  while (Atomics.load(ctl, ${GENERATION}) === seen && performance.now() < until);
   Atomics.wait(ctl, ${GENERATION}, seen);
   const gen = Atomics.load(ctl, ${GENERATION});
   seen = gen;
