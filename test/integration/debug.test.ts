@@ -17,11 +17,21 @@ async function until<T>(what: string, get: () => T | undefined | null | false, t
   return value as T;
 }
 
-/** Waits for the adapter's next `stopped` event after `action`. */
+/**
+ * Waits for the adapter's `stopped` event number `index`, then for VS Code to
+ * show that stop (a focused stack frame): only then do its debug commands act.
+ */
+async function stopNumber(index: number): Promise<Traffic['stops'][number]> {
+  const stop = await until('a stopped event', () => traffic.stops[index]);
+  await until('VS Code to show the stop', () => vscode.debug.activeStackItem instanceof vscode.DebugStackFrame);
+  return stop;
+}
+
+/** Waits for the adapter's next `stopped` event after `action`, as `stopNumber`. */
 async function stopAfter(action: () => Thenable<unknown>): Promise<Traffic['stops'][number]> {
   const before = traffic.stops.length;
   await action();
-  return until('a stopped event', () => traffic.stops[before]);
+  return stopNumber(before);
 }
 
 async function topFrame(session: vscode.DebugSession): Promise<{ id: number; name: string; line: number }> {
@@ -69,7 +79,7 @@ describe('the graphstep debugger in the extension host', () => {
     const debugSession = await started;
     assert.equal(debugSession.type, 'graphstep');
     assert.equal(debugSession.configuration.program, document.uri.fsPath);
-    const entry = await until('the entry stop', () => traffic.stops[0]);
+    const entry = await stopNumber(0);
     assert.equal(entry.reason, 'entry');
     assert.equal(session.stepper!.position, 0);
     assert.equal((await topFrame(debugSession)).name, 'forward › apple_sum  line 8');
@@ -84,7 +94,7 @@ describe('the graphstep debugger in the extension host', () => {
     assert.equal(await vscode.commands.executeCommand('graphstep.debugFile'), true);
     const debugSession = await until('the debug session', () => vscode.debug.activeDebugSession);
     assert.equal(debugSession.configuration.program, document.uri.toString());
-    await until('the entry stop', () => traffic.stops[0]);
+    await stopNumber(0);
     const hit = await stopAfter(() => vscode.commands.executeCommand('workbench.action.debug.continue'));
     assert.equal(hit.reason, 'breakpoint');
     assert.equal((await topFrame(debugSession)).name, `forward › total  line ${line + 1}`);
@@ -97,7 +107,7 @@ describe('the graphstep debugger in the extension host', () => {
     const ok = await vscode.debug.startDebugging(undefined, { type: 'graphstep', request: 'launch', name: 'apples', program: document.uri.fsPath });
     assert.ok(ok);
     const debugSession = await until('the debug session', () => vscode.debug.activeDebugSession);
-    await until('the entry stop', () => traffic.stops[0]);
+    await stopNumber(0);
 
     await stopAfter(() => vscode.commands.executeCommand('workbench.action.debug.stepOver'));
     assert.equal(session.stepper!.position, 1, 'Step Over ran one step of the session');
@@ -124,7 +134,7 @@ describe('the graphstep debugger in the extension host', () => {
     vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(document.uri, new vscode.Position(9, 0)))]);
     await vscode.debug.startDebugging(undefined, { type: 'graphstep', request: 'launch', name: 'apples', program: document.uri.fsPath, stopOnEntry: false });
     const debugSession = await until('the debug session', () => vscode.debug.activeDebugSession);
-    const forward = await until('the forward hit', () => traffic.stops[0]);
+    const forward = await stopNumber(0);
     assert.equal(forward.reason, 'breakpoint');
     assert.equal(session.stepper!.position, 2, 'before fruit_sum, the third forward step');
     await stopAfter(() => vscode.commands.executeCommand('workbench.action.debug.continue'));
@@ -139,7 +149,7 @@ describe('the graphstep debugger in the extension host', () => {
     const session = (await graphStepApi()).sessions.sessionFor(document);
     await vscode.debug.startDebugging(undefined, { type: 'graphstep', request: 'launch', name: 'apples', program: document.uri.fsPath });
     const debugSession = await until('the debug session', () => vscode.debug.activeDebugSession);
-    await until('the entry stop', () => traffic.stops[0]);
+    await stopNumber(0);
     const frame = await topFrame(debugSession);
     const scopes = (await debugSession.customRequest('scopes', { frameId: frame.id })) as { scopes: { name: string; variablesReference: number }[] };
     const leaves = scopes.scopes.find((s) => s.name === 'Inputs and params')!;
@@ -159,7 +169,7 @@ describe('the graphstep debugger in the extension host', () => {
     const labels = () => vscode.commands.executeCommand<readonly unknown[]>('_graphstep.inlineValueLabels', document.uri);
     await waitFor('decorations before debugging', async () => (await labels()).length > 0);
     await vscode.debug.startDebugging(undefined, { type: 'graphstep', request: 'launch', name: 'apples', program: document.uri.fsPath, stopOnEntry: false });
-    await until('the stop', () => traffic.stops[0]);
+    await stopNumber(0);
     assert.equal((await labels()).length, 0);
     const ended = new Promise<void>((resolve) => vscode.debug.onDidTerminateDebugSession(() => resolve()));
     await vscode.debug.stopDebugging();

@@ -203,6 +203,14 @@ describe('the graphstep debug adapter (Debug Adapter Protocol)', () => {
     assert.equal((await step('continue')).body.reason, 'step', 'the loss breakpoint never held');
   });
 
+  it('a hit count it cannot read leaves the breakpoint unverified, saying what it expected', async () => {
+    await launch(APPLES);
+    const set = await dc.setBreakpointsRequest({ source: { path: APPLES }, breakpoints: [{ line: 8, hitCondition: 'often' }] });
+    assert.equal(set.body.breakpoints[0]!.verified, false);
+    assert.match(set.body.breakpoints[0]!.message ?? '', /expected a hit count such as 3, >= 3, == 3 or % 3, found 'often'/);
+    assert.equal((await step('continue')).body.reason, 'step');
+  });
+
   it('a hit count skips the first hits', async () => {
     const forward = await launch(APPLES, { stopOnEntry: false, lines: [{ line: 8, hitCondition: '2' }] });
     assert.equal(forward.body.reason, 'step', 'the first hit (forward step 1) was skipped');

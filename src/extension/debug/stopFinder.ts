@@ -130,6 +130,8 @@ export class StopFinder {
     const previous = q === 0 || q === tape.forwardSteps ? null : tape.nodeAtStep(q);
     for (const bp of this.all()) {
       if (!bp.nodes.includes(upcoming) || (previous !== null && bp.nodes.includes(previous))) continue;
+      // An unreadable hit count leaves the breakpoint unverified (its hover says why): it never stops.
+      if (!this.validHitCondition(bp.hitConditionText ?? '')) continue;
       if (bp.condition && bp.condition.trim() !== '') {
         const result = evaluateCondition(bp.condition, tapeScope(tape));
         if (!result.ok) return this.breakpointStop(tape, q, bp, upcoming, `The condition '${bp.condition}' could not be evaluated: ${result.message}`);
