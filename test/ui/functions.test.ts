@@ -4,7 +4,8 @@ import { openWorkbench, type Workbench } from './harness';
 /** The colour Monaco draws the first token of the editor whose text is exactly `text`. */
 async function tokenColour(wb: Workbench, text: string): Promise<string> {
   const span = wb.editor().locator('.view-line span span', { hasText: new RegExp(`^${text}$`) }).first();
-  return span.evaluate((el) => getComputedStyle(el).color);
+  // a string, evaluated in the page: the test's own compiler knows no DOM
+  return (await span.evaluate('(el) => getComputedStyle(el).color')) as string;
 }
 
 describe('user functions in the real workbench', () => {
@@ -21,6 +22,12 @@ describe('user functions in the real workbench', () => {
   it('colours def as a keyword and the function name as a function, and hovers the function', async () => {
     const wb = workbench!;
     await wb.editor().locator('.view-line span span', { hasText: /^def$/ }).first().waitFor();
+    // the grammar loads after the text is drawn: wait until the keywords are coloured
+    const deadline = Date.now() + 30_000;
+    while ((await tokenColour(wb, 'param')) === (await tokenColour(wb, '='))) {
+      assert.ok(Date.now() < deadline, 'the text is coloured by the GraphStep grammar');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     const def = await tokenColour(wb, 'def');
     const param = await tokenColour(wb, 'param');
     const name = await tokenColour(wb, 'affine_relu');
