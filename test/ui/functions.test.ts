@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { openWorkbench, type Workbench } from './harness';
 
+/** The page's window, as far as this test uses it (the test's compiler knows no DOM). */
+type PageWindow = { getComputedStyle(e: unknown): { color: string } };
+
 /** The colour Monaco draws the first token of the editor whose text is exactly `text`. */
 async function tokenColour(wb: Workbench, text: string): Promise<string> {
   const span = wb.editor().locator('.view-line span span', { hasText: new RegExp(`^${text}$`) }).first();
-  // a string, evaluated in the page: the test's own compiler knows no DOM
-  return (await span.evaluate('(el) => getComputedStyle(el).color')) as string;
+  return span.evaluate((el) => (globalThis as unknown as PageWindow).getComputedStyle(el).color);
 }
 
 describe('user functions in the real workbench', () => {
@@ -25,7 +27,7 @@ describe('user functions in the real workbench', () => {
     // the grammar loads after the text is drawn: wait until the keywords are coloured
     const deadline = Date.now() + 30_000;
     while ((await tokenColour(wb, 'param')) === (await tokenColour(wb, '='))) {
-      assert.ok(Date.now() < deadline, 'the text is coloured by the GraphStep grammar');
+      assert.ok(Date.now() < deadline, `the text is coloured by the GraphStep grammar (param ${await tokenColour(wb, 'param')}, = ${await tokenColour(wb, '=')}, def ${await tokenColour(wb, 'def')})`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const def = await tokenColour(wb, 'def');
