@@ -85,6 +85,13 @@ async function main(): Promise<void> {
   const mb = big.join('\n');
   console.log(`  1 MB file (${big.length} statements)                ${fmt(medianMs(() => checkSource(mb, { evaluate: false }), 1000, 10)).padStart(10)}`);
 
+  const layoutBench = path.join(root, 'bench/layout.bench.ts');
+  if (fs.existsSync(layoutBench)) {
+    const { benchLayout } = (await import('./layout.bench')) as { benchLayout: () => Promise<void> };
+    console.log('');
+    await benchLayout();
+  }
+
   const renderBench = path.join(root, 'bench/render.bench.ts');
   if (fs.existsSync(renderBench)) {
     const { benchRender } = (await import('./render.bench')) as { benchRender: () => Promise<void> };
