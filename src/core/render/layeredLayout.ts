@@ -17,7 +17,7 @@
  * arrows get only their label's slot). Ranks alternate: nodes on even ranks, and the odd rank just
  * before a node holds the labels of the arrows entering it.
  */
-import type { LayoutEngineInput, LayoutEngineResult, Point } from './layoutEngine';
+import type { LayoutEngineInput, LayoutEngineResult, Point, Size } from './layoutEngine';
 
 const RANK_GAP = 14;
 const ITEM_GAP = 14;
@@ -26,6 +26,8 @@ const MARGIN = 16;
 /** Room between two bands of a folded drawing, besides one lane per arrow crossing it. */
 const BAND_GAP = 28;
 const LANE = 7;
+/** A drawing is folded only when it is this much wider (in the engine's frame) than the viewport's shape. */
+const FOLD_FROM = 2;
 /** Work (item links visited) the ordering may spend, scaled by the graph's size up to these bounds. */
 const ORDER_WORK = 6_000_000;
 /** Rounds of promotion, and how many nodes one promotion may push before it is given up. */
@@ -40,8 +42,11 @@ const MAX_SWEEPS = 24;
 const MAX_TRANSPOSE_PASSES = 12;
 
 export interface LayeredOptions {
-  /** Fold the ranks into bands so the drawing's width / height comes near this (in the engine's left-to-right frame). */
-  readonly wrapAspect?: number;
+  /**
+   * The viewport (in the engine's left-to-right frame): a drawing longer than it and far wider than its
+   * shape is folded into bands so its width / height comes near the viewport's.
+   */
+  readonly wrapTo?: Size;
   /** Nodes held in the first layer (a cluster's entry ports). */
   readonly firstLayer?: readonly number[];
   /** Nodes held in the last layer (a cluster's exit ports). */
@@ -131,7 +136,7 @@ export function layeredLayout(input: LayoutEngineInput, options: LayeredOptions 
   const ranks = buildRanks(items);
   orderRanks(ranks, items, linkFrom.length);
   placeVertically(ranks, items);
-  const placed = placeBands(ranks, items, options.wrapAspect);
+  const placed = placeBands(ranks, items, options.wrapTo);
   const at = (i: number): Point => placed.at(i);
   return {
     width: placed.width,
@@ -512,7 +517,8 @@ interface Placement {
  * folded into bands when a viewport shape asks for it: the cuts go where
  * few links cross, near equal lengths, and each band sits below the last.
  */
-function placeBands(ranks: Int32Array[], items: Items, aspect: number | undefined): Placement {
+function placeBands(ranks: Int32Array[], items: Items, viewport: Size | undefined): Placement {
+  const aspect = viewport && viewport.width > 0 && viewport.height > 0 ? viewport.width / viewport.height : 0;
   const R = ranks.length;
   const rankX = new Float64Array(R);
   const half = new Float64Array(R);
@@ -523,23 +529,53 @@ function placeBands(ranks: Int32Array[], items: Items, aspect: number | undefine
     x += 2 * half[r]! + RANK_GAP;
   }
   const length = R === 0 ? 0 : rankX[R - 1]! + half[R - 1]! - MARGIN;
+  // Each rank's extent across, so a band's is a min and max over its ranks.
+  const rankLo = new Float64Array(R).fill(Infinity);
+  const rankHi = new Float64Array(R).fill(-Infinity);
+  for (let r = 0; r < R; r++) {
+    for (const id of ranks[r]!) {
+      rankLo[r] = Math.min(rankLo[r]!, items.y[id]! - items.height[id]! / 2);
+      rankHi[r] = Math.max(rankHi[r]!, items.y[id]! + items.height[id]! / 2);
+    }
+  }
   const top = (r0: number, r1: number): [number, number] => {
     let lo = Infinity;
     let hi = -Infinity;
     for (let r = r0; r <= r1; r++) {
-      for (const id of ranks[r]!) {
-        lo = Math.min(lo, items.y[id]! - items.height[id]! / 2);
-        hi = Math.max(hi, items.y[id]! + items.height[id]! / 2);
-      }
+      lo = Math.min(lo, rankLo[r]!);
+      hi = Math.max(hi, rankHi[r]!);
     }
     return lo === Infinity ? [0, 0] : [lo, hi];
   };
-  const [minY, maxY] = top(0, R - 1);
-  const breadth = maxY - minY;
   // Links leaving each rank towards the next: what a cut after that rank would cut.
   const load = new Int32Array(R);
   for (let r = 0; r < R; r++) for (const id of ranks[r]!) load[r]! += items.succStart[id + 1]! - items.succStart[id]!;
-  const cuts = aspect && aspect > 0 && R > 4 ? chooseCuts(rankX, half, load, length, breadth, aspect) : [];
+  /** Width over height of the drawing folded at `cuts`. */
+  const shapeOf = (cuts: readonly number[]): number => {
+    let height = 0;
+    let width = 0;
+    let start = 0;
+    cuts.concat([R - 1]).forEach((c, b) => {
+      const [lo, hi] = top(start, c);
+      height += hi - lo + (b < cuts.length ? BAND_GAP + load[c]! * LANE : 0);
+      width = Math.max(width, rankX[c]! + half[c]! - (rankX[start]! - half[start]!));
+      start = c + 1;
+    });
+    return width / Math.max(1, height);
+  };
+  let cuts: number[] = [];
+  if (viewport && aspect > 0 && R > 4 && length + 2 * MARGIN > viewport.width && shapeOf([]) > FOLD_FROM * aspect) {
+    // The number of bands whose folded shape comes nearest the viewport's (the shape falls as bands are added).
+    let lo = 2;
+    let hi = Math.max(2, Math.floor(R / 4));
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (shapeOf(chooseCuts(rankX, half, load, length, mid)) > aspect) lo = mid + 1;
+      else hi = mid;
+    }
+    const candidates = [lo - 1, lo].filter((k) => k >= 2).map((k) => chooseCuts(rankX, half, load, length, k));
+    cuts = candidates.reduce((best, c) => (Math.abs(Math.log(shapeOf(c) / aspect)) < Math.abs(Math.log(shapeOf(best) / aspect)) ? c : best), candidates[0] ?? []);
+  }
   const bandOf = new Int32Array(R);
   const bandStart = [0, ...cuts.map((c) => c + 1)];
   const bandEnd = [...cuts, R - 1];
@@ -599,14 +635,12 @@ function placeBands(ranks: Int32Array[], items: Items, aspect: number | undefine
 }
 
 /**
- * Where to fold: `k` bands of about equal length, k chosen so the folded
- * drawing's shape comes near `aspect`; each cut, after a node rank, is the
- * one within a quarter band of its ideal place that the fewest links cross.
+ * Where to fold into `k` bands of about equal length: each cut, after a node
+ * rank, is the one within a quarter band of its ideal place that the fewest
+ * links cross.
  */
-function chooseCuts(rankX: Float64Array, half: Float64Array, load: Int32Array, length: number, breadth: number, aspect: number): number[] {
+function chooseCuts(rankX: Float64Array, half: Float64Array, load: Int32Array, length: number, k: number): number[] {
   const R = rankX.length;
-  const k = Math.round(Math.sqrt(length / (aspect * (breadth + BAND_GAP + 2 * LANE))));
-  if (k < 2) return [];
   const bandLength = length / k;
   const cuts: number[] = [];
   let r = 0;

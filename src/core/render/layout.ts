@@ -157,7 +157,7 @@ export function layoutGraph(graph: DrawableGraph, view: GraphView, direction?: D
     edges: edges.map((e) => (e.label ? { from: e.from, to: e.to, label: labelBox(e.label) } : { from: e.from, to: e.to })),
   };
   const viewport = options.viewport && options.viewport.width > 0 && options.viewport.height > 0 ? options.viewport : undefined;
-  const aspect = viewport ? (tb ? viewport.height / viewport.width : viewport.width / viewport.height) : undefined;
+  const wrapTo = viewport && turn(viewport);
   const result =
     engine === 'dagre'
       ? { ...dagreLayout(input), frames: [], bands: 1 }
@@ -165,7 +165,7 @@ export function layoutGraph(graph: DrawableGraph, view: GraphView, direction?: D
           input,
           nodes.map((n) => n.cluster),
           graph.groups ?? [],
-          { wrapAspect: aspect, titleSide: tb ? 'left' : 'top' },
+          { wrapTo, titleSide: tb ? 'left' : 'top' },
         );
   const mirror = (p: Point): Point => (tb ? { x: p.y, y: p.x } : p);
   const placed = nodes.map((n, i): LayoutNode => {

@@ -243,7 +243,7 @@ export interface GroupedResult extends LayoutEngineResult {
 }
 
 export interface GroupedOptions {
-  readonly wrapAspect?: number;
+  readonly wrapTo?: Size;
   /** Where a frame's title goes in the engine's frame: `top`, or `left` (the drawing's top once turned top to bottom). */
   readonly titleSide: 'top' | 'left';
 }
@@ -266,11 +266,11 @@ interface Level {
 /**
  * Lays out nodes, some of them in clusters (expanded groups), each cluster
  * on its own and then as one box in its parent. Without clusters this is the
- * layered layout, folded to `wrapAspect`. A cluster structure that would make
+ * layered layout, folded to `wrapTo`. A cluster structure that would make
  * arrows run backwards between boxes falls back to the flat layout.
  */
 export function groupedLayout(input: LayoutEngineInput, clusterOf: readonly (number | null)[], groups: readonly DrawableGroup[], options: GroupedOptions): GroupedResult {
-  const flat = (): GroupedResult => ({ ...layeredLayout(input, { wrapAspect: options.wrapAspect }), frames: [] });
+  const flat = (): GroupedResult => ({ ...layeredLayout(input, { wrapTo: options.wrapTo }), frames: [] });
   if (clusterOf.every((c) => c === null)) return flat();
   // The chain of clusters from each node's innermost one out to the top level (null).
   const chainOf = (node: number): (number | null)[] => {
@@ -341,7 +341,7 @@ export function groupedLayout(input: LayoutEngineInput, clusterOf: readonly (num
   const padX = options.titleSide === 'left' ? TITLE : 0;
   const padY = options.titleSide === 'top' ? TITLE : 0;
   for (const l of order) {
-    const laid = layOutLevel(l, input, levels, padX, padY, l.group === null ? options.wrapAspect : undefined);
+    const laid = layOutLevel(l, input, levels, padX, padY, l.group === null ? options.wrapTo : undefined);
     if (!laid) return flat();
   }
   const root = levels.get(null)!;
@@ -373,7 +373,10 @@ export function groupedLayout(input: LayoutEngineInput, clusterOf: readonly (num
       const laid = l.result!.edges[k]!;
       const sub = l.edges[k]!;
       if (l.units[sub.from]!.kind === 'entry') points.push(abs(l, l.result!.nodes[sub.from]!));
-      for (const p of laid.points) points.push(abs(l, p));
+      // Next to a cluster's box the arrow heads for the port on the frame, not for the box's middle.
+      const first = l.units[sub.from]!.kind === 'cluster' ? 1 : 0;
+      const last = laid.points.length - (l.units[sub.to]!.kind === 'cluster' ? 1 : 0);
+      for (let i = first; i < last; i++) points.push(abs(l, laid.points[i]!));
       if (l.units[sub.to]!.kind === 'exit') points.push(abs(l, l.result!.nodes[sub.to]!));
       if (laid.label && sub.label) label = abs(l, laid.label);
     }
@@ -384,7 +387,7 @@ export function groupedLayout(input: LayoutEngineInput, clusterOf: readonly (num
 }
 
 /** One cluster's own layout; false when its units cannot be put in an order every arrow runs forward in. */
-function layOutLevel(l: Level, input: LayoutEngineInput, levels: Map<number | null, Level>, padX: number, padY: number, wrapAspect: number | undefined): boolean {
+function layOutLevel(l: Level, input: LayoutEngineInput, levels: Map<number | null, Level>, padX: number, padY: number, wrapTo: Size | undefined): boolean {
   const priority = l.units.map((u) => {
     if (u.kind === 'node') return u.node;
     if (u.kind !== 'cluster') return u.kind === 'entry' ? -1 : Number.MAX_SAFE_INTEGER;
@@ -410,7 +413,7 @@ function layOutLevel(l: Level, input: LayoutEngineInput, levels: Map<number | nu
   const result = layeredLayout(
     { nodes: sizes, edges: l.edges.map((e) => ({ ...e, from: position[e.from]!, to: position[e.to]! })) },
     {
-      wrapAspect,
+      wrapTo,
       firstLayer: order.flatMap((u, k) => (l.units[u]!.kind === 'entry' ? [k] : [])),
       lastLayer: order.flatMap((u, k) => (l.units[u]!.kind === 'exit' ? [k] : [])),
     },
