@@ -85,6 +85,10 @@ async function main(): Promise<void> {
   const mb = big.join('\n');
   console.log(`  1 MB file (${big.length} statements)                ${fmt(medianMs(() => checkSource(mb, { evaluate: false }), 1000, 10)).padStart(10)}`);
 
+  console.log('');
+  const { benchEngine } = await import('./engine.bench');
+  await benchEngine(root);
+
   const layoutBench = path.join(root, 'bench/layout.bench.ts');
   if (fs.existsSync(layoutBench)) {
     const { benchLayout } = (await import('./layout.bench')) as { benchLayout: () => Promise<void> };

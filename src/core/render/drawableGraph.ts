@@ -1,5 +1,5 @@
 import { formatNumber } from '../format';
-import type { Graph, NodeKind } from '../graph/graph';
+import type { Graph, GroupKind, NodeKind } from '../graph/graph';
 import { opByName } from '../ops/registry';
 import { shapeText } from './labelText';
 
@@ -20,7 +20,7 @@ export interface DrawableNode {
 }
 
 /** What made a group: an opened composite op, a call of a user function, or a block of source lines. */
-export type DrawableGroupKind = 'composite' | 'function' | 'block';
+export type DrawableGroupKind = GroupKind;
 
 /** A set of nodes drawn together: a frame when expanded, one box when collapsed. */
 export interface DrawableGroup {
@@ -45,16 +45,8 @@ export interface DrawableGraph {
   readonly groups?: readonly DrawableGroup[];
 }
 
-/** The group fields a graph may carry (graphs built before grouping carry none). */
-interface GroupedGraph {
-  readonly groups?: readonly { readonly id: number; readonly key: string; readonly kind: DrawableGroupKind; readonly label: string; readonly parent: number | null }[];
-  readonly nodes: readonly { readonly id: number; readonly group?: number | null; readonly expandKey?: string }[];
-}
-
 export function drawableGraph(graph: Graph): DrawableGraph {
-  const grouped: GroupedGraph = graph;
-  const nodes = graph.nodes.map((n, i): DrawableNode => {
-    const g = grouped.nodes[i]!;
+  const nodes = graph.nodes.map((n): DrawableNode => {
     const node: DrawableNode = {
       id: n.id,
       name: n.name,
@@ -63,12 +55,12 @@ export function drawableGraph(graph: Graph): DrawableGraph {
       label: n.kind === 'op' ? opByName(n.op)?.symbol ?? n.op : n.name ?? literalLabel(n.value?.shape ?? n.shape, n.value?.data),
       inputs: n.inputs.slice(),
       shape: n.shape.slice(),
-      group: g.group ?? null,
+      group: n.group,
     };
-    return g.expandKey === undefined ? node : { ...node, expandKey: g.expandKey };
+    return n.expandKey === undefined ? node : { ...node, expandKey: n.expandKey };
   });
   const output = graph.output;
-  const groups = (grouped.groups ?? []).map((g): DrawableGroup => ({ id: g.id, key: g.key, kind: g.kind, label: g.label, parent: g.parent }));
+  const groups = graph.groups.map((g): DrawableGroup => ({ id: g.id, key: g.key, kind: g.kind, label: g.label, parent: g.parent }));
   return { nodes, output, outputName: output === null ? null : graph.nodes[output]!.name, groups };
 }
 
