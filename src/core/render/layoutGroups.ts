@@ -8,6 +8,7 @@
 import type { NodeKind } from '../graph/graph';
 import type { DrawableGraph, DrawableGroup } from './drawableGraph';
 import { layeredLayout } from './layeredLayout';
+import { FONT_SIZE, textWidth } from './textMetrics';
 import type { LayoutEngineInput, LayoutEngineResult, Point, Size } from './layoutEngine';
 
 /** Above this many operations a graph opens with its function and block groups collapsed. */
@@ -15,6 +16,8 @@ export const COLLAPSE_ABOVE_OPS = 300;
 /** Room for a frame's title, on the side where the drawing's top is. */
 const TITLE = 18;
 const PORT_HEIGHT = 6;
+/** Room left and right of a frame's title. */
+const TITLE_INSET = 8;
 
 interface SpecNode {
   readonly graphNode: number;
@@ -260,7 +263,10 @@ interface Level {
   result?: LayoutEngineResult & { readonly bands: number };
   /** Top-left of this level's drawing in the root's coordinates. */
   origin?: Point;
+  /** The box's inside: the drawing, widened to the title when that is longer. */
   size?: Size;
+  /** Where the drawing starts inside that box (centred when the title widened it). */
+  inset?: Point;
 }
 
 /**
@@ -343,6 +349,10 @@ export function groupedLayout(input: LayoutEngineInput, clusterOf: readonly (num
   for (const l of order) {
     const laid = layOutLevel(l, input, levels, padX, padY, l.group === null ? options.wrapTo : undefined);
     if (!laid) return flat();
+    const drawn = l.size!;
+    const title = l.group === null ? 0 : textWidth(groups[l.group]!.label, FONT_SIZE.title) + 2 * TITLE_INSET;
+    l.size = options.titleSide === 'top' ? { width: Math.max(drawn.width, title), height: drawn.height } : { width: drawn.width, height: Math.max(drawn.height, title) };
+    l.inset = { x: (l.size.width - drawn.width) / 2, y: (l.size.height - drawn.height) / 2 };
   }
   const root = levels.get(null)!;
   root.origin = { x: 0, y: 0 };
@@ -356,7 +366,7 @@ export function groupedLayout(input: LayoutEngineInput, clusterOf: readonly (num
       const c = l.result!.nodes[i]!;
       const size = child.size!;
       const box = { width: size.width + padX, height: size.height + padY };
-      child.origin = { x: origin.x + c.x - box.width / 2 + padX, y: origin.y + c.y - box.height / 2 + padY };
+      child.origin = { x: origin.x + c.x - box.width / 2 + padX + child.inset!.x, y: origin.y + c.y - box.height / 2 + padY + child.inset!.y };
       const g = groups[u.group]!;
       frames.push({ group: g.id, key: g.key, label: g.label, depth: depth[g.id]!, x: origin.x + c.x, y: origin.y + c.y, ...box });
     });
@@ -390,11 +400,12 @@ export function groupedLayout(input: LayoutEngineInput, clusterOf: readonly (num
 function layOutLevel(l: Level, input: LayoutEngineInput, levels: Map<number | null, Level>, padX: number, padY: number, wrapTo: Size | undefined): boolean {
   const priority = l.units.map((u) => {
     if (u.kind === 'node') return u.node;
-    if (u.kind !== 'cluster') return u.kind === 'entry' ? -1 : Number.MAX_SAFE_INTEGER;
+    // Ports in the order of their sources, so arrows entering side by side do not cross.
+    if (u.kind !== 'cluster') return u.kind === 'entry' ? u.source - input.nodes.length : input.nodes.length + 1 + u.source;
     let min = Number.MAX_SAFE_INTEGER;
     const child = levels.get(u.group)!;
     for (const v of child.units) if (v.kind === 'node') min = Math.min(min, v.node);
-    return min === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER - 1 : min;
+    return min === Number.MAX_SAFE_INTEGER ? input.nodes.length : min;
   });
   // A cluster's first node decides where it sorts; clusters holding only clusters use their children's.
   const order = topologicalOrder(l.units.length, l.edges, priority);
