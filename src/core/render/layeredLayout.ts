@@ -93,8 +93,10 @@ export function layeredLayout(input: LayoutEngineInput, options: LayeredOptions 
   const dummy = new Uint8Array(count);
   const light = new Uint8Array(count);
   const line = new Float64Array(count);
-  const linkFrom: number[] = [];
-  const linkTo: number[] = [];
+  const links = count - n + input.edges.length;
+  const linkFrom = new Int32Array(links);
+  const linkTo = new Int32Array(links);
+  let link = 0;
   input.nodes.forEach((size, i) => {
     rank[i] = 2 * layer[i]!;
     width[i] = size.width;
@@ -102,14 +104,16 @@ export function layeredLayout(input: LayoutEngineInput, options: LayeredOptions 
   });
   for (const e of input.edges) light[e.to] = 2;
   for (let i = 0; i < n; i++) light[i] = light[i] === 2 ? 0 : 1;
-  const chains: Int32Array[] = [];
+  // Each edge's segments, one after another: edge e's are chainItems[chainStart[e] .. chainStart[e + 1]).
+  const chainStart = new Int32Array(input.edges.length + 1);
+  const chainItems = new Int32Array(count - n);
   const labelItem = new Int32Array(input.edges.length).fill(-1);
   let next = n;
   input.edges.forEach((edge, e) => {
     const last = rank[edge.to]! - 1;
     const span = last - rank[edge.from]!;
     const first = routed(span) ? rank[edge.from]! + 1 : edge.label ? last : last + 1;
-    const chain = new Int32Array(last - first + 1);
+    chainStart[e + 1] = chainStart[e]! + Math.max(0, last - first + 1);
     let prev = edge.from;
     for (let r = first; r <= last; r++) {
       const id = next++;
@@ -123,14 +127,13 @@ export function layeredLayout(input: LayoutEngineInput, options: LayeredOptions 
         labelItem[e] = id;
         line[id] = edge.label!.line ?? 0;
       }
-      linkFrom.push(prev);
-      linkTo.push(id);
-      chain[r - first] = id;
+      linkFrom[link] = prev;
+      linkTo[link++] = id;
+      chainItems[chainStart[e]! + r - first] = id;
       prev = id;
     }
-    linkFrom.push(prev);
-    linkTo.push(edge.to);
-    chains.push(chain);
+    linkFrom[link] = prev;
+    linkTo[link++] = edge.to;
   });
   const items: Items = { count, rank, width, height, dummy, light, line, order: new Int32Array(count), y: new Float64Array(count), ...adjacency(count, linkFrom, linkTo) };
   const ranks = buildRanks(items);
@@ -144,10 +147,10 @@ export function layeredLayout(input: LayoutEngineInput, options: LayeredOptions 
     bands: placed.bands,
     nodes: input.nodes.map((_, i) => at(i)),
     edges: input.edges.map((edge, e) => {
-      const chain = chains[e]!;
       const points: Point[] = [];
       let prev = edge.from;
-      for (const id of chain) {
+      for (let j = chainStart[e]!; j < chainStart[e + 1]!; j++) {
+        const id = chainItems[j]!;
         placed.detour(prev, id, points);
         points.push(at(id));
         prev = id;
@@ -177,14 +180,14 @@ function routedSpan(input: LayoutEngineInput, layer: Int32Array): number {
   return k < spans.length ? spans[k]! : 1;
 }
 
-function adjacency(count: number, from: readonly number[], to: readonly number[]): Pick<Items, 'predStart' | 'preds' | 'succStart' | 'succs'> {
-  const build = (key: readonly number[], value: readonly number[]): [Int32Array, Int32Array] => {
+function adjacency(count: number, from: ArrayLike<number>, to: ArrayLike<number>): Pick<Items, 'predStart' | 'preds' | 'succStart' | 'succs'> {
+  const build = (key: ArrayLike<number>, value: ArrayLike<number>): [Int32Array, Int32Array] => {
     const start = new Int32Array(count + 1);
-    for (const k of key) start[k + 1]!++;
+    for (let j = 0; j < key.length; j++) start[key[j]! + 1]!++;
     for (let i = 0; i < count; i++) start[i + 1]! += start[i]!;
     const fill = start.slice(0, count);
     const list = new Int32Array(key.length);
-    key.forEach((k, j) => (list[fill[k]!++] = value[j]!));
+    for (let j = 0; j < key.length; j++) list[fill[key[j]!]!++] = value[j]!;
     return [start, list];
   };
   const [predStart, preds] = build(to, from);
@@ -324,7 +327,7 @@ function buildRanks(items: Items): Int32Array[] {
 function orderRanks(ranks: Int32Array[], items: Items, links: number): void {
   const perSweep = Math.max(1, items.count + links * 3);
   const sweeps = Math.max(2, Math.min(MAX_SWEEPS, Math.floor(ORDER_WORK / perSweep)));
-  let best = ranks.map((r) => r.slice());
+  const best = items.order.slice();
   let bestCrossings = countRankCrossings(ranks, items);
   const key = new Float64Array(items.count);
   let stale = 0;
@@ -335,24 +338,27 @@ function orderRanks(ranks: Int32Array[], items: Items, links: number): void {
     const crossings = countRankCrossings(ranks, items);
     if (crossings < bestCrossings) {
       bestCrossings = crossings;
-      best = ranks.map((r) => r.slice());
+      best.set(items.order);
       stale = 0;
     } else stale++;
   }
-  best.forEach((rank, r) => {
-    ranks[r] = rank;
-    rank.forEach((id, k) => (items.order[id] = k));
-  });
+  items.order.set(best);
+  for (const rank of ranks) for (let k = 0; k < rank.length; k++) rank[k] = -1;
+  for (let id = 0; id < items.count; id++) ranks[items.rank[id]!]![best[id]!] = id;
   const passes = Math.max(1, Math.min(MAX_TRANSPOSE_PASSES, Math.floor(ORDER_WORK / perSweep)));
   for (let p = 0; p < passes && bestCrossings > 0; p++) if (!transpose(ranks, items)) break;
 }
+
+/** Reused by every sort (layouts run one at a time): no garbage per rank and sweep. */
+const movableScratch: number[] = [];
 
 /**
  * Sorts a rank by the mean position of each item's neighbours in the rank
  * before (or after); items with no such neighbour keep their places.
  */
 function sortByBarycenter(rank: Int32Array, items: Items, start: Int32Array, list: Int32Array, key: Float64Array): void {
-  const movable: number[] = [];
+  const movable = movableScratch;
+  movable.length = 0;
   for (const id of rank) {
     const a = start[id]!;
     const b = start[id + 1]!;
@@ -409,6 +415,7 @@ function pairCrossings(u: number, v: number, items: Items, start: Int32Array, li
 export function countRankCrossings(ranks: readonly Int32Array[], items: Pick<Items, 'rank' | 'order' | 'succStart' | 'succs'>): number {
   let total = 0;
   const ends: number[] = [];
+  let tree = new Int32Array(64);
   for (let r = 0; r + 1 < ranks.length; r++) {
     ends.length = 0;
     for (const id of ranks[r]!) {
@@ -423,7 +430,8 @@ export function countRankCrossings(ranks: readonly Int32Array[], items: Pick<Ite
       }
     }
     const size = ranks[r + 1]!.length;
-    const tree = new Int32Array(size + 1);
+    if (tree.length < size + 1) tree = new Int32Array(2 * size + 1);
+    else tree.fill(0, 0, size + 1);
     for (let k = 0; k < ends.length; k++) {
       // Segments already seen that end below this one cross it.
       let seenUpTo = 0;

@@ -188,7 +188,7 @@ export function layoutGraph(graph: DrawableGraph, view: GraphView, direction?: D
       const shape = edgeShape(engineFrame[e.from]!, engineFrame[e.to]!, r.points, label, box, tb);
       // Top to bottom the texts start right of the arrow: the label point is on the arrow.
       if (tb && label && box) label.y = round(label.y - box.height / 2);
-      return { from: e.from, to: e.to, source: e.source, consumer: e.consumer, inputIndex: e.inputIndex, label: label && mirror(label), path: shape.path, points: shape.points.map(mirror) };
+      return { from: e.from, to: e.to, source: e.source, consumer: e.consumer, inputIndex: e.inputIndex, label: label && mirror(label), path: shape.path, points: shape.points };
     }),
     frames: result.frames.map((f) => {
       const c = mirror(f);
@@ -315,7 +315,12 @@ function edgeShape(from: VisibleBox, to: VisibleBox, bends: readonly Point[], la
       d += `C${xy(mx, p.y)} ${xy(mx, q.y)} ${xy(q.x, q.y)}`;
     }
   }
-  return { path: d, points: all.map((p) => ({ x: round(p.x), y: round(p.y) })) };
+  // The polyline in the drawing's own frame (mirrored back when top to bottom).
+  for (let i = 0; i < all.length; i++) {
+    const p = all[i]!;
+    all[i] = mirrored ? { x: round(p.y), y: round(p.x) } : { x: round(p.x), y: round(p.y) };
+  }
+  return { path: d, points: all };
 }
 
 type VisibleBox = Pick<LayoutNode, 'x' | 'y' | 'width' | 'height' | 'shape'>;
@@ -340,6 +345,7 @@ function round(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
+/** Path coordinates in whole units (a tenth of a pixel is invisible, and whole numbers print much faster). */
 function fmt(x: number): string {
-  return String(Math.round(x * 10) / 10);
+  return String(Math.round(x));
 }
