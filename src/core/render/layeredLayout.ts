@@ -351,6 +351,9 @@ function orderRanks(ranks: Int32Array[], items: Items, links: number): void {
 
 /** Reused by every sort (layouts run one at a time): no garbage per rank and sweep. */
 const movableScratch: number[] = [];
+let sortScratch = new Float64Array(256);
+/** Ranks below this size sort by packed keys (key · 65536 and the place below 2^16 fit a float exactly). */
+const SORT_TIE = 65536;
 
 /**
  * Sorts a rank by the mean position of each item's neighbours in the rank
@@ -368,14 +371,28 @@ function sortByBarycenter(rank: Int32Array, items: Items, start: Int32Array, lis
     key[id] = sum / (b - a);
     movable.push(id);
   }
-  if (movable.length < 2) return;
-  movable.sort((p, q) => key[p]! - key[q]! || items.order[p]! - items.order[q]!);
-  let m = 0;
-  for (let k = 0; k < rank.length; k++) {
-    const id = rank[k]!;
-    if (start[id] !== start[id + 1]) rank[k] = movable[m++]!;
+  const count = movable.length;
+  if (count < 2) return;
+  if (count < SORT_TIE && rank.length < SORT_TIE) {
+    // Key (to 1/65536) and place packed in one float, sorted natively: several times faster than a comparator.
+    if (sortScratch.length < count) sortScratch = new Float64Array(2 * count);
+    const packed = sortScratch.subarray(0, count);
+    for (let i = 0; i < count; i++) packed[i] = Math.floor(key[movable[i]!]! * 65536) * SORT_TIE + i;
+    packed.sort();
+    let m = 0;
+    for (let k = 0; k < rank.length; k++) {
+      const id = rank[k]!;
+      if (start[id] !== start[id + 1]) rank[k] = movable[packed[m++]! % SORT_TIE]!;
+    }
+  } else {
+    const sorted = movable.slice().sort((p, q) => key[p]! - key[q]! || items.order[p]! - items.order[q]!);
+    let m = 0;
+    for (let k = 0; k < rank.length; k++) {
+      const id = rank[k]!;
+      if (start[id] !== start[id + 1]) rank[k] = sorted[m++]!;
+    }
   }
-  rank.forEach((id, k) => (items.order[id] = k));
+  for (let k = 0; k < rank.length; k++) items.order[rank[k]!] = k;
 }
 
 /** One pass of exchanging adjacent items wherever that removes crossings; whether any moved. */
