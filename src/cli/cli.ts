@@ -10,6 +10,9 @@ commands:
   gradcheck FILE               numerical vs backprop gradient of every input and param
   render FILE -o OUT.svg [--step N]
                                the graph at position N (default: all steps done) as SVG
+
+options of every command:
+  --root DIR                   the folder load() may read from (default: the FILE's own folder)
 `;
 
 /** Runs one command line; returns the exit code. */

@@ -6,9 +6,9 @@ import { drawingState } from '../core/render/drawingState';
 import { layoutGraph, type GraphView, type LayoutDirection } from '../core/render/layout';
 import { renderSvg } from '../core/render/renderSvg';
 import { checkFile } from '../node/checkFile';
-import { formatDiagnostic } from './commands';
+import { formatDiagnostic, ROOT_NAME, takeRoot } from './commands';
 
-const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS]';
+const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS] [--root DIR]';
 
 interface RenderArgs {
   readonly file: string;
@@ -17,9 +17,13 @@ interface RenderArgs {
   readonly view: GraphView;
   readonly direction: LayoutDirection;
   readonly precision: number;
+  readonly root: string | undefined;
 }
 
-function parse(args: readonly string[]): RenderArgs | string {
+function parse(argv: readonly string[]): RenderArgs | string {
+  const taken = takeRoot(argv);
+  if (typeof taken === 'string') return taken;
+  const args = taken.rest;
   let file: string | null = null;
   let out: string | null = null;
   let step: number | null = null;
@@ -48,13 +52,13 @@ function parse(args: readonly string[]): RenderArgs | string {
       const v = value();
       if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 17) return `expected 1 to 17 significant digits after --precision, found '${v ?? ''}'`;
       precision = Number(v);
-    } else if (a.startsWith('-')) return `expected -o, --step, --view, --direction or --precision, found '${a}'`;
+    } else if (a.startsWith('-')) return `expected -o, --step, --view, --direction, --precision or --root, found '${a}'`;
     else if (file === null) file = a;
     else return `expected one FILE, found '${file}' and '${a}'`;
   }
   if (file === null) return 'expected a FILE';
   if (out === null) return 'expected -o OUT.svg';
-  return { file, out, step, view, direction, precision };
+  return { file, out, step, view, direction, precision, root: taken.root };
 }
 
 /** `graphstep render FILE -o OUT.svg [--step N]`: the graph at position N (default: every step done) as a standalone SVG. */
@@ -68,7 +72,7 @@ export function renderCommand(args: string[], io: { stdout(s: string): void; std
     io.stderr(`graphstep render: expected a .nn file, found no file at ${parsed.file}\n`);
     return 1;
   }
-  const result = checkFile(parsed.file);
+  const result = checkFile(parsed.file, { root: parsed.root, rootName: ROOT_NAME });
   for (const d of result.diagnostics) io.stderr(formatDiagnostic(parsed.file, d) + '\n');
   if (!result.graph) return 1;
   const stepper = new Stepper(result.graph);

@@ -1,17 +1,27 @@
 import type { Argument, Expr, Statement } from '../language/ast';
+import { excerpt } from '../language/excerpt';
 import type { Diagnostic, Range } from '../language/range';
 import type { ConstArg, ConstructorDef, FileAccess } from '../ops/constructorDef';
 import { constructorByName } from '../ops/constructors';
+import { BYTES_PER_ELEMENT, shapeLimitProblem, shapeText } from '../ops/limits';
 import type { AttrValue, OpDef } from '../ops/opDef';
 import { OPS, opByName, opByOperator } from '../ops/registry';
 import { sizeOf, Tensor, type Shape } from '../tensor';
 import type { Binding, Graph, GraphNode, NameReference, NodeKind } from './graph';
+import { SuggestionIndex } from './suggest';
+import { tapeMemoryBytes, formatBytes } from './tapeMemory';
 
 export interface BuildOptions {
   /** Largest tensor allowed, checked before anything is allocated. */
   readonly maxTensorElements: number;
   /** Files for `load()`. */
   readonly files: FileAccess;
+  /**
+   * Most bytes the tensors of the tape may hold (values, gradients and edge
+   * gradients, from the shapes); leaves are refused before they are
+   * allocated. Unbounded when absent.
+   */
+  readonly maxMemoryBytes?: number;
 }
 
 export interface BuildResult {
@@ -19,6 +29,9 @@ export interface BuildResult {
   readonly graph: Graph;
   readonly diagnostics: readonly Diagnostic[];
 }
+
+/** Every op's call names, for "did you mean" after an unknown function. */
+const OP_NAMES = new SuggestionIndex(OPS.flatMap((o) => [o.name, ...o.aliases]));
 
 /** Shared by every node that has no attributes or no inputs: graphs are immutable. */
 const NO_ATTRS: Record<string, AttrValue> = Object.freeze({}) as Record<string, AttrValue>;
@@ -52,6 +65,10 @@ class GraphBuilder {
   private readonly scope = new Map<string, number>();
   private statementRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   private statementName = '';
+  private readonly names = new SuggestionIndex();
+  /** Bytes of the values of the nodes made so far (leaves are allocated while building). */
+  private valueBytes = 0;
+  private memoryReported = false;
 
   constructor(private readonly options: BuildOptions) {}
 
@@ -83,13 +100,62 @@ class GraphBuilder {
       this.bindings.push({ name: statement.name, nodeId, range: statement.nameRange, statementRange: statement.range });
       this.references.push({ range: statement.nameRange, binding, isDefinition: true });
       this.scope.set(statement.name, binding);
+      this.names.add(statement.name);
       lastBinding = binding;
     }
     if (output === null && lastBinding !== null) output = this.bindings[lastBinding]!.nodeId;
-    return {
-      graph: { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references },
-      diagnostics: this.diagnostics,
-    };
+    const graph: Graph = { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references };
+    this.warnUnused(graph.output);
+    if (!this.memoryReported && !this.diagnostics.some((d) => d.severity === 'error')) this.checkTapeMemory(graph);
+    return { graph, diagnostics: this.diagnostics };
+  }
+
+  /** A binding no later statement reads and that is not the output: its value is computed for nothing. */
+  private warnUnused(output: number | null): void {
+    const read = new Uint8Array(this.bindings.length);
+    for (const r of this.references) if (!r.isDefinition) read[r.binding] = 1;
+    for (let b = 0; b < this.bindings.length; b++) {
+      const binding = this.bindings[b]!;
+      if (read[b] || binding.nodeId < 0 || binding.nodeId === output) continue;
+      const node = this.nodes[binding.nodeId]!;
+      const what = node.kind === 'op' ? 'is computed' : 'is defined';
+      this.diagnostics.push({ severity: 'warning', range: binding.range, message: `unused: '${excerpt(binding.name)}' ${what} but never used and is not the output` });
+    }
+  }
+
+  /** The whole tape's bytes against the budget; the diagnostic sits on the node where the running total passes it. */
+  private checkTapeMemory(graph: Graph): void {
+    const budget = this.options.maxMemoryBytes;
+    if (budget === undefined) return;
+    const memory = tapeMemoryBytes(graph);
+    if (memory.total <= budget) return;
+    let running = 0;
+    let at = graph.nodes.length - 1;
+    for (let id = 0; id < graph.nodes.length; id++) {
+      running += memory.perNode[id]!;
+      if (running > budget) {
+        at = id;
+        break;
+      }
+    }
+    this.reportMemory(graph.nodes[at]!.range, memory.total, budget, 'its values and gradients');
+  }
+
+  private reportMemory(range: Range, bytes: number, budget: number, what: string): void {
+    this.memoryReported = true;
+    this.error(range, `memory: expected the tape to fit in ${formatBytes(budget)} (graphstep.maxMemoryMB), found ${what} need ${formatBytes(bytes)} by here`);
+  }
+
+  /**
+   * Counts a new value of `elements` numbers against the memory budget before
+   * it is allocated; false (after one diagnostic) when it does not fit.
+   */
+  private reserve(elements: number, range: Range): boolean {
+    const budget = this.options.maxMemoryBytes;
+    const bytes = this.valueBytes + elements * BYTES_PER_ELEMENT;
+    if (budget === undefined || bytes <= budget) return true;
+    if (!this.memoryReported) this.reportMemory(range, bytes, budget, 'the values made so far');
+    return false;
   }
 
   /** Builds one assignment; returns the bound node id, or -1 when the statement had an error. */
@@ -114,7 +180,32 @@ class GraphBuilder {
     return result.id;
   }
 
+  /**
+   * Lowers an expression. A chain of left-associative operators (`x + x + …`,
+   * `x.T.T…`) is as deep as it is long, so its left spine is walked in a
+   * loop; what is left to recurse into is bounded by the parser's nesting limit.
+   */
   private lower(expr: Expr, leafMode: boolean): Lowered {
+    const spine: Expr[] = [];
+    let e = expr;
+    while (e.kind === 'binary' || e.kind === 'transpose') {
+      spine.push(e);
+      e = e.kind === 'binary' ? e.left : e.operand;
+    }
+    let result = this.lowerTerm(e, leafMode);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const link = spine[i]!;
+      if (link.kind === 'binary') {
+        const right = this.lower(link.right, leafMode);
+        result = this.applyOp(opByOperator(link.op, 2)!, [result, right], NO_ATTRS, link.opRange, link.range);
+      } else if (link.kind === 'transpose') {
+        result = this.applyOp(opByName('transpose')!, [result], NO_ATTRS, link.opRange, link.range);
+      }
+    }
+    return result;
+  }
+
+  private lowerTerm(expr: Expr, leafMode: boolean): Lowered {
     switch (expr.kind) {
       case 'number':
         return { kind: 'const', tensor: Tensor.scalar(expr.value), range: expr.range };
@@ -135,13 +226,9 @@ class GraphBuilder {
         if (expr.op === '+') return operand;
         return this.applyOp(opByOperator('-', 1)!, [operand], NO_ATTRS, expr.opRange, expr.range);
       }
-      case 'binary': {
-        const left = this.lower(expr.left, leafMode);
-        const right = this.lower(expr.right, leafMode);
-        return this.applyOp(opByOperator(expr.op, 2)!, [left, right], NO_ATTRS, expr.opRange, expr.range);
-      }
+      case 'binary':
       case 'transpose':
-        return this.applyOp(opByName('transpose')!, [this.lower(expr.operand, leafMode)], NO_ATTRS, expr.opRange, expr.range);
+        return this.lower(expr, leafMode);
       case 'call':
         return this.lowerCall(expr, leafMode);
     }
@@ -150,8 +237,8 @@ class GraphBuilder {
   private lowerName(name: string, range: Range, leafMode: boolean): Lowered {
     const binding = this.scope.get(name);
     if (binding === undefined) {
-      const hint = suggest(name, [...this.scope.keys()]);
-      this.error(range, `expected a defined name, found unknown name '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+      const hint = this.names.suggest(name);
+      this.error(range, `expected a defined name, found unknown name '${excerpt(name)}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
       return { kind: 'poison', range };
     }
     this.references.push({ range, binding, isDefinition: false });
@@ -160,7 +247,7 @@ class GraphBuilder {
     if (!leafMode) return { kind: 'node', id, range };
     const node = this.nodes[id]!;
     if (node.kind === 'const' && node.value) return { kind: 'const', tensor: node.value, range };
-    this.error(range, `expected a constant in a leaf's value, found ${node.kind === 'op' ? 'the computed value' : `the ${node.kind}`} '${name}' (a leaf is evaluated once and has no inputs; drop 'input'/'param'/'const' to compute it)`);
+    this.error(range, `expected a constant in a leaf's value, found ${node.kind === 'op' ? 'the computed value' : `the ${node.kind}`} '${excerpt(name)}' (a leaf is evaluated once and has no inputs; drop 'input'/'param'/'const' to compute it)`);
     return { kind: 'poison', range };
   }
 
@@ -168,10 +255,12 @@ class GraphBuilder {
     const data: number[] = [];
     const shape = this.collectLiteral(expr, data);
     if (!shape) return { kind: 'poison', range: expr.range };
-    if (sizeOf(shape) > this.options.maxTensorElements) {
-      this.error(expr.range, `expected at most ${this.options.maxTensorElements} elements (graphstep.maxTensorElements), found a literal of ${sizeOf(shape)}`);
+    const problem = shapeLimitProblem(shape, this.options.maxTensorElements);
+    if (problem) {
+      this.error(expr.range, `tensor literal: ${problem}`);
       return { kind: 'poison', range: expr.range };
     }
+    if (!this.reserve(data.length, expr.range)) return { kind: 'poison', range: expr.range };
     return { kind: 'const', tensor: new Tensor(shape, Float64Array.from(data)), range: expr.range };
   }
 
@@ -187,7 +276,7 @@ class GraphBuilder {
       } else {
         const name = firstName(element);
         if (name) {
-          this.error(name.range, `expected numbers in a tensor literal, found the variable '${name.name}' (a literal holds constants only)`);
+          this.error(name.range, `expected numbers in a tensor literal, found the variable '${excerpt(name.name)}' (a literal holds constants only)`);
           return null;
         }
         const value = this.lower(element, true);
@@ -205,7 +294,7 @@ class GraphBuilder {
       }
       if (inner === null) inner = shape;
       else if (!sameShape(inner, shape)) {
-        this.error(element.range, `expected a rectangular tensor literal: element ${i + 1} has shape [${shape.join(',')}], element 1 has [${inner.join(',')}]`);
+        this.error(element.range, `expected a rectangular tensor literal: element ${i + 1} has shape ${shapeText(shape)}, element 1 has ${shapeText(inner)}`);
         return null;
       }
     }
@@ -223,8 +312,8 @@ class GraphBuilder {
       }
       return this.lowerConstructor(ctor, expr);
     }
-    const hint = suggest(expr.callee, [...OPS.flatMap((o) => [o.name, ...o.aliases])]);
-    this.error(expr.calleeRange, `expected an operation, found unknown function '${expr.callee}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+    const hint = OP_NAMES.suggest(expr.callee);
+    this.error(expr.calleeRange, `expected an operation, found unknown function '${excerpt(expr.callee)}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
     for (const arg of expr.args) this.lower(arg.value, leafMode);
     return { kind: 'poison', range: expr.range };
   }
@@ -247,7 +336,9 @@ class GraphBuilder {
           failed = true;
           continue;
         }
-        attrArgs.set(spec.name, [...(attrArgs.get(spec.name) ?? []), arg]);
+        const list = attrArgs.get(spec.name);
+        if (list) list.push(arg);
+        else attrArgs.set(spec.name, [arg]);
         if (spec.kind !== 'ints') positionalAttr++;
         continue;
       }
@@ -261,7 +352,7 @@ class GraphBuilder {
         continue;
       }
       const known = [...op.inputs, ...op.attrs.map((a) => a.name)];
-      this.error(arg.keywordRange ?? arg.range, `${op.name}: expected one of the keywords ${known.join(', ')}, found '${arg.keyword}'`);
+      this.error(arg.keywordRange ?? arg.range, `${op.name}: expected one of the keywords ${known.join(', ')}, found '${excerpt(arg.keyword)}'`);
       failed = true;
     }
     const missing = inputs.findIndex((i) => i === undefined);
@@ -297,8 +388,12 @@ class GraphBuilder {
     if (kind === 'ints') {
       const out: number[] = [];
       for (const v of values) {
-        if (v.kind !== 'const' || v.tensor.rank > 1 || !Array.from(v.tensor.data).every(Number.isInteger)) return bad(v, 'whole numbers');
-        out.push(...v.tensor.data);
+        if (v.kind !== 'const' || v.tensor.rank > 1) return bad(v, 'whole numbers');
+        const data = v.tensor.data;
+        for (let i = 0; i < data.length; i++) {
+          if (!Number.isInteger(data[i])) return bad(v, 'whole numbers');
+          out.push(data[i]!);
+        }
       }
       return out;
     }
@@ -335,7 +430,7 @@ class GraphBuilder {
         positionalRanges.push(arg.range);
       } else if (!ctor.keywords.includes(arg.keyword)) {
         const wanted = ctor.keywords.length ? `one of the keywords ${ctor.keywords.join(', ')}` : 'no keyword arguments';
-        this.error(arg.keywordRange ?? arg.range, `${ctor.name}: expected ${wanted}, found '${arg.keyword}'`);
+        this.error(arg.keywordRange ?? arg.range, `${ctor.name}: expected ${wanted}, found '${excerpt(arg.keyword)}'`);
         failed = true;
       } else {
         keywords.set(arg.keyword, constArg);
@@ -352,11 +447,14 @@ class GraphBuilder {
       return { kind: 'poison', range: expr.range };
     }
     if (shape.shape && !this.withinLimit(shape.shape, expr.range, ctor.name)) return { kind: 'poison', range: expr.range };
+    if (shape.shape && !this.reserve(sizeOf(shape.shape), expr.range)) return { kind: 'poison', range: expr.range };
     const built = ctor.build(args, { defaultSeed: seedFromName(this.statementName), maxElements: this.options.maxTensorElements, files: this.options.files });
     if (!built.ok) {
       this.error(where(built), built.message);
       return { kind: 'poison', range: expr.range };
     }
+    // load() learns its shape only by reading; its limits were checked before allocating, the budget is checked now
+    if (!shape.shape && !this.reserve(built.value.size, expr.range)) return { kind: 'poison', range: expr.range };
     return { kind: 'const', tensor: built.value, range: expr.range };
   }
 
@@ -398,9 +496,9 @@ class GraphBuilder {
   }
 
   private withinLimit(shape: Shape, range: Range, what: string): boolean {
-    const size = sizeOf(shape);
-    if (size <= this.options.maxTensorElements) return true;
-    this.error(range, `${what}: expected at most ${this.options.maxTensorElements} elements (graphstep.maxTensorElements), found shape [${shape.join(',')}] with ${size}`);
+    const problem = shapeLimitProblem(shape, this.options.maxTensorElements);
+    if (problem === null) return true;
+    this.error(range, `${what}: ${problem}`);
     return false;
   }
 
@@ -422,6 +520,7 @@ class GraphBuilder {
 
   private addNode(node: Omit<GraphNode, 'id' | 'statementRange'>): number {
     const id = this.nodes.length;
+    this.valueBytes += sizeOf(node.shape) * BYTES_PER_ELEMENT;
     // One object shape for every node (value present even when undefined) keeps V8 on its fast path.
     this.nodes.push({
       id,
@@ -447,31 +546,32 @@ function mentionsName(expr: Expr): boolean {
   return firstName(expr) !== null;
 }
 
-/** The first variable an expression mentions, if any. */
+/** The first variable an expression mentions, if any (depth first, left to right, without recursion). */
 function firstName(expr: Expr): Extract<Expr, { kind: 'name' }> | null {
-  switch (expr.kind) {
-    case 'name':
-      return expr;
-    case 'tensor':
-      for (const e of expr.elements) {
-        const found = firstName(e);
-        if (found) return found;
-      }
-      return null;
-    case 'unary':
-    case 'transpose':
-      return firstName(expr.operand);
-    case 'binary':
-      return firstName(expr.left) ?? firstName(expr.right);
-    case 'call':
-      for (const a of expr.args) {
-        const found = firstName(a.value);
-        if (found) return found;
-      }
-      return null;
-    default:
-      return null;
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    switch (e.kind) {
+      case 'name':
+        return e;
+      case 'tensor':
+        for (let i = e.elements.length - 1; i >= 0; i--) stack.push(e.elements[i]!);
+        break;
+      case 'unary':
+      case 'transpose':
+        stack.push(e.operand);
+        break;
+      case 'binary':
+        stack.push(e.right, e.left);
+        break;
+      case 'call':
+        for (let i = e.args.length - 1; i >= 0; i--) stack.push(e.args[i]!.value);
+        break;
+      default:
+        break;
+    }
   }
+  return null;
 }
 
 function describeLowered(v: Lowered): string {
@@ -481,7 +581,7 @@ function describeLowered(v: Lowered): string {
     case 'const':
       return v.tensor.rank === 0 ? `the number ${v.tensor.data[0]}` : `a tensor of shape [${v.tensor.shape.join(',')}]`;
     case 'string':
-      return `the string "${v.value}"`;
+      return `the string "${excerpt(v.value)}"`;
     case 'bool':
       return v.value ? 'true' : 'false';
     case 'none':
@@ -505,29 +605,3 @@ export function seedFromName(name: string): number {
   return h >>> 0;
 }
 
-/** The closest candidate within edit distance 2, for "did you mean". */
-function suggest(name: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
