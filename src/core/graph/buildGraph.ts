@@ -138,12 +138,12 @@ class GraphBuilder {
         break;
       }
     }
-    this.reportMemory(graph.nodes[at]!.range, memory.total, budget, 'its values and gradients');
+    this.reportMemory(graph.nodes[at]!.range, budget, `${formatBytes(memory.total)} of values and gradients (the budget is passed here)`);
   }
 
-  private reportMemory(range: Range, bytes: number, budget: number, what: string): void {
+  private reportMemory(range: Range, budget: number, found: string): void {
     this.memoryReported = true;
-    this.error(range, `memory: expected the tape to fit in ${formatBytes(budget)} (graphstep.maxMemoryMB), found ${what} need ${formatBytes(bytes)} by here`);
+    this.error(range, `memory: expected the tape's tensors to fit in ${formatBytes(budget)} (graphstep.maxMemoryMB), found ${found}`);
   }
 
   /**
@@ -154,7 +154,7 @@ class GraphBuilder {
     const budget = this.options.maxMemoryBytes;
     const bytes = this.valueBytes + elements * BYTES_PER_ELEMENT;
     if (budget === undefined || bytes <= budget) return true;
-    if (!this.memoryReported) this.reportMemory(range, bytes, budget, 'the values made so far');
+    if (!this.memoryReported) this.reportMemory(range, budget, `${formatBytes(bytes)} of values by here (refused before allocating it)`);
     return false;
   }
 
@@ -477,6 +477,8 @@ class GraphBuilder {
       return { kind: 'poison', range };
     }
     if (!this.withinLimit(result.shape, opRange, op.name)) return { kind: 'poison', range };
+    const warning = op.shapeWarning?.(shapes, attrs) ?? null;
+    if (warning) this.diagnostics.push({ severity: 'warning', range: opRange, message: warning });
     if (inputs.every((i) => i.kind === 'const')) {
       const values = inputs.map((i) => (i as { tensor: Tensor }).tensor);
       const problem = op.checkValues?.(values, attrs) ?? null;
