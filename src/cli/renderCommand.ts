@@ -8,7 +8,7 @@ import { renderSvg } from '../core/render/renderSvg';
 import { checkFile } from '../node/checkFile';
 import { formatDiagnostic, ROOT_NAME, takeRoot } from './commands';
 
-const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS] [--root DIR]';
+const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS] [--expand] [--root DIR]';
 
 interface RenderArgs {
   readonly file: string;
@@ -18,6 +18,8 @@ interface RenderArgs {
   readonly direction: LayoutDirection;
   readonly precision: number;
   readonly root: string | undefined;
+  /** Open every composite op into its elementary ops. */
+  readonly expand: boolean;
 }
 
 function parse(argv: readonly string[]): RenderArgs | string {
@@ -30,6 +32,7 @@ function parse(argv: readonly string[]): RenderArgs | string {
   let view: GraphView = 'operations';
   let direction: LayoutDirection = 'LR';
   let precision = 4;
+  let expand = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string | undefined => args[++i];
@@ -52,13 +55,15 @@ function parse(argv: readonly string[]): RenderArgs | string {
       const v = value();
       if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 17) return `expected 1 to 17 significant digits after --precision, found '${v ?? ''}'`;
       precision = Number(v);
-    } else if (a.startsWith('-')) return `expected -o, --step, --view, --direction, --precision or --root, found '${a}'`;
+    } else if (a === '--expand') {
+      expand = true;
+    } else if (a.startsWith('-')) return `expected -o, --step, --view, --direction, --precision, --expand or --root, found '${a}'`;
     else if (file === null) file = a;
     else return `expected one FILE, found '${file}' and '${a}'`;
   }
   if (file === null) return 'expected a FILE';
   if (out === null) return 'expected -o OUT.svg';
-  return { file, out, step, view, direction, precision, root: taken.root };
+  return { file, out, step, view, direction, precision, expand, root: taken.root };
 }
 
 /** `graphstep render FILE -o OUT.svg [--step N]`: the graph at position N (default: every step done) as a standalone SVG. */
@@ -72,7 +77,7 @@ export function renderCommand(args: string[], io: { stdout(s: string): void; std
     io.stderr(`graphstep render: expected a .nn file, found no file at ${parsed.file}\n`);
     return 1;
   }
-  const result = checkFile(parsed.file, { root: parsed.root, rootName: ROOT_NAME });
+  const result = checkFile(parsed.file, { ...(parsed.expand ? { expand: 'all' as const } : {}), root: parsed.root, rootName: ROOT_NAME });
   for (const d of result.diagnostics) io.stderr(formatDiagnostic(parsed.file, d) + '\n');
   if (!result.graph) return 1;
   const stepper = new Stepper(result.graph);

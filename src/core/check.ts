@@ -1,7 +1,9 @@
 import { Stepper } from './engine/stepper';
 import { buildGraph } from './graph/buildGraph';
+import { expandComposites, type ExpandOption } from './graph/expandComposites';
+import { withGroups } from './graph/groups';
 import type { Binding, Graph, NameReference } from './graph/graph';
-import { tapeMemoryBytes } from './graph/tapeMemory';
+import { tapeMemoryBytes, tapeMemoryProblem } from './graph/tapeMemory';
 import type { Statement } from './language/ast';
 import { parse } from './language/parser';
 import { byStart, type Diagnostic } from './language/range';
@@ -34,6 +36,11 @@ export interface CheckOptions {
    * (`evaluationSkipped`). Unbounded when absent.
    */
   readonly maxEvaluationCost?: number;
+  /**
+   * Composite ops to open into their elementary ops: all, or those whose
+   * node's `expandKey` is in the set. None by default.
+   */
+  readonly expand?: ExpandOption;
 }
 
 export interface CheckResult {
@@ -61,17 +68,25 @@ const NO_FILES: FileAccess = { read: () => ({ ok: false, message: 'load: expecte
  */
 export function checkSource(text: string, options: CheckOptions = {}): CheckResult {
   const maxTensorElements = options.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS;
+  const maxMemoryBytes = (options.maxMemoryMB ?? DEFAULT_MAX_MEMORY_MB) * 1048576;
   const parsed = parse(text, maxTensorElements);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const built = buildGraph(parsed.statements, {
     maxTensorElements,
-    maxMemoryBytes: (options.maxMemoryMB ?? DEFAULT_MAX_MEMORY_MB) * 1048576,
+    maxMemoryBytes,
     files: options.files ?? NO_FILES,
   });
   for (const d of built.diagnostics) diagnostics.push(d);
-  let graph = diagnostics.some((d) => d.severity === 'error') ? null : built.graph;
+  let graph = diagnostics.some((d) => d.severity === 'error') ? null : withGroups(built.graph, parsed.statements, text, []);
+  if (graph && options.expand) graph = expandComposites(graph, options.expand);
   const cost = graph ? tapeCost(graph) : 0;
-  const memoryBytes = graph ? tapeMemoryBytes(graph).total : 0;
+  const memory = graph ? tapeMemoryBytes(graph) : null;
+  const memoryBytes = memory?.total ?? 0;
+  const overBudget = graph && memory ? tapeMemoryProblem(graph, memory, maxMemoryBytes) : null;
+  if (overBudget) {
+    diagnostics.push(overBudget);
+    graph = null;
+  }
   let evaluationSkipped = false;
   if (graph && options.evaluate !== false) {
     if (options.maxEvaluationCost !== undefined && cost > options.maxEvaluationCost) evaluationSkipped = true;
@@ -82,7 +97,9 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
     }
   }
   diagnostics.sort(byStart);
-  return { graph, diagnostics, statements: parsed.statements, bindings: built.graph.bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped };
+  // an opened composite renumbers nodes: the bindings of the graph shown are the ones to read
+  const bindings = graph?.bindings ?? built.graph.bindings;
+  return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped };
 }
 
 /**

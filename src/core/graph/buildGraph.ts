@@ -9,7 +9,7 @@ import { OPS, opByName, opByOperator } from '../ops/registry';
 import { sizeOf, Tensor, type Shape } from '../tensor';
 import type { Binding, Graph, GraphNode, NameReference, NodeKind } from './graph';
 import { SuggestionIndex } from './suggest';
-import { tapeMemoryBytes, formatBytes } from './tapeMemory';
+import { formatBytes, memoryMessage } from './tapeMemory';
 
 export interface BuildOptions {
   /** Largest tensor allowed, checked before anything is allocated. */
@@ -104,9 +104,8 @@ class GraphBuilder {
       lastBinding = binding;
     }
     if (output === null && lastBinding !== null) output = this.bindings[lastBinding]!.nodeId;
-    const graph: Graph = { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references };
+    const graph: Graph = { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references, groups: [] };
     this.warnUnused(graph.output);
-    if (!this.memoryReported && !this.diagnostics.some((d) => d.severity === 'error')) this.checkTapeMemory(graph);
     return { graph, diagnostics: this.diagnostics };
   }
 
@@ -123,27 +122,9 @@ class GraphBuilder {
     }
   }
 
-  /** The whole tape's bytes against the budget; the diagnostic sits on the node where the running total passes it. */
-  private checkTapeMemory(graph: Graph): void {
-    const budget = this.options.maxMemoryBytes;
-    if (budget === undefined) return;
-    const memory = tapeMemoryBytes(graph);
-    if (memory.total <= budget) return;
-    let running = 0;
-    let at = graph.nodes.length - 1;
-    for (let id = 0; id < graph.nodes.length; id++) {
-      running += memory.perNode[id]!;
-      if (running > budget) {
-        at = id;
-        break;
-      }
-    }
-    this.reportMemory(graph.nodes[at]!.range, budget, `${formatBytes(memory.total)} of values and gradients (the budget is passed here)`);
-  }
-
   private reportMemory(range: Range, budget: number, found: string): void {
     this.memoryReported = true;
-    this.error(range, `memory: expected the tape's tensors to fit in ${formatBytes(budget)} (graphstep.maxMemoryMB), found ${found}`);
+    this.error(range, memoryMessage(budget, found));
   }
 
   /**
@@ -520,7 +501,7 @@ class GraphBuilder {
     }
   }
 
-  private addNode(node: Omit<GraphNode, 'id' | 'statementRange'>): number {
+  private addNode(node: Omit<GraphNode, 'id' | 'statementRange' | 'group'>): number {
     const id = this.nodes.length;
     this.valueBytes += sizeOf(node.shape) * BYTES_PER_ELEMENT;
     // One object shape for every node (value present even when undefined) keeps V8 on its fast path.
@@ -535,6 +516,7 @@ class GraphBuilder {
       range: node.range,
       statementRange: this.statementRange,
       value: node.value,
+      group: null,
     });
     return id;
   }

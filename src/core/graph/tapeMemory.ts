@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../language/range';
 import { BYTES_PER_ELEMENT } from '../ops/limits';
 import { sizeOf } from '../tensor';
 import type { Graph } from './graph';
@@ -61,4 +62,28 @@ export function formatBytes(bytes: number): string {
   if (mb >= 1024) return `${(mb / 1024).toFixed(1)} GB`;
   if (mb >= 10) return `${Math.round(mb)} MB`;
   return `${mb.toFixed(1)} MB`;
+}
+
+/** The message of a tape over the memory budget. */
+export function memoryMessage(budget: number, found: string): string {
+  return `memory: expected the tape's tensors to fit in ${formatBytes(budget)} (graphstep.maxMemoryMB), found ${found}`;
+}
+
+/**
+ * An error when the whole tape (values and gradients) needs more than
+ * `budget` bytes, at the node where the running total, in node order,
+ * passes it; null when it fits.
+ */
+export function tapeMemoryProblem(graph: Graph, memory: TapeMemory, budget: number): Diagnostic | null {
+  if (memory.total <= budget || graph.nodes.length === 0) return null;
+  let running = 0;
+  let at = graph.nodes.length - 1;
+  for (let id = 0; id < graph.nodes.length; id++) {
+    running += memory.perNode[id]!;
+    if (running > budget) {
+      at = id;
+      break;
+    }
+  }
+  return { severity: 'error', range: graph.nodes[at]!.range, message: memoryMessage(budget, `${formatBytes(memory.total)} of values and gradients (the budget is passed here)`) };
 }
