@@ -143,9 +143,39 @@ export const randomText: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: fc.constantFrom(...'xyz=+-*/@()[],.T0123456789 \n#"e'.split('')), maxLength: 120 }),
 );
 
+/**
+ * Long inputs made of one piece repeated up to 10,000 times: operator chains,
+ * nesting, many arguments, many statements or unknown names, long names and
+ * literals. What is super-linear or recursive shows here as a hang.
+ */
+export const repeatedInput: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.constantFrom(
+      ['input x = 1\ny = x', ' + x', ''],
+      ['input x = [[1, 2]]\ny = x', '.T', ''],
+      ['input x = 2\ny = ', '-', 'x'],
+      ['input x = 2\ny = ', '(', 'x'],
+      ['input x = 1\ny = reshape(x', ', 1', ')'],
+      ['input x = 1\n', 'y = x + q\n', ''],
+      ['input x0 = 1\n', 'x0 = x0 * 2\n', ''],
+      ['input x = 1\ny = x + ', 'abcdefghij', ''],
+      ['input x = ', '[', '1'],
+      ['input x = [', '1, ', '1]\ny = x * 2'],
+      ['input x = 1\ny = x ** ', 'x ** ', 'x'],
+      ['input x = zeros(', '1, ', '1)\ny = sum(x)'],
+    ),
+    fc.integer({ min: 1, max: 10_000 }),
+  )
+  .map(([[head, piece, tail], n]) => head + piece.repeat(n) + tail + '\n');
+
 /** Every kind of input, mixed. */
 export function anyInput(examples: readonly string[][]): fc.Arbitrary<string> {
-  return fc.oneof(randomText, mutatedExample(examples), grammarProgram);
+  return fc.oneof(
+    { weight: 10, arbitrary: randomText },
+    { weight: 10, arbitrary: mutatedExample(examples) },
+    { weight: 10, arbitrary: grammarProgram },
+    { weight: 1, arbitrary: repeatedInput },
+  );
 }
 
 /** Throws unless every diagnostic has a range inside `text` (start before end) and a short, non-empty message. */

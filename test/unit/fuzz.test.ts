@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { anyInput, assertWellFormed, exampleTokens, exercise, grammarProgram, mutatedExample, randomText } from '../fuzz/programs';
+import { anyInput, assertWellFormed, exampleTokens, exercise, grammarProgram, mutatedExample, randomText, repeatedInput } from '../fuzz/programs';
 
 /*
  * The fuzzer's bounded run: a few hundred cases of each kind, fixed seeds,
@@ -20,6 +20,10 @@ describe('fuzzing: nothing a user types throws', () => {
 
   it('programs generated from the grammar, with extreme sizes and values', () => {
     fc.assert(fc.property(grammarProgram, (text) => void exercise(text)), { numRuns: 400, seed: 3 });
+  });
+
+  it('long inputs: one piece repeated up to 10,000 times', () => {
+    fc.assert(fc.property(repeatedInput, (text) => void exercise(text)), { numRuns: 20, seed: 5 });
   });
 
   it('every kind mixed', () => {
