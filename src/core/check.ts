@@ -77,7 +77,7 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
     files: options.files ?? NO_FILES,
   });
   for (const d of built.diagnostics) diagnostics.push(d);
-  let graph = diagnostics.some((d) => d.severity === 'error') ? null : withGroups(built.graph, parsed.statements, text, []);
+  let graph = diagnostics.some((d) => d.severity === 'error') ? null : withGroups(built.graph, parsed.statements, text, built.calls);
   if (graph && options.expand) graph = expandComposites(graph, options.expand);
   const cost = graph ? tapeCost(graph) : 0;
   const memory = graph ? tapeMemoryBytes(graph) : null;
