@@ -4,6 +4,7 @@ import { expandComposites, type ExpandOption } from './graph/expandComposites';
 import { withGroups } from './graph/groups';
 import type { Binding, Graph, NameReference } from './graph/graph';
 import { tapeMemoryBytes, tapeMemoryProblem } from './graph/tapeMemory';
+import { unusedBindingWarnings } from './graph/unusedBindings';
 import type { Statement } from './language/ast';
 import { parse } from './language/parser';
 import { byStart, type Diagnostic } from './language/range';
@@ -78,6 +79,7 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
   });
   for (const d of built.diagnostics) diagnostics.push(d);
   let graph = diagnostics.some((d) => d.severity === 'error') ? null : withGroups(built.graph, parsed.statements, text, built.calls);
+  if (graph) for (const d of unusedBindingWarnings(built.graph)) diagnostics.push(d);
   if (graph && options.expand) graph = expandComposites(graph, options.expand);
   const cost = graph ? tapeCost(graph) : 0;
   const memory = graph ? tapeMemoryBytes(graph) : null;

@@ -77,6 +77,10 @@ describe('a result nothing uses', () => {
     );
   });
 
+  it('stays quiet in a file with errors: a misspelt use only makes its binding look unused', () => {
+    assert.deepEqual(checkSource('input x = 2\ny = xx * 3\n').diagnostics.map((d) => d.severity), ['error']);
+  });
+
   it('the last statement is the output by default, and a value used only by the output is used', () => {
     assert.deepEqual(checkSource('input a = 1\nb = a * 2\nc = b + a\n').diagnostics, []);
   });

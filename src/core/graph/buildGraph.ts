@@ -74,7 +74,8 @@ class GraphBuilder {
   private readonly scope = new Map<string, number>();
   private statementRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   private statementName = '';
-  private readonly names = new SuggestionIndex();
+  /** Names in scope for "did you mean", made at the first unknown name (most files have none). */
+  private names: SuggestionIndex | null = null;
   /** Bytes of the values of the nodes made so far (leaves are allocated while building). */
   private valueBytes = 0;
   private memoryReported = false;
@@ -121,26 +122,12 @@ class GraphBuilder {
       this.bindings.push({ name: statement.name, nodeId, range: statement.nameRange, statementRange: statement.range });
       this.references.push({ range: statement.nameRange, binding, isDefinition: true });
       this.scope.set(statement.name, binding);
-      this.names.add(statement.name);
+      this.names?.add(statement.name);
       lastBinding = binding;
     }
     if (output === null && lastBinding !== null) output = this.bindings[lastBinding]!.nodeId;
     const graph: Graph = { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references, groups: [] };
-    this.warnUnused(graph.output);
     return { graph, diagnostics: this.diagnostics, calls: this.calls };
-  }
-
-  /** A binding no later statement reads and that is not the output: its value is computed for nothing. */
-  private warnUnused(output: number | null): void {
-    const read = new Uint8Array(this.bindings.length);
-    for (const r of this.references) if (!r.isDefinition) read[r.binding] = 1;
-    for (let b = 0; b < this.bindings.length; b++) {
-      const binding = this.bindings[b]!;
-      if (read[b] || binding.nodeId < 0 || binding.nodeId === output) continue;
-      const node = this.nodes[binding.nodeId]!;
-      const what = node.kind === 'op' ? 'is computed' : 'is defined';
-      this.diagnostics.push({ severity: 'warning', range: binding.range, message: `unused: '${excerpt(binding.name)}' ${what} but never used and is not the output` });
-    }
   }
 
   private reportMemory(range: Range, budget: number, found: string): void {
@@ -241,6 +228,7 @@ class GraphBuilder {
     if (this.locals) return this.locals.get(name) ?? { kind: 'poison', range };
     const binding = this.scope.get(name);
     if (binding === undefined) {
+      this.names ??= new SuggestionIndex(this.scope.keys());
       const hint = this.names.suggest(name);
       this.error(range, `expected a defined name, found unknown name '${excerpt(name)}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
       return { kind: 'poison', range };
