@@ -67,6 +67,8 @@ interface WasmApi {
 }
 
 const PAGE = 65536;
+/** An unshared memory grown past this is dropped after its product, so the next one starts small. */
+const RETAINED_BYTES = 64 << 20;
 /** 2 GiB: the most a product's operands may occupy in the kernels' memory. */
 const MAX_PAGES = 32768;
 
@@ -234,9 +236,14 @@ export function gemmWasm(fused: boolean, A: Float64Array, ais: number, aps: numb
   const run = (i0: number, i1: number): void => kernel.gemm(offA, ais * 8, aps * 8, offBP, offC, k, i0, i1, nb);
   if (!par || m * k * n < par.minMacs || m < 8 || !par.rows(fused ? 'fused' : 'plain', [offA, ais * 8, aps * 8, offBP, offC, k, nb], m, run)) run(0, m);
   const c0 = offC / 8;
-  if (nb * 4 === n) return f64.slice(c0, c0 + m * n);
-  const C = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) C.set(f64.subarray(c0 + i * nb * 4, c0 + i * nb * 4 + n), i * n);
+  let C: Float64Array;
+  if (nb * 4 === n) C = f64.slice(c0, c0 + m * n);
+  else {
+    C = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) C.set(f64.subarray(c0 + i * nb * 4, c0 + i * nb * 4 + n), i * n);
+  }
+  // a memory grown for one huge product is not kept for the process's lifetime (a shared one, the threads', is)
+  if (!par && end > RETAINED_BYTES) state = undefined;
   return C;
 }
 
