@@ -18,13 +18,15 @@ export class Tensor {
 
   constructor(shape: Shape, readonly data: Float64Array) {
     this.shape = smallIntegers(shape);
-    if (data.length !== sizeOf(shape)) {
+    if (shape.length === 0 ? data.length !== 1 : data.length !== sizeOf(shape)) {
       throw new RangeError(`tensor data has ${data.length} elements, shape [${shape.join(',')}] needs ${sizeOf(shape)}`);
     }
   }
 
   static scalar(x: number): Tensor {
-    return new Tensor([], Float64Array.of(x));
+    const data = new Float64Array(1);
+    data[0] = x;
+    return new Tensor(SCALAR_SHAPE, data);
   }
 
   static filled(shape: Shape, x: number): Tensor {
@@ -46,7 +48,7 @@ export class Tensor {
   }
 }
 
-const SCALAR_SHAPE: Shape = Object.freeze([]);
+const SCALAR_SHAPE: Shape = [];
 
 /**
  * The shape as an array of small integers. Sizes parsed from source text or
