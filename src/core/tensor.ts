@@ -21,6 +21,7 @@ export class Tensor {
     if (shape.length === 0 ? data.length !== 1 : data.length !== sizeOf(shape)) {
       throw new RangeError(`tensor data has ${data.length} elements, shape [${shape.join(',')}] needs ${sizeOf(shape)}`);
     }
+    if (data.length >= LARGE_TENSOR) largeData.add(data);
   }
 
   static scalar(x: number): Tensor {
@@ -49,6 +50,18 @@ export class Tensor {
 }
 
 const SCALAR_SHAPE: Shape = [];
+
+/** Tensors at least this large register their data as immutable (cheap next to making them). */
+const LARGE_TENSOR = 4096;
+const largeData = new WeakSet<Float64Array>();
+
+/**
+ * Whether `data` belongs to a large tensor, and so never changes: the matrix
+ * kernels keep copies of such operands in their memory, keyed by identity.
+ */
+export function isImmutableData(data: Float64Array): boolean {
+  return largeData.has(data);
+}
 
 /**
  * The shape as an array of small integers. Sizes parsed from source text or
