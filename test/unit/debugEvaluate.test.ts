@@ -39,10 +39,13 @@ describe('evaluating .nn expressions at a position (Watch, Debug Console, condit
     assert.equal(show('m @ [1, 1]'), '[-1, -1]');
   });
 
-  it('max and min over all elements; NaN wins as in numpy', () => {
+  it('max and min over all elements or one axis; NaN wins as in numpy', () => {
     assert.equal(show('max(m)'), '3');
     assert.equal(show('min(abs(m))'), '1');
+    assert.equal(show('min(m, axis=1)'), '[-2, -4]');
+    assert.equal(show('max(m, 0, true)'), '[[3, -2]]');
     assert.equal(show('max([1, 0 / 0])'), 'NaN');
+    assert.equal(show('min([1, 0 / 0])'), 'NaN');
   });
 
   it('compares elementwise with broadcasting: 1 where true, 0 where false', () => {
@@ -58,7 +61,7 @@ describe('evaluating .nn expressions at a position (Watch, Debug Console, condit
     assert.equal(show('grad(m)'), 'error: grad(m): m is a const and takes no gradient');
     assert.equal(show('grad(2)'), 'error: grad: expected one name, grad(NAME), found 1 argument that is not a name');
     assert.equal(show('m @ [1, 2, 3]'), 'error: matmul: cannot multiply [2,2] by [3]: inner sizes 2 and 3 differ');
-    assert.equal(show('frobnicate(a)'), "error: expected an operation (grad, max, min, sum, mean, abs, relu, …), found 'frobnicate'");
+    assert.equal(show('frobnicate(a)'), "error: expected an operation (grad, min, max, sum, mean, abs, relu, …), found 'frobnicate'");
     assert.equal(show('a > b > c'), "error: expected at most one comparison, found '>' and '>'");
     assert.match(show('a +'), /^error: expected a value/);
     assert.match(show('c', 0), /^error: c has no value yet: forward step 1 computes it/);

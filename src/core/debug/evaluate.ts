@@ -21,7 +21,10 @@ const COMPARISONS = ['<=', '>=', '==', '!=', '<', '>'] as const;
 type Comparison = (typeof COMPARISONS)[number];
 
 /** Calls the evaluator knows besides the ops of the language. */
-const BUILTINS = ['grad', 'max', 'min'];
+const BUILTINS = ['grad', 'min', 'max'];
+
+/** A name no `.nn` file can bind (it is not an identifier): min's negated operand. */
+const MIN_OPERAND = '-min operand-';
 
 /** Thrown inside the evaluator only, to stop at the first problem; turned into a result. */
 class EvaluationError extends Error {
@@ -38,7 +41,7 @@ class EvaluationError extends Error {
  * the expression syntax of the language (parsed by its parser), every op of
  * the language run by its own forward (`sum(W1, axis=0)`, `a @ b`, `relu(x)`),
  * and for the debugger also `grad(NAME)` (the gradient accumulated so far),
- * `max(x)` and `min(x)` over all elements, and one comparison `<`, `<=`,
+ * `min(x, axis, keepdims)` (as `-max(-x, …)`), and one comparison `<`, `<=`,
  * `>`, `>=`, `==`, `!=` between two expressions (elementwise, with
  * broadcasting; 1 where true, 0 where false). Never throws.
  */
@@ -148,9 +151,14 @@ function call(callee: string, args: readonly Argument[], scope: EvaluationScope)
     if (args.length !== 1 || arg!.keyword !== null || arg!.value.kind !== 'name') throw new EvaluationError(`grad: expected one name, grad(NAME), found ${args.length} argument${args.length === 1 ? ' that is not a name' : 's'}`);
     return found(scope.grad(arg!.value.name));
   }
-  if (callee === 'max' || callee === 'min') {
-    if (args.length !== 1 || args[0]!.keyword !== null) throw new EvaluationError(`${callee}: expected one tensor, ${callee}(x), found ${args.length} arguments`);
-    return extreme(callee, evaluate(args[0]!.value, scope));
+  if (callee === 'min') {
+    // min(x, axis, keepdims) is -max(-x, axis, keepdims), so it takes max's arguments and propagates NaN the same way.
+    const first = args[0];
+    if (!first || first.keyword !== null) throw new EvaluationError('min: expected a tensor first, min(x, axis=None, keepdims=false)');
+    const negated: Tensor = runOp('neg', [evaluate(first.value, scope)], {});
+    const literal: Argument = { ...first, value: { kind: 'name', name: MIN_OPERAND, range: first.value.range } };
+    const inner: EvaluationScope = { value: (name) => (name === MIN_OPERAND ? { ok: true, tensor: negated } : scope.value(name)), grad: scope.grad };
+    return runOp('neg', [call('max', [literal, ...args.slice(1)], inner)], {});
   }
   const op = opByName(callee);
   if (!op) throw new EvaluationError(`expected an operation (${[...BUILTINS, 'sum', 'mean', 'abs', 'relu', '…'].join(', ')}), found '${callee}'`);
@@ -198,17 +206,6 @@ function runOp(name: string, inputs: readonly Tensor[], attrs: OpAttrs): Tensor 
   const problem = op.checkValues?.(inputs, attrs) ?? null;
   if (problem) throw new EvaluationError(problem);
   return op.forward(inputs, attrs);
-}
-
-/** The largest or smallest element (NaN when any element is NaN, as numpy's max). */
-function extreme(which: 'max' | 'min', t: Tensor): Tensor {
-  if (t.size === 0) throw new EvaluationError(`${which}: expected a tensor with elements, found shape ${formatShape(t.shape)}`);
-  let m = t.data[0]!;
-  for (const x of t.data) {
-    if (x !== x) return Tensor.scalar(NaN);
-    if (which === 'max' ? x > m : x < m) m = x;
-  }
-  return Tensor.scalar(m);
 }
 
 function tensorLiteral(elements: readonly Tensor[]): Tensor {
