@@ -127,6 +127,12 @@ describe('no recursion limit reachable from input', () => {
     assert.equal(mixed.stepper.forwardSteps, 100_000);
   });
 
+  it('a function whose body is a chain of 100,000 + is checked and inlined', () => {
+    const r = run(`def f(x) = ${Array(100_000).fill('x').join(' + ')}\ninput a = 1\ny = f(a)`);
+    assert.equal(r.value, 100_000);
+    assert.equal(r.stepper.grad(r.graph.nodes.findIndex((n) => n.name === 'a'))!.data[0], 100_000);
+  });
+
   it('a constant chain of 100,000 operators folds into one leaf', () => {
     const r = run(`x = 1${' + 1'.repeat(100_000)}\ny = x * 2`);
     assert.equal(r.value, 200_002);
@@ -252,6 +258,12 @@ describe('messages quote at most a short excerpt of a file', () => {
     bytes.set(new TextEncoder().encode(header), 10);
     const r = loadTensor('h.npy', bytes, 1e7);
     assert.ok((r as { message: string }).message.length < 300);
+  });
+
+  it('a long misspelt function, keyword or number', () => {
+    for (const text of [`input x = 1\ny = ${'f'.repeat(100_000)}(x)`, `input x = 1\ny = sum(x, ${'k'.repeat(100_000)}=1)`, `input x = 1\ny = x + 2${'e'.repeat(100_000)}`, `input x = 1\n${'v'.repeat(100_000)} x`]) {
+      for (const d of diagnostics(text)) assert.ok(d.message.length < 200, d.message.slice(0, 300));
+    }
   });
 
   it('a long string argument', () => {

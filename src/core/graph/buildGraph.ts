@@ -115,7 +115,7 @@ class GraphBuilder {
         outputStatement = statement;
         const binding = this.scope.get(statement.name);
         if (binding === undefined) {
-          this.error(statement.nameRange, `output: expected a defined name, found unknown name '${statement.name}'`);
+          this.error(statement.nameRange, `output: expected a defined name, found unknown name '${excerpt(statement.name)}'`);
           output = -1;
           continue;
         }
@@ -159,16 +159,16 @@ class GraphBuilder {
     const isLeaf = statement.declaration !== null || !mentionsName(statement.expr);
     if (isLeaf) {
       const kind: NodeKind = statement.declaration ?? 'input';
-      const value = this.toTensor(this.lower(statement.expr, true), `the value of ${kind} '${statement.name}'`);
+      const value = this.toTensor(this.lower(statement.expr, true), `the value of ${kind} '${excerpt(statement.name)}'`);
       if (!value) return -1;
-      this.warnIfNotFinite(value, statement.expr.range, `the value of '${statement.name}'`);
+      this.warnIfNotFinite(value, statement.expr.range, `the value of '${excerpt(statement.name)}'`);
       return this.addNode({ name: statement.name, kind, op: kind, inputs: NO_INPUTS, attrs: NO_ATTRS, shape: value.shape, range: statement.nameRange, value });
     }
     const firstNew = this.nodes.length;
     const result = this.lower(statement.expr, false);
     if (result.kind === 'poison') return -1;
     if (result.kind !== 'node') {
-      this.error(statement.expr.range, `expected a tensor value for '${statement.name}', found ${describeLowered(result)}`);
+      this.error(statement.expr.range, `expected a tensor value for '${excerpt(statement.name)}', found ${describeLowered(result)}`);
       return -1;
     }
     const node = this.nodes[result.id]!;
