@@ -36,6 +36,9 @@ const PROMOTE_ROUNDS = 8;
 const PROMOTE_WORK = 200_000;
 /** Edge segments the layout may make: this many, plus this many per node (beyond, the longest arrows are not routed). */
 const ITEM_BUDGET = 150_000;
+/** Segments of an arrow this close to the straight line past them are not drawn as bend points; at most this many in a row. */
+const STRAIGHT_TOLERANCE = 1.5;
+const MAX_DROPPED = 24;
 /** Above this many items, half the placement sweeps. */
 const PLACE_FEWER_ABOVE = 60_000;
 const ITEM_BUDGET_PER_NODE = 8;
@@ -152,15 +155,22 @@ export function layeredLayout(input: LayoutEngineInput, options: LayeredOptions 
       const points: Point[] = [];
       let prev = edge.from;
       const end = chainStart[e + 1]!;
+      // Segments dropped since the last point kept: each must stay on the line that replaces them.
+      const dropped: Point[] = [];
       for (let j = chainStart[e]!; j < end; j++) {
         const id = chainItems[j]!;
-        const folded = placed.detour(prev, id, points);
-        // A segment level with what comes before and after it adds nothing to the drawing (the label's always counts).
+        if (placed.detour(prev, id, points)) dropped.length = 0;
         const next = j + 1 < end ? chainItems[j + 1]! : edge.to;
         const p = at(id);
         const before = points.length > 0 ? points[points.length - 1]! : at(edge.from);
-        const level = !folded && id !== labelItem[e] && !placed.folds(id, next) && Math.abs(before.y - p.y) < 0.5 && Math.abs(at(next).y - p.y) < 0.5;
-        if (!level) points.push(p);
+        const after = at(next);
+        // A segment on the straight line between what comes before and after it adds nothing to the drawing (the label's always counts).
+        const straight = id !== labelItem[e] && !placed.folds(id, next) && dropped.length < MAX_DROPPED && nearLine(p, before, after) && dropped.every((d) => nearLine(d, before, after));
+        if (straight) dropped.push(p);
+        else {
+          points.push(p);
+          dropped.length = 0;
+        }
         prev = id;
       }
       placed.detour(prev, edge.to, points);
@@ -186,6 +196,15 @@ function routedSpan(input: LayoutEngineInput, layer: Int32Array): number {
     for (; k < spans.length && spans[k] === span; k++) total -= span - 1;
   }
   return k < spans.length ? spans[k]! : 1;
+}
+
+/** Whether `p` lies within STRAIGHT_TOLERANCE of the segment from `a` to `b`. */
+function nearLine(p: Point, a: Point, b: Point): boolean {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const length = Math.hypot(dx, dy);
+  if (length === 0) return Math.hypot(p.x - a.x, p.y - a.y) <= STRAIGHT_TOLERANCE;
+  return Math.abs(dx * (p.y - a.y) - dy * (p.x - a.x)) / length <= STRAIGHT_TOLERANCE;
 }
 
 function adjacency(count: number, from: ArrayLike<number>, to: ArrayLike<number>): Pick<Items, 'predStart' | 'preds' | 'succStart' | 'succs'> {
