@@ -144,6 +144,19 @@ describe('the graphstep debugger in the extension host', () => {
     assert.equal((await topFrame(debugSession)).name, 'backward › fruit_sum  line 10');
   });
 
+  it('Run to Cursor from the editor runs to the cursor\'s line', async () => {
+    const document = await openFile(exampleUri('apple_orange.nn'));
+    const session = (await graphStepApi()).sessions.sessionFor(document);
+    await vscode.debug.startDebugging(undefined, { type: 'graphstep', request: 'launch', name: 'apples', program: document.uri.fsPath });
+    const debugSession = await until('the debug session', () => vscode.debug.activeDebugSession);
+    await stopNumber(0);
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(10, 0, 10, 0);
+    await stopAfter(() => vscode.commands.executeCommand('editor.debug.action.runToCursor'));
+    assert.equal((await topFrame(debugSession)).name, 'forward › total  line 11');
+    assert.equal(session.stepper!.position, 3);
+  });
+
   it('Set Value on apple_price re-runs the tape: the session and its hover show the new gradient', async () => {
     const document = await openFile(exampleUri('apple_orange.nn'));
     const session = (await graphStepApi()).sessions.sessionFor(document);

@@ -33,8 +33,9 @@ export class SessionRuntime implements GraphRuntime {
   }
 
   async goTo(position: number, options: { readonly quiet?: boolean } = {}): Promise<void> {
-    if (options.quiet) this.session.step({ goTo: position });
-    else this.sessions.step(this.session, { goTo: position });
+    // Awaited: a session whose tape lives in a worker thread answers once the position is computed.
+    if (options.quiet) await this.session.step({ goTo: position });
+    else await this.sessions.step(this.session, { goTo: position });
   }
 
   announce(): void {
@@ -51,10 +52,22 @@ export class SessionRuntime implements GraphRuntime {
     const session = this.session as DocumentSession & Partial<ExpandableSession>;
     if (typeof session.setExpanded !== 'function') return false;
     const before = session.graph;
+    // The new graph may arrive later (a session that builds it in a worker thread announces it then).
+    const rebuilt = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(false), 10_000);
+      const subscription = this.sessions.onDidChange((s) => s === this.session && s.graph !== before && done(true));
+      const done = (changed: boolean): void => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(changed);
+      };
+    });
     await session.setExpanded(key, expanded);
-    if (session.graph === before) return false;
-    this.sessions.notify(this.session);
-    return true;
+    if (session.graph !== before) {
+      this.sessions.notify(this.session);
+      return true;
+    }
+    return rebuilt;
   }
 
   onDidChange(listener: () => void): Subscription {
