@@ -5,6 +5,10 @@ import type { GraphView } from '../src/core/render/layout';
 export interface PanelUiState {
   readonly documentUri?: string;
   readonly view?: GraphView;
+  /** Zoom and pan of that document's drawing. */
+  readonly zoom?: { readonly scale: number; readonly tx: number; readonly ty: number };
+  /** Follow the step (on by default). */
+  readonly follow?: boolean;
 }
 
 interface VsCodeApi {

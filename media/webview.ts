@@ -3,11 +3,12 @@
  * user does. It keeps only UI state (view, zoom, the open detail); the
  * graph, the position and every number come from the host.
  */
-import type { HostMessage, SetGraphMessage, StepMove, WebviewMessage } from '../src/core/protocol';
+import type { GradCheckMarks, HostMessage, SetGraphMessage, StepMove, WebviewMessage } from '../src/core/protocol';
 import { layoutKey, type DrawableGraph } from '../src/core/render/drawableGraph';
-import type { DrawingState } from '../src/core/render/drawingState';
+import { applyDrawingPatch, type DrawingState } from '../src/core/render/drawingState';
 import { layoutGraph, type GraphLayout, type GraphView, type LayoutDirection } from '../src/core/render/layout';
 import { DetailView } from './detailView';
+import { FindBox } from './findBox';
 import { GraphCanvas } from './graphCanvas';
 import { rasterizeSvg } from './rasterize';
 import { vscode } from './vscodeApi';
@@ -21,6 +22,7 @@ const canvas = new GraphCanvas($('graph'), (node) => {
   requestDetail(node);
 });
 const detail = new DetailView($('detail'));
+const find = new FindBox($('find'), (node, focus) => canvas.revealNode(node, focus), () => canvas.clearFound());
 const timeline = $<HTMLInputElement>('timeline');
 const phase = $('phase');
 const problems = $('problems');
@@ -30,7 +32,11 @@ let documentUri = '';
 let fileName = '';
 let graph: DrawableGraph | null = null;
 let state: DrawingState | null = null;
-let view: GraphView = vscode.getState()?.view ?? 'operations';
+const saved = vscode.getState();
+let view: GraphView = saved?.view ?? 'operations';
+/** Zoom and pan of the document shown, restored after a reload. */
+let savedView = saved?.zoom && saved.documentUri ? { documentUri: saved.documentUri, view: saved.zoom } : null;
+let gradCheck: GradCheckMarks | null = null;
 let direction: LayoutDirection = 'LR';
 let shownKey = '';
 let detailNode: number | null = null;
@@ -39,8 +45,13 @@ let pendingDetail = 0;
 /** Layouts by graph shape and view: switching views or undoing an edit is instant. */
 const layouts = new Map<string, GraphLayout>();
 
+/** The shape key of each graph received (a step must not rebuild it: it is as long as the graph). */
+const shapeKeys = new WeakMap<DrawableGraph, string>();
+
 function layoutFor(g: DrawableGraph, v: GraphView): { key: string; layout: GraphLayout } {
-  const key = `${v} ${direction}\n${layoutKey(g)}`;
+  let shape = shapeKeys.get(g);
+  if (shape === undefined) shapeKeys.set(g, (shape = layoutKey(g)));
+  const key = `${v} ${direction}\n${shape}`;
   let layout = layouts.get(key);
   if (!layout) {
     layout = layoutGraph(g, v, { direction });
@@ -59,15 +70,28 @@ function redraw(): void {
   const { key, layout } = layoutFor(graph, view);
   if (key !== shownKey) {
     const sameView = canvas.currentLayout?.view === view;
-    canvas.show(graph, layout, state, fileName, !sameView || shownKey === '' || !sameGraphSize(canvas.currentLayout, layout));
+    const restore = savedView && savedView.documentUri === documentUri ? savedView.view : undefined;
+    savedView = null;
+    const fresh = !restore && (!sameView || shownKey === '' || !sameGraphSize(canvas.currentLayout, layout));
+    canvas.show(graph, layout, state, fileName, fresh, restore);
     shownKey = key;
+    find.setGraph(graph);
   } else canvas.update(state, fileName);
   document.body.dataset.view = view;
-  $('switch-view').textContent = view === 'operations' ? 'Values as nodes' : 'Operations as nodes';
+  const switchView = $('switch-view');
+  switchView.title = view === 'operations' ? 'Show values as nodes (GraphStep: Switch View)' : 'Show operations as nodes (GraphStep: Switch View)';
+  switchView.setAttribute('aria-label', switchView.title);
 }
 
 function sameGraphSize(a: GraphLayout | null, b: GraphLayout): boolean {
   return a !== null && a.nodes.length === b.nodes.length;
+}
+
+function showGradCheck(): void {
+  canvas.markFailing(gradCheck?.failing.map((f) => f.node) ?? []);
+  const badge = $('gradcheck');
+  badge.hidden = !gradCheck || gradCheck.passed;
+  badge.textContent = gradCheck && !gradCheck.passed ? `Gradient Check failed: ${gradCheck.failing.map((f) => f.name).join(', ')}` : '';
 }
 
 function showState(): void {
@@ -109,8 +133,15 @@ function requestDetail(node: number): void {
 }
 
 function saveUiState(): void {
-  vscode.setState({ documentUri, view });
+  vscode.setState({ documentUri, view, zoom: canvas.currentView, follow: canvas.followSteps });
 }
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+canvas.onViewChange = () => {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveUiState, 300);
+};
+canvas.followSteps = saved?.follow ?? true;
 
 function handle(message: HostMessage): void {
   switch (message.type) {
@@ -120,6 +151,7 @@ function handle(message: HostMessage): void {
       if (message.documentUri !== documentUri) {
         detail.hide();
         detailNode = null;
+        find.close();
       }
       documentUri = message.documentUri;
       fileName = message.fileName;
@@ -127,9 +159,13 @@ function handle(message: HostMessage): void {
       state = message.state;
       view = message.view;
       direction = message.direction;
+      gradCheck = message.gradCheck;
+      // A highlight belongs to one document's cursor: the host says what it is for this one.
+      canvas.highlight(message.highlight);
       showProblems(message);
       showState();
       redraw();
+      showGradCheck();
       saveUiState();
       if (detailNode !== null && graph && detailNode < graph.nodes.length) requestDetail(detailNode);
       return;
@@ -139,8 +175,24 @@ function handle(message: HostMessage): void {
       state = message.state;
       showState();
       redraw();
-      canvas.reveal(state.currentNode);
       if (detailNode !== null) requestDetail(detailNode);
+      return;
+    case 'patchState':
+      if (message.revision <= revision) return;
+      if (!state || message.base !== revision) {
+        // Not the state this patch was made for: ask for the whole one rather than show a wrong label.
+        post({ type: 'requestState' });
+        return;
+      }
+      revision = message.revision;
+      state = applyDrawingPatch(state, message.patch, true);
+      showState();
+      redraw();
+      if (detailNode !== null) requestDetail(detailNode);
+      return;
+    case 'gradCheck':
+      gradCheck = message.marks;
+      showGradCheck();
       return;
     case 'setView':
       view = message.view;
@@ -177,6 +229,8 @@ function wireToolbar(): void {
     'run-backward': () => step('runBackward'),
     'switch-view': () => post({ type: 'switchView', view: view === 'operations' ? 'values' : 'operations' }),
     fit: () => canvas.fit(),
+    follow: () => setFollow(!canvas.followSteps),
+    'find-open': () => find.open(),
     'zoom-in': () => canvas.zoomBy(1.25),
     'zoom-out': () => canvas.zoomBy(0.8),
     'export-svg': () => post({ type: 'export', format: 'svg' }),
@@ -184,7 +238,13 @@ function wireToolbar(): void {
   };
   for (const [id, action] of Object.entries(buttons)) $(id).addEventListener('click', action);
   timeline.addEventListener('input', () => post({ type: 'goTo', position: Number(timeline.value) }));
+  setFollow(canvas.followSteps);
   window.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') {
+      e.preventDefault();
+      find.open();
+      return;
+    }
     if (e.target instanceof HTMLInputElement && e.target.type !== 'range') return;
     const keys: Record<string, () => void> = {
       ArrowLeft: () => step('previous'),
@@ -192,12 +252,14 @@ function wireToolbar(): void {
       Home: () => step('reset'),
       End: () => step('runBackward'),
       f: () => canvas.fit(),
+      l: () => setFollow(!canvas.followSteps),
       '+': () => canvas.zoomBy(1.25),
       '=': () => canvas.zoomBy(1.25),
       '-': () => canvas.zoomBy(0.8),
       Escape: () => {
         detail.hide();
         detailNode = null;
+        find.close();
       },
     };
     const action = keys[e.key];
@@ -205,6 +267,14 @@ function wireToolbar(): void {
     e.preventDefault();
     action();
   });
+}
+
+function setFollow(on: boolean): void {
+  canvas.followSteps = on;
+  const button = $('follow');
+  button.setAttribute('aria-pressed', String(on));
+  button.classList.toggle('gs-on', on);
+  saveUiState();
 }
 
 wireToolbar();

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import type { Graph } from '../../core/graph/graph';
-import { rangeContains, type Position } from '../../core/language/range';
 import type { GraphView } from '../../core/render/layout';
 import type { DocumentSession, SessionRegistry } from '../sessions';
 import { exportGraph } from './exportGraph';
 import { GRAPH_VIEW_TYPE, GraphPanel, type GraphPanelOwner } from './graphPanel';
+import { nodesAt } from './nodesAt';
 
 /**
  * The graph panel's commands (Open Graph, Open Graph to the Side, Switch
@@ -108,31 +107,4 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
       }
     }),
   );
-}
-
-/**
- * The nodes a cursor position means: the binding of a name under it, else the
- * innermost node whose source range holds it, else the statement's last node.
- */
-export function nodesAt(graph: Graph, position: Position): number[] {
-  for (const ref of graph.references) {
-    if (rangeContains(ref.range, position)) {
-      const binding = graph.bindings[ref.binding];
-      if (binding) return [binding.nodeId];
-    }
-  }
-  let best: number | null = null;
-  let bestSize = Infinity;
-  for (const node of graph.nodes) {
-    if (!rangeContains(node.range, position)) continue;
-    const size = (node.range.end.line - node.range.start.line) * 10_000 + node.range.end.character - node.range.start.character;
-    if (size < bestSize) {
-      best = node.id;
-      bestSize = size;
-    }
-  }
-  if (best !== null) return [best];
-  let last: number | null = null;
-  for (const node of graph.nodes) if (position.line >= node.statementRange.start.line && position.line <= node.statementRange.end.line) last = node.id;
-  return last === null ? [] : [last];
 }
