@@ -7,8 +7,8 @@ import type { GraphLayout } from '../src/core/render/layout';
 import { HEADING_HEIGHT } from '../src/core/render/renderSvg';
 import type { Size, View } from './viewport';
 
-const MAX_WIDTH = 200;
-const MAX_HEIGHT = 120;
+const MAX_WIDTH = 160;
+const MAX_HEIGHT = 90;
 const MIN_SIDE = 24;
 
 export class Minimap {

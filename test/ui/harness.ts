@@ -143,7 +143,8 @@ export class Workbench {
   /** Waits until the active editor tab is `relativePath` and its text is drawn. */
   async waitForActiveEditor(relativePath: string): Promise<void> {
     const name = path.basename(relativePath);
-    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+    // By resource name: a graph panel's tab ("Graph: NAME") also shows the name.
+    await this.page.locator(`.tabs-container .tab.active[data-resource-name=${JSON.stringify(name)}]`).first().waitFor();
     await this.editor().locator('.view-line').first().waitFor();
     this.activeFile = path.resolve(this.folder, relativePath);
   }

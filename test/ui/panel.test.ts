@@ -146,20 +146,29 @@ describe('graph panel in the real workbench', () => {
     await view.locator('body[data-view="operations"]').waitFor();
   });
 
-  it('selects a node\'s source in the editor when the node is clicked, and highlights the node under the cursor', async () => {
+  it('selects a node\'s source in the editor when the node is clicked, keeps the keys in the panel, and highlights the node under the cursor', async () => {
     const wb = workbench!;
     const view = wb.webview();
     await ensureView(view, 'operations');
+    await wb.runCommand('GraphStep: Run Backward Pass');
+    await waitForPhase(view, 'backward 4/4');
     const { graph } = loadExample('examples/apple_orange.nn');
     const plus = graph.nodes.find((n) => n.op === 'add')!;
     await view.locator(`#graph .gs-role-op[data-node="${plus.id}"]`).click();
+    await view.locator('#detail .gs-detail-title').waitFor();
+    assert.match(await view.locator('#detail').innerText(), /650/);
+    // The editor shows the selection while the keys stay with the panel: ← steps, Escape closes the drawer.
+    await wb.page.locator('.editor-group-container .monaco-editor .selected-text').first().waitFor();
+    await wb.screenshot('panel-click-selects-source');
+    await wb.page.keyboard.press('ArrowLeft');
+    await waitForPhase(view, 'backward 3/4');
+    await wb.page.keyboard.press('Escape');
+    await view.locator('#detail').waitFor({ state: 'hidden' });
+    await wb.runCommand('View: Focus First Editor Group');
     const length = plus.range.end.character - plus.range.start.character;
     await wb.page.locator('#status\\.editor\\.selection', { hasText: `(${length} selected)` }).waitFor();
     const status = await wb.page.locator('#status\\.editor\\.selection').innerText();
     assert.match(status, new RegExp(`Ln ${plus.range.start.line + 1},`));
-    await view.locator('#detail .gs-detail-title').waitFor();
-    assert.match(await view.locator('#detail').innerText(), /650/);
-    await wb.screenshot('panel-click-selects-source');
 
     const tax = graph.nodes.find((n) => n.name === 'tax')!;
     await goTo(wb, tax.range.start.line + 1, tax.range.start.character + 2);
@@ -193,11 +202,11 @@ describe('graph panel in the real workbench', () => {
     await wb.runCommand('View: Focus First Editor Group');
     await wb.openFile('two_layer_net.nn');
     const view = wb.webview();
-    await view.locator('#graph .gs-symbol', { hasText: 'SoftmaxWithLoss' }).waitFor();
-    await wb.runCommand('GraphStep: Run Backward Pass');
-    await waitForPhase(view, 'backward 4/4');
     const { graph } = loadExample('examples/two_layer_net.nn');
     const w1 = graph.nodes.find((n) => n.name === 'W1')!;
+    await view.locator(`#graph .gs-role-leaf[data-node="${w1.id}"]`).waitFor();
+    await wb.runCommand('GraphStep: Run Backward Pass');
+    await waitForPhase(view, 'backward 4/4');
     await view.locator(`#graph .gs-role-leaf[data-node="${w1.id}"]`).click();
     await view.locator('#detail .gs-detail-grad table').waitFor();
     assert.equal(await view.locator('#detail .gs-detail-value table tr').count(), 2);

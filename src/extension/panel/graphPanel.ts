@@ -25,6 +25,8 @@ export interface GraphPanelOwner {
   readonly extensionUri: vscode.Uri;
   readonly sessions: SessionRegistry;
   exportGraph(panel: GraphPanel, format: 'svg' | 'png'): void;
+  /** The panel shows another document or view. */
+  changed(panel: GraphPanel): void;
   disposed(panel: GraphPanel): void;
 }
 
@@ -94,6 +96,7 @@ export class GraphPanel {
     this.currentSession = session;
     this.updateTitle();
     this.sendGraph();
+    this.owner.changed(this);
   }
 
   /** The session changed: a rebuild sends everything, a step only the labels that changed. */
@@ -126,6 +129,7 @@ export class GraphPanel {
   setView(view: GraphView): void {
     this.currentView = view;
     this.post({ type: 'setView', view });
+    this.owner.changed(this);
   }
 
   highlight(nodes: readonly number[]): void {
