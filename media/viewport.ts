@@ -102,27 +102,20 @@ export function zoomAt(view: View, factor: number, cx: number, cy: number, drawi
 
 /**
  * Follow the step: `box` (the current node and its neighbours) readable and
- * inside the panel, moving as little as possible. Nothing moves when it is
- * already in view at a readable scale, so a drawing that fits never shifts.
+ * inside the panel. Nothing moves while it is in view at a readable scale,
+ * so a drawing that fits never shifts; once it leaves, it is centred (so the
+ * next steps stay in view a while, rather than creeping along the edge).
  * When the box is larger than the panel, `core` (the node itself) is centred.
  */
 export function follow(view: View, box: Box, core: Box, drawing: Size, viewport: Size): View {
-  let v = view;
-  if (v.scale < READABLE_SCALE && !fitsReadable(drawing, viewport)) v = { ...v, scale: READABLE_SCALE };
-  else if (v.scale < READABLE_SCALE) v = fitView(drawing, viewport);
+  // Zoomed out below readable: Fit if that is readable, else the readable scale around the step.
+  const v = view.scale >= READABLE_SCALE ? view : fitsReadable(drawing, viewport) ? fitView(drawing, viewport) : centreOn(core, READABLE_SCALE, drawing, viewport);
   const s = v.scale;
-  const left = box.x * s + v.tx;
-  const top = box.y * s + v.ty;
-  const right = (box.x + box.width) * s + v.tx;
-  const bottom = (box.y + box.height) * s + v.ty;
-  if (right - left > viewport.width - 2 * MARGIN || bottom - top > viewport.height - 2 * MARGIN) {
-    const inside = core.x * s + v.tx >= MARGIN && (core.x + core.width) * s + v.tx <= viewport.width - MARGIN && core.y * s + v.ty >= MARGIN && (core.y + core.height) * s + v.ty <= viewport.height - MARGIN;
-    return inside && v === view ? view : centreOn(core, s, drawing, viewport);
-  }
-  const dx = left < MARGIN ? MARGIN - left : right > viewport.width - MARGIN ? viewport.width - MARGIN - right : 0;
-  const dy = top < MARGIN ? MARGIN - top : bottom > viewport.height - MARGIN ? viewport.height - MARGIN - bottom : 0;
-  if (dx === 0 && dy === 0 && v === view) return view;
-  return clampView({ scale: s, tx: v.tx + dx, ty: v.ty + dy }, drawing, viewport);
+  const within = (b: Box): boolean => b.x * s + v.tx >= MARGIN && (b.x + b.width) * s + v.tx <= viewport.width - MARGIN && b.y * s + v.ty >= MARGIN && (b.y + b.height) * s + v.ty <= viewport.height - MARGIN;
+  const fits = box.width * s <= viewport.width - 2 * MARGIN && box.height * s <= viewport.height - 2 * MARGIN;
+  const target = fits ? box : core;
+  if (within(target)) return v;
+  return centreOn(target, s, drawing, viewport);
 }
 
 /** The part of the drawing the panel shows, in drawing units. */

@@ -239,12 +239,19 @@ function wireToolbar(): void {
   for (const [id, action] of Object.entries(buttons)) $(id).addEventListener('click', action);
   timeline.addEventListener('input', () => post({ type: 'goTo', position: Number(timeline.value) }));
   setFollow(canvas.followSteps);
-  window.addEventListener('keydown', (e) => {
-    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') {
+  // Captured before VS Code's own key forwarding (a listener on the window), so Ctrl+F opens the
+  // panel's find and not also the Find of the editor beside it.
+  document.addEventListener(
+    'keydown',
+    (e) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'f') return;
       e.preventDefault();
+      e.stopPropagation();
       find.open();
-      return;
-    }
+    },
+    true,
+  );
+  window.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLInputElement && e.target.type !== 'range') return;
     const keys: Record<string, () => void> = {
       ArrowLeft: () => step('previous'),

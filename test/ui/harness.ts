@@ -144,7 +144,7 @@ export class Workbench {
   async waitForActiveEditor(relativePath: string): Promise<void> {
     const name = path.basename(relativePath);
     // By resource name: a graph panel's tab ("Graph: NAME") also shows the name.
-    await this.page.locator(`.tabs-container .tab.active[data-resource-name=${JSON.stringify(name)}]`).first().waitFor();
+    await this.page.locator(`.tabs-container .tab.active[data-resource-name=${JSON.stringify(name)}]`).filter({ visible: true }).first().waitFor();
     await this.editor().locator('.view-line').first().waitFor();
     this.activeFile = path.resolve(this.folder, relativePath);
   }

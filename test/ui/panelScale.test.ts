@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { MIN_TEXT_PX } from '../../media/viewport';
+import { checkSource } from '../../src/core/check';
 import { generatedSource } from '../support/generatedGraphs';
 import { loadExample } from '../support/renderFixtures';
 import { openWorkbench, type Workbench } from './harness';
@@ -25,32 +26,30 @@ interface Measured {
 
 /** Measures the drawing in the webview page. */
 async function measure(view: FrameLocator): Promise<Measured> {
-  return view.locator('#graph').evaluate(MEASURE) as Promise<Measured>;
-}
-
-/** The measurement, as source: it runs in the webview page, which has none of this file's helpers. */
-const MEASURE = `(graph) => {
+  // Runs in the page, so no helper functions inside (the bundler would name them with a helper the page lacks).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return view.locator('#graph').evaluate((graph: any) => {
     const win = graph.ownerDocument.defaultView;
     const r = graph.getBoundingClientRect();
     const area = { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-    const meets = (b) => b.right > area.left && b.left < area.right && b.bottom > area.top && b.top < area.bottom;
     const texts = [];
     for (const t of graph.querySelectorAll('svg text')) {
       const text = (t.textContent ?? '').trim();
       const style = win.getComputedStyle(t);
       if (!text || style.display === 'none' || style.visibility === 'hidden') continue;
       const b = t.getBoundingClientRect();
-      if (b.width === 0 || !meets(b)) continue;
+      if (b.width === 0 || !(b.right > area.left && b.left < area.right && b.bottom > area.top && b.top < area.bottom)) continue;
       texts.push({ text, px: parseFloat(style.fontSize) * t.getScreenCTM().a, left: b.left, right: b.right });
     }
     const nodes = [];
     for (const g of graph.querySelectorAll('.gs-node')) {
-      const b = g.querySelector('.gs-shape')?.getBoundingClientRect() ?? g.getBoundingClientRect();
-      if (meets(b)) nodes.push({ node: Number(g.dataset.node), left: b.left, right: b.right, top: b.top, bottom: b.bottom });
+      const b = (g.querySelector('.gs-shape') ?? g).getBoundingClientRect();
+      if (b.right > area.left && b.left < area.right && b.bottom > area.top && b.top < area.bottom) nodes.push({ node: Number(g.dataset.node), left: b.left, right: b.right, top: b.top, bottom: b.bottom });
     }
     const minimap = graph.querySelector('#minimap');
     return { area, texts, nodes, minimapShown: !!minimap && !minimap.hidden && minimap.getBoundingClientRect().width > 0 };
-}`;
+  }) as Promise<Measured>;
+}
 
 function assertReadable(m: Measured, what: string): void {
   assert.ok(m.texts.length > 0, `${what}: some text is drawn`);
@@ -100,6 +99,10 @@ describe('graph panel at every size, in the real workbench (half of a 1600-px wi
     fs.writeFileSync(path.join(wb.folder, 'ops10000.nn'), generatedSource(15000, 'chain'));
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-${this.currentTest.title.slice(0, 40).replace(/[^\w]+/g, '-')}`);
+  });
+
   after(async () => {
     await workbench?.close();
   });
@@ -128,6 +131,67 @@ describe('graph panel at every size, in the real workbench (half of a 1600-px wi
     const m = await measure(view);
     await wb.screenshot('panel-fit-then-zoom-in');
     assert.ok(m.nodes.length > 0, 'nodes in view after Fit + +');
+  });
+
+  it('reaches the nodes by keyboard: Tab into the graph, arrows between neighbours, Enter opens one', async () => {
+    const wb = workbench!;
+    await wb.runCommand('View: Focus First Editor Group');
+    const view = await openGraph(wb, 'two_layer_net.nn');
+    await view.locator('#graph').focus();
+    await wb.page.keyboard.press('Tab');
+    const focused = view.locator('#graph .gs-node:focus');
+    await focused.waitFor();
+    const first = await focused.getAttribute('aria-label');
+    assert.match(first ?? '', /value .+, gradient /);
+    const { graph } = loadExample('examples/two_layer_net.nn');
+    const start = Number(await focused.getAttribute('data-node'));
+    await wb.page.keyboard.press('ArrowRight');
+    const next = Number(await view.locator('#graph .gs-node:focus').getAttribute('data-node'));
+    assert.ok(graph.nodes[next]!.inputs.includes(start), `→ goes from node ${start} to a node it feeds (${next})`);
+    assert.match((await view.locator('#graph .gs-node:focus').getAttribute('aria-label')) ?? '', new RegExp(`${graph.nodes[next]!.op}`));
+    await wb.page.keyboard.press('ArrowLeft');
+    const back = Number(await view.locator('#graph .gs-node:focus').getAttribute('data-node'));
+    assert.ok(graph.nodes[next]!.inputs.includes(back), `← goes to an input of node ${next} (${back})`);
+    await wb.page.keyboard.press('Enter');
+    await view.locator('#detail .gs-detail-title').waitFor();
+    await wb.screenshot('panel-keyboard-focus');
+    await wb.page.keyboard.press('Escape');
+    await view.locator('#detail').waitFor({ state: 'hidden' });
+  });
+
+  it('carries no highlight from one document to the next', async () => {
+    const wb = workbench!;
+    const view = wb.webview();
+    await wb.runCommand('View: Focus First Editor Group');
+    await wb.openFile('two_layer_net.nn');
+    const { graph } = loadExample('examples/two_layer_net.nn');
+    const w2 = graph.nodes.find((n) => n.name === 'W2')!;
+    await wb.page.keyboard.press('Control+G');
+    await wb.page.locator('.quick-input-widget input').fill(`:${w2.range.start.line + 1}:${w2.range.start.character + 2}`);
+    await wb.page.keyboard.press('Enter');
+    await view.locator(`#graph .gs-node.gs-highlight[data-node="${w2.id}"]`).waitFor();
+    // The generated file's first line is a comment: nothing is under its cursor.
+    await wb.openFile('ops1000.nn');
+    await waitForPhase(view, /\/\d{3,}$/);
+    await view.locator('#graph svg .gs-node').first().waitFor();
+    assert.equal(await view.locator('#graph .gs-highlight').count(), 0);
+  });
+
+  it('marks the leaves that fail a Gradient Check, and their arrows', async () => {
+    const wb = workbench!;
+    await wb.runCommand('View: Focus First Editor Group');
+    await wb.openFile('gradcheck_fails.nn');
+    await wb.runCommand('GraphStep: Gradient Check');
+    await wb.runCommand('GraphStep: Open Graph to the Side');
+    const view = wb.webview();
+    const { graph } = loadExample('test/fixtures/gradcheck_fails.nn');
+    const x = graph.nodes.find((n) => n.name === 'x')!;
+    const w = graph.nodes.find((n) => n.name === 'w')!;
+    await view.locator(`#graph .gs-node.gs-gradcheck-fail[data-node="${x.id}"]`).waitFor();
+    assert.equal(await view.locator(`#graph .gs-node.gs-gradcheck-fail[data-node="${w.id}"]`).count(), 0, 'w passes');
+    assert.ok((await view.locator('#graph .gs-edge.gs-gradcheck-fail').count()) >= 1, "x's arrow is marked");
+    assert.match(await view.locator('#gradcheck').innerText(), /Gradient Check failed: x/);
+    await wb.screenshot('panel-gradcheck-fail');
   });
 
   it('opens a 1,000-op file readable, with the minimap, and follows the steps', async () => {
@@ -199,78 +263,23 @@ describe('graph panel at every size, in the real workbench (half of a 1600-px wi
     await wb.page.keyboard.press('Control+F');
     const input = view.locator('#find input');
     await input.waitFor();
-    await input.fill('n12345');
+    // A leaf far from where the view is: its name is drawn in its box.
+    const far = checkSource(generatedSource(15000, 'chain')).graph!.nodes.find((n) => n.kind === 'param' && n.id > 12000)!;
+    await input.fill(far.name!);
     await input.press('Enter');
     const found = view.locator('#graph .gs-node.gs-found');
     await found.waitFor();
-    assert.equal(await found.locator('.gs-name').textContent(), 'n12345');
+    assert.equal(await found.locator('.gs-name').textContent(), far.name);
     await wb.screenshot('panel-find-node');
     await input.press('Escape');
     await view.locator('#find').waitFor({ state: 'hidden' });
     // Focus lands on the node found; its label reads its kind, value and gradient.
     const label = await view.locator('#graph .gs-node:focus').getAttribute('aria-label');
-    assert.match(label ?? '', /^n12345: param, scalar, value [\d.]+, gradient -?[\d.e+-]+/);
-    await assertCurrentReadable(view, 'after find');
-  });
-
-  it('reaches the nodes by keyboard: Tab into the graph, arrows between neighbours, Enter opens one', async () => {
-    const wb = workbench!;
-    await wb.runCommand('View: Focus First Editor Group');
-    const view = await openGraph(wb, 'two_layer_net.nn');
-    await view.locator('#graph').focus();
-    await wb.page.keyboard.press('Tab');
-    const focused = view.locator('#graph .gs-node:focus');
-    await focused.waitFor();
-    const first = await focused.getAttribute('aria-label');
-    assert.match(first ?? '', /value .+, gradient /);
-    const { graph } = loadExample('examples/two_layer_net.nn');
-    const start = Number(await focused.getAttribute('data-node'));
-    await wb.page.keyboard.press('ArrowRight');
-    const next = Number(await view.locator('#graph .gs-node:focus').getAttribute('data-node'));
-    assert.ok(graph.nodes[next]!.inputs.includes(start), `→ goes from node ${start} to a node it feeds (${next})`);
-    assert.match((await view.locator('#graph .gs-node:focus').getAttribute('aria-label')) ?? '', new RegExp(`${graph.nodes[next]!.op}`));
-    await wb.page.keyboard.press('ArrowLeft');
-    assert.equal(Number(await view.locator('#graph .gs-node:focus').getAttribute('data-node')), start, '← goes back to an input');
-    await wb.page.keyboard.press('Enter');
-    await view.locator('#detail .gs-detail-title').waitFor();
-    await wb.screenshot('panel-keyboard-focus');
-    await wb.page.keyboard.press('Escape');
-    await view.locator('#detail').waitFor({ state: 'hidden' });
-  });
-
-  it('carries no highlight from one document to the next', async () => {
-    const wb = workbench!;
-    const view = wb.webview();
-    await wb.runCommand('View: Focus First Editor Group');
-    await wb.openFile('two_layer_net.nn');
-    const { graph } = loadExample('examples/two_layer_net.nn');
-    const w2 = graph.nodes.find((n) => n.name === 'W2')!;
-    await wb.page.keyboard.press('Control+G');
-    await wb.page.locator('.quick-input-widget input').fill(`:${w2.range.start.line + 1}:${w2.range.start.character + 2}`);
-    await wb.page.keyboard.press('Enter');
-    await view.locator(`#graph .gs-node.gs-highlight[data-node="${w2.id}"]`).waitFor();
-    // The generated file's first line is a comment: nothing is under its cursor.
-    await wb.openFile('ops1000.nn');
-    await waitForPhase(view, /\/\d{3,}$/);
-    await view.locator('#graph svg .gs-node').first().waitFor();
-    assert.equal(await view.locator('#graph .gs-highlight').count(), 0);
-  });
-
-  it('marks the leaves that fail a Gradient Check, and their arrows', async () => {
-    const wb = workbench!;
-    await wb.runCommand('View: Focus First Editor Group');
-    await wb.openFile('gradcheck_fails.nn');
-    await wb.runCommand('GraphStep: Gradient Check');
-    await wb.runCommand('GraphStep: Open Graph to the Side');
-    const view = wb.webview();
-    const { graph } = loadExample('test/fixtures/gradcheck_fails.nn');
-    const x = graph.nodes.find((n) => n.name === 'x')!;
-    const w = graph.nodes.find((n) => n.name === 'w')!;
-    await view.locator(`#graph .gs-node.gs-gradcheck-fail[data-node="${x.id}"]`).waitFor();
-    assert.equal(await view.locator(`#graph .gs-node.gs-gradcheck-fail[data-node="${w.id}"]`).count(), 0, 'w passes');
-    assert.ok((await view.locator('#graph .gs-edge.gs-gradcheck-fail').count()) >= 1, "x's arrow is marked");
-    assert.match(await view.locator('#gradcheck').innerText(), /Gradient Check failed: x/);
-    await wb.screenshot('panel-gradcheck-fail');
+    assert.match(label ?? '', new RegExp(`^${far.name}: param, scalar, value [\\d.]+, gradient -?[\\d.e+-]+`));
+    const m = await measure(view);
+    const box = m.nodes.find((n) => n.node === far.id);
+    assert.ok(box && box.left >= m.area.left && box.right <= m.area.right, 'the node found is in view');
+    assertReadable(m, 'after find');
   });
 });
 
