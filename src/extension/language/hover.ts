@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { referenceAt } from '../../core/editor/bindingLookup';
+import { functionHoverMarkdown } from '../../core/editor/functionNames';
 import { bindingHoverMarkdown } from '../../core/editor/hoverMarkdown';
 import { constructorByName } from '../../core/ops/constructors';
 import { opByName } from '../../core/ops/registry';
@@ -33,7 +34,9 @@ export class BindingHoverProvider implements vscode.HoverProvider {
     const binding = check.bindings[reference.binding]!;
     const stepper = session.stepper;
     let markdown: string;
-    if (session.isCurrent && stepper && binding.nodeId >= 0) {
+    if (binding.role) {
+      markdown = functionHoverMarkdown(document.getText(), check, binding);
+    } else if (session.isCurrent && stepper && binding.nodeId >= 0) {
       markdown = bindingHoverMarkdown(stepper, binding, { maxItems: HOVER_MAX_ITEMS });
     } else {
       const line = binding.statementRange.start.line + 1;
