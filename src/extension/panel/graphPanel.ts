@@ -278,6 +278,6 @@ export class GraphPanel {
 /** What the panel marks of a Gradient Check: the leaves that failed. */
 export function gradCheckMarks(report: GradCheckReport | null): GradCheckMarks | null {
   if (!report) return null;
-  const failing = report.leaves.filter((l) => !l.passed).map((l) => ({ node: l.id, name: l.name, relError: l.maxRelError }));
+  const failing = report.failingLeaves.flatMap((id) => report.leaves.filter((l) => l.id === id).map((l) => ({ node: l.id, name: l.name, relError: l.maxRelError })));
   return { passed: report.passed, failing };
 }

@@ -117,7 +117,6 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
     }),
   );
 
-<<<<<<< HEAD
   // VS Code restores editors (this panel among them, through the serializer) only when the window
   // was not opened on files: `code FOLDER FILE`, or a URL naming a file, reopen just the files.
   // Then the panels open at the last shutdown come back here.
@@ -138,18 +137,6 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
       } catch {
         // That file is gone: try the next one.
       }
-=======
-/**
- * The nodes a cursor position means: the binding of a name under it, else the
- * innermost node whose source range holds it, else the statement's last node.
- */
-export function nodesAt(graph: Graph, position: Position): number[] {
-  for (const ref of graph.references) {
-    if (rangeContains(ref.range, position)) {
-      const binding = graph.bindings[ref.binding];
-      // a def's function name and parameters are bound to no node
-      if (binding && binding.nodeId >= 0) return [binding.nodeId];
->>>>>>> main
     }
   }
 }
