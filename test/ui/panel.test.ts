@@ -162,6 +162,8 @@ describe('graph panel in the real workbench', () => {
     await wb.screenshot('panel-click-selects-source');
     await wb.page.keyboard.press('ArrowLeft');
     await waitForPhase(view, 'backward 3/4');
+    await wb.page.keyboard.press('ArrowRight');
+    await waitForPhase(view, 'backward 4/4');
     await wb.page.keyboard.press('Escape');
     await view.locator('#detail').waitFor({ state: 'hidden' });
     await wb.runCommand('View: Focus First Editor Group');
@@ -182,6 +184,15 @@ describe('graph panel in the real workbench', () => {
     await wb.runCommand('GraphStep: Export Graph as SVG');
     await acceptSaveDialog(wb, svgFile);
     await waitForFile(svgFile);
+    // The export says where the file went, with the two next moves.
+    const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'saved the graph to' }).filter({ hasText: 'apple_orange.svg' });
+    await toast.waitFor();
+    assert.ok((await toast.innerText()).includes(svgFile), await toast.innerText());
+    for (const button of ['Open', 'Reveal']) await toast.locator('.monaco-button', { hasText: button }).waitFor();
+    await wb.screenshot('panel-export-confirms');
+    await toast.locator('.monaco-button', { hasText: 'Open' }).click();
+    await wb.page.locator('.tabs-container .tab.active[data-resource-name="apple_orange.svg"]').first().waitFor();
+    await wb.runCommand('View: Close Editor');
     const cliFile = path.join(outDir, 'cli.svg');
     const io = { stdout: () => undefined, stderr: (s: string) => assert.fail(s) };
     assert.equal(renderCommand([path.join(wb.folder, 'apple_orange.nn'), '-o', cliFile], io), 0);

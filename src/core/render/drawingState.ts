@@ -54,6 +54,28 @@ export interface StepSource {
   describePosition(): string;
 }
 
+/** The nodes a move changed, and the consumers whose arrow gradients it changed. */
+export interface ChangedNodes {
+  readonly nodes: readonly number[];
+  readonly consumers: readonly number[];
+}
+
+/**
+ * What a tape that records its changes adds to a `StepSource` (the stepper
+ * does): a step then sends only what changed since the last `changeMark`.
+ */
+export interface ChangeLog {
+  readonly changeMark: number;
+  /** Null when the record no longer reaches back to `mark`. */
+  changedSince(mark: number): ChangedNodes | null;
+}
+
+/** Whether a tape records its changes. */
+export function hasChangeLog(source: StepSource): source is StepSource & ChangeLog {
+  const s = source as Partial<ChangeLog>;
+  return typeof s.changeMark === 'number' && typeof s.changedSince === 'function';
+}
+
 export interface DrawingOptions {
   /** Significant digits of the labels drawn (default 4); tooltips are always exact. */
   readonly precision?: number;
@@ -96,7 +118,7 @@ export interface DrawingPatch {
  * The labels of only the nodes and consumers a move changed (the stepper's
  * `changedSince` says which): what a step sends instead of the whole state.
  */
-export function drawingPatch(stepper: StepSource, changed: { readonly nodes: readonly number[]; readonly consumers: readonly number[] }, options: DrawingOptions = {}): DrawingPatch {
+export function drawingPatch(stepper: StepSource, changed: ChangedNodes, options: DrawingOptions = {}): DrawingPatch {
   const digits = Math.max(1, Math.min(17, Math.round(options.precision ?? 4)));
   const valueLabel = (t: Tensor | null): ValueLabel | null => (t ? { short: shortLabel(t, digits), exact: exactLabel(t) } : null);
   const nodes = stepper.graph.nodes;

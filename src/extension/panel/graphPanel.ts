@@ -3,10 +3,9 @@ import * as vscode from 'vscode';
 import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic } from '../../core/language/range';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
-import type { Stepper } from '../../core/engine/stepper';
 import { encodeTensor, validateWebviewMessage, type GradCheckMarks, type HostMessage, type TensorPayload, type WebviewMessage } from '../../core/protocol';
 import { drawableGraph, type DrawableGraph } from '../../core/render/drawableGraph';
-import { drawingPatch, drawingState } from '../../core/render/drawingState';
+import { drawingPatch, drawingState, hasChangeLog, type StepSource } from '../../core/render/drawingState';
 import { shapeText } from '../../core/render/labelText';
 import type { GraphView } from '../../core/render/layout';
 import type { Tensor } from '../../core/tensor';
@@ -49,7 +48,7 @@ export class GraphPanel {
   private sentGraph: Graph | null | undefined;
   private sentDiagnostics: readonly Diagnostic[] | undefined;
   /** The stepper whose state the webview has, and its change mark when sent: a step sends what changed since. */
-  private sentStepper: Stepper | null = null;
+  private sentStepper: StepSource | null = null;
   private sentMark = 0;
   private sentGradCheck: GradCheckReport | null = null;
   private nextRasterId = 1;
@@ -108,22 +107,22 @@ export class GraphPanel {
       this.sentGradCheck = session.gradCheck;
       this.post({ type: 'gradCheck', marks: gradCheckMarks(session.gradCheck) });
     }
-    if (stepper !== this.sentStepper || stepper.changeMark !== this.sentMark) this.sendStep(stepper);
+    if (stepper !== this.sentStepper || !hasChangeLog(stepper) || stepper.changeMark !== this.sentMark) this.sendStep(stepper);
   }
 
   /**
    * A move: the labels of the nodes it changed (the stepper's change record
    * says which), or the whole state when that is no smaller.
    */
-  private sendStep(stepper: Stepper, whole = false): void {
+  private sendStep(stepper: StepSource, whole = false): void {
     const drawing = panelSettings(this.currentSession.uri).drawing;
-    const changed = !whole && stepper === this.sentStepper ? stepper.changedSince(this.sentMark) : null;
+    const changed = !whole && stepper === this.sentStepper && hasChangeLog(stepper) ? stepper.changedSince(this.sentMark) : null;
     const base = this.revision;
     if (changed && changed.nodes.length + changed.consumers.length < stepper.graph.nodes.length / 2) {
       this.post({ type: 'patchState', revision: ++this.revision, base, patch: drawingPatch(stepper, changed, drawing) });
     } else this.post({ type: 'setState', revision: ++this.revision, state: drawingState(stepper, drawing) });
     this.sentStepper = stepper;
-    this.sentMark = stepper.changeMark;
+    this.sentMark = hasChangeLog(stepper) ? stepper.changeMark : 0;
   }
 
   setView(view: GraphView): void {
@@ -161,7 +160,7 @@ export class GraphPanel {
     this.sentGraph = graph;
     this.sentDiagnostics = session.diagnostics;
     this.sentStepper = session.stepper;
-    this.sentMark = session.stepper?.changeMark ?? 0;
+    this.sentMark = session.stepper && hasChangeLog(session.stepper) ? session.stepper.changeMark : 0;
     this.sentGradCheck = session.gradCheck;
     const editor = vscode.window.activeTextEditor;
     const highlight = graph && session.isCurrent && editor?.document === session.document ? nodesAt(graph, editor.selection.active) : [];
