@@ -205,6 +205,8 @@ describe('graph panel in the real workbench', () => {
     for (let i = 0; i < 50 && fs.statSync(pngFile).size === 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual([...fs.readFileSync(pngFile).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     fs.copyFileSync(pngFile, path.join(screenshotDir, 'panel-exported-apple-orange.png'));
+    await wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'apple_orange.png' }).waitFor();
+    await wb.runCommand('Notifications: Clear All Notifications');
   });
 
   it('follows the active .nn editor and opens a tensor\'s values and gradients as tables and heatmaps', async () => {
