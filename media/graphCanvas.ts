@@ -6,10 +6,10 @@
  * (OverviewLayer). Pan and zoom are one transform, clamped so the graph
  * never leaves the panel; a minimap shows where the view is.
  */
-import type { DrawableGraph } from '../src/core/render/drawableGraph';
+import type { DrawableGraph, DrawableGroupKind } from '../src/core/render/drawableGraph';
 import type { DrawingState } from '../src/core/render/drawingState';
 import type { GraphLayout, LayoutNode } from '../src/core/render/layout';
-import { edgeSvg, edgeTexts, HEADING_HEIGHT, nodeSvg, nodeTexts, type EdgeTexts, type NodeTexts } from '../src/core/render/renderSvg';
+import { edgeSvg, edgeTexts, escapeXml, frameSvg, HEADING_HEIGHT, nodeSvg, nodeTexts, type EdgeTexts, type NodeTexts } from '../src/core/render/renderSvg';
 import { shapeText } from '../src/core/render/labelText';
 import { Minimap } from './minimap';
 import { OverviewLayer } from './overviewLayer';
@@ -45,6 +45,7 @@ export class GraphCanvas {
   private readonly svg: SVGSVGElement;
   private readonly world: SVGGElement;
   private readonly heading: SVGTextElement;
+  private readonly frameLayer: SVGGElement;
   private readonly edgeLayer: SVGGElement;
   private readonly nodeLayer: SVGGElement;
   private readonly overview: OverviewLayer;
@@ -54,6 +55,7 @@ export class GraphCanvas {
   private state: DrawingState | null = null;
   private nodeIndex: GridIndex | null = null;
   private edgeIndex: GridIndex | null = null;
+  private frameIndex: GridIndex | null = null;
   /** Layout node indices by graph node (the output's name is not listed). */
   private byGraphNode: number[] = [];
   /** Arrows into and out of each layout node. */
@@ -61,6 +63,7 @@ export class GraphCanvas {
   private edgesOut: number[][] = [];
   private readonly shownNodes = new Map<number, NodeElements>();
   private readonly shownEdges = new Map<number, EdgeElements>();
+  private readonly shownFrames = new Map<number, SVGGElement>();
   /** The drawing region (body coordinates) elements were made for. */
   private madeFor: Box | null = null;
   private view: View = { scale: 1, tx: 0, ty: 0 };
@@ -78,6 +81,10 @@ export class GraphCanvas {
   followSteps = true;
   /** Called after the view changed (to keep it across reloads). */
   onViewChange: (view: View) => void = () => undefined;
+  /** Open (true) or close a group: a collapsed box or a composite op opens, a frame closes. */
+  onGroupToggle: (key: string, kind: DrawableGroupKind, open: boolean) => void = () => undefined;
+  /** Keyboard focus moved to a node (or left the nodes: null). */
+  onFocusNode: (graphNode: number | null) => void = () => undefined;
 
   constructor(
     private readonly host: HTMLElement,
@@ -92,9 +99,10 @@ export class GraphCanvas {
     this.heading.setAttribute('y', '18');
     const body = el('g', 'gs-body');
     body.setAttribute('transform', `translate(0,${HEADING_HEIGHT})`);
+    this.frameLayer = el('g', 'gs-frames');
     this.edgeLayer = el('g', 'gs-edges');
     this.nodeLayer = el('g', 'gs-nodes');
-    body.append(this.edgeLayer, this.nodeLayer);
+    body.append(this.frameLayer, this.edgeLayer, this.nodeLayer);
     this.world.append(this.heading, body);
     this.svg.append(this.world);
     host.append(this.svg);
@@ -104,6 +112,9 @@ export class GraphCanvas {
     host.addEventListener('pointermove', (e) => this.onPointerMove(e));
     host.addEventListener('pointerup', (e) => this.onPointerUp(e));
     host.addEventListener('keydown', (e) => this.onKeyDown(e));
+    host.addEventListener('focusout', (e) => {
+      if (!(e.relatedTarget instanceof Element && e.relatedTarget.closest('.gs-node'))) this.onFocusNode(null);
+    });
     new ResizeObserver(([entry]) => {
       const width = entry?.contentRect.width ?? host.clientWidth;
       const height = entry?.contentRect.height ?? host.clientHeight;
@@ -140,6 +151,17 @@ export class GraphCanvas {
     const view = fresh || !keep ? (fresh ? initialView(drawing, this.viewport, this.focusBox()) : this.view) : keep;
     this.view = clampView(view, drawing, this.viewport);
     this.render();
+  }
+
+  /** No graph to show. */
+  clear(): void {
+    this.clearElements();
+    this.layout = null;
+    this.graph = null;
+    this.state = null;
+    setText(this.heading, '');
+    this.overview.hide();
+    this.minimap.update(this.view, this.viewport, null, true);
   }
 
   /** A new position: relabels what is shown, and follows the step if asked to. */
@@ -237,12 +259,13 @@ export class GraphCanvas {
         const my = body.height * MARGIN_SHARE;
         this.madeFor = { x: body.x - mx, y: body.y - my, width: body.width + 2 * mx, height: body.height + 2 * my };
         this.sync(this.nodeIndex!.query(this.madeFor), this.edgeIndex!.query(this.madeFor));
+        this.syncFrames(this.frameIndex!.query(this.madeFor));
       }
       if (this.labelsStale) this.relabel();
       this.labelsStale = false;
     } else {
       this.clearElements(true);
-      this.overview.draw(layout, this.nodeIndex!.query(body), this.edgeIndex!.query(body), v, this.viewport, {
+      this.overview.draw(layout, this.nodeIndex!.query(body), this.edgeIndex!.query(body), this.frameIndex!.query(body), v, this.viewport, {
         current: state.currentNode,
         pending: (id) => !state.nodes[id]?.value,
         failing: this.failing,
@@ -288,6 +311,8 @@ export class GraphCanvas {
         g.classList.toggle('gs-highlight', this.highlighted.has(node.graphNode));
         g.classList.toggle('gs-gradcheck-fail', this.failing.has(node.graphNode));
         g.classList.toggle('gs-found', this.found === node.graphNode);
+        const expandKey = node.role === 'op' ? graph.nodes[node.graphNode]?.expandKey : undefined;
+        if (expandKey !== undefined) g.append(...parseFragment(expandBadge(node, expandKey)));
         this.shownNodes.set(i, { g, title: g.querySelector<SVGTitleElement>('title'), sum: g.querySelector('.gs-sum'), data: g.querySelector('.gs-cell-data'), grad: g.querySelector('.gs-cell-grad'), last: texts[k]!, aria });
       });
     }
@@ -324,14 +349,48 @@ export class GraphCanvas {
     }
   }
 
+  /** Makes the frames of expanded groups in view (under the arrows), each with a button that closes it. */
+  private syncFrames(frames: readonly number[]): void {
+    const { layout, graph } = this;
+    if (!layout || !graph) return;
+    const want = new Set(frames);
+    for (const [i, g] of this.shownFrames) if (!want.has(i)) (g.remove(), this.shownFrames.delete(i));
+    const fresh = frames.filter((i) => !this.shownFrames.has(i)).sort((a, b) => layout.frames[a]!.depth - layout.frames[b]!.depth);
+    if (fresh.length === 0) return;
+    const made = parseChildren(this.frameLayer, fresh.map((i) => frameSvg(layout.frames[i]!, graph)).join(''));
+    made.forEach((g, k) => {
+      const f = layout.frames[fresh[k]!]!;
+      const kind = graph.groups?.[f.group]?.kind ?? 'block';
+      g.append(...parseFragment(closeButton(f, kind)));
+      this.shownFrames.set(fresh[k]!, g);
+    });
+    // Outer frames first, so an inner frame is drawn (and clicked) above its parent.
+    for (const i of [...this.shownFrames.keys()].sort((a, b) => layout.frames[a]!.depth - layout.frames[b]!.depth)) this.frameLayer.append(this.shownFrames.get(i)!);
+  }
+
+  /** Shows a group whole (its frame, or its box when collapsed), readable when it can be; null: the whole graph. */
+  revealGroup(group: number | null): void {
+    const layout = this.layout;
+    if (!layout) return;
+    if (group === null) return this.fit();
+    const frame = layout.frames.find((f) => f.group === group);
+    const boxIndex = layout.nodes.findIndex((n) => n.role === 'group' && n.group === group);
+    const box = frame ? { x: frame.x - frame.width / 2, y: frame.y - frame.height / 2 + HEADING_HEIGHT, width: frame.width, height: frame.height } : boxIndex >= 0 ? this.nodeBox(boxIndex) : null;
+    if (!box) return;
+    const scale = Math.max(READABLE_SCALE, Math.min(1.5, fitScale(box, this.viewport)));
+    this.setView(centreOn(box, scale, this.drawingSize(), this.viewport));
+  }
+
   /** What a screen reader reads for a node: its name, op and shape, value and gradient. */
   private ariaLabel(node: LayoutNode): string {
     const g = this.graph!.nodes[node.graphNode]!;
     const s = this.state?.nodes[node.graphNode];
+    if (node.role === 'group') return `${node.label}: collapsed group, output ${g.name ?? `node ${g.id}`}, value ${s?.value?.short ?? 'not computed yet'}, gradient ${s?.grad?.short ?? 'none yet'}; E opens it`;
     const name = node.role === 'output' ? `output ${node.label}` : g.name ?? (g.kind === 'op' ? `node ${g.id}` : node.label);
     const what = g.kind === 'op' ? `${g.op} (${g.label})` : g.kind;
     const counts = s && s.expected > 1 ? `, ${s.arrived} of ${s.expected} contributions` : '';
-    return `${name}: ${what}, ${shapeText(g.shape)}, value ${s?.value?.short ?? 'not computed yet'}, gradient ${s?.grad?.short ?? 'none yet'}${counts}`;
+    const open = node.role === 'op' && g.expandKey !== undefined ? '; E opens it into its elementary ops' : '';
+    return `${name}: ${what}, ${shapeText(g.shape)}, value ${s?.value?.short ?? 'not computed yet'}, gradient ${s?.grad?.short ?? 'none yet'}${counts}${open}`;
   }
 
   private clearElements(keepFocused = false): void {
@@ -342,6 +401,8 @@ export class GraphCanvas {
     }
     for (const e of this.shownEdges.values()) e.g.remove();
     this.shownEdges.clear();
+    for (const f of this.shownFrames.values()) f.remove();
+    this.shownFrames.clear();
     this.madeFor = null;
   }
 
@@ -381,6 +442,9 @@ export class GraphCanvas {
     });
     this.nodeIndex = nodes;
     this.edgeIndex = edges;
+    const frames = new GridIndex(layout.frames.length, CELL);
+    layout.frames.forEach((f, i) => frames.add(i, f.x - f.width / 2, f.y - f.height / 2, f.x + f.width / 2, f.y + f.height / 2));
+    this.frameIndex = frames;
   }
 
   private drawingSize(): Size {
@@ -426,6 +490,7 @@ export class GraphCanvas {
     this.setView(follow(this.view, box, box, this.drawingSize(), this.viewport), true);
     if (!this.shownNodes.has(i)) this.sync([...this.shownNodes.keys(), i], [...this.shownEdges.keys()]);
     this.shownNodes.get(i)?.g.focus({ preventScroll: true });
+    this.onFocusNode(this.layout!.nodes[i]!.graphNode);
   }
 
   private onKeyDown(e: KeyboardEvent): void {
@@ -481,8 +546,27 @@ export class GraphCanvas {
         e.stopPropagation();
         this.onNodeClick(node.graphNode);
         return;
+      case 'e':
+      case 'E': {
+        e.preventDefault();
+        e.stopPropagation();
+        this.toggleAround(node);
+        return;
+      }
       default:
     }
+  }
+
+  /** E on a node: opens a collapsed group or a composite op, else closes the node's innermost group. */
+  private toggleAround(node: LayoutNode): void {
+    const graph = this.graph;
+    if (!graph) return;
+    if (node.role === 'group' && node.groupKey !== undefined) return this.onGroupToggle(node.groupKey, graph.groups?.[node.group!]?.kind ?? 'block', true);
+    const g = graph.nodes[node.graphNode];
+    if (node.role === 'op' && g?.expandKey !== undefined) return this.onGroupToggle(g.expandKey, 'composite', true);
+    const group = g?.group;
+    const info = group === null || group === undefined ? undefined : graph.groups?.[group];
+    if (info) this.onGroupToggle(info.key, info.kind, false);
   }
 
   // ---- pointer ----------------------------------------------------------
@@ -518,7 +602,16 @@ export class GraphCanvas {
     if (!d || d.moved || !this.layout) return;
     // The keys stay with the panel after a click: → steps, Escape closes the drawer.
     this.host.focus({ preventScroll: true });
+    const toggle = e.target instanceof Element ? e.target.closest<SVGGElement>('.gs-expand, .gs-frame-close') : null;
+    if (toggle) {
+      const open = toggle.classList.contains('gs-expand');
+      return this.onGroupToggle(toggle.dataset.key ?? '', (toggle.dataset.kind ?? 'composite') as DrawableGroupKind, open);
+    }
     const target = e.target instanceof Element ? e.target.closest<SVGGElement>('.gs-node, .gs-edge') : null;
+    if (target?.classList.contains('gs-role-group')) {
+      const node = this.layout.nodes[Number(target.dataset.index)];
+      if (node?.groupKey !== undefined) return this.onGroupToggle(node.groupKey, this.graph?.groups?.[node.group!]?.kind ?? 'block', true);
+    }
     if (target?.classList.contains('gs-node')) return this.onNodeClick(Number(target.dataset.node));
     if (target) {
       const edge = this.layout.edges[Number(target.dataset.edge)];
@@ -549,6 +642,28 @@ function parseChildren(parent: SVGGElement, markup: string): SVGGElement[] {
   const made = [...holder.children] as SVGGElement[];
   parent.append(...made);
   return made;
+}
+
+/** Parses SVG markup into loose elements (for adding to an element already in place). */
+function parseFragment(markup: string): Element[] {
+  const holder = document.createElementNS(SVG_NS, 'g');
+  holder.innerHTML = markup;
+  return [...holder.children];
+}
+
+/** The ⊕ at a composite op's top right: opens it into its elementary ops. */
+function expandBadge(node: LayoutNode, key: string): string {
+  const cx = node.x + node.width / 2 - 3;
+  const cy = node.y - node.height / 2 + 3;
+  return `<g class="gs-expand" data-key="${escapeXml(key)}" data-kind="composite"><title>Open ${escapeXml(node.label)} into its elementary ops (E)</title><circle cx="${cx}" cy="${cy}" r="7.5"/><path d="M${cx - 4},${cy}H${cx + 4}M${cx},${cy - 4}V${cy + 4}"/></g>`;
+}
+
+/** The − at an expanded group's top right: closes it (a composite op closes on the host, a group collapses in the view). */
+function closeButton(f: { readonly key: string; readonly label: string; readonly x: number; readonly y: number; readonly width: number; readonly height: number }, kind: DrawableGroupKind): string {
+  const cx = f.x + f.width / 2 - 10;
+  const cy = f.y - f.height / 2 + 10;
+  const what = kind === 'composite' ? `Close ${f.label} into one op` : `Collapse ${f.label} into one box`;
+  return `<g class="gs-frame-close" data-key="${escapeXml(f.key)}" data-kind="${kind}"><title>${escapeXml(what)} (E)</title><circle cx="${cx}" cy="${cy}" r="7.5"/><path d="M${cx - 4},${cy}H${cx + 4}"/></g>`;
 }
 
 function setText(e: Element, text: string): void {

@@ -47,7 +47,7 @@ export class OverviewLayer {
     this.canvas.hidden = true;
   }
 
-  draw(layout: GraphLayout, nodes: readonly number[], edges: readonly number[], view: View, viewport: Size, marks: OverviewMarks): void {
+  draw(layout: GraphLayout, nodes: readonly number[], edges: readonly number[], frames: readonly number[], view: View, viewport: Size, marks: OverviewMarks): void {
     const c = this.canvas;
     c.hidden = false;
     const dpr = window.devicePixelRatio || 1;
@@ -66,6 +66,15 @@ export class OverviewLayer {
     ctx.clearRect(0, 0, w, h);
     const s = view.scale * dpr;
     ctx.setTransform(s, 0, 0, s, view.tx * dpr, (view.ty + HEADING_HEIGHT * view.scale) * dpr);
+    // Frames of expanded groups as faint outlines, under everything.
+    ctx.strokeStyle = p.edge;
+    ctx.globalAlpha = 0.35;
+    ctx.lineWidth = Math.max(1, 1.5 / s);
+    for (const i of frames) {
+      const f = layout.frames[i]!;
+      ctx.strokeRect(f.x - f.width / 2, f.y - f.height / 2, f.width, f.height);
+    }
+    ctx.globalAlpha = 1;
     // Arrows as straight lines through their label point: at this size the curve is not seen.
     ctx.beginPath();
     for (const i of edges) {

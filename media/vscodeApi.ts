@@ -9,6 +9,8 @@ export interface PanelUiState {
   readonly zoom?: { readonly scale: number; readonly tx: number; readonly ty: number };
   /** Follow the step (on by default). */
   readonly follow?: boolean;
+  /** Keys of the collapsed function and block groups, by document. */
+  readonly collapsed?: Readonly<Record<string, readonly string[]>>;
 }
 
 interface VsCodeApi {

@@ -6,7 +6,9 @@
 import type { GradCheckMarks, HostMessage, SetGraphMessage, StepMove, WebviewMessage } from '../src/core/protocol';
 import { layoutKey, type DrawableGraph } from '../src/core/render/drawableGraph';
 import { applyDrawingPatch, type DrawingState } from '../src/core/render/drawingState';
-import { layoutGraph, type GraphLayout, type GraphView, type LayoutDirection } from '../src/core/render/layout';
+import { layoutGraph, resolveDirection, type DirectionSetting, type GraphLayout, type GraphView } from '../src/core/render/layout';
+import { Breadcrumbs } from './breadcrumbs';
+import { CollapsedGroups } from './collapsedGroups';
 import { DetailView } from './detailView';
 import { FindBox } from './findBox';
 import { GraphCanvas } from './graphCanvas';
@@ -37,7 +39,12 @@ let view: GraphView = saved?.view ?? 'operations';
 /** Zoom and pan of the document shown, restored after a reload. */
 let savedView = saved?.zoom && saved.documentUri ? { documentUri: saved.documentUri, view: saved.zoom } : null;
 let gradCheck: GradCheckMarks | null = null;
-let direction: LayoutDirection = 'LR';
+/** Function and block groups drawn as one box, per document (view state). */
+const collapsed = new CollapsedGroups(saved?.collapsed);
+const breadcrumbs = new Breadcrumbs($('breadcrumbs'), (group) => canvas.revealGroup(group));
+/** The node with keyboard focus, for the breadcrumbs. */
+let focusedNode: number | null = null;
+let direction: DirectionSetting = 'auto';
 let shownKey = '';
 let detailNode: number | null = null;
 let nextRequestId = 1;
@@ -51,10 +58,14 @@ const shapeKeys = new WeakMap<DrawableGraph, string>();
 function layoutFor(g: DrawableGraph, v: GraphView): { key: string; layout: GraphLayout } {
   let shape = shapeKeys.get(g);
   if (shape === undefined) shapeKeys.set(g, (shape = layoutKey(g)));
-  const key = `${v} ${direction}\n${shape}`;
+  const host = $('graph');
+  // To the nearest 100 px: the layout follows the panel's shape, not every pixel of a resize.
+  const viewport = { width: Math.round(host.clientWidth / 100) * 100 || 800, height: Math.round(host.clientHeight / 100) * 100 || 600 };
+  const shut = collapsed.of(documentUri, g);
+  const key = `${v} ${resolveDirection(direction, viewport)} ${viewport.width}×${viewport.height} ${CollapsedGroups.keyOf(shut)}\n${shape}`;
   let layout = layouts.get(key);
   if (!layout) {
-    layout = layoutGraph(g, v, { direction });
+    layout = layoutGraph(g, v, direction, { viewport, collapsed: shut });
     if (layouts.size >= 4) layouts.delete(layouts.keys().next().value!);
     layouts.set(key, layout);
   }
@@ -63,7 +74,7 @@ function layoutFor(g: DrawableGraph, v: GraphView): { key: string; layout: Graph
 
 function redraw(): void {
   if (!graph || !state) {
-    $('graph').replaceChildren();
+    canvas.clear();
     shownKey = '';
     return;
   }
@@ -77,6 +88,7 @@ function redraw(): void {
     shownKey = key;
     find.setGraph(graph);
   } else canvas.update(state, fileName);
+  showBreadcrumbs();
   document.body.dataset.view = view;
   const switchView = $('switch-view');
   switchView.title = view === 'operations' ? 'Show values as nodes (GraphStep: Switch View)' : 'Show operations as nodes (GraphStep: Switch View)';
@@ -133,8 +145,25 @@ function requestDetail(node: number): void {
 }
 
 function saveUiState(): void {
-  vscode.setState({ documentUri, view, zoom: canvas.currentView, follow: canvas.followSteps });
+  vscode.setState({ documentUri, view, zoom: canvas.currentView, follow: canvas.followSteps, collapsed: collapsed.toJSON() });
 }
+
+function showBreadcrumbs(): void {
+  breadcrumbs.show(graph, focusedNode ?? state?.currentNode ?? null, fileName);
+}
+
+canvas.onFocusNode = (node) => {
+  focusedNode = node;
+  showBreadcrumbs();
+};
+canvas.onGroupToggle = (key, kind, open) => {
+  if (!key || !graph) return;
+  // A composite op opens on the host (the graph and its steps change); a function or block group only in the view.
+  if (kind === 'composite') return post({ type: 'setExpanded', key, expanded: open });
+  collapsed.set(documentUri, graph, key, !open);
+  redraw();
+  saveUiState();
+};
 
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 canvas.onViewChange = () => {
@@ -266,6 +295,8 @@ function wireToolbar(): void {
       Escape: () => {
         detail.hide();
         detailNode = null;
+        // An answer still on its way must not open the drawer again.
+        pendingDetail = 0;
         find.close();
       },
     };

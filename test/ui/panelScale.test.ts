@@ -285,9 +285,13 @@ describe('graph panel across a window reload when VS Code was opened on a file',
     const wb = workbench!;
     await wb.runCommand('GraphStep: Open Graph to the Side');
     await wb.webview().locator('#graph svg .gs-node').first().waitFor();
+    // A mark on the old page: gone once the reload has really happened.
+    await wb.page.evaluate('window.__beforeReload = true');
     await wb.runCommand('Developer: Reload Window');
+    await wb.page.waitForFunction('!window.__beforeReload', undefined, { timeout: 60_000 });
     await wb.page.locator('.monaco-workbench').waitFor();
     await wb.webview().locator('#graph svg .gs-role-output', { hasText: 'total' }).waitFor({ timeout: 60_000 });
+    // Past the moment a window that restored nothing reopens its panels: still exactly one.
     await wb.page.waitForTimeout(2500);
     assert.equal(await wb.page.locator('.tab', { hasText: 'Graph: apple.nn' }).count(), 1, 'one graph panel, not two');
     await wb.screenshot('panel-restored-after-reload-opened-on-file');

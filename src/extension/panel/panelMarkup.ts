@@ -41,6 +41,7 @@ export function panelMarkup(parts: PanelPageParts): string {
   <button id="export-svg" title="Export Graph as SVG" aria-label="Export as SVG">SVG</button>
   <button id="export-png" title="Export Graph as PNG" aria-label="Export as PNG">PNG</button>
 </div>
+<nav id="breadcrumbs" aria-label="Groups around the node" hidden></nav>
 <div id="problems" role="alert" hidden></div>
 <div id="gradcheck" role="status" hidden></div>
 <div id="stage">
