@@ -89,6 +89,13 @@ async function main(): Promise<void> {
   const { benchEngine } = await import('./engine.bench');
   await benchEngine(root);
 
+  const layoutBench = path.join(root, 'bench/layout.bench.ts');
+  if (fs.existsSync(layoutBench)) {
+    const { benchLayout } = (await import('./layout.bench')) as { benchLayout: () => Promise<void> };
+    console.log('');
+    await benchLayout();
+  }
+
   const renderBench = path.join(root, 'bench/render.bench.ts');
   if (fs.existsSync(renderBench)) {
     const { benchRender } = (await import('./render.bench')) as { benchRender: () => Promise<void> };

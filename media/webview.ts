@@ -83,7 +83,8 @@ function redraw(): void {
     const sameView = canvas.currentLayout?.view === view;
     const restore = savedView && savedView.documentUri === documentUri ? savedView.view : undefined;
     savedView = null;
-    const fresh = !restore && (!sameView || shownKey === '' || !sameGraphSize(canvas.currentLayout, layout));
+    const turned = canvas.currentLayout !== null && canvas.currentLayout.direction !== layout.direction;
+    const fresh = !restore && (!sameView || turned || shownKey === '' || !sameGraphSize(canvas.currentLayout, layout));
     canvas.show(graph, layout, state, fileName, fresh, restore);
     shownKey = key;
     find.setGraph(graph);
@@ -314,6 +315,13 @@ function setFollow(on: boolean): void {
   button.classList.toggle('gs-on', on);
   saveUiState();
 }
+
+// The layout follows the panel's shape (direction, folding): lay out again once a resize settles.
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(redraw, 250);
+});
 
 wireToolbar();
 window.addEventListener('message', (e: MessageEvent<HostMessage>) => handle(e.data));

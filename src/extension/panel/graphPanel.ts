@@ -196,6 +196,7 @@ export class GraphPanel {
         if (session.stepper && session.graph === this.sentGraph) this.sendStep(session.stepper, true);
         return;
       case 'setExpanded':
+        if (session.setExpanded(message.key, message.expanded)) sessions.rebuild(session);
         return;
       case 'step':
         if (session.stepper) sessions.step(session, message.move);
