@@ -22,6 +22,8 @@ export const LABEL_SCALE = 0.5;
 /** How far beyond the view elements are made, as a share of the view on each side: a short pan makes none. */
 const MARGIN_SHARE = 0.5;
 const CELL = 256;
+/** Above this many op nodes the minimap stays shown even when the drawing fits (its groups open into more). */
+const LARGE_ABOVE_OPS = 300;
 
 interface NodeElements {
   readonly g: SVGGElement;
@@ -69,6 +71,7 @@ export class GraphCanvas {
   private view: View = { scale: 1, tx: 0, ty: 0 };
   private viewport: Size = { width: 0, height: 0 };
   private frameRequested = false;
+  private large = false;
   /** The state changed since the shown labels were made. */
   private labelsStale = false;
   private drag: { x: number; y: number; view: View; moved: boolean } | null = null;
@@ -274,7 +277,7 @@ export class GraphCanvas {
     }
     const current = state.currentNode === null ? undefined : this.byGraphNode[state.currentNode];
     const drawing = this.drawingSize();
-    const fits = drawing.width * v.scale <= this.viewport.width + 1 && drawing.height * v.scale <= this.viewport.height + 1;
+    const fits = !this.large && drawing.width * v.scale <= this.viewport.width + 1 && drawing.height * v.scale <= this.viewport.height + 1;
     this.minimap.update(v, this.viewport, current === undefined ? null : layout.nodes[current]!, fits);
   }
 
@@ -299,7 +302,7 @@ export class GraphCanvas {
     }
     const newNodes = [...wantNodes].filter((i) => !this.shownNodes.has(i));
     if (newNodes.length > 0) {
-      const texts = newNodes.map((i) => nodeTexts(layout.nodes[i]!, graph, state));
+      const texts = newNodes.map((i) => this.textsOf(i));
       const made = parseChildren(this.nodeLayer, newNodes.map((i, k) => nodeSvg(layout.nodes[i]!, i, texts[k]!, true)).join(''));
       made.forEach((g, k) => {
         const i = newNodes[k]!;
@@ -333,7 +336,7 @@ export class GraphCanvas {
     }
     for (const [i, el] of this.shownNodes) {
       const node = layout.nodes[i]!;
-      const t = nodeTexts(node, graph, state);
+      const t = this.textsOf(i);
       const last = el.last;
       if (t.sum !== last.sum && el.sum) setText(el.sum, t.sum);
       if (t.data !== last.data && el.data) setText(el.data, t.data);
@@ -381,6 +384,15 @@ export class GraphCanvas {
     this.setView(centreOn(box, scale, this.drawingSize(), this.viewport));
   }
 
+  /** A node's texts; a collapsed group's box counts as current while the step is inside it. */
+  private textsOf(i: number): NodeTexts {
+    const node = this.layout!.nodes[i]!;
+    const t = nodeTexts(node, this.graph!, this.state!);
+    if (node.role !== 'group') return t;
+    const current = this.state!.currentNode;
+    return { ...t, current: current !== null && this.byGraphNode[current] === i };
+  }
+
   /** What a screen reader reads for a node: its name, op and shape, value and gradient. */
   private ariaLabel(node: LayoutNode): string {
     const g = this.graph!.nodes[node.graphNode]!;
@@ -411,10 +423,27 @@ export class GraphCanvas {
     this.byGraphNode = [];
     this.edgesIn = layout.nodes.map(() => []);
     this.edgesOut = layout.nodes.map(() => []);
+    const boxOfGroup = new Map<number, number>();
     layout.nodes.forEach((n, i) => {
       nodes.add(i, n.x - n.width / 2, n.y - n.height / 2, n.x + n.width / 2, n.y + n.height / 2 + (n.caption ? 30 : 0));
-      if (n.role !== 'output' && this.byGraphNode[n.graphNode] === undefined) this.byGraphNode[n.graphNode] = i;
+      if (n.role !== 'output' && n.role !== 'group' && this.byGraphNode[n.graphNode] === undefined) this.byGraphNode[n.graphNode] = i;
+      if (n.role === 'group' && n.group !== undefined) boxOfGroup.set(n.group, i);
     });
+    // A node inside a collapsed group is drawn as that group's box: the step, find and focus go there.
+    const graph = this.graph;
+    if (boxOfGroup.size > 0 && graph?.groups) {
+      for (const gn of graph.nodes) {
+        if (this.byGraphNode[gn.id] !== undefined) continue;
+        for (let g = gn.group ?? null; g !== null; g = graph.groups[g]?.parent ?? null) {
+          const box = boxOfGroup.get(g);
+          if (box !== undefined) {
+            this.byGraphNode[gn.id] = box;
+            break;
+          }
+        }
+      }
+    }
+    this.large = (graph?.nodes.filter((n) => n.kind === 'op').length ?? 0) > LARGE_ABOVE_OPS;
     const edges = new GridIndex(layout.edges.length, CELL);
     layout.edges.forEach((e, i) => {
       let x0 = Infinity;

@@ -24,7 +24,27 @@ const canvas = new GraphCanvas($('graph'), (node) => {
   requestDetail(node);
 });
 const detail = new DetailView($('detail'));
-const find = new FindBox($('find'), (node, focus) => canvas.revealNode(node, focus), () => canvas.clearFound());
+const find = new FindBox($('find'), (node, focus) => revealFound(node, focus), () => canvas.clearFound());
+
+/** Shows a node found: the groups hiding it are opened first (view state). */
+function revealFound(node: number, focus: boolean): void {
+  if (graph) {
+    const shut = collapsed.of(documentUri, graph);
+    let opened = false;
+    for (let g = graph.nodes[node]?.group ?? null; g !== null; g = graph.groups?.[g]?.parent ?? null) {
+      const key = graph.groups?.[g]?.key;
+      if (key !== undefined && shut.has(key)) {
+        collapsed.set(documentUri, graph, key, false);
+        opened = true;
+      }
+    }
+    if (opened) {
+      redraw();
+      saveUiState();
+    }
+  }
+  canvas.revealNode(node, focus);
+}
 const timeline = $<HTMLInputElement>('timeline');
 const phase = $('phase');
 const problems = $('problems');

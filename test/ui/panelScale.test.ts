@@ -107,9 +107,23 @@ describe('graph panel at every size, in the real workbench (half of a 1600-px wi
     await workbench?.close();
   });
 
-  it('zooms in after Fit: Fit, then + twice, and the graph is still there', async () => {
+  it('draws the two-layer net with every label at 11 px or more and nothing cut off at the sides', async () => {
     const wb = workbench!;
     const view = await openGraph(wb, 'two_layer_net.nn');
+    await wb.runCommand('GraphStep: Run Backward Pass');
+    await waitForPhase(view, /^backward 4\/4$/);
+    const m = await measure(view);
+    await wb.screenshot('panel-two-layer-net-half-width');
+    assertReadable(m, 'two-layer net');
+    const clipped = m.texts.filter((t) => t.left < m.area.left - 0.5 || t.right > m.area.right + 0.5);
+    assert.deepEqual(clipped.map((t) => t.text), [], 'no label cut at the left or right edge');
+    const { graph } = loadExample('examples/two_layer_net.nn');
+    assert.equal(new Set(m.nodes.map((n) => n.node)).size, graph.nodes.length, 'every node is in view');
+  });
+
+  it('zooms in after Fit: Fit, then + twice, and the graph is still there', async () => {
+    const wb = workbench!;
+    const view = wb.webview();
     await view.locator('#fit').click();
     await view.locator('#zoom-in').click();
     await view.locator('#zoom-in').click();
