@@ -11,6 +11,7 @@ import type { DrawingState } from '../src/core/render/drawingState';
 import type { GraphLayout, LayoutNode } from '../src/core/render/layout';
 import { edgeSvg, edgeTexts, escapeXml, frameSvg, HEADING_HEIGHT, nodeSvg, nodeTexts, type EdgeTexts, type NodeTexts } from '../src/core/render/renderSvg';
 import { shapeText } from '../src/core/render/labelText';
+import { textWidth } from '../src/core/render/textMetrics';
 import { Minimap } from './minimap';
 import { OverviewLayer } from './overviewLayer';
 import { GridIndex } from './spatialIndex';
@@ -689,8 +690,10 @@ function expandBadge(node: LayoutNode, key: string): string {
 
 /** The − at an expanded group's top right: closes it (a composite op closes on the host, a group collapses in the view). */
 function closeButton(f: { readonly key: string; readonly label: string; readonly x: number; readonly y: number; readonly width: number; readonly height: number }, kind: DrawableGroupKind): string {
-  const cx = f.x + f.width / 2 - 10;
-  const cy = f.y - f.height / 2 + 10;
+  // Just after the title (bold 12 px), where the eye already is and never beyond a wide frame's visible part.
+  const left = f.x - f.width / 2;
+  const cx = Math.min(left + 7 + textWidth(f.label, 12) * 1.08 + 12, f.x + f.width / 2 - 10);
+  const cy = f.y - f.height / 2 + 9;
   const what = kind === 'composite' ? `Close ${f.label} into one op` : `Collapse ${f.label} into one box`;
   return `<g class="gs-frame-close" data-key="${escapeXml(f.key)}" data-kind="${kind}"><title>${escapeXml(what)} (E)</title><circle cx="${cx}" cy="${cy}" r="7.5"/><path d="M${cx - 4},${cy}H${cx + 4}"/></g>`;
 }

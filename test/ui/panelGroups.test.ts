@@ -58,7 +58,7 @@ describe('groups in the graph panel, in the real workbench', () => {
 
   it('opens a composite op into its elementary ops with one click, steps through them, and closes it again', async () => {
     const wb = workbench!;
-    const affine = view.locator('#graph .gs-frame-function .gs-role-op', { hasText: 'Affine' });
+    const affine = view.locator('#graph .gs-role-op', { hasText: 'Affine' }).first();
     await affine.locator('.gs-expand').click();
     const composite = view.locator('#graph .gs-frame-composite');
     await composite.waitFor();
