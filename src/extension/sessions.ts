@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkSource, DEFAULT_MAX_TENSOR_ELEMENTS, evaluationSteps, tapeCost, type CheckResult } from '../core/check';
+import { checkSource, DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TENSOR_ELEMENTS, evaluationSteps, tapeCost, type CheckResult } from '../core/check';
 import type { GradCheckReport } from '../core/engine/gradcheck';
 import { Stepper } from '../core/engine/stepper';
 import type { Graph } from '../core/graph/graph';
@@ -29,7 +29,7 @@ export class DocumentSession {
   private readonly expanded = new Set<string>();
 
   constructor(readonly document: vscode.TextDocument) {
-    this.checkResult = { graph: null, diagnostics: [], statements: [], bindings: [], references: [] };
+    this.checkResult = { graph: null, diagnostics: [], statements: [], bindings: [], references: [], cost: 0, memoryBytes: 0, evaluationSkipped: false };
   }
 
   get uri(): vscode.Uri {
@@ -92,6 +92,7 @@ export class DocumentSession {
   rebuild(): void {
     const config = vscode.workspace.getConfiguration('graphstep', this.document.uri);
     const maxTensorElements = config.get<number>('maxTensorElements', DEFAULT_MAX_TENSOR_ELEMENTS);
+    const maxMemoryMB = config.get<number>('maxMemoryMB', DEFAULT_MAX_MEMORY_MB);
     const file = this.document.uri.fsPath;
     const folder = vscode.workspace.getWorkspaceFolder(this.document.uri)?.uri.fsPath ?? path.dirname(file);
     const files = this.document.uri.scheme === 'file' || this.document.uri.scheme === 'vscode-remote'
@@ -99,7 +100,7 @@ export class DocumentSession {
       : { read: () => ({ ok: false as const, message: 'load: expected a file saved on disk, found an unsaved document' }) };
     try {
       // Evaluation (NaN warnings, value errors) runs afterwards in slices (SessionRegistry.evaluateLater), so typing never waits for the whole tape.
-      this.checkResult = checkSource(this.document.getText(), { maxTensorElements, files, evaluate: false, ...(this.expanded.size > 0 ? { expand: this.expanded } : {}) });
+      this.checkResult = checkSource(this.document.getText(), { maxTensorElements, maxMemoryMB, files, evaluate: false, ...(this.expanded.size > 0 ? { expand: this.expanded } : {}) });
     } catch (e) {
       const message = `GraphStep could not check this file: ${(e as Error).message}`;
       this.checkResult = { ...this.checkResult, graph: null, diagnostics: [{ severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
@@ -168,7 +169,7 @@ export class SessionRegistry implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.close(d)),
       vscode.window.onDidChangeActiveTextEditor((e) => e && this.isGraphStep(e.document) && (this.lastActive = this.sessionFor(e.document))),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('graphstep.maxTensorElements')) for (const s of this.sessions.values()) this.rebuild(s);
+        if (e.affectsConfiguration('graphstep.maxTensorElements') || e.affectsConfiguration('graphstep.maxMemoryMB')) for (const s of this.sessions.values()) this.rebuild(s);
       }),
     );
     for (const d of vscode.workspace.textDocuments) if (this.isGraphStep(d)) this.sessionFor(d);
