@@ -131,12 +131,23 @@ export class Workbench {
 
   /** Opens a file of the workspace with Quick Open (Ctrl+P), as a person would, and waits for its editor. */
   async openFile(relativePath: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
-    await input.fill(relativePath);
     const name = path.basename(relativePath);
-    await this.quickPickRow(name).waitFor();
-    await input.press('Enter');
+    const tab = this.page.locator(`.tabs-container .tab.active[data-resource-name=${JSON.stringify(name)}]`).filter({ visible: true }).first();
+    // The row with exactly this name is clicked (Enter takes the first row, which may be a longer
+    // name that also matches); on a busy machine the list can still be changing, so try again.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+P');
+      await input.fill(relativePath);
+      await this.quickPickRow(name).click();
+      try {
+        await tab.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        if (await this.page.locator('.quick-input-widget').isVisible()) await input.press('Escape');
+      }
+    }
     await this.waitForActiveEditor(relativePath);
   }
 
