@@ -28,6 +28,7 @@ export class DocumentSession {
   private currentStepper: Stepper | null = null;
   private currentRevision = 0;
   private gradCheckReport: GradCheckReport | null = null;
+  private readonly expanded = new Set<string>();
 
   constructor(readonly document: vscode.TextDocument) {
     this.checkResult = { graph: null, diagnostics: [], statements: [], bindings: [], references: [], cost: 0, memoryBytes: 0, evaluationSkipped: false };
@@ -71,6 +72,19 @@ export class DocumentSession {
     return this.gradCheckReport;
   }
 
+  /** The composite ops opened into their elementary ops, by key. */
+  get expandedKeys(): ReadonlySet<string> {
+    return this.expanded;
+  }
+
+  /** Opens or closes a composite op (by its node's `expandKey`); true when that changed something (then rebuild). */
+  setExpanded(key: string, expanded: boolean): boolean {
+    if (this.expanded.has(key) === expanded) return false;
+    if (expanded) this.expanded.add(key);
+    else this.expanded.delete(key);
+    return true;
+  }
+
   setGradCheck(report: GradCheckReport | null): void {
     this.gradCheckReport = report;
     this.currentRevision++;
@@ -88,7 +102,7 @@ export class DocumentSession {
       : { read: () => ({ ok: false as const, message: 'load: expected a file saved on disk, found an unsaved document' }) };
     try {
       // Evaluation (NaN warnings, value errors) runs afterwards in slices (SessionRegistry.evaluateLater), so typing never waits for the whole tape.
-      this.checkResult = checkSource(this.document.getText(), { maxTensorElements, maxMemoryMB, files, evaluate: false });
+      this.checkResult = checkSource(this.document.getText(), { maxTensorElements, maxMemoryMB, files, evaluate: false, ...(this.expanded.size > 0 ? { expand: this.expanded } : {}) });
     } catch (e) {
       const message = `GraphStep could not check this file: ${(e as Error).message}`;
       this.checkResult = { ...this.checkResult, graph: null, diagnostics: [{ severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
