@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { checkSource, DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TENSOR_ELEMENTS, evaluationSteps, tapeCost, type CheckResult } from '../core/check';
 import { withLeafValue } from '../core/debug/graphRuntime';
 import type { GradCheckReport } from '../core/engine/gradcheck';
+import { mapPosition } from '../core/engine/positionMap';
 import { Stepper } from '../core/engine/stepper';
 import type { Graph } from '../core/graph/graph';
 import { byStart, type Diagnostic } from '../core/language/range';
@@ -90,7 +91,7 @@ export class DocumentSession {
     this.currentRevision++;
   }
 
-  /** Checks the document's text again; keeps the position when it still exists. */
+  /** Checks the document's text again; the position follows the same node (`mapPosition`). */
   rebuild(): void {
     const config = vscode.workspace.getConfiguration('graphstep', this.document.uri);
     const maxTensorElements = config.get<number>('maxTensorElements', DEFAULT_MAX_TENSOR_ELEMENTS);
@@ -109,13 +110,16 @@ export class DocumentSession {
     }
     const graph = this.checkResult.graph;
     if (graph) {
-      const previous = this.currentStepper?.position ?? 0;
+      const before = this.currentStepper;
       this.lastGoodGraph = graph;
       this.gradCheckReport = null;
       this.currentStepper = new Stepper(graph);
-      // Keeping the position means recomputing the tape up to it on every edit: done unless
-      // that would hold the extension host for seconds (then the new graph starts at 0).
-      if (previous > 0 && tapeCost(graph) <= AUTO_EVALUATE_MAX_COST) this.currentStepper.goTo(Math.min(previous, this.currentStepper.total));
+      // The position follows the node that was last run (not its index), so an inserted
+      // statement does not move it. Keeping it means recomputing the tape up to it on every
+      // edit: done unless that would hold the extension host for seconds (then it starts at 0).
+      if (before && before.position > 0 && tapeCost(graph) <= AUTO_EVALUATE_MAX_COST) {
+        this.currentStepper.goTo(mapPosition(before.graph, before.position, graph));
+      }
     }
     this.currentRevision++;
   }

@@ -128,6 +128,21 @@ describe('the graphstep debugger in the extension host', () => {
     assert.equal(session.stepper!.position, 4);
   });
 
+  it('Step Into on a composite op opens it in the session the panel reads, and Step Out leaves it', async () => {
+    const document = await openFile(exampleUri('two_layer_net.nn'));
+    const session = (await graphStepApi()).sessions.sessionFor(document);
+    await vscode.debug.startDebugging(undefined, { type: 'graphstep', request: 'launch', name: 'net', program: document.uri.fsPath });
+    const debugSession = await until('the debug session', () => vscode.debug.activeDebugSession);
+    await stopNumber(0);
+    const closed = session.graph!;
+    assert.equal(closed.groups.filter((g) => g.kind === 'composite').length, 0);
+    const opened = await stopAfter(() => vscode.commands.executeCommand('workbench.action.debug.stepInto'));
+    assert.match(opened.description ?? '', /Opened affine/);
+    assert.notEqual(session.graph, closed, 'the session was rebuilt with the op opened');
+    assert.equal(session.graph!.groups.filter((g) => g.kind === 'composite').length, 1);
+    assert.match((await topFrame(debugSession)).name, /^forward › @ /, 'stopped before the first elementary op, the matmul');
+  });
+
   it('a line breakpoint set in the editor stops in the forward pass and again in the backward pass', async () => {
     const document = await openFile(exampleUri('apple_orange.nn'));
     const session = (await graphStepApi()).sessions.sessionFor(document);

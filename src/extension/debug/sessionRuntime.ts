@@ -62,7 +62,8 @@ export class SessionRuntime implements GraphRuntime {
         resolve(changed);
       };
     });
-    await session.setExpanded(key, expanded);
+    // A session that rebuilds on the host says so by returning true; the registry rebuilds and tells every view.
+    if ((await session.setExpanded(key, expanded)) === true && session.graph === before) this.sessions.rebuild(this.session);
     if (session.graph !== before) {
       this.sessions.notify(this.session);
       return true;
