@@ -1,10 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkSource, DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TENSOR_ELEMENTS, evaluationSteps, tapeCost, type CheckResult } from '../core/check';
+import { withLeafValue } from '../core/debug/graphRuntime';
 import type { GradCheckReport } from '../core/engine/gradcheck';
 import { Stepper } from '../core/engine/stepper';
 import type { Graph } from '../core/graph/graph';
 import { byStart, type Diagnostic } from '../core/language/range';
+import type { Tensor } from '../core/tensor';
 import { createFileAccess } from '../node/fileAccess';
 
 export const LANGUAGE_ID = 'graphstep';
@@ -115,6 +117,24 @@ export class DocumentSession {
     this.checkResult = { ...check, diagnostics };
     this.currentRevision++;
     return true;
+  }
+
+  /**
+   * Gives a leaf a new value (the debugger's Set Value) and recomputes the
+   * tape up to the same position; lasts until the file is rebuilt. A message
+   * when it cannot.
+   */
+  setLeafValue(nodeId: number, value: Tensor): string | null {
+    const graph = this.lastGoodGraph;
+    const stepper = this.currentStepper;
+    if (!graph || !stepper) return 'the file has errors: there is no graph to change';
+    const replaced = withLeafValue(graph, nodeId, value);
+    if (typeof replaced === 'string') return replaced;
+    this.lastGoodGraph = replaced;
+    this.currentStepper = new Stepper(replaced);
+    this.currentStepper.goTo(stepper.position);
+    this.currentRevision++;
+    return null;
   }
 
   /** Moves on the tape; returns whether the position changed. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { inlineValueLabels, type InlineValueLabel } from '../../core/editor/inlineValueLabels';
+import { debugState } from '../debug/debugState';
 import type { DocumentSession, SessionRegistry } from '../sessions';
 import { toVscodeRange } from '../sessions';
 
@@ -34,6 +35,8 @@ export class InlineValueDecorations implements vscode.Disposable {
       vscode.window.onDidChangeVisibleTextEditors(() => this.updateAll()),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(INLINE_VALUES_SETTING) && this.updateAll()),
       vscode.workspace.onDidCloseTextDocument((d) => this.shown.delete(d.uri.toString())),
+      // While a graphstep debug session steps a file, VS Code's inline values (the debugger's InlineValuesProvider) take over.
+      debugState.onDidChange(() => this.updateAll()),
     ];
     this.updateAll();
   }
@@ -49,7 +52,7 @@ export class InlineValueDecorations implements vscode.Disposable {
   }
 
   private updateDocument(session: DocumentSession): void {
-    const enabled = vscode.workspace.getConfiguration('graphstep', session.uri).get<boolean>('inlineValues.enabled', true);
+    const enabled = vscode.workspace.getConfiguration('graphstep', session.uri).get<boolean>('inlineValues.enabled', true) && !debugState.isDebugging(session.uri);
     const stepper = session.stepper;
     const labels = enabled && stepper && session.isCurrent ? inlineValueLabels(stepper, session.check.bindings) : [];
     this.shown.set(session.uri.toString(), labels);
