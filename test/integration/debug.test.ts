@@ -172,6 +172,26 @@ describe('the graphstep debugger in the extension host', () => {
     assert.equal(session.stepper!.position, 3);
   });
 
+  it('Jump to Cursor from the editor offers both passes and goes to the first, the current pass, without running anything', async () => {
+    const document = await openFile(exampleUri('apple_orange.nn'));
+    const session = (await graphStepApi()).sessions.sessionFor(document);
+    await vscode.debug.startDebugging(undefined, { type: 'graphstep', request: 'launch', name: 'apples', program: document.uri.fsPath });
+    const debugSession = await until('the debug session', () => vscode.debug.activeDebugSession);
+    await stopNumber(0);
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(9, 0, 9, 0);
+    const before = traffic.stops.length;
+    // Two targets (forward and backward), so VS Code asks which: accept its first, the current pass.
+    const jumped = vscode.commands.executeCommand('debug.jumpToCursor');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await jumped;
+    const stop = await stopNumber(before);
+    assert.equal(stop.reason, 'goto');
+    assert.equal(session.stepper!.position, 2, 'just before fruit_sum in the forward pass');
+    assert.equal((await topFrame(debugSession)).name, 'forward › fruit_sum  line 10');
+  });
+
   it('Set Value on apple_price re-runs the tape: the session and its hover show the new gradient', async () => {
     const document = await openFile(exampleUri('apple_orange.nn'));
     const session = (await graphStepApi()).sessions.sessionFor(document);
