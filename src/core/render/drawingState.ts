@@ -81,10 +81,19 @@ export interface DrawingOptions {
   readonly precision?: number;
 }
 
-export function drawingState(stepper: StepSource, options: DrawingOptions = {}): DrawingState {
-  const nodes = stepper.graph.nodes;
+/** Labels a tensor at the drawing's precision (short) and exactly. */
+function labeller(options: DrawingOptions): (t: Tensor | null) => ValueLabel | null {
   const digits = Math.max(1, Math.min(17, Math.round(options.precision ?? 4)));
-  const valueLabel = (t: Tensor | null): ValueLabel | null => (t ? { short: shortLabel(t, digits), exact: exactLabel(t) } : null);
+  return (t) => (t ? { short: shortLabel(t, digits), exact: exactLabel(t) } : null);
+}
+
+function nodeState(stepper: StepSource, id: number, valueLabel: (t: Tensor | null) => ValueLabel | null): NodeState {
+  const { arrived, expected } = stepper.contributions(id);
+  return { value: valueLabel(stepper.value(id)), grad: valueLabel(stepper.grad(id)), arrived, expected };
+}
+
+/** Where the tape stands, as both the whole state and a patch carry it. */
+function positionFields(stepper: StepSource): Pick<DrawingState, 'position' | 'total' | 'forwardSteps' | 'phase' | 'currentNode' | 'description'> {
   return {
     position: stepper.position,
     total: stepper.total,
@@ -92,10 +101,15 @@ export function drawingState(stepper: StepSource, options: DrawingOptions = {}):
     phase: stepper.phase,
     currentNode: stepper.currentNode,
     description: stepper.describePosition(),
-    nodes: nodes.map((n): NodeState => {
-      const { arrived, expected } = stepper.contributions(n.id);
-      return { value: valueLabel(stepper.value(n.id)), grad: valueLabel(stepper.grad(n.id)), arrived, expected };
-    }),
+  };
+}
+
+export function drawingState(stepper: StepSource, options: DrawingOptions = {}): DrawingState {
+  const nodes = stepper.graph.nodes;
+  const valueLabel = labeller(options);
+  return {
+    ...positionFields(stepper),
+    nodes: nodes.map((n) => nodeState(stepper, n.id, valueLabel)),
     edgeGrads: nodes.map((n) => n.inputs.map((_, k) => valueLabel(stepper.edgeGrad(n.id, k)))),
   };
 }
@@ -119,20 +133,11 @@ export interface DrawingPatch {
  * `changedSince` says which): what a step sends instead of the whole state.
  */
 export function drawingPatch(stepper: StepSource, changed: ChangedNodes, options: DrawingOptions = {}): DrawingPatch {
-  const digits = Math.max(1, Math.min(17, Math.round(options.precision ?? 4)));
-  const valueLabel = (t: Tensor | null): ValueLabel | null => (t ? { short: shortLabel(t, digits), exact: exactLabel(t) } : null);
+  const valueLabel = labeller(options);
   const nodes = stepper.graph.nodes;
   return {
-    position: stepper.position,
-    total: stepper.total,
-    forwardSteps: stepper.forwardSteps,
-    phase: stepper.phase,
-    currentNode: stepper.currentNode,
-    description: stepper.describePosition(),
-    nodes: changed.nodes.map((id) => {
-      const { arrived, expected } = stepper.contributions(id);
-      return { id, state: { value: valueLabel(stepper.value(id)), grad: valueLabel(stepper.grad(id)), arrived, expected } };
-    }),
+    ...positionFields(stepper),
+    nodes: changed.nodes.map((id) => ({ id, state: nodeState(stepper, id, valueLabel) })),
     edgeGrads: changed.consumers.map((consumer) => ({ consumer, grads: nodes[consumer]!.inputs.map((_, k) => valueLabel(stepper.edgeGrad(consumer, k))) })),
   };
 }
