@@ -1,5 +1,5 @@
-import type { Argument, BinaryOperator, Declaration, DefStatement, Expr, Parameter, Statement } from './ast';
-import { DECLARATIONS, KEYWORDS } from './ast';
+import type { Argument, BinaryOperator, Declaration, DefStatement, Expr, Parameter, Statement, TrainingStatement } from './ast';
+import { DECLARATIONS, KEYWORDS, TRAINING_WORDS } from './ast';
 import { excerpt } from './excerpt';
 import { tokenize, type Token } from './lexer';
 import type { Diagnostic, Range } from './range';
@@ -68,6 +68,7 @@ class Parser {
       return { kind: 'output', name: name.text, nameRange: name.range, range: span(first.range, name.range) };
     }
     if (first.kind === 'name' && first.text === 'def' && this.peek(1).kind === 'name') return this.parseDef(first);
+    if (first.kind === 'name' && TRAINING_WORDS.includes(first.text) && this.peek(1).kind === 'name') return this.parseTraining(first);
     let declaration: Declaration | null = null;
     if (first.kind === 'name' && DECLARATIONS.includes(first.text) && this.peek(1).kind === 'name') {
       declaration = first.text as Declaration;
@@ -132,6 +133,55 @@ class Parser {
     const body = this.parseExpression();
     this.expectStatementEnd();
     return { kind: 'def', name: name.text, nameRange: name.range, params, body, range: span(keyword.range, body.range) };
+  }
+
+  /** `batch a, b = EXPR`, `train LOSS with OPT for N steps` or `test a, b = A2, B2`, at the keyword. */
+  private parseTraining(keyword: Token): TrainingStatement {
+    this.index++;
+    if (keyword.text === 'train') {
+      const loss = this.expectName(`the loss after 'train'`);
+      this.expectWord(['with'], `'with' and an optimizer after 'train ${excerpt(loss.name)}'`);
+      const optimizer = this.parseExpression();
+      this.expectWord(['for'], `'for N steps' after the optimizer`);
+      const steps = this.parseExpression();
+      const end = this.expectWord(['steps', 'step'], `'steps' after 'for N'`);
+      this.expectStatementEnd();
+      return { kind: 'train', loss, optimizer, steps, nameRange: loss.range, range: span(keyword.range, end) };
+    }
+    const names = [this.expectName(`a name after '${keyword.text}'`)];
+    while (this.peek().kind === 'op' && this.peek().text === ',') {
+      this.index++;
+      names.push(this.expectName(`a name after ','`));
+    }
+    const list = names.map((n) => n.name).join(', ');
+    const equals = this.next();
+    if (equals.kind !== 'op' || equals.text !== '=') this.fail(equals.range, `expected '=' after '${keyword.text} ${excerpt(list)}', found ${describe(equals)}`);
+    if (keyword.text === 'batch') {
+      const expr = this.parseExpression();
+      this.expectStatementEnd();
+      return { kind: 'batch', names, expr, nameRange: names[0]!.range, range: span(keyword.range, expr.range) };
+    }
+    const values = [this.parseExpression()];
+    while (this.peek().kind === 'op' && this.peek().text === ',') {
+      this.index++;
+      values.push(this.parseExpression());
+    }
+    this.expectStatementEnd();
+    return { kind: 'test', names, values, nameRange: names[0]!.range, range: span(keyword.range, values[values.length - 1]!.range) };
+  }
+
+  private expectName(wanted: string): Parameter {
+    const t = this.next();
+    if (t.kind !== 'name' || KEYWORDS.includes(t.text)) this.fail(t.range, `expected ${wanted}, found ${describe(t)}`);
+    return { name: t.text, range: t.range };
+  }
+
+  /** A contextual keyword (`with`, `for`, `steps`); returns its range. */
+  private expectWord(words: readonly string[], wanted: string): Range {
+    const t = this.peekInExpression();
+    if (t.kind !== 'name' || !words.includes(t.text)) this.fail(t.range, `expected ${wanted}, found ${describe(t)}`);
+    this.index++;
+    return t.range;
   }
 
   private expectStatementEnd(): void {
@@ -343,7 +393,7 @@ class Parser {
     const a = this.tokens[j]!;
     const b = this.tokens[j + 1]!;
     if (a.kind !== 'name') return false;
-    if ((DECLARATIONS.includes(a.text) || a.text === 'output' || a.text === 'def') && b.kind === 'name') return true;
+    if ((DECLARATIONS.includes(a.text) || a.text === 'output' || a.text === 'def' || TRAINING_WORDS.includes(a.text)) && b.kind === 'name') return true;
     return b.kind === 'op' && b.text === '=' && this.tokens[j - 1]?.kind === 'newline';
   }
 
