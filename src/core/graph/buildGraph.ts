@@ -151,7 +151,7 @@ class GraphBuilder {
         output = this.bindings[binding]!.nodeId;
         continue;
       }
-      if (statement.kind === 'batch' || statement.kind === 'train' || statement.kind === 'test') {
+      if (statement.kind === 'batch' || statement.kind === 'train' || statement.kind === 'test' || statement.kind === 'unpack') {
         this.statementName = statement.kind === 'train' ? statement.loss.name : statement.names[0]!.name;
         this.training.add(statement);
         continue;

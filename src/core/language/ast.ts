@@ -52,7 +52,9 @@ export type Statement =
 export type TrainingStatement =
   | { readonly kind: 'batch'; readonly names: readonly Parameter[]; readonly expr: Expr; readonly nameRange: Range; readonly range: Range }
   | { readonly kind: 'train'; readonly loss: Parameter; readonly optimizer: Expr; readonly steps: Expr; readonly nameRange: Range; readonly range: Range }
-  | { readonly kind: 'test'; readonly names: readonly Parameter[]; readonly values: readonly Expr[]; readonly nameRange: Range; readonly range: Range };
+  | { readonly kind: 'test'; readonly names: readonly Parameter[]; readonly values: readonly Expr[]; readonly nameRange: Range; readonly range: Range }
+  /** `const X, T = spiral(n, classes, seed=s)`: one const leaf per value of a data set. */
+  | { readonly kind: 'unpack'; readonly names: readonly Parameter[]; readonly expr: Expr; readonly nameRange: Range; readonly range: Range };
 
 /** The words that start a training statement when a name follows them. */
 export const TRAINING_WORDS: readonly string[] = ['batch', 'train', 'test'];

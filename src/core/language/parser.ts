@@ -69,6 +69,7 @@ class Parser {
     }
     if (first.kind === 'name' && first.text === 'def' && this.peek(1).kind === 'name') return this.parseDef(first);
     if (first.kind === 'name' && TRAINING_WORDS.includes(first.text) && this.peek(1).kind === 'name') return this.parseTraining(first);
+    if (first.kind === 'name' && first.text === 'const' && this.peek(1).kind === 'name' && this.peek(2).text === ',') return this.parseUnpack(first);
     let declaration: Declaration | null = null;
     if (first.kind === 'name' && DECLARATIONS.includes(first.text) && this.peek(1).kind === 'name') {
       declaration = first.text as Declaration;
@@ -168,6 +169,21 @@ class Parser {
     }
     this.expectStatementEnd();
     return { kind: 'test', names, values, nameRange: names[0]!.range, range: span(keyword.range, values[values.length - 1]!.range) };
+  }
+
+  /** `const X, T = EXPR`, at the `const`. */
+  private parseUnpack(keyword: Token): TrainingStatement {
+    this.index++;
+    const names = [this.expectName(`a name after 'const'`)];
+    while (this.peek().kind === 'op' && this.peek().text === ',') {
+      this.index++;
+      names.push(this.expectName(`a name after ','`));
+    }
+    const equals = this.next();
+    if (equals.kind !== 'op' || equals.text !== '=') this.fail(equals.range, `expected '=' after 'const ${excerpt(names.map((n) => n.name).join(', '))}', found ${describe(equals)}`);
+    const expr = this.parseExpression();
+    this.expectStatementEnd();
+    return { kind: 'unpack', names, expr, nameRange: names[0]!.range, range: span(keyword.range, expr.range) };
   }
 
   private expectName(wanted: string): Parameter {

@@ -5,6 +5,7 @@ import type { GraphNode } from '../graph/graph';
 import { opByName } from '../ops/registry';
 import type { Shape, Tensor } from '../tensor';
 import { BatchSampler, takeRows } from './batchSampler';
+import { DATASETS, datasetByName } from './datasets';
 import { OPTIMIZERS, optimizerByName, type OptimizerDef } from './optimizers';
 
 /** `batch a, b = sample(A, B, size=n, seed=s)`, resolved. */
@@ -69,8 +70,8 @@ export class TrainingStatements {
 
   /** Handles one statement, reporting its problems. */
   add(statement: TrainingStatement): void {
-    if (statement.kind === 'batch') {
-      if (!this.addBatch(statement)) {
+    if (statement.kind === 'batch' || statement.kind === 'unpack') {
+      if (!(statement.kind === 'batch' ? this.addBatch(statement) : this.addDataset(statement))) {
         // the names stay bound, to nothing, so their uses report nothing more
         this.failed = true;
         for (const n of statement.names) this.host.bindFailed(n.name, n.range);
@@ -161,6 +162,44 @@ export class TrainingStatements {
     const first = new BatchSampler(seedValue, rows, size).next();
     const leaves = s.names.map((n, i) => this.host.addConstLeaf(n.name, n.range, takeRows(sources[i]!, first)));
     this.batch = { leaves, sources, size, seed: seedValue, range: s.range };
+    return true;
+  }
+
+  /** `const X, T = spiral(...)`: one const leaf per value; false after reporting a problem. */
+  private addDataset(s: Extract<TrainingStatement, { kind: 'unpack' }>): boolean {
+    const expr = s.expr;
+    const dataset = expr.kind === 'call' ? datasetByName(expr.callee) : undefined;
+    if (expr.kind !== 'call' || !dataset) {
+      this.host.error(expr.range, `expected a data set that gives ${s.names.length} values (${DATASETS.map((d) => d.signature).join(', ')}), found ${expr.kind === 'call' ? `${excerpt(expr.callee)}()` : 'an expression'}`);
+      return false;
+    }
+    if (dataset.values.length !== s.names.length) {
+      this.host.error(s.nameRange, `${dataset.name}: expected ${dataset.values.length} names (${dataset.values.join(', ')}), found ${s.names.length}`);
+      return false;
+    }
+    const positional: number[] = [];
+    const keywords = new Map<string, number>();
+    for (const arg of expr.args) {
+      const value = this.host.constant(arg.value);
+      if (!value) return false;
+      if (arg.keyword !== null && !dataset.keywords.includes(arg.keyword)) {
+        this.host.error(arg.keywordRange ?? arg.range, `${dataset.name}: expected one of the keywords ${dataset.keywords.join(', ')}, found '${excerpt(arg.keyword)}'`);
+        return false;
+      }
+      const n = value.rank === 0 ? value.data[0]! : NaN;
+      if (!Number.isInteger(n) || n < 0) {
+        this.host.error(arg.value.range, `${dataset.name}: expected a whole number ≥ 0, found ${value.rank === 0 ? n : `a tensor of shape [${value.shape.join(',')}]`}`);
+        return false;
+      }
+      if (arg.keyword === null) positional.push(n);
+      else keywords.set(arg.keyword, n);
+    }
+    const made = dataset.make(positional, keywords, this.host.defaultSeed(s.names[0]!.name));
+    if (!made.ok) {
+      this.host.error(expr.range, made.message);
+      return false;
+    }
+    s.names.forEach((n, i) => this.host.addConstLeaf(n.name, n.range, made.values[i]!));
     return true;
   }
 

@@ -30,11 +30,12 @@ export class StatementSymbolProvider implements vscode.DocumentSymbolProvider {
         symbols.push(new vscode.DocumentSymbol(statement.name, `def (${statement.params.map((p) => p.name).join(', ')})`, vscode.SymbolKind.Method, range, nameRange));
         continue;
       }
-      if (statement.kind === 'batch') {
-        // each name of a batch is a const leaf of its own
+      if (statement.kind === 'batch' || statement.kind === 'unpack') {
+        // each name is a const leaf of its own
         for (const n of statement.names) {
           b++;
-          symbols.push(new vscode.DocumentSymbol(n.name, 'batch (rows drawn at every training step)', vscode.SymbolKind.Constant, range, toVscodeRange(n.range)));
+          const detail = statement.kind === 'batch' ? 'batch (rows drawn at every training step)' : 'const';
+          symbols.push(new vscode.DocumentSymbol(n.name, detail, vscode.SymbolKind.Constant, range, toVscodeRange(n.range)));
         }
         continue;
       }
