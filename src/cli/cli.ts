@@ -16,9 +16,10 @@ commands:
                                kinks skipped); exit 1 when a leaf fails
   render FILE -o OUT.svg [--step N] [--expand]
                                the graph at position N (default: all steps done) as SVG
-  train FILE [--steps N] [--json]
+  train FILE [--steps N] [--json] [--max-tensor-elements N]
                                the file's train statement: progress on stderr, then the loss
-                               and accuracy history (--steps N overrides its step count)
+                               and accuracy history (--steps N overrides its step count;
+                               --max-tensor-elements raises the 10,000,000 limit for big data)
 
 options of every command:
   --root DIR                   the folder load() may read from (default: the FILE's own folder)

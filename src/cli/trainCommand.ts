@@ -19,7 +19,7 @@ export function trainCommand(args: readonly string[], io: CliIo, now: () => numb
   const parsed = parseArgs(taken.rest, ['--json'], io);
   if (!parsed) return 2;
   const json = parsed.flags.has('--json');
-  const result = load(parsed, io, !json);
+  const result = load(parsed, io, !json, taken.maxTensorElements === undefined ? {} : { maxTensorElements: taken.maxTensorElements });
   if (!result) return 1;
   const plan = result.training;
   if (!plan) {
@@ -72,20 +72,21 @@ function percent(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
 }
 
-/** Takes `--steps N` out of the arguments. */
-function takeSteps(args: readonly string[]): { readonly rest: string[]; readonly steps: number | undefined } | string {
+/** Takes `--steps N` and `--max-tensor-elements N` out of the arguments. */
+function takeSteps(args: readonly string[]): { readonly rest: string[]; readonly steps: number | undefined; readonly maxTensorElements: number | undefined } | string {
   const rest: string[] = [];
-  let steps: number | undefined;
+  const values: Record<string, number> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a !== '--steps' && !a.startsWith('--steps=')) {
+    const option = ['--steps', '--max-tensor-elements'].find((o) => a === o || a.startsWith(`${o}=`));
+    if (!option) {
       rest.push(a);
       continue;
     }
-    const text = a === '--steps' ? args[++i] : a.slice('--steps='.length);
+    const text = a === option ? args[++i] : a.slice(option.length + 1);
     const n = text === undefined || !/^\d+$/.test(text) ? NaN : Number(text);
-    if (!Number.isSafeInteger(n) || n < 1) return `expected a whole number of steps ≥ 1 after --steps, found ${text === undefined ? 'nothing' : `'${text}'`}`;
-    steps = n;
+    if (!Number.isSafeInteger(n) || n < 1) return `expected a whole number ≥ 1 after ${option}, found ${text === undefined ? 'nothing' : `'${text}'`}`;
+    values[option] = n;
   }
-  return { rest, steps };
+  return { rest, steps: values['--steps'], maxTensorElements: values['--max-tensor-elements'] };
 }

@@ -1,8 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { checkSource } from '../../src/core/check';
 import { createFileAccess } from '../../src/node/fileAccess';
+import { cli } from '../support/runCli';
 
 /** Files and what numpy reads from them: scripts/data/load-fixtures.py. */
 const DIR = path.join(__dirname, '..', 'fixtures', 'load');
@@ -97,5 +100,42 @@ describe('spiral(n, classes, seed=s): CS231n spiral data without a file', () => 
     assert.deepEqual(errors('const X, T, U = spiral(10, 2)\n'), ['1:7-1:8 spiral: expected 2 names (points [n·classes, 2], labels [n·classes]), found 3']);
     assert.deepEqual(errors('const X, T = spiral(10, 2.5)\n'), ['1:25-1:28 spiral: expected a whole number ≥ 0, found 2.5']);
     assert.deepEqual(errors('const X, T = zeros(3)\n'), ['1:14-1:22 expected a data set that gives 2 values (spiral(n, classes, seed=s)), found zeros()']);
+  });
+});
+
+describe('examples/train_mnist.nn', () => {
+  it("runs the textbook's MNIST setup unchanged on files in MNIST's format (small stand-ins here)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphstep-mnist-'));
+    fs.mkdirSync(path.join(dir, 'data', 'mnist'), { recursive: true });
+    const idx = (type: number, dims: number[], data: Uint8Array): Buffer => {
+      const header = Buffer.alloc(4 + 4 * dims.length);
+      header.writeUInt8(type, 2);
+      header.writeUInt8(dims.length, 3);
+      dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+      return zlib.gzipSync(Buffer.concat([header, data]));
+    };
+    const write = (name: string, rows: number, labels: boolean): void => {
+      const data = new Uint8Array(labels ? rows : rows * 784).map((_, i) => (labels ? (i * 7) % 10 : (i * 31) % 256));
+      fs.writeFileSync(path.join(dir, 'data', 'mnist', name), idx(0x08, labels ? [rows] : [rows, 28, 28], data));
+    };
+    write('train-images-idx3-ubyte.gz', 200, false);
+    write('train-labels-idx1-ubyte.gz', 200, true);
+    write('t10k-images-idx3-ubyte.gz', 50, false);
+    write('t10k-labels-idx1-ubyte.gz', 50, true);
+    fs.copyFileSync(path.join(__dirname, '..', '..', 'examples', 'train_mnist.nn'), path.join(dir, 'train_mnist.nn'));
+    try {
+      const { code, out, err } = cli('train', path.join(dir, 'train_mnist.nn'), '--steps', '3', '--json');
+      assert.equal(code, 0, err);
+      const json = JSON.parse(out) as { steps: number; loss: number[]; epochs: { step: number }[]; params: Record<string, number[][]> };
+      assert.equal(json.steps, 3);
+      // ten classes, weights of 0.01: the first loss is near ln 10
+      assert.ok(Math.abs(json.loss[0]! - Math.log(10)) < 0.01, String(json.loss[0]));
+      // 200 rows in batches of 100: an epoch is 2 steps
+      assert.deepEqual(json.epochs.map((e) => e.step), [0, 2]);
+      assert.deepEqual(Object.keys(json.params), ['W1', 'b1', 'W2', 'b2']);
+      assert.equal(json.params.W1!.length, 784);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
