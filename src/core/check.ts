@@ -110,6 +110,7 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
   // an opened composite renumbers nodes: the bindings of the graph shown are the ones to read
   const bindings = graph?.bindings ?? built.graph.bindings;
   const training = graph && !options.expand ? built.training : null;
+  if (graph && training) graph = { ...graph, training: { optimizer: training.optimizer.name, hyper: training.hyper, params: training.params } };
   return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped, training };
 }
 
