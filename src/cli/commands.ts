@@ -129,7 +129,7 @@ export function runJson(stepper: Stepper): object {
     output: out ? (out.name ?? null) : null,
     steps: { forward: stepper.forwardSteps, backward: stepper.backwardSteps },
     nodes: graph.nodes.map((n) => {
-      const node = {
+      const node: Record<string, unknown> = {
         id: n.id,
         name: n.name,
         kind: n.kind,
@@ -140,8 +140,12 @@ export function runJson(stepper: Stepper): object {
         value: jsonTensor(stepper.value(n.id)),
         grad: jsonTensor(stepper.grad(n.id)),
       };
-      const group = n.group === null ? null : graph.groups[n.group]!;
-      return group ? { ...node, group: { key: group.key, kind: group.kind, label: group.label } } : node;
+      // added, not spread in: a copy of each of 100,000 nodes showed
+      if (n.group !== null) {
+        const group = graph.groups[n.group]!;
+        node['group'] = { key: group.key, kind: group.kind, label: group.label };
+      }
+      return node;
     }),
   };
 }
