@@ -164,7 +164,9 @@ export function* evaluationSteps(graph: Graph): Generator<void, Diagnostic[]> {
  */
 export function tapeCost(graph: Graph): number {
   let cost = 0;
-  for (const node of graph.nodes) {
+  const nodes = graph.nodes;
+  for (let id = 0; id < nodes.length; id++) {
+    const node = nodes[id]!;
     if (node.kind !== 'op') continue;
     const out = sizeOf(node.shape);
     if (node.op === 'matmul' || node.op === 'affine') {
@@ -172,7 +174,7 @@ export function tapeCost(graph: Graph): number {
       cost += out * (a.length === 0 ? 1 : a[a.length - 1]!);
     } else {
       let most = out;
-      for (const i of node.inputs) most = Math.max(most, sizeOf(graph.nodes[i]!.shape));
+      for (let k = 0; k < node.inputs.length; k++) most = Math.max(most, sizeOf(nodes[node.inputs[k]!]!.shape));
       cost += most;
     }
   }
