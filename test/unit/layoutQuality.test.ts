@@ -178,6 +178,15 @@ describe('layoutGraph: fitting the panel', () => {
     }
   });
 
+  it('folds the two-layer net into as many more bands as make it whole in a half-width panel', () => {
+    const { drawable } = loadExample('examples/two_layer_net.nn');
+    for (const viewport of [{ width: 725, height: 650 }, { width: 700, height: 675 }]) {
+      const layout = layoutGraph(drawable, 'operations', 'auto', { viewport });
+      assert.ok(layout.width <= viewport.width && layout.height <= viewport.height, `${layout.width}×${layout.height} within ${viewport.width}×${viewport.height} (${layout.bands} bands)`);
+      assertNoOverlap(layout);
+    }
+  });
+
   it('does not fold a graph that already fits the viewport\'s shape', () => {
     const { drawable } = loadExample('examples/apple_orange.nn');
     assert.equal(layoutGraph(drawable, 'operations', 'auto', { viewport: { width: 1200, height: 800 } }).bands, 1);

@@ -763,6 +763,30 @@ function placeBands(ranks: Int32Array[], items: Items, viewport: Size | undefine
     });
     return width / Math.max(1, height);
   };
+  /** The whole width of the drawing folded at `cuts`: its longest band, the lanes on either side and the margins. */
+  const widthOf = (cuts: readonly number[]): number => {
+    let widest = 0;
+    let lanes = 0;
+    let start = 0;
+    cuts.concat([R - 1]).forEach((c, b) => {
+      const laneRoom = b < cuts.length ? BAND_GAP / 2 + load[c]! * LANE : 0;
+      widest = Math.max(widest, rankX[c]! + half[c]! - (rankX[start]! - half[start]!) + laneRoom);
+      if (b < cuts.length) lanes = Math.max(lanes, load[c]!);
+      start = c + 1;
+    });
+    return 2 * MARGIN + widest + (cuts.length ? BAND_GAP / 2 + lanes * LANE : 0);
+  };
+  /** The whole height of the drawing folded at `cuts`, margins included. */
+  const heightOf = (cuts: readonly number[]): number => {
+    let height = 2 * MARGIN;
+    let start = 0;
+    cuts.concat([R - 1]).forEach((c, b) => {
+      const [lo, hi] = top(start, c);
+      height += hi - lo + (b < cuts.length ? BAND_GAP + load[c]! * LANE : 0);
+      start = c + 1;
+    });
+    return height;
+  };
   let cuts: number[] = [];
   if (viewport && aspect > 0 && R > 4 && length + 2 * MARGIN > viewport.width && shapeOf([]) > FOLD_FROM * aspect) {
     // The number of bands whose folded shape comes nearest the viewport's (the shape falls as bands are added).
@@ -775,6 +799,14 @@ function placeBands(ranks: Int32Array[], items: Items, viewport: Size | undefine
     }
     const candidates = [lo - 1, lo].filter((k) => k >= 2).map((k) => chooseCuts(rankX, half, load, length, k));
     cuts = candidates.reduce((best, c) => (Math.abs(Math.log(shapeOf(c) / aspect)) < Math.abs(Math.log(shapeOf(best) / aspect)) ? c : best), candidates[0] ?? []);
+    // Not whole in the viewport, but more bands would fit it whole (a small graph just too wide): as few more as do.
+    if (widthOf(cuts) > viewport.width || heightOf(cuts) > viewport.height) {
+      for (let k = cuts.length + 2; k <= Math.floor(R / 2) && widthOf(cuts) > viewport.width; k++) {
+        const more = chooseCuts(rankX, half, load, length, k);
+        if (more.length < k - 1 || heightOf(more) > viewport.height) break;
+        if (widthOf(more) <= viewport.width) cuts = more;
+      }
+    }
   }
   const bandOf = new Int32Array(R);
   const bandStart = [0, ...cuts.map((c) => c + 1)];
