@@ -140,9 +140,34 @@ export function resolveDirection(setting: DirectionSetting | undefined, viewport
 export function layoutGraph(graph: DrawableGraph, view: GraphView, direction?: DirectionSetting | LayoutOptions, more: LayoutOptions = {}): GraphLayout {
   const options: LayoutOptions = typeof direction === 'object' ? { ...direction, ...more } : { ...more, direction: direction ?? more.direction };
   const dir = resolveDirection(options.direction, options.viewport);
-  const tb = dir === 'TB';
   const specs = view === 'operations' ? operationsView(graph) : valuesView(graph);
   const visible = collapseGroups(graph, specs.nodes, specs.edges, options.collapsed ?? defaultCollapsed(graph), groupBox);
+  const viewport = options.viewport && options.viewport.width > 0 && options.viewport.height > 0 ? options.viewport : undefined;
+  const layout = layoutVisible(graph, view, visible, dir, viewport, options);
+  // `auto` in a panel of nearly any shape: a small graph that is not whole in the panel one way but is the other way is drawn that way.
+  if ((options.direction ?? 'auto') === 'auto' && viewport && visible.nodes.length <= BOTH_DIRECTIONS_UP_TO && !wholeIn(layout, viewport)) {
+    const other = layoutVisible(graph, view, visible, dir === 'LR' ? 'TB' : 'LR', viewport, options);
+    if (wholeIn(other, viewport)) return other;
+  }
+  return layout;
+}
+
+/** Graphs up to this many boxes are laid out both ways when the panel's shape alone does not give a drawing that fits. */
+const BOTH_DIRECTIONS_UP_TO = 400;
+
+function wholeIn(layout: GraphLayout, viewport: Size): boolean {
+  return layout.width <= viewport.width && layout.height <= viewport.height;
+}
+
+function layoutVisible(
+  graph: DrawableGraph,
+  view: GraphView,
+  visible: { nodes: (NodeSpec & { readonly cluster: number | null })[]; edges: EdgeSpec[] },
+  dir: LayoutDirection,
+  viewport: Size | undefined,
+  options: LayoutOptions,
+): GraphLayout {
+  const tb = dir === 'TB';
   const nodes = visible.nodes;
   const edges = visible.edges;
   const engine = options.engine === 'dagre' ? 'dagre' : 'layered';
@@ -156,7 +181,6 @@ export function layoutGraph(graph: DrawableGraph, view: GraphView, direction?: D
     nodes: nodes.map((n) => turn(engineBox(n))),
     edges: edges.map((e) => (e.label ? { from: e.from, to: e.to, label: labelBox(e.label) } : { from: e.from, to: e.to })),
   };
-  const viewport = options.viewport && options.viewport.width > 0 && options.viewport.height > 0 ? options.viewport : undefined;
   const wrapTo = viewport && turn(viewport);
   const result =
     engine === 'dagre'
