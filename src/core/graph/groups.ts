@@ -23,11 +23,14 @@ export interface FunctionCall {
  * are the builder's own and get their groups in place.
  */
 export function withGroups(graph: Graph, statements: readonly Statement[], text: string, calls: readonly FunctionCall[]): Graph {
-  const statementAt = new Map<number, number>();
-  statements.forEach((s, i) => statementAt.set(s.range.start.line, i));
+  // the statement starting on each line (an array, not a map: a file may have 100,000 statements)
+  const lastLine = statements.length > 0 ? statements[statements.length - 1]!.range.start.line : -1;
+  const statementOnLine = new Int32Array(lastLine + 1).fill(-1);
+  for (let i = 0; i < statements.length; i++) statementOnLine[statements[i]!.range.start.line] = i;
+  const statementAt = (line: number): number | undefined => (line >= 0 && line <= lastLine && statementOnLine[line]! >= 0 ? statementOnLine[line] : undefined);
   const nodesPerStatement = new Array<number>(statements.length).fill(0);
-  for (const node of graph.nodes) {
-    const s = statementAt.get(node.statementRange.start.line);
+  for (let i = 0; i < graph.nodes.length; i++) {
+    const s = statementAt(graph.nodes[i]!.statementRange.start.line);
     if (s !== undefined) nodesPerStatement[s]!++;
   }
   // keys are needed only for calls and composites: made at the first one
@@ -51,7 +54,7 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
   const callGroup: number[] = [];
   const callCounts = new Map<string, number>();
   for (const call of calls) {
-    const statement = statementAt.get(call.statementLine);
+    const statement = statementAt(call.statementLine);
     const parent = call.parent !== null ? callGroup[call.parent]! : statement !== undefined ? blockOf[statement]! : null;
     const scope = call.parent !== null ? groups[callGroup[call.parent]!]!.key : `fn:${statement !== undefined ? statementKey(statement) : `line ${call.statementLine + 1}`}`;
     callGroup.push(groups.length);
@@ -60,7 +63,7 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
 
   const nodeGroup = graph.nodes.map((node) => {
     if (node.group !== null) return callGroup[node.group]!;
-    const s = statementAt.get(node.statementRange.start.line);
+    const s = statementAt(node.statementRange.start.line);
     return s === undefined ? null : blockOf[s]!;
   });
 
@@ -83,7 +86,7 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
     const group = nodeGroup[i] === null ? null : newId[nodeGroup[i]!]!;
     if (node.kind === 'op' && isComposite(node.op)) {
       const call = node.group === null ? null : groups[callGroup[node.group]!]!.key;
-      const s = statementAt.get(node.statementRange.start.line);
+      const s = statementAt(node.statementRange.start.line);
       // inside a call: composite:NAME/FUNCTION/OP, after the call's key fn:NAME/FUNCTION
       const scope = `composite:${call !== null ? call.slice('fn:'.length) : s !== undefined ? statementKey(s) : `line ${node.range.start.line + 1}`}`;
       node.expandKey = counted(compositeCounts, `${scope}/${node.op}`);
