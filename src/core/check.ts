@@ -11,6 +11,7 @@ import { byStart, type Diagnostic } from './language/range';
 import type { FileAccess } from './ops/constructorDef';
 import { opByName } from './ops/registry';
 import { sizeOf, type Tensor } from './tensor';
+import type { TrainingPlan } from './train/trainingPlan';
 
 export { tapeMemoryBytes } from './graph/tapeMemory';
 
@@ -59,6 +60,12 @@ export interface CheckResult {
   readonly memoryBytes: number;
   /** True when `evaluate` was asked for but the tape cost more than `maxEvaluationCost`, so its values were not checked. */
   readonly evaluationSkipped: boolean;
+  /**
+   * The file's `train` statement resolved against `graph`, or null (no graph,
+   * no train statement, or composites opened: the plan names the nodes of the
+   * graph as written). Absent in a result made by hand.
+   */
+  readonly training?: TrainingPlan | null;
 }
 
 const NO_FILES: FileAccess = { read: () => ({ ok: false, message: 'load: expected a file next to the .nn file, found no file access here' }) };
@@ -102,7 +109,9 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
   for (let i = 0; i < diagnostics.length; i++) diagnostics[i] = shortMessage(diagnostics[i]!);
   // an opened composite renumbers nodes: the bindings of the graph shown are the ones to read
   const bindings = graph?.bindings ?? built.graph.bindings;
-  return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped };
+  const training = graph && !options.expand ? built.training : null;
+  if (graph && training) graph = { ...graph, training: { optimizer: training.optimizer.name, hyper: training.hyper, params: training.params } };
+  return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped, training };
 }
 
 /**

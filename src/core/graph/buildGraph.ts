@@ -12,6 +12,7 @@ import { SuggestionIndex } from './suggest';
 import { formatBytes, memoryMessage } from './tapeMemory';
 import type { FunctionCall } from './groups';
 import { functionSignature, UserFunctions, type UserFunction } from './userFunctions';
+import { TrainingStatements, type TrainingPlan } from '../train/trainingPlan';
 
 export interface BuildOptions {
   /** Largest tensor allowed, checked before anything is allocated. */
@@ -32,6 +33,8 @@ export interface BuildResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Every inlined call of a user function; a node's `group` is an index into it. */
   readonly calls: readonly FunctionCall[];
+  /** The file's `train` statement with its batch and test, resolved; null when it has none or one had an error. */
+  readonly training: TrainingPlan | null;
 }
 
 /** Every op's call names, for "did you mean" after an unknown function. */
@@ -93,8 +96,33 @@ class GraphBuilder {
   private currentCall: number | null = null;
   private callLimitReported = false;
   private readonly callStack: { readonly fn: UserFunction; readonly range: Range }[] = [];
+  private readonly training = new TrainingStatements({
+    constant: (expr) => this.toTensor(this.lower(expr, true), 'a training statement'),
+    addConstLeaf: (name, nameRange, value) => {
+      const id = this.addNode(name, 'const', 'const', NO_INPUTS, NO_ATTRS, value.shape, nameRange, value);
+      this.bindName(name, id, nameRange);
+      return id;
+    },
+    bindFailed: (name, nameRange) => this.bindName(name, -1, nameRange),
+    lookup: (name, range) => {
+      const found = this.lowerName(name, range, false);
+      return found.kind === 'node' ? found.id : null;
+    },
+    nodes: this.nodes,
+    defaultSeed: seedFromName,
+    error: (range, message) => this.error(range, message),
+  });
 
   constructor(private readonly options: BuildOptions) {}
+
+  /** A binding made by a training statement (the loop in `build` makes the others). */
+  private bindName(name: string, nodeId: number, range: Range): void {
+    const binding = this.bindings.length;
+    this.bindings.push({ name, nodeId, range, statementRange: this.statementRange });
+    this.references.push({ range, binding, isDefinition: true });
+    this.scope.set(name, binding);
+    this.names?.add(name);
+  }
 
   build(statements: readonly Statement[]): BuildResult {
     let output: number | null = null;
@@ -123,6 +151,11 @@ class GraphBuilder {
         output = this.bindings[binding]!.nodeId;
         continue;
       }
+      if (statement.kind === 'batch' || statement.kind === 'train' || statement.kind === 'test' || statement.kind === 'unpack') {
+        this.statementName = statement.kind === 'train' ? statement.loss.name : statement.names[0]!.name;
+        this.training.add(statement);
+        continue;
+      }
       this.statementName = statement.name;
       const nodeId = this.assign(statement);
       const binding = this.bindings.length;
@@ -133,8 +166,9 @@ class GraphBuilder {
       lastBinding = binding;
     }
     if (output === null && lastBinding !== null) output = this.bindings[lastBinding]!.nodeId;
+    const training = this.training.finish();
     const graph: Graph = { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references, groups: [] };
-    return { graph, diagnostics: this.diagnostics, calls: this.calls };
+    return { graph, diagnostics: this.diagnostics, calls: this.calls, training };
   }
 
   private reportMemory(range: Range, budget: number, found: string): void {

@@ -1,5 +1,5 @@
-import type { Argument, BinaryOperator, Declaration, DefStatement, Expr, Parameter, Statement } from './ast';
-import { DECLARATIONS, KEYWORDS } from './ast';
+import type { Argument, BinaryOperator, Declaration, DefStatement, Expr, Parameter, Statement, TrainingStatement } from './ast';
+import { DECLARATIONS, KEYWORDS, TRAINING_WORDS } from './ast';
 import { excerpt } from './excerpt';
 import { EOF, INVALID, lex, NAME, NEWLINE, NUMBER, OP, POWER, STRING, type TokenStore } from './lexer';
 import type { Diagnostic, Range } from './range';
@@ -98,6 +98,8 @@ class Parser {
       return { kind: 'output', name: tokens.textOf(name), nameRange, range: { start: tokens.startOf(first), end: nameRange.end } };
     }
     if (secondIsName && tokens.isName(first, 'def')) return this.parseDef(first);
+    if (secondIsName && trainingWordAt(tokens, first)) return this.parseTraining(first);
+    if (secondIsName && tokens.isName(first, 'const') && this.isOp(first + 2, COMMA)) return this.parseUnpack(first);
     let declaration: Declaration | null = null;
     if (secondIsName) {
       const word = declarationAt(tokens, first);
@@ -171,6 +173,78 @@ class Parser {
     const body = this.parseExpression();
     this.expectStatementEnd();
     return { kind: 'def', name: nameText, nameRange: tokens.rangeOf(name), params, body, range: { start: tokens.startOf(keyword), end: body.range.end } };
+  }
+
+  /** `batch a, b = EXPR`, `train LOSS with OPT for N steps` or `test a, b = A2, B2`, at the keyword. */
+  private parseTraining(keyword: number): TrainingStatement {
+    const tokens = this.tokens;
+    const start = tokens.startOf(keyword);
+    this.index++;
+    if (tokens.isName(keyword, 'train')) {
+      const loss = this.expectName(`the loss after 'train'`);
+      this.expectWord(['with'], `'with' and an optimizer after 'train ${excerpt(loss.name)}'`);
+      const optimizer = this.parseExpression();
+      this.expectWord(['for'], `'for N steps' after the optimizer`);
+      const steps = this.parseExpression();
+      const end = this.expectWord(['steps', 'step'], `'steps' after 'for N'`);
+      this.expectStatementEnd();
+      return { kind: 'train', loss, optimizer, steps, nameRange: loss.range, range: { start, end: end.end } };
+    }
+    const word = tokens.textOf(keyword);
+    const names = this.nameList(`a name after '${word}'`);
+    this.expectEquals(`${word} ${names.map((n) => n.name).join(', ')}`);
+    if (word === 'batch') {
+      const expr = this.parseExpression();
+      this.expectStatementEnd();
+      return { kind: 'batch', names, expr, nameRange: names[0]!.range, range: { start, end: expr.range.end } };
+    }
+    const values = [this.parseExpression()];
+    while (this.isOp(this.index, COMMA)) {
+      this.index++;
+      values.push(this.parseExpression());
+    }
+    this.expectStatementEnd();
+    return { kind: 'test', names, values, nameRange: names[0]!.range, range: { start, end: values[values.length - 1]!.range.end } };
+  }
+
+  /** `const X, T = EXPR`, at the `const`. */
+  private parseUnpack(keyword: number): TrainingStatement {
+    const start = this.tokens.startOf(keyword);
+    this.index++;
+    const names = this.nameList(`a name after 'const'`);
+    this.expectEquals(`const ${names.map((n) => n.name).join(', ')}`);
+    const expr = this.parseExpression();
+    this.expectStatementEnd();
+    return { kind: 'unpack', names, expr, nameRange: names[0]!.range, range: { start, end: expr.range.end } };
+  }
+
+  /** `a, b, …`: one name or more, separated by commas. */
+  private nameList(wanted: string): Parameter[] {
+    const names = [this.expectName(wanted)];
+    while (this.isOp(this.index, COMMA)) {
+      this.index++;
+      names.push(this.expectName(`a name after ','`));
+    }
+    return names;
+  }
+
+  private expectEquals(after: string): void {
+    const equals = this.next();
+    if (!this.isOp(equals, EQUALS)) this.fail(this.tokens.rangeOf(equals), `expected '=' after '${excerpt(after)}', found ${this.describe(equals)}`);
+  }
+
+  private expectName(wanted: string): Parameter {
+    const t = this.next();
+    if (this.kinds[t] !== NAME || isKeyword(this.tokens, t)) this.fail(this.tokens.rangeOf(t), `expected ${wanted}, found ${this.describe(t)}`);
+    return { name: this.tokens.textOf(t), range: this.tokens.rangeOf(t) };
+  }
+
+  /** A word of the train statement (`with`, `for`, `steps`); returns its range. */
+  private expectWord(words: readonly string[], wanted: string): Range {
+    const t = this.peekInExpression();
+    if (!words.some((w) => this.tokens.isName(t, w))) this.fail(this.tokens.rangeOf(t), `expected ${wanted}, found ${this.describe(t)}`);
+    this.index++;
+    return this.tokens.rangeOf(t);
   }
 
   private expectStatementEnd(): void {
@@ -395,7 +469,7 @@ class Parser {
   private startsStatement(j: number): boolean {
     if (j > this.last || this.kinds[j] !== NAME) return false;
     const b = j + 1;
-    if (this.kinds[b] === NAME && (declarationAt(this.tokens, j) !== null || this.tokens.isName(j, 'output') || this.tokens.isName(j, 'def'))) return true;
+    if (this.kinds[b] === NAME && (declarationAt(this.tokens, j) !== null || this.tokens.isName(j, 'output') || this.tokens.isName(j, 'def') || trainingWordAt(this.tokens, j))) return true;
     return this.isOp(b, EQUALS) && j > 0 && this.kinds[j - 1] === NEWLINE;
   }
 
@@ -461,6 +535,12 @@ class Parser {
 function declarationAt(tokens: TokenStore, j: number): Declaration | null {
   for (const word of DECLARATIONS) if (tokens.isName(j, word)) return word as Declaration;
   return null;
+}
+
+/** Whether token j is `batch`, `train` or `test` (a training statement when a name follows). */
+function trainingWordAt(tokens: TokenStore, j: number): boolean {
+  for (const word of TRAINING_WORDS) if (tokens.isName(j, word)) return true;
+  return false;
 }
 
 const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
