@@ -109,8 +109,10 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
   for (let i = 0; i < diagnostics.length; i++) diagnostics[i] = shortMessage(diagnostics[i]!);
   // an opened composite renumbers nodes: the bindings of the graph shown are the ones to read
   const bindings = graph?.bindings ?? built.graph.bindings;
-  const training = graph && !options.expand ? built.training : null;
-  if (graph && training) graph = { ...graph, training: { optimizer: training.optimizer.name, hyper: training.hyper, params: training.params } };
+  const plan = built.training;
+  // the params in source order, found again in an opened graph (opening renumbers ops, never adds or drops a leaf)
+  if (graph && plan) graph = { ...graph, training: { optimizer: plan.optimizer.name, hyper: plan.hyper, params: graph.nodes.filter((n) => n.kind === 'param').map((n) => n.id) } };
+  const training = graph && !options.expand ? plan : null;
   return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped, training };
 }
 

@@ -95,3 +95,20 @@ describe('gradient check view', () => {
     assert.doesNotMatch(gradCheckReportHtml(report, check.graph!, '<x>'), /<x>/, 'titles are escaped');
   });
 });
+
+describe('completion of the training statements', () => {
+  it('offers batch, train and test at the start of a line, the optimizers after "with", and their keywords in a call', () => {
+    const start = at('const X = [[1, 2]]\ntr|');
+    const keywords = completionCandidates(start.text, checkSource(start.text), null, start.position).filter((i) => i.kind === 'keyword').map((i) => i.label);
+    for (const k of ['batch', 'train', 'test']) assert.ok(keywords.includes(k), k);
+    const opt = at('param w = 1\nloss = w * w\ntrain loss with |');
+    const optimizers = completionCandidates(opt.text, checkSource(opt.text), null, opt.position);
+    assert.deepEqual(optimizers.map((i) => i.label), ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam']);
+    assert.equal(optimizers.find((i) => i.label === 'adam')!.detail, 'adam(lr=0.001, beta1=0.9, beta2=0.999)');
+    const hyper = at('param w = 1\nloss = w * w\ntrain loss with adam(|');
+    const args = completionCandidates(hyper.text, checkSource(hyper.text), null, hyper.position).filter((i) => i.kind === 'argument').map((i) => i.label);
+    assert.deepEqual(args, ['lr=', 'beta1=', 'beta2=']);
+    const sample = at('const X = [[1, 2]]\nbatch x = sample(X, |');
+    assert.deepEqual(completionCandidates(sample.text, checkSource(sample.text), null, sample.position).filter((i) => i.kind === 'argument').map((i) => i.label), ['size=', 'seed=']);
+  });
+});

@@ -34,6 +34,10 @@ describe('the training update drawn at the params', () => {
     assert.deepEqual(updates(file), ['w ← w + v = 2.9']);
   });
 
+  it('keeps the updates when composite ops are opened', () => {
+    assert.deepEqual(updates(path.join(__dirname, '..', '..', 'examples', 'train_digits.nn'), '--expand'), ['W1 ← W1 − lr·∂W1', 'b1 ← b1 − lr·∂b1', 'W2 ← W2 − lr·∂W2', 'b2 ← b2 − lr·∂b2']);
+  });
+
   it('draws no update in a file that does not train', () => {
     assert.deepEqual(updates(path.join(__dirname, '..', '..', 'examples', 'two_layer_net.nn')), []);
   });

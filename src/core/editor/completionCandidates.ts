@@ -3,6 +3,8 @@ import { DECLARATIONS } from '../language/ast';
 import type { Position } from '../language/range';
 import { CONSTRUCTORS } from '../ops/constructors';
 import { OPS, opByName } from '../ops/registry';
+import { DATASETS } from '../train/datasets';
+import { OPTIMIZERS } from '../train/optimizers';
 import { bindingsInScopeAt, type NameIndex } from './bindingLookup';
 import { callContextAt } from './callContext';
 import { functionsInScopeAt } from './functionNames';
@@ -46,11 +48,12 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
     const detail = node ? `${nodeKindText(graph!, node.id)} ${shapeText(node.shape)} · line ${line}` : `line ${line}`;
     return { label: name, kind: 'variable', detail, documentation: `\`${name}\`, bound on line ${line}.`, isCall: false, preferred: true };
   });
+  if (/^\s*train\s+[\p{L}_][\p{L}\p{N}_]*\s+with\s+[\p{L}_]*$/u.test(before)) return optimizerCandidates();
   if (/^\s*[\p{L}_][\p{L}\p{N}_]*$|^\s*$/u.test(before)) {
-    const keywords = [...DECLARATIONS, 'output', 'def'].map((k): CompletionCandidate => ({
+    const keywords = [...DECLARATIONS, 'output', 'def', 'batch', 'train', 'test'].map((k): CompletionCandidate => ({
       label: k,
       kind: 'keyword',
-      detail: k === 'output' ? 'output NAME' : k === 'def' ? 'def NAME(PARAMS) = EXPR' : `${k} NAME = EXPR`,
+      detail: KEYWORD_FORMS[k] ?? `${k} NAME = EXPR`,
       documentation: KEYWORD_DOCS[k] ?? '',
       isCall: false,
       preferred: false,
@@ -86,11 +89,14 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
   const call = callContextAt(text, position);
   const op = call ? opByName(call.callee) : undefined;
   const ctor = call ? CONSTRUCTORS.find((c) => c.name === call.callee) : undefined;
-  const argumentNames = op ? op.attrs.filter((a) => a.kind !== 'ints').map((a) => a.name) : (ctor?.keywords ?? []);
+  const optimizer = call ? OPTIMIZERS.find((o) => o.name === call.callee) : undefined;
+  const training = call ? TRAINING_CALLS[call.callee] : undefined;
+  const argumentNames = op ? op.attrs.filter((a) => a.kind !== 'ints').map((a) => a.name) : ctor ? ctor.keywords : optimizer ? optimizer.hyper.map((h) => h.name) : (training?.keywords ?? []);
+  const signature = op?.signature ?? ctor?.signature ?? (optimizer ? optimizerSignature(optimizer.name) : (training?.signature ?? ''));
   const argumentsOfCall = argumentNames.map((name): CompletionCandidate => ({
     label: `${name}=`,
     kind: 'argument',
-    detail: (op ?? ctor)!.signature,
+    detail: signature,
     documentation: `Keyword argument of \`${call!.callee}\`.`,
     isCall: false,
     preferred: true,
@@ -99,7 +105,41 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
   return [...argumentsOfCall, ...names, ...functions, ...ops, ...constructors, ...literals];
 }
 
+/** The optimizers after `train LOSS with`. */
+function optimizerCandidates(): CompletionCandidate[] {
+  return OPTIMIZERS.map((o) => ({
+    label: o.name,
+    kind: 'operation',
+    detail: optimizerSignature(o.name),
+    documentation: `An optimizer of the textbook's common/optimizer.py: \`${o.doc}\` for every param W.`,
+    isCall: true,
+    preferred: true,
+  }));
+}
+
+function optimizerSignature(name: string): string {
+  const o = OPTIMIZERS.find((d) => d.name === name)!;
+  return `${o.name}(${o.hyper.map((h) => `${h.name}=${h.default}`).join(', ')})`;
+}
+
+/** The calls of the training statements that take keywords: `sample(...)` and the data sets. */
+const TRAINING_CALLS: Readonly<Record<string, { readonly signature: string; readonly keywords: readonly string[] }>> = {
+  sample: { signature: 'sample(A, B, size=n, seed=s)', keywords: ['size', 'seed'] },
+  ...Object.fromEntries(DATASETS.map((d) => [d.name, { signature: d.signature, keywords: d.keywords }])),
+};
+
+const KEYWORD_FORMS: Readonly<Record<string, string>> = {
+  output: 'output NAME',
+  def: 'def NAME(PARAMS) = EXPR',
+  batch: 'batch a, b = sample(A, B, size=n, seed=s)',
+  train: 'train LOSS with OPTIMIZER for N steps',
+  test: 'test a, b = A2, B2',
+};
+
 const KEYWORD_DOCS: Readonly<Record<string, string>> = {
+  batch: 'Const leaves holding n rows of A and B, drawn anew at every training step (`np.random.seed(s)` then `np.random.choice(N, n)` per step): `batch x, t = sample(X, T, size=100, seed=0)`.',
+  train: 'Trains every param: each step runs the forward pass, the backward pass from LOSS and the optimizer\'s update: `train loss with sgd(lr=0.1) for 2000 steps`.',
+  test: 'What stands in for the batch leaves when accuracy is measured: `test x, t = Xt, Tt`.',
   input: 'A leaf whose gradient is computed and shown: `input x = 2`.',
   param: 'A trainable leaf (a parameter of the network); its gradient is computed: `param W = randn(2, 3, seed=0) * 0.01`.',
   const: 'A leaf with no gradient (labels, masks): `const t = [0, 0, 1]`.',
