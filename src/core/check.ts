@@ -20,6 +20,8 @@ export interface CheckOptions {
    * ±Infinity (warnings). On by default.
    */
   readonly evaluate?: boolean;
+  /** The composite ops to open into their elementary ops: every one, or these keys. */
+  readonly expand?: 'all' | ReadonlySet<string>;
 }
 
 export interface CheckResult {

@@ -1,34 +1,64 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkSource, DEFAULT_MAX_TENSOR_ELEMENTS, evaluationSteps, tapeCost, type CheckResult } from '../core/check';
+import { checkSource, DEFAULT_MAX_TENSOR_ELEMENTS, tapeCost, type CheckResult } from '../core/check';
+import type { InlineValueLabel } from '../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../core/engine/gradcheck';
-import { Stepper } from '../core/engine/stepper';
 import type { Graph } from '../core/graph/graph';
 import { byStart, type Diagnostic } from '../core/language/range';
-import { createFileAccess } from '../node/fileAccess';
+import { documentFiles } from './worker/documentFiles';
+import { TapeClient, type StepMove } from './worker/tapeClient';
+import type { TapeMirror } from './worker/tapeMirror';
+import type { WorkerCheckOptions, WorkerFiles } from './worker/workerProtocol';
 
 export const LANGUAGE_ID = 'graphstep';
 
 /** Above this many multiply-adds per pass (about a second here), NaN checks wait for the user to step. */
 const AUTO_EVALUATE_MAX_COST = 5e8;
 
-/** A move on the tape (SPEC §2). */
-export type StepMove = 'next' | 'previous' | 'runForward' | 'runBackward' | 'reset' | { readonly goTo: number };
+export type { StepMove };
+
+/** What a session needs from the registry that owns it. */
+export interface SessionOwner {
+  /** out/evalWorker.js */
+  readonly workerScript: string;
+  /** The session's graph, position or diagnostics changed. */
+  changed(session: DocumentSession, diagnostics: boolean): void;
+  /** Check the session's text again now. */
+  rebuild(session: DocumentSession): void;
+}
 
 /**
  * What GraphStep knows about one `.nn` document: the last check, the last
- * good graph and its stepper (the position on the tape). Everything in the
- * editor and the panel reads from here.
+ * good graph and the position on its tape. Everything in the editor and the
+ * panel reads from here.
+ *
+ * The extension host's thread only checks the text (syntax, names, shapes,
+ * leaf values) and routes messages: the tape lives in the session's
+ * evaluation thread (`TapeClient`), which steps, runs the background NaN
+ * check and Gradient Check, and answers hovers and inline values. The host
+ * keeps a mirror of the tape at the position the thread last reported
+ * (`stepper`), so the panel and the status bar read it synchronously.
  */
 export class DocumentSession {
   private checkResult: CheckResult;
-  private lastGoodGraph: Graph | null = null;
-  private currentStepper: Stepper | null = null;
   private currentRevision = 0;
   private gradCheckReport: GradCheckReport | null = null;
+  private readonly expanded = new Set<string>();
+  private readonly tape: TapeClient;
 
-  constructor(readonly document: vscode.TextDocument) {
+  constructor(
+    readonly document: vscode.TextDocument,
+    private readonly owner: SessionOwner,
+  ) {
     this.checkResult = { graph: null, diagnostics: [], statements: [], bindings: [], references: [] };
+    this.tape = new TapeClient(owner.workerScript, {
+      changed: () => {
+        this.currentRevision++;
+        owner.changed(this, false);
+      },
+      problems: (found) => this.addProblems(found),
+      died: (message) => void vscode.window.showErrorMessage(message),
+    });
   }
 
   get uri(): vscode.Uri {
@@ -37,11 +67,12 @@ export class DocumentSession {
 
   /** The last good graph: kept while the file has errors. */
   get graph(): Graph | null {
-    return this.lastGoodGraph;
+    return this.tape.shown?.graph ?? null;
   }
 
-  get stepper(): Stepper | null {
-    return this.currentStepper;
+  /** The tape at the position last computed (read-only: move it with `SessionRegistry.step`). */
+  get stepper(): TapeMirror | null {
+    return this.tape.shown;
   }
 
   /** The current diagnostics (errors mean `graph` is the last good one, not this text's). */
@@ -54,9 +85,14 @@ export class DocumentSession {
     return this.checkResult;
   }
 
-  /** Whether the graph is the current text's (false while the text has errors). */
+  /** Whether the text checks without errors (its graph is `graph`, or will be once its tape is computed). */
   get isCurrent(): boolean {
     return this.checkResult.graph !== null;
+  }
+
+  /** Whether the tape shows the current graph at the position asked for last (false while the thread computes). */
+  get isSettled(): boolean {
+    return this.tape.isSettled;
   }
 
   /** Bumped on every rebuild and step; updates carry it so stale ones are dropped. */
@@ -69,67 +105,103 @@ export class DocumentSession {
     return this.gradCheckReport;
   }
 
+  /** The composite ops opened into their elementary ops, by key. */
+  get expandedKeys(): ReadonlySet<string> {
+    return this.expanded;
+  }
+
+  /** The host's side of the evaluation thread (tests reach the thread through it). */
+  get evaluation(): TapeClient {
+    return this.tape;
+  }
+
   setGradCheck(report: GradCheckReport | null): void {
     this.gradCheckReport = report;
     this.currentRevision++;
   }
 
-  /** Checks the document's text again; keeps the position when it still exists. */
+  /**
+   * Opens or closes a composite op (by its node's `expandKey`): the graph is
+   * built again with it opened into its elementary ops, and the position
+   * follows the same node (`mapPosition`).
+   */
+  setExpanded(key: string, expanded: boolean): void {
+    if (this.expanded.has(key) === expanded) return;
+    if (expanded) this.expanded.add(key);
+    else this.expanded.delete(key);
+    this.owner.rebuild(this);
+  }
+
+  /** Checks the document's text again and hands a good graph to the thread (see `TapeClient.load`). */
   rebuild(): void {
     const config = vscode.workspace.getConfiguration('graphstep', this.document.uri);
-    const maxTensorElements = config.get<number>('maxTensorElements', DEFAULT_MAX_TENSOR_ELEMENTS);
-    const file = this.document.uri.fsPath;
-    const folder = vscode.workspace.getWorkspaceFolder(this.document.uri)?.uri.fsPath ?? path.dirname(file);
-    const files = this.document.uri.scheme === 'file' || this.document.uri.scheme === 'vscode-remote'
-      ? createFileAccess(file, folder)
-      : { read: () => ({ ok: false as const, message: 'load: expected a file saved on disk, found an unsaved document' }) };
+    const options: WorkerCheckOptions = {
+      maxTensorElements: config.get<number>('maxTensorElements', DEFAULT_MAX_TENSOR_ELEMENTS),
+      ...(this.expanded.size > 0 ? { expand: [...this.expanded] } : {}),
+    };
+    const files = this.files();
+    const text = this.document.getText();
     try {
-      // Evaluation (NaN warnings, value errors) runs afterwards in slices (SessionRegistry.evaluateLater), so typing never waits for the whole tape.
-      this.checkResult = checkSource(this.document.getText(), { maxTensorElements, files, evaluate: false });
+      this.checkResult = checkSource(text, { ...options, expand: this.expanded.size > 0 ? this.expanded : undefined, files: documentFiles(files), evaluate: false });
     } catch (e) {
       const message = `GraphStep could not check this file: ${(e as Error).message}`;
       this.checkResult = { ...this.checkResult, graph: null, diagnostics: [{ severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
     }
     const graph = this.checkResult.graph;
     if (graph) {
-      const previous = this.currentStepper?.position ?? 0;
-      this.lastGoodGraph = graph;
       this.gradCheckReport = null;
-      this.currentStepper = new Stepper(graph);
-      // Keeping the position means recomputing the tape up to it on every edit: done unless
-      // that would hold the extension host for seconds (then the new graph starts at 0).
-      if (previous > 0 && tapeCost(graph) <= AUTO_EVALUATE_MAX_COST) this.currentStepper.goTo(Math.min(previous, this.currentStepper.total));
+      this.tape.load(graph, text, options, files, tapeCost(graph) <= AUTO_EVALUATE_MAX_COST);
     }
     this.currentRevision++;
   }
 
-  /**
-   * Adds what only running the tape shows (the first NaN/Infinity as a
-   * warning, values an op cannot take as errors) to the check it was run for;
-   * false when the text has changed since.
-   */
-  addEvaluationProblems(check: CheckResult, found: readonly Diagnostic[]): boolean {
-    if (this.checkResult !== check || found.length === 0) return false;
-    const diagnostics = [...check.diagnostics, ...found].sort(byStart);
-    this.checkResult = { ...check, diagnostics };
-    this.currentRevision++;
-    return true;
+  /** Moves on the tape; resolves once the thread has computed the new position (false when nothing moved). */
+  step(move: StepMove): Promise<boolean> {
+    return this.tape.step(move);
   }
 
-  /** Moves on the tape; returns whether the position changed. */
-  step(move: StepMove): boolean {
-    const stepper = this.currentStepper;
-    if (!stepper) return false;
-    const before = stepper.position;
-    if (typeof move === 'object') stepper.goTo(move.goTo);
-    else if (move === 'next') stepper.next();
-    else if (move === 'previous') stepper.previous();
-    else if (move === 'runForward') stepper.runForward();
-    else if (move === 'runBackward') stepper.runBackward();
-    else stepper.reset();
-    if (stepper.position === before) return false;
+  /** The hover of binding number `binding` of the current check, computed by the thread; null when it cannot say. */
+  hoverMarkdown(binding: number, maxItems: number): Promise<string | null> {
+    return this.isCurrent ? this.tape.hoverMarkdown(binding, maxItems) : Promise.resolve(null);
+  }
+
+  /** The inline values at the current position, computed by the thread; null when it cannot say. */
+  inlineLabels(): Promise<readonly InlineValueLabel[] | null> {
+    return this.isCurrent ? this.tape.inlineLabels() : Promise.resolve(null);
+  }
+
+  /** Gradient Check in the thread: the report; undefined when cancelled or superseded; throws when it failed. */
+  async gradientCheck(token: vscode.CancellationToken, onProgress: (done: number, total: number) => void): Promise<GradCheckReport | undefined> {
+    if (!this.isCurrent) return undefined;
+    const abort = new AbortController();
+    const subscription = token.onCancellationRequested(() => abort.abort());
+    if (token.isCancellationRequested) abort.abort();
+    try {
+      return await this.tape.gradientCheck(abort.signal, onProgress);
+    } finally {
+      subscription.dispose();
+    }
+  }
+
+  /** Ends the thread (the document was closed). */
+  dispose(): void {
+    this.tape.dispose();
+  }
+
+  /** Adds what only running the tape shows to the current check's diagnostics. */
+  private addProblems(found: readonly Diagnostic[]): void {
+    if (found.length === 0) return;
+    const check = this.checkResult;
+    this.checkResult = { ...check, diagnostics: [...check.diagnostics, ...found].sort(byStart) };
     this.currentRevision++;
-    return true;
+    this.owner.changed(this, true);
+  }
+
+  private files(): WorkerFiles | null {
+    const uri = this.document.uri;
+    if (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote') return null;
+    const file = uri.fsPath;
+    return { file, folder: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(file) };
   }
 }
 
@@ -139,13 +211,23 @@ export class SessionRegistry implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DocumentSession>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly owner: SessionOwner;
   private lastActive: DocumentSession | undefined;
   readonly diagnostics = vscode.languages.createDiagnosticCollection('graphstep');
 
   /** Fired when a session was rebuilt or stepped. */
   readonly onDidChange = this.changed.event;
 
-  constructor() {
+  /** `workerScript`: the evaluation thread's bundle, out/evalWorker.js. */
+  constructor(workerScript: string) {
+    this.owner = {
+      workerScript,
+      changed: (session, diagnostics) => {
+        if (diagnostics) this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
+        this.changed.fire(session);
+      },
+      rebuild: (session) => this.rebuild(session),
+    };
     this.disposables.push(
       this.changed,
       this.diagnostics,
@@ -171,7 +253,7 @@ export class SessionRegistry implements vscode.Disposable {
     const key = document.uri.toString();
     let session = this.sessions.get(key);
     if (!session) {
-      session = new DocumentSession(document);
+      session = new DocumentSession(document, this.owner);
       this.sessions.set(key, session);
       this.rebuild(session);
     }
@@ -191,9 +273,12 @@ export class SessionRegistry implements vscode.Disposable {
     this.changed.fire(session);
   }
 
-  /** Moves a session on its tape and tells everyone who listens. */
-  step(session: DocumentSession, move: StepMove): void {
-    if (session.step(move)) this.changed.fire(session);
+  /**
+   * Moves a session on its tape; listeners hear of it when the thread has
+   * computed the new position. Resolves then (false when nothing moved).
+   */
+  step(session: DocumentSession, move: StepMove): Promise<boolean> {
+    return session.step(move);
   }
 
   /** Rechecks now (pending debounced rebuilds included). */
@@ -204,36 +289,6 @@ export class SessionRegistry implements vscode.Disposable {
     session.rebuild();
     this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
     this.changed.fire(session);
-    this.evaluateLater(session);
-  }
-
-  /**
-   * Runs the new graph's tape once, in slices of about 10 ms with the event
-   * loop handed back between them, and adds what it finds to the diagnostics.
-   * Stops as soon as the text changes. A tape costing more than
-   * AUTO_EVALUATE_MAX_COST multiply-adds is left for the user to step.
-   */
-  private evaluateLater(session: DocumentSession): void {
-    const check = session.check;
-    const graph = check.graph;
-    if (!graph || tapeCost(graph) > AUTO_EVALUATE_MAX_COST) return;
-    const steps = evaluationSteps(graph);
-    const slice = (): void => {
-      if (session.check !== check || session.document.isClosed) return;
-      const start = performance.now();
-      let result: IteratorResult<void, readonly Diagnostic[]>;
-      try {
-        do result = steps.next();
-        while (!result.done && performance.now() - start < 10);
-      } catch (e) {
-        result = { done: true, value: [{ severity: 'error', message: `GraphStep could not evaluate this file: ${(e as Error).message}`, range: graph.nodes[0]!.range }] };
-      }
-      if (!result.done) return void setImmediate(slice);
-      if (!session.addEvaluationProblems(check, result.value)) return;
-      this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
-      this.changed.fire(session);
-    };
-    setImmediate(slice);
   }
 
   private scheduleRebuild(document: vscode.TextDocument): void {
@@ -247,12 +302,14 @@ export class SessionRegistry implements vscode.Disposable {
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
+    this.sessions.get(key)?.dispose();
     if (this.sessions.delete(key)) this.diagnostics.delete(document.uri);
     if (this.lastActive?.document === document) this.lastActive = undefined;
   }
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    for (const s of this.sessions.values()) s.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

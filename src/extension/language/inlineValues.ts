@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { inlineValueLabels, type InlineValueLabel } from '../../core/editor/inlineValueLabels';
+import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
 import type { DocumentSession, SessionRegistry } from '../sessions';
 import { toVscodeRange } from '../sessions';
 
@@ -24,6 +24,8 @@ export class InlineValueDecorations implements vscode.Disposable {
   });
   /** What each document shows now, by URI: for tests, which cannot read decorations. */
   private readonly shown = new Map<string, readonly InlineValueLabel[]>();
+  /** The update under way for each document (the labels come from its evaluation thread). */
+  private readonly updating = new Map<string, Promise<void>>();
   private readonly disposables: vscode.Disposable[];
 
   constructor(private readonly sessions: SessionRegistry) {
@@ -38,8 +40,9 @@ export class InlineValueDecorations implements vscode.Disposable {
     this.updateAll();
   }
 
-  /** The labels a document shows now (empty when off, at position 0, or while the file has errors). */
-  labelsOf(uri: vscode.Uri): readonly InlineValueLabel[] {
+  /** The labels a document shows once the update under way is done (empty when off, at position 0, or while the file has errors). */
+  async labelsOf(uri: vscode.Uri): Promise<readonly InlineValueLabel[]> {
+    for (let pending = this.updating.get(uri.toString()); pending; pending = this.updating.get(uri.toString())) await pending;
     return this.shown.get(uri.toString()) ?? [];
   }
 
@@ -49,9 +52,18 @@ export class InlineValueDecorations implements vscode.Disposable {
   }
 
   private updateDocument(session: DocumentSession): void {
+    const key = session.uri.toString();
+    const update = this.update(session).finally(() => this.updating.get(key) === update && this.updating.delete(key));
+    this.updating.set(key, update);
+  }
+
+  /** Asks the thread for the labels at the current position; a newer change supersedes the answer. */
+  private async update(session: DocumentSession): Promise<void> {
+    const revision = session.revision;
     const enabled = vscode.workspace.getConfiguration('graphstep', session.uri).get<boolean>('inlineValues.enabled', true);
     const stepper = session.stepper;
-    const labels = enabled && stepper && session.isCurrent ? inlineValueLabels(stepper, session.check.bindings) : [];
+    const labels = enabled && stepper && session.isCurrent && stepper.position > 0 ? ((await session.inlineLabels()) ?? []) : [];
+    if (session.revision !== revision || session.document.isClosed) return;
     this.shown.set(session.uri.toString(), labels);
     const current = enabled && stepper && session.isCurrent && stepper.currentNode !== null ? [toVscodeRange(stepper.graph.nodes[stepper.currentNode]!.range)] : [];
     for (const editor of vscode.window.visibleTextEditors) {

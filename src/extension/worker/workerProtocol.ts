@@ -1,0 +1,83 @@
+/**
+ * Every message between the extension host and a document's evaluation
+ * thread (`out/evalWorker.js`). The host checks the text and owns the
+ * position; the thread checks the same text again, owns the tape, and does
+ * everything that touches tensor elements: stepping, the background NaN
+ * check, Gradient Check, hovers and inline values. Plain data only
+ * (structured clone); tensor data travels as transferred `Float64Array`s.
+ */
+import type { CheckOptions } from '../../core/check';
+import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
+import type { GradCheckReport } from '../../core/engine/gradcheck';
+import type { Diagnostic, Range } from '../../core/language/range';
+
+/** The data part of the check options (file access is made in the thread from `files`). */
+export type WorkerCheckOptions = Omit<CheckOptions, 'files' | 'evaluate' | 'expand'> & {
+  /** The composite ops to open: every one, or these keys. */
+  readonly expand?: 'all' | readonly string[];
+};
+
+/** Where `load()` reads from: the `.nn` file and the folder it may not leave; null for an unsaved document. */
+export interface WorkerFiles {
+  readonly file: string;
+  readonly folder: string;
+}
+
+/** A new text: check it, stand at `target`, and (when `evaluate`) run the background NaN check. */
+export interface LoadMessage {
+  readonly type: 'load';
+  readonly generation: number;
+  readonly text: string;
+  readonly check: WorkerCheckOptions;
+  readonly files: WorkerFiles | null;
+  /** Node count of the host's graph of the same text: a different count means the files changed in between. */
+  readonly nodeCount: number;
+  readonly target: number;
+  /** The goTo request this load's target answers (0: none). */
+  readonly request: number;
+  readonly evaluate: boolean;
+}
+
+export type ToWorker =
+  | LoadMessage
+  | { readonly type: 'goTo'; readonly generation: number; readonly target: number; readonly request: number }
+  | { readonly type: 'hover'; readonly generation: number; readonly request: number; readonly binding: number; readonly maxItems: number }
+  | { readonly type: 'inlineLabels'; readonly generation: number; readonly request: number }
+  | { readonly type: 'gradCheck'; readonly generation: number; readonly request: number }
+  | { readonly type: 'cancel'; readonly request: number };
+
+/** A tensor on the wire. */
+export interface TensorData {
+  readonly shape: readonly number[];
+  readonly data: Float64Array;
+}
+
+/**
+ * What changed on the tape since the last update: each slot that now holds
+ * another tensor (an index into `tensors`, or -1 for none) and each changed
+ * count. A tensor held by several slots travels once.
+ */
+export interface TapeUpdate {
+  readonly position: number;
+  readonly tensors: readonly TensorData[];
+  readonly values: readonly (readonly [id: number, tensor: number])[];
+  readonly grads: readonly (readonly [id: number, tensor: number])[];
+  readonly edges: readonly (readonly [consumer: number, inputIndex: number, tensor: number])[];
+  readonly arrived: readonly (readonly [id: number, count: number])[];
+}
+
+export type FromWorker =
+  /** The tape moved; `settled` once it stands at the target of goTo `request`. */
+  | { readonly type: 'tape'; readonly generation: number; readonly request: number; readonly settled: boolean; readonly update: TapeUpdate }
+  /** What the background check found (may be empty). */
+  | { readonly type: 'evaluationProblems'; readonly generation: number; readonly diagnostics: readonly Diagnostic[] }
+  /** A step could not run, or the text could not be loaded; the tape stays where it is. */
+  | { readonly type: 'failed'; readonly generation: number; readonly message: string; readonly range: Range | null }
+  | { readonly type: 'hover'; readonly request: number; readonly markdown: string | null }
+  | { readonly type: 'inlineLabels'; readonly request: number; readonly labels: readonly InlineValueLabel[] | null }
+  | { readonly type: 'gradCheckProgress'; readonly request: number; readonly done: number; readonly total: number }
+  /** The report, or null when cancelled, superseded by a new text, or failed (`error`). */
+  | { readonly type: 'gradCheck'; readonly request: number; readonly report: GradCheckReport | null; readonly error?: string };
+
+/** A request's answer: the messages that carry a `request` and end it. */
+export type WorkerAnswer = Extract<FromWorker, { type: 'hover' | 'inlineLabels' | 'gradCheck' }>;
