@@ -5,10 +5,11 @@ const USAGE = `usage: graphstep <command> FILE [options]
 
 commands:
   check FILE                   parse and shape-check; prints FILE:LINE:COL: error|warning: MESSAGE
-  run FILE [--json]            forward and backward pass: a table, or JSON
-  trace FILE --json            every step: position, phase, node, what it set
+  run FILE [--json] [--expand] forward and backward pass: a table, or JSON;
+                               --expand opens composite ops into elementary ops
+  trace FILE --json [--expand] every step: position, phase, node, what it set
   gradcheck FILE               numerical vs backprop gradient of every input and param
-  render FILE -o OUT.svg [--step N]
+  render FILE -o OUT.svg [--step N] [--expand]
                                the graph at position N (default: all steps done) as SVG
 `;
 

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { CheckResult } from '../core/check';
+import type { CheckOptions, CheckResult } from '../core/check';
 import { gradientCheck, GRADCHECK_TOLERANCE } from '../core/engine/gradcheck';
 import { Stepper } from '../core/engine/stepper';
 import { formatNumber, formatTensorSummary, jsonNumber, tensorToJson } from '../core/format';
@@ -40,12 +40,12 @@ function parseArgs(args: readonly string[], allowed: readonly string[], io: CliI
 }
 
 /** Reads and checks the file, printing its diagnostics to stderr; null when the file is missing or has an error. */
-function load(file: string, io: CliIo, printWarnings = true): (CheckResult & { graph: Graph }) | null {
+function load(file: string, io: CliIo, printWarnings = true, options: CheckOptions = {}): (CheckResult & { graph: Graph }) | null {
   if (!fs.existsSync(file)) {
     io.stderr(`graphstep: expected a .nn file, found no file at ${file}\n`);
     return null;
   }
-  const result = checkFile(file);
+  const result = checkFile(file, options);
   for (const d of result.diagnostics) if (d.severity === 'error' || printWarnings) io.stderr(formatDiagnostic(file, d) + '\n');
   if (!result.graph) return null;
   return result as CheckResult & { graph: Graph };
@@ -64,9 +64,9 @@ export function runCheck(args: readonly string[], io: CliIo): number {
 }
 
 export function runRun(args: readonly string[], io: CliIo): number {
-  const parsed = parseArgs(args, ['--json'], io);
+  const parsed = parseArgs(args, ['--json', '--expand'], io);
   if (!parsed) return 2;
-  const result = load(parsed.file, io, !parsed.flags.has('--json'));
+  const result = load(parsed.file, io, !parsed.flags.has('--json'), parsed.flags.has('--expand') ? { expand: 'all' } : {});
   if (!result) return 1;
   const stepper = new Stepper(result.graph);
   stepper.runBackward();
@@ -75,24 +75,28 @@ export function runRun(args: readonly string[], io: CliIo): number {
   return 0;
 }
 
-/** The `run --json` object of SPEC §3. */
+/** The `run --json` object of SPEC §3; a node in a group also names its innermost group. */
 export function runJson(stepper: Stepper): object {
   const graph = stepper.graph;
   const out = graph.output === null ? null : graph.nodes[graph.output]!;
   return {
     output: out ? (out.name ?? null) : null,
     steps: { forward: stepper.forwardSteps, backward: stepper.backwardSteps },
-    nodes: graph.nodes.map((n) => ({
-      id: n.id,
-      name: n.name,
-      kind: n.kind,
-      op: n.op,
-      inputs: n.inputs,
-      line: n.range.start.line + 1,
-      shape: n.shape,
-      value: jsonTensor(stepper.value(n.id)),
-      grad: jsonTensor(stepper.grad(n.id)),
-    })),
+    nodes: graph.nodes.map((n) => {
+      const node = {
+        id: n.id,
+        name: n.name,
+        kind: n.kind,
+        op: n.op,
+        inputs: n.inputs,
+        line: n.range.start.line + 1,
+        shape: n.shape,
+        value: jsonTensor(stepper.value(n.id)),
+        grad: jsonTensor(stepper.grad(n.id)),
+      };
+      const group = n.group === null ? null : graph.groups[n.group]!;
+      return group ? { ...node, group: { key: group.key, kind: group.kind, label: group.label } } : node;
+    }),
   };
 }
 
@@ -122,13 +126,13 @@ function show(t: Tensor | null): string {
 }
 
 export function runTrace(args: readonly string[], io: CliIo): number {
-  const parsed = parseArgs(args, ['--json'], io);
+  const parsed = parseArgs(args, ['--json', '--expand'], io);
   if (!parsed) return 2;
   if (!parsed.flags.has('--json')) {
     io.stderr('graphstep: trace prints JSON only: expected --json\n');
     return 2;
   }
-  const result = load(parsed.file, io, false);
+  const result = load(parsed.file, io, false, parsed.flags.has('--expand') ? { expand: 'all' } : {});
   if (!result) return 1;
   const stepper = new Stepper(result.graph);
   const steps: object[] = [];

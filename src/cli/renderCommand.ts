@@ -8,7 +8,7 @@ import { renderSvg } from '../core/render/renderSvg';
 import { checkFile } from '../node/checkFile';
 import { formatDiagnostic } from './commands';
 
-const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS]';
+const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS] [--expand]';
 
 interface RenderArgs {
   readonly file: string;
@@ -17,6 +17,8 @@ interface RenderArgs {
   readonly view: GraphView;
   readonly direction: LayoutDirection;
   readonly precision: number;
+  /** Open every composite op into its elementary ops. */
+  readonly expand: boolean;
 }
 
 function parse(args: readonly string[]): RenderArgs | string {
@@ -26,6 +28,7 @@ function parse(args: readonly string[]): RenderArgs | string {
   let view: GraphView = 'operations';
   let direction: LayoutDirection = 'LR';
   let precision = 4;
+  let expand = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string | undefined => args[++i];
@@ -48,13 +51,15 @@ function parse(args: readonly string[]): RenderArgs | string {
       const v = value();
       if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 17) return `expected 1 to 17 significant digits after --precision, found '${v ?? ''}'`;
       precision = Number(v);
-    } else if (a.startsWith('-')) return `expected -o, --step, --view, --direction or --precision, found '${a}'`;
+    } else if (a === '--expand') {
+      expand = true;
+    } else if (a.startsWith('-')) return `expected -o, --step, --view, --direction, --precision or --expand, found '${a}'`;
     else if (file === null) file = a;
     else return `expected one FILE, found '${file}' and '${a}'`;
   }
   if (file === null) return 'expected a FILE';
   if (out === null) return 'expected -o OUT.svg';
-  return { file, out, step, view, direction, precision };
+  return { file, out, step, view, direction, precision, expand };
 }
 
 /** `graphstep render FILE -o OUT.svg [--step N]`: the graph at position N (default: every step done) as a standalone SVG. */
@@ -68,7 +73,7 @@ export function renderCommand(args: string[], io: { stdout(s: string): void; std
     io.stderr(`graphstep render: expected a .nn file, found no file at ${parsed.file}\n`);
     return 1;
   }
-  const result = checkFile(parsed.file);
+  const result = checkFile(parsed.file, parsed.expand ? { expand: 'all' } : {});
   for (const d of result.diagnostics) io.stderr(formatDiagnostic(parsed.file, d) + '\n');
   if (!result.graph) return 1;
   const stepper = new Stepper(result.graph);

@@ -1,5 +1,7 @@
 import { Stepper } from './engine/stepper';
 import { buildGraph } from './graph/buildGraph';
+import { expandComposites, type ExpandOption } from './graph/expandComposites';
+import { withGroups } from './graph/groups';
 import type { Binding, Graph, NameReference } from './graph/graph';
 import type { Statement } from './language/ast';
 import { parse } from './language/parser';
@@ -20,8 +22,11 @@ export interface CheckOptions {
    * ±Infinity (warnings). On by default.
    */
   readonly evaluate?: boolean;
-  /** The composite ops to open into their elementary ops: every one, or these keys. */
-  readonly expand?: 'all' | ReadonlySet<string>;
+  /**
+   * Composite ops to open into their elementary ops: all, or those whose
+   * node's `expandKey` is in the set. None by default.
+   */
+  readonly expand?: ExpandOption;
 }
 
 export interface CheckResult {
@@ -49,14 +54,17 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
     files: options.files ?? NO_FILES,
   });
   diagnostics.push(...built.diagnostics);
-  let graph = diagnostics.some((d) => d.severity === 'error') ? null : built.graph;
+  let graph = diagnostics.some((d) => d.severity === 'error') ? null : withGroups(built.graph, parsed.statements, text, []);
+  if (graph && options.expand) graph = expandComposites(graph, options.expand);
   if (graph && options.evaluate !== false) {
     const found = evaluationProblems(graph);
     diagnostics.push(...found);
     if (found.some((d) => d.severity === 'error')) graph = null;
   }
   diagnostics.sort(byStart);
-  return { graph, diagnostics, statements: parsed.statements, bindings: built.graph.bindings, references: built.graph.references };
+  // an opened composite renumbers nodes: the bindings of the graph shown are the ones to read
+  const bindings = graph?.bindings ?? built.graph.bindings;
+  return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references };
 }
 
 /**

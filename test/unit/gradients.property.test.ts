@@ -148,6 +148,32 @@ const affineCase: fc.Arbitrary<GradCase> = fc
 
 const softmaxCase: fc.Arbitrary<GradCase> = shapeOf(1, 3, 4).chain((s) => tensorOf(s, -3, 3).map((x) => ({ inputs: [x] })));
 
+/** Distinct values at least 0.1 apart, so no tie is within a central difference of another. */
+const distinct = (shape: Shape): fc.Arbitrary<Tensor> =>
+  fc
+    .uniqueArray(fc.integer({ min: -40, max: 40 }), { minLength: sizeOf(shape), maxLength: sizeOf(shape) })
+    .map((a) => new Tensor(shape, Float64Array.from(a, (v) => v / 10)));
+
+const maxCase: fc.Arbitrary<GradCase> = shapeOf(0, 3).chain((s) =>
+  fc
+    .tuple(
+      distinct(s),
+      s.length === 0 ? fc.constant(null) : fc.option(fc.integer({ min: -s.length, max: s.length - 1 }), { nil: null }),
+      fc.boolean(),
+    )
+    .map(([x, axis, keepdims]) => ({ inputs: [x], attrs: { axis, keepdims } })),
+);
+
+/** Scores [n, c] with one class index per row, or [c] with one index. */
+const pickCase: fc.Arbitrary<GradCase> = fc
+  .tuple(fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }), fc.integer({ min: 1, max: 4 }))
+  .chain(([rows, classes]) => {
+    const n = rows ?? 1;
+    return fc
+      .tuple(tensorOf(rows === null ? [classes] : [n, classes], -3, 3), fc.array(fc.integer({ min: 0, max: classes - 1 }), { minLength: n, maxLength: n }))
+      .map(([x, l]) => ({ inputs: [x, new Tensor(rows === null ? [] : [n], Float64Array.from(l))], constant: [1] }));
+  });
+
 /** Scores of shape [c] or [n, c] with their targets: one-hot (or soft) rows, or class indices. */
 const lossInputs = (scores: (shape: Shape) => fc.Arbitrary<Tensor>, softTargets: boolean): fc.Arbitrary<GradCase> =>
   fc.tuple(fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }), fc.integer({ min: 2, max: 4 }), fc.boolean()).chain(([rows, classes, indices]) => {
@@ -197,6 +223,8 @@ describe('gradients: every op backward against central differences (fast-check)'
   // 0.04 (4 classes), so that difference stays below the 1e-5 tolerance.
   property('softmax_with_loss', lossInputs((s) => tensorOf(s, -1, 1), false));
   property('mse', binaryCase(-3, 3));
+  property('max', maxCase);
+  property('pick', pickCase);
 
   it('covers every registered op', () => {
     assert.deepEqual([...covered].sort(), OPS.map((o) => o.name).sort());

@@ -87,7 +87,7 @@ class GraphBuilder {
     }
     if (output === null && lastBinding !== null) output = this.bindings[lastBinding]!.nodeId;
     return {
-      graph: { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references },
+      graph: { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references, groups: [] },
       diagnostics: this.diagnostics,
     };
   }
@@ -420,7 +420,7 @@ class GraphBuilder {
     }
   }
 
-  private addNode(node: Omit<GraphNode, 'id' | 'statementRange'>): number {
+  private addNode(node: Omit<GraphNode, 'id' | 'statementRange' | 'group'>): number {
     const id = this.nodes.length;
     // One object shape for every node (value present even when undefined) keeps V8 on its fast path.
     this.nodes.push({
@@ -434,6 +434,7 @@ class GraphBuilder {
       range: node.range,
       statementRange: this.statementRange,
       value: node.value,
+      group: null,
     });
     return id;
   }

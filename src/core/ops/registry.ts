@@ -4,6 +4,7 @@ import { affine, softmax } from './layers';
 import { crossEntropy, mse, softmaxWithLoss } from './losses';
 import type { OpDef } from './opDef';
 import { mean, sum } from './reductions';
+import { max, pick } from './selection';
 import { reshape, transpose } from './shapeOps';
 
 /** Every operation of the language, in the order they are documented. */
@@ -24,10 +25,12 @@ export const OPS: readonly OpDef[] = [
   abs,
   sum,
   mean,
+  max,
   transpose,
   reshape,
   affine,
   softmax,
+  pick,
   crossEntropy,
   softmaxWithLoss,
   mse,

@@ -1,0 +1,106 @@
+import type { Statement } from '../language/ast';
+import type { Range } from '../language/range';
+import { isComposite } from './expandComposites';
+import { copyNode, type Graph, type GraphGroup, type GraphNode } from './graph';
+import { sourceBlocks } from './groupsByBlock';
+
+/** One inlined call of a user function, as the builder records it; nodes made inside point at it by index. */
+export interface FunctionCall {
+  readonly name: string;
+  /** The enclosing call (index into the same list), or null for a call written in a statement. */
+  readonly parent: number | null;
+  /** The call in the source (for a nested call: in the body of the enclosing function). */
+  readonly range: Range;
+  /** The first line of the statement the outermost call is in. */
+  readonly statementLine: number;
+}
+
+/**
+ * The groups of a built graph: source blocks (see groupsByBlock), the calls
+ * of user functions inside them, and the key of every composite op. Builder
+ * nodes point at their function call (or null); the result's nodes point at
+ * their innermost group. Groups with no node are dropped.
+ */
+export function withGroups(graph: Graph, statements: readonly Statement[], text: string, calls: readonly FunctionCall[]): Graph {
+  const statementAt = new Map<number, number>();
+  statements.forEach((s, i) => statementAt.set(s.range.start.line, i));
+  const nodesPerStatement = new Array<number>(statements.length).fill(0);
+  for (const node of graph.nodes) {
+    const s = statementAt.get(node.statementRange.start.line);
+    if (s !== undefined) nodesPerStatement[s]!++;
+  }
+  const statementKeys = keysOfStatements(statements);
+
+  const blocks = sourceBlocks(text, statements, (i) => nodesPerStatement[i]!, graph.nodes.length);
+  // innermost block of each statement (chunks come after their block, so they win)
+  const blockOf = new Array<number | null>(statements.length).fill(null);
+  blocks.forEach((b, i) => {
+    for (let s = b.first; s <= b.last; s++) blockOf[s] = i;
+  });
+
+  const groups: { key: string; kind: GraphGroup['kind']; label: string; parent: number | null; range: Range }[] = blocks.map((b) => ({
+    key: b.key,
+    kind: 'block',
+    label: b.label,
+    parent: b.parent,
+    range: b.range,
+  }));
+  const callGroup: number[] = [];
+  const callCounts = new Map<string, number>();
+  for (const call of calls) {
+    const statement = statementAt.get(call.statementLine);
+    const parent = call.parent !== null ? callGroup[call.parent]! : statement !== undefined ? blockOf[statement]! : null;
+    const scope = call.parent !== null ? groups[callGroup[call.parent]!]!.key : `fn:${statement !== undefined ? statementKeys[statement] : `line ${call.statementLine + 1}`}`;
+    callGroup.push(groups.length);
+    groups.push({ key: counted(callCounts, `${scope}/${call.name}`), kind: 'function', label: call.name, parent, range: call.range });
+  }
+
+  const nodeGroup = graph.nodes.map((node) => {
+    if (node.group !== null) return callGroup[node.group]!;
+    const s = statementAt.get(node.statementRange.start.line);
+    return s === undefined ? null : blockOf[s]!;
+  });
+
+  // drop empty groups, keeping parents before children
+  const used = new Array<boolean>(groups.length).fill(false);
+  for (const g of nodeGroup) for (let p = g; p !== null && !used[p]; p = groups[p]!.parent) used[p] = true;
+  const newId = new Array<number | null>(groups.length).fill(null);
+  const kept: GraphGroup[] = [];
+  groups.forEach((g, i) => {
+    if (!used[i]) return;
+    newId[i] = kept.length;
+    kept.push({ id: kept.length, key: g.key, kind: g.kind, label: g.label, parent: g.parent === null ? null : newId[g.parent]!, range: g.range });
+  });
+
+  const compositeCounts = new Map<string, number>();
+  const nodes: GraphNode[] = graph.nodes.map((node, i) => {
+    const group = nodeGroup[i] === null ? null : newId[nodeGroup[i]!]!;
+    let expandKey: string | undefined;
+    if (node.kind === 'op' && isComposite(node.op)) {
+      const call = node.group === null ? null : groups[callGroup[node.group]!]!.key;
+      const s = statementAt.get(node.statementRange.start.line);
+      const scope = call ?? `composite:${s !== undefined ? statementKeys[s] : `line ${node.range.start.line + 1}`}`;
+      expandKey = counted(compositeCounts, `${scope}/${node.op}`);
+    }
+    return copyNode(node, node.id, node.inputs, node.name, group, expandKey);
+  });
+  return { ...graph, nodes, groups: kept };
+}
+
+/** `key`, then `key#2`, `key#3`… for later uses of the same key. */
+function counted(counts: Map<string, number>, key: string): string {
+  const n = (counts.get(key) ?? 0) + 1;
+  counts.set(key, n);
+  return n === 1 ? key : `${key}#${n}`;
+}
+
+/** Each statement's bound name, `name@2` for the second binding of a name, and so on. */
+function keysOfStatements(statements: readonly Statement[]): string[] {
+  const counts = new Map<string, number>();
+  return statements.map((s) => {
+    if (s.kind !== 'assign') return `line ${s.range.start.line + 1}`;
+    const n = (counts.get(s.name) ?? 0) + 1;
+    counts.set(s.name, n);
+    return n === 1 ? s.name : `${s.name}@${n}`;
+  });
+}
