@@ -45,6 +45,8 @@ export class DocumentSession {
   private gradCheckReport: GradCheckReport | null = null;
   private readonly expanded = new Set<string>();
   private readonly tape: TapeClient;
+  /** The error shown since the thread stopped unexpectedly; cleared once a new thread reports. */
+  private stopped: Diagnostic | null = null;
 
   constructor(
     readonly document: vscode.TextDocument,
@@ -52,12 +54,12 @@ export class DocumentSession {
   ) {
     this.checkResult = { graph: null, diagnostics: [], statements: [], bindings: [], references: [] };
     this.tape = new TapeClient(owner.workerScript, {
-      changed: () => {
-        this.currentRevision++;
-        owner.changed(this, false);
-      },
+      changed: () => this.tapeChanged(),
       problems: (found) => this.addProblems(found),
-      died: (message) => void vscode.window.showErrorMessage(message),
+      died: (message) => {
+        this.stopped = this.checkResult.diagnostics.find((d) => d.message === message) ?? null;
+        void vscode.window.showErrorMessage(message);
+      },
     });
   }
 
@@ -147,6 +149,7 @@ export class DocumentSession {
       const message = `GraphStep could not check this file: ${(e as Error).message}`;
       this.checkResult = { ...this.checkResult, graph: null, diagnostics: [{ severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
     }
+    this.stopped = null;
     const graph = this.checkResult.graph;
     if (graph) {
       this.gradCheckReport = null;
@@ -186,6 +189,18 @@ export class DocumentSession {
   /** Ends the thread (the document was closed). */
   dispose(): void {
     this.tape.dispose();
+  }
+
+  private tapeChanged(): void {
+    this.currentRevision++;
+    const stopped = this.stopped;
+    if (stopped && this.tape.thread.worker) {
+      this.stopped = null;
+      const check = this.checkResult;
+      this.checkResult = { ...check, diagnostics: check.diagnostics.filter((d) => d !== stopped) };
+      return this.owner.changed(this, true);
+    }
+    this.owner.changed(this, false);
   }
 
   /** Adds what only running the tape shows to the current check's diagnostics. */

@@ -113,3 +113,37 @@ describe('positions follow nodes across edits (mapPosition)', () => {
     assert.equal(mapPosition(before, total + 10, after), total);
   });
 });
+
+describe('positions follow nodes when a composite op is opened or closed', () => {
+  const NET = 'input x = [[0.6, 0.9], [0.1, -0.3]]\nconst t = [[0, 0, 1], [1, 0, 0]]\nparam W1 = randn(2, 4, seed=1) * 0.01\nparam b1 = zeros(4)\nparam W2 = randn(4, 3, seed=2) * 0.01\nparam b2 = zeros(3)\na1 = relu(affine(x, W1, b1))\nloss = softmax_with_loss(affine(a1, W2, b2), t)\n';
+  const closed = graphOf(NET);
+  const firstAffine = closed.nodes.find((n) => n.op === 'affine')!;
+  const open = (() => {
+    const r = checkSource(NET, { evaluate: false, expand: new Set([firstAffine.expandKey!]) });
+    assert.ok(r.graph);
+    return r.graph;
+  })();
+
+  it('the nodes after an opened affine keep their identity, and the affine is its last elementary op', () => {
+    const match = matchNodes(closed, open);
+    for (const node of closed.nodes) assert.notEqual(match[node.id], null, `${node.name ?? node.op} (node ${node.id}) lost`);
+    assert.equal(open.nodes[match[firstAffine.id]!]!.op, 'add');
+  });
+
+  it('opening: a position after the relu stays after the relu; in the backward pass the same step of the loss', () => {
+    const s = new Stepper(closed);
+    const relu = s.forwardPlan.indexOf(closed.nodes.find((n) => n.op === 'relu')!.id) + 1;
+    assert.equal(nodeAt(open, mapPosition(closed, relu, open)), 'a1');
+    const first = s.forwardSteps + 1;
+    const q = mapPosition(closed, first, open);
+    assert.equal(describe_(open, q), 'backward 1/5');
+    assert.equal(nodeAt(open, q), 'loss');
+  });
+
+  it('closing: a position inside the opened affine goes back to before it', () => {
+    const s = new Stepper(open);
+    const matmul = s.forwardPlan.indexOf(open.nodes.find((n) => n.op === 'matmul')!.id) + 1;
+    assert.equal(mapPosition(open, matmul, closed), 0);
+    assert.equal(mapPosition(open, matmul + 1, closed), 1, 'after its last op: after the affine');
+  });
+});

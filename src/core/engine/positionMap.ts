@@ -1,3 +1,4 @@
+import { isComposite } from '../graph/expandComposites';
 import type { Graph, GraphNode } from '../graph/graph';
 import { Stepper } from './stepper';
 
@@ -6,7 +7,10 @@ import { Stepper } from './stepper';
  * A node is identified by what it computes, not by where it sits: its op (or
  * leaf kind), its name, and the identities of its inputs, so inserting or
  * deleting an unrelated statement, moving lines, or changing a leaf's value
- * keeps every identity. Equal identities are told apart by their order. A
+ * keeps every identity. A composite op (`affine`, `softmax_with_loss`…) and,
+ * once it is opened, the last of its elementary ops (which takes its name)
+ * are the same node, so opening or closing one keeps everything else.
+ * Equal identities are told apart by their order. A
  * named op whose inputs changed (`y = x * 2` becoming `y = z * 2`) is then
  * matched by its name and op, again in order.
  */
@@ -57,8 +61,10 @@ export function mapPosition(previous: Graph, position: number, next: Graph): num
 /** Each node's identity as a small integer, shared between graphs through `interned`. */
 function identities(graph: Graph, interned: Map<string, number>): number[] {
   const ids = new Array<number>(graph.nodes.length);
+  const opened = openedComposites(graph);
   for (const node of graph.nodes) {
-    const key = identityKey(node, ids);
+    const external = opened.get(node.id);
+    const key = external ? compositeKey(node, external.map((i) => ids[i]!)) : isComposite(node.op) && node.kind === 'op' ? compositeKey(node, node.inputs.map((i) => ids[i]!)) : identityKey(node, ids);
     let id = interned.get(key);
     if (id === undefined) interned.set(key, (id = interned.size));
     ids[node.id] = id;
@@ -72,6 +78,34 @@ function identityKey(node: GraphNode, ids: readonly number[]): string {
   let key = `${head}|`;
   for (const input of node.inputs) key += `${ids[input]},`;
   return key;
+}
+
+function compositeKey(node: GraphNode, inputs: readonly number[]): string {
+  return `composite|${node.name ?? ''}|${inputs.join(',')}`;
+}
+
+/**
+ * For each opened composite: its last elementary node, and the inputs its
+ * elementary ops take from outside it in order of first use (the
+ * composite's own inputs, in their order).
+ */
+function openedComposites(graph: Graph): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  if (graph.groups.length === 0) return out;
+  const inside = (node: GraphNode, group: number): boolean => {
+    for (let g = node.group; g !== null; g = graph.groups[g]!.parent) if (g === group) return true;
+    return false;
+  };
+  for (const group of graph.groups) {
+    if (group.kind !== 'composite') continue;
+    const members = graph.nodes.filter((n) => inside(n, group.id));
+    const last = members.filter((n) => n.kind === 'op').at(-1);
+    if (!last) continue;
+    const external: number[] = [];
+    for (const m of members) for (const i of m.inputs) if (!inside(graph.nodes[i]!, group.id) && !external.includes(i)) external.push(i);
+    out.set(last.id, external);
+  }
+  return out;
 }
 
 /** Pairs the k-th occurrence of a key on one side with the k-th occurrence on the other; null keys never pair. */
