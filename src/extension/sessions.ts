@@ -41,6 +41,7 @@ export interface SessionOwner {
  */
 export class DocumentSession {
   private checkResult: CheckResult;
+  private checked: number | null = null;
   private currentRevision = 0;
   private gradCheckReport: GradCheckReport | null = null;
   private readonly expanded = new Set<string>();
@@ -85,6 +86,11 @@ export class DocumentSession {
   /** The latest check, also for a file with errors (bindings and references for language features). */
   get check(): CheckResult {
     return this.checkResult;
+  }
+
+  /** The document version the check is of (null before the first check). */
+  get checkedVersion(): number | null {
+    return this.checked;
   }
 
   /** Whether the text checks without errors (its graph is `graph`, or will be once its tape is computed). */
@@ -143,6 +149,7 @@ export class DocumentSession {
     };
     const files = this.files();
     const text = this.document.getText();
+    this.checked = this.document.version;
     try {
       this.checkResult = checkSource(text, { ...options, expand: this.expanded.size > 0 ? this.expanded : undefined, files: documentFiles(files), evaluate: false });
     } catch (e) {
@@ -296,14 +303,20 @@ export class SessionRegistry implements vscode.Disposable {
     return session.step(move);
   }
 
-  /** Rechecks now (pending debounced rebuilds included). */
+  /**
+   * Rechecks now (pending debounced rebuilds included). Listeners hear of a
+   * text with errors at once, and of a good one once its graph is shown:
+   * at once at position 0, else when its tape is computed (the session
+   * shows the previous graph until then), so the panel draws a large graph
+   * once per edit, not twice.
+   */
   rebuild(session: DocumentSession): void {
     const key = session.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     session.rebuild();
     this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
-    this.changed.fire(session);
+    if (!session.isCurrent || session.graph === session.check.graph) this.changed.fire(session);
   }
 
   private scheduleRebuild(document: vscode.TextDocument): void {

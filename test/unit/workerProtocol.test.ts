@@ -36,6 +36,13 @@ function snapshot(s: Pick<Stepper, 'graph' | 'value' | 'grad' | 'edgeGrad' | 'co
   return `${s.position}\n${nodes.join('\n')}`;
 }
 
+/** How many tensors an update carries. */
+function tensorCount(update: TapeUpdate): number {
+  let n = 0;
+  for (let d = 0; d < update.shapes.length; d += 1 + update.shapes[d]!) n++;
+  return n;
+}
+
 /** Structured clone, as postMessage does (the buffers would be transferred). */
 function overTheWire(update: TapeUpdate): TapeUpdate {
   return structuredClone(update);
@@ -65,10 +72,11 @@ describe('the evaluation thread protocol: tape updates', () => {
     const sent = new SentTape(graph);
     stepper.next();
     const first = sent.update(stepper).update;
-    assert.deepEqual(first.values.map(([id]) => graph.nodes[id]!.name), ['apple_sum']);
-    assert.deepEqual([first.grads.length, first.edges.length, first.arrived.length, first.tensors.length], [0, 0, 0, 1]);
+    assert.deepEqual(Array.from(first.values), [3, 0], 'apple_sum (node 3) holds tensor 0');
+    assert.deepEqual([first.grads.length, first.edges.length, first.arrived.length, tensorCount(first)], [0, 0, 0, 1]);
+    assert.deepEqual(Array.from(first.packed), [200]);
     const none = sent.update(stepper).update;
-    assert.deepEqual([none.values.length, none.grads.length, none.edges.length, none.arrived.length, none.tensors.length], [0, 0, 0, 0, 0]);
+    assert.deepEqual([none.values.length, none.grads.length, none.edges.length, none.arrived.length, tensorCount(none)], [0, 0, 0, 0, 0]);
   });
 
   it('a tensor held by several slots travels once (an edge gradient that is also the sum)', () => {
@@ -80,9 +88,21 @@ describe('the evaluation thread protocol: tape updates', () => {
     stepper.next();
     stepper.next();
     const { update, transfer } = sent.update(stepper);
-    const slots = update.grads.length + update.edges.length;
-    assert.ok(update.tensors.length < slots, `${update.tensors.length} tensors for ${slots} slots`);
-    assert.equal(transfer.length, update.tensors.length);
+    const slots = update.grads.length / 2 + update.edges.length / 3;
+    assert.ok(tensorCount(update) < slots, `${tensorCount(update)} tensors for ${slots} slots`);
+    assert.ok(transfer.length > 0);
+  });
+
+  it('packs small tensors into one buffer and sends each large one in its own, shapes and bits intact', () => {
+    const graph = graphOf('input a = randn(100, 100, seed=1)\ninput s = 2\nb = a * s\nc = s * 3\n');
+    const stepper = new Stepper(graph);
+    stepper.runForward();
+    const { update } = new SentTape(graph).update(stepper);
+    assert.equal(update.large.length, 1, 'the 10,000-element product');
+    assert.equal(update.packed.length, 1, 'the scalar');
+    const mirror = new TapeMirror(graph);
+    mirror.apply(overTheWire(update));
+    assert.equal(snapshot(mirror), snapshot(stepper));
   });
 
   it('sends copies, so transferring them leaves the thread its own tensors', () => {
@@ -90,8 +110,9 @@ describe('the evaluation thread protocol: tape updates', () => {
     const stepper = new Stepper(graph);
     stepper.next();
     const { update, transfer } = new SentTape(graph).update(stepper);
-    structuredClone(update, { transfer });
-    assert.equal(update.tensors[0]!.data.length, 0, 'the sent copy moved');
+    const received = structuredClone(update, { transfer });
+    assert.equal(update.packed.length, 0, 'the sent copy moved');
+    assert.deepEqual(Array.from(received.packed), [200]);
     assert.deepEqual(Array.from(stepper.value(3)!.data), [200]);
   });
 });

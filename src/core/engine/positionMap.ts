@@ -1,6 +1,6 @@
 import { isComposite } from '../graph/expandComposites';
 import type { Graph, GraphNode } from '../graph/graph';
-import { Stepper } from './stepper';
+import { tapePlan } from './stepper';
 
 /**
  * Which node of `next` is the same node as each node of `previous`, or null.
@@ -15,15 +15,15 @@ import { Stepper } from './stepper';
  * matched by its name and op, again in order.
  */
 export function matchNodes(previous: Graph, next: Graph): (number | null)[] {
-  const interned = new Map<string, number>();
+  const interned = new Interner();
   const previousKeys = identities(previous, interned);
   const nextKeys = identities(next, interned);
-  const match = pairInOrder(previousKeys, nextKeys);
-  const byName = (g: Graph): (string | null)[] => g.nodes.map((n) => (n.kind === 'op' && n.name !== null ? `${n.name}|${n.op}` : null));
-  const previousNames = byName(previous).map((k, id) => (match[id] === null ? k : null));
-  const taken = new Set(match.filter((m): m is number => m !== null));
-  const nextNames = byName(next).map((k, id) => (taken.has(id) ? null : k));
-  const second = pairInOrder(previousNames, nextNames);
+  const match = pairDense(previousKeys, nextKeys, interned.size);
+  // Only the few nodes left unmatched are looked up by name.
+  const taken = new Uint8Array(next.nodes.length);
+  for (const m of match) if (m !== null) taken[m] = 1;
+  const byName = (g: Graph, skip: (id: number) => boolean): (string | null)[] => g.nodes.map((n) => (n.kind === 'op' && n.name !== null && !skip(n.id) ? `${n.name}|${n.op}` : null));
+  const second = pairInOrder(byName(previous, (id) => match[id] !== null), byName(next, (id) => taken[id] === 1));
   return match.map((m, id) => m ?? second[id]!);
 }
 
@@ -38,50 +38,74 @@ export function matchNodes(previous: Graph, next: Graph): (number | null)[] {
  */
 export function mapPosition(previous: Graph, position: number, next: Graph): number {
   if (position <= 0) return 0;
-  const before = new Stepper(previous);
-  const after = new Stepper(next);
+  const before = tapePlan(previous);
+  const after = tapePlan(next);
   const match = matchNodes(previous, next);
-  const p = Math.min(position, before.total);
-  const forwardIndex = indexOf(after.forwardPlan, next.nodes.length);
-  if (p <= before.forwardSteps) {
+  const f = before.forward.length;
+  const p = Math.min(position, f + before.backward.length);
+  if (p <= f) {
+    const forwardIndex = indexOf(after.forward, next.nodes.length);
     for (let s = p; s >= 1; s--) {
-      const m = match[before.forwardPlan[s - 1]!];
-      if (m !== null && m !== undefined && forwardIndex[m]! >= 0) return forwardIndex[m]! + 1;
+      const m = match[before.forward[s - 1]!]!;
+      if (m !== null && forwardIndex[m]! >= 0) return forwardIndex[m]! + 1;
     }
     return 0;
   }
-  const backwardIndex = indexOf(after.backwardPlan, next.nodes.length);
-  for (let s = p; s > before.forwardSteps; s--) {
-    const m = match[before.backwardPlan[s - before.forwardSteps - 1]!];
-    if (m !== null && m !== undefined && backwardIndex[m]! >= 0) return after.forwardSteps + backwardIndex[m]! + 1;
+  const backwardIndex = indexOf(after.backward, next.nodes.length);
+  for (let s = p; s > f; s--) {
+    const m = match[before.backward[s - f - 1]!]!;
+    if (m !== null && backwardIndex[m]! >= 0) return after.forward.length + backwardIndex[m]! + 1;
   }
-  return after.forwardSteps;
+  return after.forward.length;
 }
 
 /** Each node's identity as a small integer, shared between graphs through `interned`. */
-function identities(graph: Graph, interned: Map<string, number>): number[] {
+function identities(graph: Graph, interned: Interner): number[] {
   const ids = new Array<number>(graph.nodes.length);
   const opened = openedComposites(graph);
   for (const node of graph.nodes) {
     const external = opened.get(node.id);
-    const key = external ? compositeKey(node, external.map((i) => ids[i]!)) : isComposite(node.op) && node.kind === 'op' ? compositeKey(node, node.inputs.map((i) => ids[i]!)) : identityKey(node, ids);
-    let id = interned.get(key);
-    if (id === undefined) interned.set(key, (id = interned.size));
-    ids[node.id] = id;
+    const composite = external !== undefined || (node.kind === 'op' && isComposite(node.op));
+    const head = interned.head(`${composite ? 'composite' : node.kind === 'op' ? node.op : node.kind}|${node.name ?? ''}`);
+    ids[node.id] = interned.id(head, external ?? node.inputs, ids);
   }
   return ids;
 }
 
-function identityKey(node: GraphNode, ids: readonly number[]): string {
-  const head = `${node.kind === 'op' ? node.op : node.kind}|${node.name ?? ''}`;
-  if (node.inputs.length === 0) return head;
-  let key = `${head}|`;
-  for (const input of node.inputs) key += `${ids[input]},`;
-  return key;
+interface TrieNode {
+  id: number;
+  children: Map<number, TrieNode> | null;
 }
 
-function compositeKey(node: GraphNode, inputs: readonly number[]): string {
-  return `composite|${node.name ?? ''}|${inputs.join(',')}`;
+/** Hash-consing of (head, input identities…) tuples into small integers: a trie on numbers, no strings per node. */
+class Interner {
+  private readonly heads = new Map<string, number>();
+  private readonly root = new Map<number, TrieNode>();
+  private next = 0;
+
+  /** How many identities there are (each is below this). */
+  get size(): number {
+    return this.next;
+  }
+
+  head(text: string): number {
+    let h = this.heads.get(text);
+    if (h === undefined) this.heads.set(text, (h = this.heads.size));
+    return h;
+  }
+
+  id(head: number, inputs: readonly number[], ids: readonly number[]): number {
+    let node = this.step(this.root, head);
+    for (const input of inputs) node = this.step((node.children ??= new Map()), ids[input]!);
+    if (node.id < 0) node.id = this.next++;
+    return node.id;
+  }
+
+  private step(level: Map<number, TrieNode>, key: number): TrieNode {
+    let node = level.get(key);
+    if (!node) level.set(key, (node = { id: -1, children: null }));
+    return node;
+  }
 }
 
 /**
@@ -106,6 +130,23 @@ function openedComposites(graph: Graph): Map<number, number[]> {
     out.set(last.id, external);
   }
   return out;
+}
+
+/** As pairInOrder, for keys that are small integers below `size`: linked lists in typed arrays, no maps. */
+function pairDense(left: readonly number[], right: readonly number[], size: number): (number | null)[] {
+  const first = new Int32Array(size).fill(-1);
+  const after = new Int32Array(right.length).fill(-1);
+  for (let id = right.length - 1; id >= 0; id--) {
+    const key = right[id]!;
+    after[id] = first[key]!;
+    first[key] = id;
+  }
+  return left.map((key) => {
+    const id = first[key]!;
+    if (id < 0) return null;
+    first[key] = after[id]!;
+    return id;
+  });
 }
 
 /** Pairs the k-th occurrence of a key on one side with the k-th occurrence on the other; null keys never pair. */

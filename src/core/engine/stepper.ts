@@ -252,6 +252,15 @@ interface Plan {
 }
 
 const plans = new WeakMap<Graph, Plan>();
+
+/**
+ * A graph's tape without stepping it: the forward plan, the backward plan
+ * and how many gradient contributions each node receives. Worked out once
+ * per graph, as for a Stepper.
+ */
+export function tapePlan(graph: Graph): { readonly forward: readonly number[]; readonly backward: readonly number[]; readonly expected: readonly number[] } {
+  return planOf(graph);
+}
 const NO_EDGES: (Tensor | null)[] = [];
 
 function planOf(graph: Graph): Plan {

@@ -1,7 +1,7 @@
-import { Stepper, type Phase } from '../../core/engine/stepper';
+import { tapePlan, type Phase } from '../../core/engine/stepper';
 import type { Graph } from '../../core/graph/graph';
 import { Tensor } from '../../core/tensor';
-import type { TapeUpdate } from './workerProtocol';
+import { PACKED_MAX_ELEMENTS, type TapeUpdate } from './workerProtocol';
 
 /**
  * The host's copy of a tape at the position the evaluation thread last
@@ -12,51 +12,51 @@ import type { TapeUpdate } from './workerProtocol';
  * slots an update names.
  */
 export class TapeMirror {
-  private readonly plan: Stepper;
+  readonly forwardPlan: readonly number[];
+  readonly backwardPlan: readonly number[];
+  private readonly expected: readonly number[];
   private readonly values: (Tensor | null)[];
   private readonly grads: (Tensor | null)[];
-  private readonly edgeGrads: (Tensor | null)[][];
-  private readonly arrived: number[];
+  /** By consumer; made when its first edge gradient arrives. */
+  private readonly edgeGrads: ((Tensor | null)[] | undefined)[];
+  private readonly arrived: Int32Array;
   private currentPosition = 0;
 
   constructor(readonly graph: Graph) {
-    // An unstepped stepper of the graph: its plan and expected counts, no tensors beyond the leaves'.
-    this.plan = new Stepper(graph);
-    this.values = graph.nodes.map((n) => n.value ?? null);
-    this.grads = graph.nodes.map(() => null);
-    this.edgeGrads = graph.nodes.map((n) => n.inputs.map(() => null));
-    this.arrived = graph.nodes.map(() => 0);
+    const plan = tapePlan(graph);
+    this.forwardPlan = plan.forward;
+    this.backwardPlan = plan.backward;
+    this.expected = plan.expected;
+    const n = graph.nodes.length;
+    this.values = new Array<Tensor | null>(n);
+    for (let i = 0; i < n; i++) this.values[i] = graph.nodes[i]!.value ?? null;
+    this.grads = new Array<Tensor | null>(n).fill(null);
+    this.edgeGrads = new Array<(Tensor | null)[] | undefined>(n);
+    this.arrived = new Int32Array(n);
   }
 
   /** Takes what the thread sent. */
   apply(update: TapeUpdate): void {
-    const tensors = update.tensors.map((t) => new Tensor(t.shape, t.data));
+    const tensors = unpack(update);
     const at = (i: number): Tensor | null => (i < 0 ? null : tensors[i]!);
-    for (const [id, t] of update.values) this.values[id] = at(t);
-    for (const [id, t] of update.grads) this.grads[id] = at(t);
-    for (const [id, k, t] of update.edges) this.edgeGrads[id]![k] = at(t);
-    for (const [id, n] of update.arrived) this.arrived[id] = n;
+    const { values, grads, edges, arrived } = update;
+    for (let i = 0; i < values.length; i += 2) this.values[values[i]!] = at(values[i + 1]!);
+    for (let i = 0; i < grads.length; i += 2) this.grads[grads[i]!] = at(grads[i + 1]!);
+    for (let i = 0; i < edges.length; i += 3) (this.edgeGrads[edges[i]!] ??= [])[edges[i + 1]!] = at(edges[i + 2]!);
+    for (let i = 0; i < arrived.length; i += 2) this.arrived[arrived[i]!] = arrived[i + 1]!;
     this.currentPosition = update.position;
   }
 
-  get forwardPlan(): readonly number[] {
-    return this.plan.forwardPlan;
-  }
-
-  get backwardPlan(): readonly number[] {
-    return this.plan.backwardPlan;
-  }
-
   get forwardSteps(): number {
-    return this.plan.forwardSteps;
+    return this.forwardPlan.length;
   }
 
   get backwardSteps(): number {
-    return this.plan.backwardSteps;
+    return this.backwardPlan.length;
   }
 
   get total(): number {
-    return this.plan.total;
+    return this.forwardPlan.length + this.backwardPlan.length;
   }
 
   get position(): number {
@@ -70,11 +70,14 @@ export class TapeMirror {
   }
 
   get currentNode(): number | null {
-    return this.plan.nodeAtStep(this.currentPosition);
+    return this.nodeAtStep(this.currentPosition);
   }
 
+  /** The node run by step `position` (1-based), or null. */
   nodeAtStep(position: number): number | null {
-    return this.plan.nodeAtStep(position);
+    const f = this.forwardPlan.length;
+    if (position <= 0 || position > this.total) return null;
+    return position <= f ? this.forwardPlan[position - 1]! : this.backwardPlan[position - f - 1]!;
   }
 
   value(id: number): Tensor | null {
@@ -90,7 +93,7 @@ export class TapeMirror {
   }
 
   contributions(id: number): { arrived: number; expected: number } {
-    return { arrived: this.arrived[id] ?? 0, expected: this.plan.contributions(id).expected };
+    return { arrived: this.arrived[id] ?? 0, expected: this.expected[id] ?? 0 };
   }
 
   gradComplete(id: number): boolean {
@@ -118,4 +121,23 @@ export class TapeMirror {
     if (p <= f) return `forward ${p}/${f}`;
     return `backward ${p - f}/${this.backwardSteps}`;
   }
+}
+
+/** The update's tensors; packed ones are views into its one buffer (tensors are never mutated). */
+function unpack(update: TapeUpdate): Tensor[] {
+  const tensors: Tensor[] = [];
+  const { shapes, packed, large } = update;
+  let offset = 0;
+  let next = 0;
+  for (let d = 0; d < shapes.length; ) {
+    const rank = shapes[d++]!;
+    const shape: number[] = [];
+    let size = 1;
+    for (let k = 0; k < rank; k++) size *= shape[k] = shapes[d++]!;
+    if (size <= PACKED_MAX_ELEMENTS) {
+      tensors.push(new Tensor(shape, packed.subarray(offset, offset + size)));
+      offset += size;
+    } else tensors.push(new Tensor(shape, large[next++]!));
+  }
+  return tensors;
 }

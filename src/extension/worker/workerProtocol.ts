@@ -46,25 +46,32 @@ export type ToWorker =
   | { readonly type: 'gradCheck'; readonly generation: number; readonly request: number }
   | { readonly type: 'cancel'; readonly request: number };
 
-/** A tensor on the wire. */
-export interface TensorData {
-  readonly shape: readonly number[];
-  readonly data: Float64Array;
-}
-
 /**
- * What changed on the tape since the last update: each slot that now holds
- * another tensor (an index into `tensors`, or -1 for none) and each changed
- * count. A tensor held by several slots travels once.
+ * What changed on the tape since the last update, in typed arrays so that
+ * receiving it costs the host next to nothing whatever the number of
+ * slots: each slot that now holds another tensor (an index into the
+ * update's tensors, or -1 for none) and each changed count. A tensor held
+ * by several slots travels once. The tensors' shapes are `shapes` (for each,
+ * its rank then its dimensions); the elements of small tensors follow one
+ * another in `packed`, each large tensor has its own buffer in `large`.
  */
 export interface TapeUpdate {
   readonly position: number;
-  readonly tensors: readonly TensorData[];
-  readonly values: readonly (readonly [id: number, tensor: number])[];
-  readonly grads: readonly (readonly [id: number, tensor: number])[];
-  readonly edges: readonly (readonly [consumer: number, inputIndex: number, tensor: number])[];
-  readonly arrived: readonly (readonly [id: number, count: number])[];
+  readonly shapes: Float64Array;
+  readonly packed: Float64Array;
+  readonly large: readonly Float64Array[];
+  /** Pairs: node id, tensor. */
+  readonly values: Int32Array;
+  /** Pairs: node id, tensor. */
+  readonly grads: Int32Array;
+  /** Triples: consumer id, input index, tensor. */
+  readonly edges: Int32Array;
+  /** Pairs: node id, contributions arrived. */
+  readonly arrived: Int32Array;
 }
+
+/** Tensors of at most this many elements travel packed together; larger ones in their own buffer. */
+export const PACKED_MAX_ELEMENTS = 4096;
 
 export type FromWorker =
   /** The tape moved; `settled` once it stands at the target of goTo `request`. */
