@@ -85,11 +85,17 @@ async function main(): Promise<void> {
   const mb = big.join('\n');
   console.log(`  1 MB file (${big.length} statements)                ${fmt(medianMs(() => checkSource(mb, { evaluate: false }), 1000, 10)).padStart(10)}`);
 
+  console.log('');
+  const { benchEngine } = await import('./engine.bench');
+  await benchEngine(root);
+
+  console.log('');
   await (await import('./worker.bench')).benchWorker();
 
   const renderBench = path.join(root, 'bench/render.bench.ts');
   if (fs.existsSync(renderBench)) {
     const { benchRender } = (await import('./render.bench')) as { benchRender: () => Promise<void> };
+    console.log('');
     await benchRender();
   }
 }

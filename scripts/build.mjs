@@ -1,5 +1,6 @@
 // Builds the four bundles: the extension host, its evaluation thread, the command line, and the webview.
 import * as esbuild from 'esbuild';
+import './build-wasm.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');

@@ -1,5 +1,6 @@
 import { runCheck, runGradcheck, runRun, runTrace, type CliIo } from './commands';
 import { renderCommand } from './renderCommand';
+import { useNodeKernels } from '../node/engineKernels';
 
 const USAGE = `usage: graphstep <command> FILE [options]
 
@@ -8,7 +9,9 @@ commands:
   run FILE [--json] [--expand] forward and backward pass: a table, or JSON;
                                --expand opens composite ops into elementary ops
   trace FILE --json [--expand] every step: position, phase, node, what it set
-  gradcheck FILE               numerical vs backprop gradient of every input and param
+  gradcheck FILE [--json]      numerical vs backprop gradient of every input and param;
+                               passes when |num - backprop| <= 1e-8 + 1e-5*|num| (relu/abs/max
+                               kinks skipped); exit 1 when a leaf fails
   render FILE -o OUT.svg [--step N] [--expand]
                                the graph at position N (default: all steps done) as SVG
 `;
@@ -42,6 +45,7 @@ export function main(argv: readonly string[], io: CliIo): number {
 }
 
 if (require.main === module) {
+  useNodeKernels();
   const io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
   process.exitCode = main(process.argv.slice(2), io);
 }

@@ -54,7 +54,7 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
     files: options.files ?? NO_FILES,
   });
   diagnostics.push(...built.diagnostics);
-  let graph = diagnostics.some((d) => d.severity === 'error') ? null : withGroups(built.graph, parsed.statements, text, []);
+  let graph = diagnostics.some((d) => d.severity === 'error') ? null : withGroups(built.graph, parsed.statements, text, built.calls);
   if (graph && options.expand) graph = expandComposites(graph, options.expand);
   if (graph && options.evaluate !== false) {
     const found = evaluationProblems(graph);

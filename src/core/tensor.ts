@@ -14,7 +14,10 @@ export function sizeOf(shape: Shape): number {
  * what makes stepping back exact.
  */
 export class Tensor {
-  constructor(readonly shape: Shape, readonly data: Float64Array) {
+  readonly shape: Shape;
+
+  constructor(shape: Shape, readonly data: Float64Array) {
+    this.shape = smallIntegers(shape);
     if (data.length !== sizeOf(shape)) {
       throw new RangeError(`tensor data has ${data.length} elements, shape [${shape.join(',')}] needs ${sizeOf(shape)}`);
     }
@@ -41,4 +44,19 @@ export class Tensor {
     if (this.data.length !== 1) throw new RangeError(`item() of a tensor with ${this.data.length} elements`);
     return this.data[0]!;
   }
+}
+
+/**
+ * The shape as an array of small integers. Sizes parsed from source text or
+ * computed by division can arrive as heap doubles (`784.0`); an array holding
+ * one makes V8 compile every kernel's index arithmetic that reads it as
+ * floating point. `| 0` gives the same values as small integers.
+ */
+function smallIntegers(shape: Shape): Shape {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    out.push(Number.isInteger(d) && d >= 0 && d <= 0x7fffffff ? d | 0 : d);
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { useNodeKernels } from '../node/engineKernels';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
 import { registerGraphPanel } from './panel/registerGraphPanel';
 import { SessionRegistry } from './sessions';
@@ -11,6 +12,7 @@ export interface GraphStepApi {
 }
 
 export function activate(context: vscode.ExtensionContext): GraphStepApi {
+  useNodeKernels();
   const sessions = new SessionRegistry(context.asAbsolutePath('out/evalWorker.js'));
   context.subscriptions.push(sessions);
   registerStepCommands(context, sessions);

@@ -143,7 +143,8 @@ export class Workbench {
   /** Waits until the active editor tab is `relativePath` and its text is drawn. */
   async waitForActiveEditor(relativePath: string): Promise<void> {
     const name = path.basename(relativePath);
-    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+    // by resource name: the graph panel's active tab ("Graph: NAME") also holds the name
+    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`).waitFor();
     await this.editor().locator('.view-line').first().waitFor();
     this.activeFile = path.resolve(this.folder, relativePath);
   }

@@ -24,12 +24,14 @@ export function occurrencesOf(index: NameIndex, binding: number): NameReference[
 
 /**
  * The newest binding of each name made by a statement that ends before
- * `position`'s line: the names an expression written there can use.
+ * `position`'s line: the names an expression written there can use (not a
+ * `def`'s function name or parameters).
  */
 export function bindingsInScopeAt(index: NameIndex, position: Position): Map<string, number> {
   const scope = new Map<string, number>();
   index.bindings.forEach((binding, i) => {
-    if (binding.statementRange.end.line < position.line) scope.set(binding.name, i);
+    // a def's names are not values: its parameters are local, the function is called
+    if (binding.statementRange.end.line < position.line && !binding.role) scope.set(binding.name, i);
   });
   return scope;
 }

@@ -5,6 +5,7 @@ import { CONSTRUCTORS } from '../ops/constructors';
 import { OPS, opByName } from '../ops/registry';
 import { bindingsInScopeAt, type NameIndex } from './bindingLookup';
 import { callContextAt } from './callContext';
+import { functionsInScopeAt } from './functionNames';
 import { nodeKindText, shapeText } from './nodeLabel';
 
 export type CandidateKind = 'variable' | 'operation' | 'constructor' | 'keyword' | 'argument' | 'property';
@@ -26,7 +27,8 @@ export interface CompletionCandidate {
 /**
  * What can be written at `position`: after a `.`, the transpose `T`; at the
  * start of a line, the statement keywords and names to rebind; elsewhere the
- * names in scope (their newest binding), the operations and their aliases,
+ * names in scope (their newest binding), the functions defined above, the
+ * operations and their aliases,
  * the leaf constructors, the keyword arguments of the enclosing call, and
  * `true`/`false`/`None`. `graph`, when it matches the text, adds each name's
  * kind and shape.
@@ -45,10 +47,10 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
     return { label: name, kind: 'variable', detail, documentation: `\`${name}\`, bound on line ${line}.`, isCall: false, preferred: true };
   });
   if (/^\s*[\p{L}_][\p{L}\p{N}_]*$|^\s*$/u.test(before)) {
-    const keywords = [...DECLARATIONS, 'output'].map((k): CompletionCandidate => ({
+    const keywords = [...DECLARATIONS, 'output', 'def'].map((k): CompletionCandidate => ({
       label: k,
       kind: 'keyword',
-      detail: k === 'output' ? 'output NAME' : `${k} NAME = EXPR`,
+      detail: k === 'output' ? 'output NAME' : k === 'def' ? 'def NAME(PARAMS) = EXPR' : `${k} NAME = EXPR`,
       documentation: KEYWORD_DOCS[k] ?? '',
       isCall: false,
       preferred: false,
@@ -73,6 +75,14 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
     isCall: true,
     preferred: false,
   }));
+  const functions = functionsInScopeAt(index, position).map((f): CompletionCandidate => ({
+    label: f.name,
+    kind: 'operation',
+    detail: `${f.signature} · def on line ${f.line + 1}`,
+    documentation: `A function defined on line ${f.line + 1}; each call is drawn as one group.`,
+    isCall: true,
+    preferred: true,
+  }));
   const call = callContextAt(text, position);
   const op = call ? opByName(call.callee) : undefined;
   const ctor = call ? CONSTRUCTORS.find((c) => c.name === call.callee) : undefined;
@@ -86,12 +96,13 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
     preferred: true,
   }));
   const literals = ['true', 'false', 'None'].map((k): CompletionCandidate => ({ label: k, kind: 'keyword', detail: k === 'None' ? 'no value (axis=None)' : 'flag', documentation: '', isCall: false, preferred: false }));
-  return [...argumentsOfCall, ...names, ...ops, ...constructors, ...literals];
+  return [...argumentsOfCall, ...names, ...functions, ...ops, ...constructors, ...literals];
 }
 
 const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   input: 'A leaf whose gradient is computed and shown: `input x = 2`.',
   param: 'A trainable leaf (a parameter of the network); its gradient is computed: `param W = randn(2, 3, seed=0) * 0.01`.',
   const: 'A leaf with no gradient (labels, masks): `const t = [0, 0, 1]`.',
+  def: 'A function of your own, one expression over its parameters: `def affine_relu(x, W, b) = relu(affine(x, W, b))`. Each call is inlined and drawn as one group.',
   output: 'The value the backward pass starts from, seeded with gradient 1 (ones for a tensor). At most one; default: the last assigned name.',
 };

@@ -41,8 +41,12 @@ export class Stepper {
   private readonly needsGrad: readonly (readonly boolean[])[];
   private readonly history: Change[][] = [];
 
-  constructor(readonly graph: Graph) {
-    const plan = planOf(graph);
+  /** `ops` looks up each node's op (the registry's by default; a test may pass others). */
+  constructor(
+    readonly graph: Graph,
+    ops: (name: string) => OpDef | undefined = opByName,
+  ) {
+    const plan = planOf(graph, ops);
     const nodes = graph.nodes;
     this.ops = plan.ops;
     this.forwardPlan = plan.forward;
@@ -263,8 +267,8 @@ export function tapePlan(graph: Graph): { readonly forward: readonly number[]; r
 }
 const NO_EDGES: (Tensor | null)[] = [];
 
-function planOf(graph: Graph): Plan {
-  let plan = plans.get(graph);
+function planOf(graph: Graph, lookup: (name: string) => OpDef | undefined): Plan {
+  let plan = lookup === opByName ? plans.get(graph) : undefined;
   if (plan) return plan;
   const nodes = graph.nodes;
   const backward = backwardPlanOf(graph);
@@ -274,18 +278,18 @@ function planOf(graph: Graph): Plan {
   }
   if (graph.output !== null) expected[graph.output]!++;
   plan = {
-    ops: nodes.map((n) => (n.kind === 'op' ? requireOp(n) : null)),
+    ops: nodes.map((n) => (n.kind === 'op' ? requireOp(n, lookup) : null)),
     forward: nodes.filter((n) => n.kind === 'op').map((n) => n.id),
     backward,
     expected,
     needsGrad: nodes.map((n) => n.inputs.map((i) => wantsGrad(nodes[i]!))),
   };
-  plans.set(graph, plan);
+  if (lookup === opByName) plans.set(graph, plan);
   return plan;
 }
 
-function requireOp(node: GraphNode): OpDef {
-  const op = opByName(node.op);
+function requireOp(node: GraphNode, lookup: (name: string) => OpDef | undefined): OpDef {
+  const op = lookup(node.op);
   if (!op) throw new Error(`graph node ${node.id} has unknown op '${node.op}'`);
   return op;
 }

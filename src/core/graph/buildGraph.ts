@@ -6,6 +6,8 @@ import type { AttrValue, OpDef } from '../ops/opDef';
 import { OPS, opByName, opByOperator } from '../ops/registry';
 import { sizeOf, Tensor, type Shape } from '../tensor';
 import type { Binding, Graph, GraphNode, NameReference, NodeKind } from './graph';
+import type { FunctionCall } from './groups';
+import { functionSignature, UserFunctions, type UserFunction } from './userFunctions';
 
 export interface BuildOptions {
   /** Largest tensor allowed, checked before anything is allocated. */
@@ -18,7 +20,14 @@ export interface BuildResult {
   /** The graph; complete only when `diagnostics` has no error. */
   readonly graph: Graph;
   readonly diagnostics: readonly Diagnostic[];
+  /** Every inlined call of a user function; a node's `group` is an index into it. */
+  readonly calls: readonly FunctionCall[];
 }
+
+/** Deepest nesting of user-function calls inside calls. */
+export const MAX_CALL_DEPTH = 64;
+/** Most nodes a graph may have before a call of a user function is refused (nested calls multiply). */
+export const MAX_NODES_FOR_CALLS = 500_000;
 
 /** Shared by every node that has no attributes or no inputs: graphs are immutable. */
 const NO_ATTRS: Record<string, AttrValue> = Object.freeze({}) as Record<string, AttrValue>;
@@ -52,6 +61,13 @@ class GraphBuilder {
   private readonly scope = new Map<string, number>();
   private statementRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   private statementName = '';
+  private functions = new UserFunctions([]);
+  private readonly calls: FunctionCall[] = [];
+  /** While a function body is inlined: its parameters' values, the call being inlined, and the calls around it. */
+  private locals: ReadonlyMap<string, Lowered> | null = null;
+  private currentCall: number | null = null;
+  private callLimitReported = false;
+  private readonly callStack: { readonly fn: UserFunction; readonly range: Range }[] = [];
 
   constructor(private readonly options: BuildOptions) {}
 
@@ -59,8 +75,13 @@ class GraphBuilder {
     let output: number | null = null;
     let outputStatement: Statement | null = null;
     let lastBinding: number | null = null;
+    this.functions = new UserFunctions(statements);
     for (const statement of statements) {
       this.statementRange = statement.range;
+      if (statement.kind === 'def') {
+        this.functions.define(statement, { bindings: this.bindings, references: this.references, error: (r, m) => this.error(r, m) });
+        continue;
+      }
       if (statement.kind === 'output') {
         if (outputStatement) {
           this.error(statement.range, `expected at most one output statement, found a second (the first is on line ${outputStatement.range.start.line + 1})`);
@@ -89,6 +110,7 @@ class GraphBuilder {
     return {
       graph: { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references, groups: [] },
       diagnostics: this.diagnostics,
+      calls: this.calls,
     };
   }
 
@@ -148,6 +170,8 @@ class GraphBuilder {
   }
 
   private lowerName(name: string, range: Range, leafMode: boolean): Lowered {
+    // in a function body every name is a parameter (the def was checked)
+    if (this.locals) return this.locals.get(name) ?? { kind: 'poison', range };
     const binding = this.scope.get(name);
     if (binding === undefined) {
       const hint = suggest(name, [...this.scope.keys()]);
@@ -223,10 +247,50 @@ class GraphBuilder {
       }
       return this.lowerConstructor(ctor, expr);
     }
+    const fn = this.functions.get(expr.callee);
+    if (fn) return this.lowerFunctionCall(fn, expr, leafMode);
+    const below = this.functions.definedBelow(expr.callee);
+    if (below !== null) {
+      this.error(expr.calleeRange, `expected a function defined above, found '${expr.callee}', defined below on line ${below + 1} (define a function before its first call)`);
+      for (const arg of expr.args) this.lower(arg.value, leafMode);
+      return { kind: 'poison', range: expr.range };
+    }
     const hint = suggest(expr.callee, [...OPS.flatMap((o) => [o.name, ...o.aliases])]);
     this.error(expr.calleeRange, `expected an operation, found unknown function '${expr.callee}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
     for (const arg of expr.args) this.lower(arg.value, leafMode);
     return { kind: 'poison', range: expr.range };
+  }
+
+  /**
+   * A call of a user function: the arguments are lowered where the call is,
+   * then the body with the parameters bound to them. Its nodes belong to a
+   * new FunctionCall; a problem inside the body is reported at the call.
+   */
+  private lowerFunctionCall(fn: UserFunction, expr: Extract<Expr, { kind: 'call' }>, leafMode: boolean): Lowered {
+    if (this.callStack.length === 0) this.references.push({ range: expr.calleeRange, binding: fn.binding, isDefinition: false });
+    const bound = this.functions.bindArguments(fn, expr.args, expr.range, (r, m) => this.error(r, m));
+    const values = bound?.map((arg) => this.lower(arg, leafMode));
+    if (!bound) for (const arg of expr.args) this.lower(arg.value, leafMode);
+    if (!values || !fn.ok || values.some((v) => v.kind === 'poison')) return { kind: 'poison', range: expr.range };
+    if (this.callStack.length >= MAX_CALL_DEPTH || this.nodes.length >= MAX_NODES_FOR_CALLS) {
+      const why = this.callStack.length >= MAX_CALL_DEPTH ? `calls nested at most ${MAX_CALL_DEPTH} deep` : `at most ${MAX_NODES_FOR_CALLS} nodes before a call`;
+      // once is enough: the calls refused after the first say nothing new
+      if (!this.callLimitReported) this.error(expr.range, `${fn.name}: expected ${why}, found more (each call is drawn inline)`);
+      this.callLimitReported = true;
+      return { kind: 'poison', range: expr.range };
+    }
+    const locals = new Map<string, Lowered>();
+    fn.statement.params.forEach((p, i) => locals.set(p.name, values[i]!));
+    const saved = { locals: this.locals, call: this.currentCall };
+    this.currentCall = this.calls.length;
+    this.calls.push({ name: fn.name, parent: saved.call, range: expr.range, statementLine: this.statementRange.start.line });
+    this.locals = locals;
+    this.callStack.push({ fn, range: expr.range });
+    const result = this.lower(fn.statement.body, leafMode);
+    this.callStack.pop();
+    this.locals = saved.locals;
+    this.currentCall = saved.call;
+    return { ...result, range: expr.range };
   }
 
   private lowerOpCall(op: OpDef, expr: Extract<Expr, { kind: 'call' }>, leafMode: boolean): Lowered {
@@ -420,7 +484,7 @@ class GraphBuilder {
     }
   }
 
-  private addNode(node: Omit<GraphNode, 'id' | 'statementRange' | 'group'>): number {
+  private addNode(node: Omit<GraphNode, 'id' | 'statementRange' | 'group' | 'expandKey'>): number {
     const id = this.nodes.length;
     // One object shape for every node (value present even when undefined) keeps V8 on its fast path.
     this.nodes.push({
@@ -434,12 +498,25 @@ class GraphBuilder {
       range: node.range,
       statementRange: this.statementRange,
       value: node.value,
-      group: null,
+      group: this.currentCall,
+      expandKey: undefined,
     });
     return id;
   }
 
+  /** A problem inside an inlined function body is reported at the outermost call, naming the functions. */
   private error(range: Range, message: string): void {
+    if (this.callStack.length > 0) {
+      const inner = this.callStack[this.callStack.length - 1]!.fn.statement;
+      const names = this.callStack.map((c) => `${c.fn.name}()`);
+      const chain = (names.length > 4 ? [...names.slice(0, 2), '…', ...names.slice(-2)] : names).join(' → ');
+      this.diagnostics.push({
+        severity: 'error',
+        range: this.callStack[0]!.range,
+        message: `in ${chain}: ${message} (in the body of def ${functionSignature(inner)}, line ${inner.range.start.line + 1})`,
+      });
+      return;
+    }
     this.diagnostics.push({ severity: 'error', range, message });
   }
 }

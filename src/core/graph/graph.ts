@@ -57,6 +57,11 @@ export interface Binding {
   /** The name at its definition. */
   readonly range: Range;
   readonly statementRange: Range;
+  /**
+   * Set for the names a `def` makes, which are bound to no node (`nodeId` -1):
+   * the function's name, and each parameter (local to the function's body).
+   */
+  readonly role?: 'function' | 'parameter';
 }
 
 /** An occurrence of a name in the source, resolved to the binding it means. */

@@ -79,7 +79,8 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
     if (node.kind === 'op' && isComposite(node.op)) {
       const call = node.group === null ? null : groups[callGroup[node.group]!]!.key;
       const s = statementAt.get(node.statementRange.start.line);
-      const scope = call ?? `composite:${s !== undefined ? statementKeys[s] : `line ${node.range.start.line + 1}`}`;
+      // inside a call: composite:NAME/FUNCTION/OP, after the call's key fn:NAME/FUNCTION
+      const scope = `composite:${call !== null ? call.slice('fn:'.length) : s !== undefined ? statementKeys[s] : `line ${node.range.start.line + 1}`}`;
       expandKey = counted(compositeCounts, `${scope}/${node.op}`);
     }
     return copyNode(node, node.id, node.inputs, node.name, group, expandKey);

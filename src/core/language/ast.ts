@@ -37,7 +37,24 @@ export type Statement =
       readonly expr: Expr;
       readonly range: Range;
     }
-  | { readonly kind: 'output'; readonly name: string; readonly nameRange: Range; readonly range: Range };
+  | { readonly kind: 'output'; readonly name: string; readonly nameRange: Range; readonly range: Range }
+  | DefStatement;
+
+/** A parameter of a user function: a name local to its body. */
+export interface Parameter {
+  readonly name: string;
+  readonly range: Range;
+}
+
+/** `def NAME(p1, p2, ...) = EXPR`: a user function, inlined at each call. */
+export interface DefStatement {
+  readonly kind: 'def';
+  readonly name: string;
+  readonly nameRange: Range;
+  readonly params: readonly Parameter[];
+  readonly body: Expr;
+  readonly range: Range;
+}
 
 export const DECLARATIONS: readonly string[] = ['input', 'param', 'const'];
-export const KEYWORDS: readonly string[] = ['input', 'param', 'const', 'output', 'true', 'false', 'True', 'False', 'None'];
+export const KEYWORDS: readonly string[] = ['input', 'param', 'const', 'output', 'def', 'true', 'false', 'True', 'False', 'None'];

@@ -1,4 +1,4 @@
-import type { Argument, BinaryOperator, Declaration, Expr, Statement } from './ast';
+import type { Argument, BinaryOperator, Declaration, DefStatement, Expr, Parameter, Statement } from './ast';
 import { DECLARATIONS, KEYWORDS } from './ast';
 import { tokenize, type Token } from './lexer';
 import type { Diagnostic, Range } from './range';
@@ -65,6 +65,7 @@ class Parser {
       this.expectStatementEnd();
       return { kind: 'output', name: name.text, nameRange: name.range, range: span(first.range, name.range) };
     }
+    if (first.kind === 'name' && first.text === 'def' && this.peek(1).kind === 'name') return this.parseDef(first);
     let declaration: Declaration | null = null;
     if (first.kind === 'name' && DECLARATIONS.includes(first.text) && this.peek(1).kind === 'name') {
       declaration = first.text as Declaration;
@@ -82,6 +83,41 @@ class Parser {
     const expr = this.parseExpression();
     this.expectStatementEnd();
     return { kind: 'assign', declaration, name: name.text, nameRange: name.range, expr, range: span(first.range, expr.range) };
+  }
+
+  /** `def NAME(p1, p2, ...) = EXPR`, after the `def`. */
+  private parseDef(keyword: Token): DefStatement {
+    this.index++;
+    const name = this.next();
+    if (KEYWORDS.includes(name.text)) this.fail(name.range, `expected a function name after 'def', found ${describe(name)}`);
+    const open = this.next();
+    if (open.kind !== 'op' || open.text !== '(') this.fail(open.range, `expected '(' and the parameters after 'def ${name.text}', found ${describe(open)}`);
+    this.enter(open.range);
+    this.open.push(open);
+    const params: Parameter[] = [];
+    let t = this.peekInBrackets(open);
+    while (!(t.kind === 'op' && t.text === ')')) {
+      const param = this.next();
+      if (param.kind !== 'name' || KEYWORDS.includes(param.text)) this.fail(param.range, `expected a parameter name in 'def ${name.text}(…)', found ${describe(param)}`);
+      params.push({ name: param.text, range: param.range });
+      t = this.peekInBrackets(open);
+      if (t.kind === 'op' && t.text === ',') {
+        this.index++;
+        t = this.peekInBrackets(open);
+      } else if (!(t.kind === 'op' && t.text === ')')) {
+        this.fail(t.range, `expected ',' or ')' after the parameter '${param.text}', found ${describe(t)}`);
+      }
+    }
+    this.index++;
+    this.nesting--;
+    this.open.pop();
+    const equals = this.next();
+    if (equals.kind !== 'op' || equals.text !== '=') {
+      this.fail(equals.range, `expected '=' and the function's expression after 'def ${name.text}(${params.map((p) => p.name).join(', ')})', found ${describe(equals)}`);
+    }
+    const body = this.parseExpression();
+    this.expectStatementEnd();
+    return { kind: 'def', name: name.text, nameRange: name.range, params, body, range: span(keyword.range, body.range) };
   }
 
   private expectStatementEnd(): void {
@@ -289,7 +325,7 @@ class Parser {
     const a = this.tokens[j]!;
     const b = this.tokens[j + 1]!;
     if (a.kind !== 'name') return false;
-    if ((DECLARATIONS.includes(a.text) || a.text === 'output') && b.kind === 'name') return true;
+    if ((DECLARATIONS.includes(a.text) || a.text === 'output' || a.text === 'def') && b.kind === 'name') return true;
     return b.kind === 'op' && b.text === '=' && this.tokens[j - 1]?.kind === 'newline';
   }
 

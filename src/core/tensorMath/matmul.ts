@@ -1,9 +1,13 @@
 import { Tensor, type Shape } from '../tensor';
 import { fma } from './fma';
+import { gemmWasm } from './gemmWasm';
 import { formatShape, resolveReshape } from './shapes';
 
-/** Largest m·k·n computed with fused multiply-adds (~1.5 ms); above it, plain ones. */
+/** Largest m·k·n computed with fused multiply-adds; above it, plain ones. */
 export const FUSED_MAX_MACS = 32768;
+
+/** Fewer multiply-adds than this stay in JavaScript: the WebAssembly call and copies would cost more. */
+const WASM_MIN_MACS = 64;
 
 /*
  * Matrix products, each output element summed from 0 in ascending k.
@@ -38,7 +42,19 @@ export function matmulShape(a: Shape, b: Shape, opName = 'matmul'): Shape | stri
  * inner size, so each element is still summed from 0 in ascending p.
  */
 function gemmStrided(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
-  if (m * k * n <= FUSED_MAX_MACS) return gemmFused(A, ais, aps, B, bps, bjs, m, k, n);
+  const macs = m * k * n;
+  const fused = macs <= FUSED_MAX_MACS;
+  if (macs >= WASM_MIN_MACS) {
+    const C = gemmWasm(fused, A, ais, aps, B, bps, bjs, m, k, n);
+    if (C) return C;
+  }
+  return fused ? gemmFusedJs(A, ais, aps, B, bps, bjs, m, k, n) : gemmPlainJs(A, ais, aps, B, bps, bjs, m, k, n);
+}
+
+/** The JavaScript kernel for products above FUSED_MAX_MACS: plain a·b then +, in 4×4 blocks. */
+export function gemmPlainJs(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
+  // shapes may arrive as heap doubles; integers keep the index arithmetic in integer registers
+  ais |= 0; aps |= 0; bps |= 0; bjs |= 0; m |= 0; k |= 0; n |= 0; // prettier-ignore
   const C = new Float64Array(m * n);
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
@@ -84,8 +100,8 @@ function gemmStrided(A: Float64Array, ais: number, aps: number, B: Float64Array,
   return C;
 }
 
-/** As gemmStrided, each element a chain of exactly emulated fused multiply-adds. */
-function gemmFused(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
+/** The JavaScript kernel for products up to FUSED_MAX_MACS: each element a chain of exactly emulated fused multiply-adds. */
+export function gemmFusedJs(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
   const C = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {

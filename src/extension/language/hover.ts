@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { referenceAt } from '../../core/editor/bindingLookup';
+import { functionHoverMarkdown } from '../../core/editor/functionNames';
 import { constructorByName } from '../../core/ops/constructors';
 import { opByName } from '../../core/ops/registry';
 import { toVscodeRange } from '../sessions';
@@ -31,7 +32,9 @@ export class BindingHoverProvider implements vscode.HoverProvider {
     const reference = referenceAt(check, position);
     if (!reference) return this.callHover(document, position);
     const binding = check.bindings[reference.binding]!;
-    let markdown = session.isCurrent && binding.nodeId >= 0 ? await session.hoverMarkdown(reference.binding, HOVER_MAX_ITEMS) : null;
+    let markdown: string | null;
+    if (binding.role) markdown = functionHoverMarkdown(document.getText(), check, binding);
+    else markdown = session.isCurrent && binding.nodeId >= 0 ? await session.hoverMarkdown(reference.binding, HOVER_MAX_ITEMS) : null;
     if (markdown === null) {
       const line = binding.statementRange.start.line + 1;
       const why = binding.nodeId < 0 ? 'its statement has an error' : session.isCurrent ? 'the evaluation stopped' : 'the file has errors';

@@ -24,6 +24,12 @@ export class StatementSymbolProvider implements vscode.DocumentSymbolProvider {
         symbols.push(new vscode.DocumentSymbol(`output ${statement.name}`, 'where the backward pass starts', vscode.SymbolKind.Event, range, nameRange));
         continue;
       }
+      if (statement.kind === 'def') {
+        // a def binds its name and each parameter
+        b += 1 + statement.params.length;
+        symbols.push(new vscode.DocumentSymbol(statement.name, `def (${statement.params.map((p) => p.name).join(', ')})`, vscode.SymbolKind.Method, range, nameRange));
+        continue;
+      }
       const binding = bindings[b++];
       const node = graph && binding && binding.nodeId >= 0 ? graph.nodes[binding.nodeId] : undefined;
       const made = node ? nodeKindText(graph!, node.id) : (statement.declaration ?? 'computed');

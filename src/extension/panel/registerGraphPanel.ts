@@ -118,7 +118,8 @@ export function nodesAt(graph: Graph, position: Position): number[] {
   for (const ref of graph.references) {
     if (rangeContains(ref.range, position)) {
       const binding = graph.bindings[ref.binding];
-      if (binding) return [binding.nodeId];
+      // a def's function name and parameters are bound to no node
+      if (binding && binding.nodeId >= 0) return [binding.nodeId];
     }
   }
   let best: number | null = null;

@@ -1,0 +1,172 @@
+import type { Argument, DefStatement, Expr, Statement } from '../language/ast';
+import type { Range } from '../language/range';
+import { constructorByName } from '../ops/constructors';
+import { opByName } from '../ops/registry';
+import type { Binding, NameReference } from './graph';
+
+/*
+ * User functions: `def NAME(p1, p2, ...) = EXPR`. A function sees only its
+ * parameters and may call operations and the functions defined above it, so
+ * recursion cannot be written (a call of itself is an error). Its body is
+ * checked for names once, at the def; shapes are checked at each call, when
+ * the builder inlines the body with the call's arguments.
+ */
+
+/** A checked `def`. */
+export interface UserFunction {
+  readonly name: string;
+  readonly statement: DefStatement;
+  /** The function's binding (its name); its parameters' bindings follow it. */
+  readonly binding: number;
+  /** False after an error in the def: its calls are invalid without another message. */
+  readonly ok: boolean;
+}
+
+/** Where a def's names go: the builder's bindings and references, and its diagnostics. */
+export interface DefSink {
+  readonly bindings: Binding[];
+  readonly references: NameReference[];
+  error(range: Range, message: string): void;
+}
+
+/** `affine_relu(x, W, b)`. */
+export function functionSignature(statement: DefStatement): string {
+  return `${statement.name}(${statement.params.map((p) => p.name).join(', ')})`;
+}
+
+export class UserFunctions {
+  private readonly defined = new Map<string, UserFunction>();
+  /** The line of each function's def, for "defined below". */
+  private readonly defLines = new Map<string, number>();
+
+  constructor(statements: readonly Statement[]) {
+    for (const s of statements) if (s.kind === 'def' && !this.defLines.has(s.name)) this.defLines.set(s.name, s.range.start.line);
+  }
+
+  get(name: string): UserFunction | undefined {
+    return this.defined.get(name);
+  }
+
+  /** The 0-based line of a def of `name` not yet reached, or null. */
+  definedBelow(name: string): number | null {
+    return this.defined.has(name) ? null : (this.defLines.get(name) ?? null);
+  }
+
+  /**
+   * Checks a def and records it: one binding for the function and one per
+   * parameter (always 1 + parameters, even with errors, so a statement's
+   * bindings can be counted), references for every name in the body.
+   */
+  define(statement: DefStatement, sink: DefSink): void {
+    let ok = true;
+    const fail = (range: Range, message: string): void => {
+      sink.error(range, message);
+      ok = false;
+    };
+    const name = statement.name;
+    if (opByName(name)) fail(statement.nameRange, `def: expected a new function name, found '${name}', the name of an operation`);
+    else if (constructorByName(name)) fail(statement.nameRange, `def: expected a new function name, found '${name}', the name of a leaf constructor`);
+    else if (this.defined.has(name)) fail(statement.nameRange, `def: expected a new function name, found '${name}', already defined on line ${this.defined.get(name)!.statement.range.start.line + 1}`);
+
+    const binding = sink.bindings.length;
+    sink.bindings.push({ name, nodeId: -1, range: statement.nameRange, statementRange: statement.range, role: 'function' });
+    sink.references.push({ range: statement.nameRange, binding, isDefinition: true });
+    const params = new Map<string, number>();
+    for (const p of statement.params) {
+      if (params.has(p.name)) fail(p.range, `${name}: expected each parameter once, found '${p.name}' twice`);
+      const b = sink.bindings.length;
+      sink.bindings.push({ name: p.name, nodeId: -1, range: p.range, statementRange: statement.range, role: 'parameter' });
+      sink.references.push({ range: p.range, binding: b, isDefinition: true });
+      if (!params.has(p.name)) params.set(p.name, b);
+    }
+
+    const paramList = statement.params.length ? `its parameters ${statement.params.map((p) => p.name).join(', ')}` : 'its parameters (it has none)';
+    const visit = (expr: Expr): void => {
+      switch (expr.kind) {
+        case 'name': {
+          const b = params.get(expr.name);
+          if (b === undefined) fail(expr.range, `${name}: expected one of ${paramList}, found '${expr.name}' (a function sees only its parameters: pass the value in)`);
+          else sink.references.push({ range: expr.range, binding: b, isDefinition: false });
+          return;
+        }
+        case 'tensor':
+          for (const e of expr.elements) visit(e);
+          return;
+        case 'unary':
+        case 'transpose':
+          visit(expr.operand);
+          return;
+        case 'binary':
+          visit(expr.left);
+          visit(expr.right);
+          return;
+        case 'call': {
+          const callee = expr.callee;
+          if (callee === name) fail(expr.calleeRange, `${name}: expected a call of an operation or of a function defined above, found a call of '${name}' itself (recursion: each call is drawn inline, so it would never end)`);
+          else if (!opByName(callee) && !constructorByName(callee)) {
+            const fn = this.defined.get(callee);
+            if (fn) sink.references.push({ range: expr.calleeRange, binding: fn.binding, isDefinition: false });
+            else {
+              const below = this.defLines.get(callee);
+              fail(
+                expr.calleeRange,
+                below !== undefined
+                  ? `${name}: expected a function defined above, found '${callee}', defined below on line ${below + 1} (define a function before the functions that call it)`
+                  : `${name}: expected an operation or a function defined above, found unknown function '${callee}'`,
+              );
+            }
+          }
+          for (const a of expr.args) visit(a.value);
+          return;
+        }
+        default:
+          return;
+      }
+    };
+    visit(statement.body);
+    // a second def of a name keeps the first: its calls and references stay as they were
+    if (!this.defined.has(name)) this.defined.set(name, { name, statement, binding, ok });
+  }
+
+  /**
+   * The argument expression of each parameter of `fn` in a call, or null
+   * after reporting a missing, extra, repeated or unknown argument.
+   */
+  bindArguments(fn: UserFunction, args: readonly Argument[], callRange: Range, error: (range: Range, message: string) => void): Expr[] | null {
+    const params = fn.statement.params;
+    const signature = functionSignature(fn.statement);
+    const bound: (Expr | undefined)[] = new Array(params.length).fill(undefined);
+    let ok = true;
+    let positional = 0;
+    for (const arg of args) {
+      let i: number;
+      if (arg.keyword === null) {
+        i = positional++;
+        if (i >= params.length) {
+          error(arg.range, `${fn.name}: expected at most ${params.length} argument${params.length === 1 ? '' : 's'} ${signature}, found more`);
+          ok = false;
+          continue;
+        }
+      } else {
+        i = params.findIndex((p) => p.name === arg.keyword);
+        if (i < 0) {
+          error(arg.keywordRange ?? arg.range, `${fn.name}: expected one of the keywords ${params.map((p) => p.name).join(', ') || '(none)'}, found '${arg.keyword}'`);
+          ok = false;
+          continue;
+        }
+      }
+      if (bound[i] !== undefined) {
+        error(arg.range, `${fn.name}: expected one value for ${params[i]!.name}, found a second`);
+        ok = false;
+        continue;
+      }
+      bound[i] = arg.value;
+    }
+    const given = bound.filter((b) => b !== undefined).length;
+    if (ok && given < params.length) {
+      error(callRange, `${fn.name}: expected ${params.length} argument${params.length === 1 ? '' : 's'} ${signature}, found ${given}`);
+      ok = false;
+    }
+    return ok ? (bound as Expr[]) : null;
+  }
+}

@@ -1,0 +1,255 @@
+import { fma } from './fma';
+import { GEMM_WASM } from './wasm/gemmWasm.generated';
+
+/*
+ * The WebAssembly matrix kernels (built from wasm/gemm.wat): the same sums
+ * as the JavaScript kernels in matmul.ts, in the same order, two lanes at a
+ * time. The plain kernel (f64x2 mul then add) needs only WebAssembly SIMD. The
+ * fused kernel (f64x2.relaxed_madd) needs relaxed SIMD, which a host switches
+ * on (Node 20 keeps it behind a V8 flag) and then reports with
+ * `setKernelOptions({ relaxedSimd: true })`; relaxed_madd may fuse or not
+ * depending on the CPU, so before it is used a start-up check compares it with
+ * the exact FMA emulation on inputs where one rounding and two differ.
+ */
+
+/** What the host tells the core it may use. */
+export interface KernelOptions {
+  /** Use the WebAssembly kernels at all (default true; false forces the JavaScript ones, for comparisons). */
+  readonly wasm?: boolean;
+  /** The host has switched WebAssembly relaxed SIMD on: try the fused kernel (default false). */
+  readonly relaxedSimd?: boolean;
+  /** Splits the rows of large products across threads; null runs them on this thread. */
+  readonly parallel?: ParallelGemm | null;
+}
+
+/**
+ * A host's threads (Node worker threads) sharing the kernels' memory. `rows`
+ * computes rows [0, rows) of a product: helpers run the `gemm` kernel with
+ * `args` (a, ais, aps, bp, c, k, nb) on chunks of rows while the caller runs
+ * the chunks it claims through `runRows`; it returns true when every chunk is
+ * done, false when it computed nothing or a helper failed (the caller then
+ * computes the whole product itself).
+ */
+export interface ParallelGemm {
+  readonly memory: WasmMemory;
+  /** How many threads besides the caller's. */
+  readonly helpers: number;
+  /** Products with at least this many multiply-adds are split. */
+  readonly minMacs: number;
+  rows(kernel: 'plain' | 'fused', args: readonly number[], rows: number, runRows: (i0: number, i1: number) => void): boolean;
+}
+
+/** Which kernels run, for benchmarks and docs. */
+export interface KernelPaths {
+  readonly plain: 'wasm-simd' | 'javascript';
+  readonly fused: 'wasm-relaxed-madd' | 'javascript-emulated-fma';
+  readonly threads: number;
+  /** Why the fused kernel is not used, when it is not. */
+  readonly fusedNote: string | null;
+}
+
+/** The part of WebAssembly.Memory the kernels use. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+interface GemmExports {
+  pack(src: number, rows: number, cols: number, rs: number, cs: number, dst: number, rowsPad: number): void;
+  inRange(p: number, n: number): number;
+  gemm(a: number, ais: number, aps: number, bp: number, c: number, k: number, i0: number, i1: number, nb: number): void;
+  madd?(x: number, y: number, z: number, out: number, n: number): void;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+}
+
+const PAGE = 65536;
+/** 2 GiB: the most a product's operands may occupy in the kernels' memory. */
+const MAX_PAGES = 32768;
+
+let options: Required<KernelOptions> = { wasm: true, relaxedSimd: false, parallel: null };
+let state: KernelState | null | undefined;
+
+/** Sets what the host allows; the kernels are (re)made on the next product. */
+export function setKernelOptions(next: KernelOptions): void {
+  options = { ...options, ...next };
+  state = undefined;
+}
+
+export function kernelPaths(): KernelPaths {
+  const s = kernels();
+  return {
+    plain: s ? 'wasm-simd' : 'javascript',
+    fused: s?.fused ? 'wasm-relaxed-madd' : 'javascript-emulated-fma',
+    threads: s && options.parallel ? options.parallel.helpers + 1 : 1,
+    fusedNote: s ? s.fusedNote : options.wasm ? 'WebAssembly SIMD is not available' : 'WebAssembly kernels switched off',
+  };
+}
+
+class KernelState {
+  private f64: Float64Array;
+  constructor(
+    private readonly memory: WasmMemory,
+    readonly plain: GemmExports,
+    readonly fused: GemmExports | null,
+    readonly fusedNote: string | null,
+    readonly parallel: ParallelGemm | null,
+  ) {
+    this.f64 = new Float64Array(memory.buffer);
+  }
+
+  /** A view of at least `bytes` bytes of memory, or null when it cannot grow that far. */
+  view(bytes: number): Float64Array | null {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) {
+      const pages = Math.ceil((bytes - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) return null;
+      try {
+        this.memory.grow(pages);
+      } catch {
+        return null;
+      }
+    }
+    if (this.f64.buffer !== this.memory.buffer || this.f64.length * 8 < bytes) this.f64 = new Float64Array(this.memory.buffer);
+    return this.f64;
+  }
+}
+
+function kernels(): KernelState | null {
+  if (state === undefined) state = makeKernels();
+  return state;
+}
+
+function makeKernels(): KernelState | null {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!options.wasm || !api) return null;
+  const shared = options.parallel !== null;
+  try {
+    const memory = options.parallel?.memory ?? new api.Memory({ initial: 16, maximum: MAX_PAGES });
+    const instantiate = (base64: string): GemmExports => new api.Instance(new api.Module(decodeBase64(base64)), { env: { memory } }).exports as GemmExports;
+    const plain = instantiate(shared ? GEMM_WASM.plainShared : GEMM_WASM.plain);
+    let fused: GemmExports | null = null;
+    let note: string | null = null;
+    if (!options.relaxedSimd) note = 'relaxed SIMD not switched on by the host';
+    else {
+      try {
+        fused = instantiate(shared ? GEMM_WASM.fusedShared : GEMM_WASM.fused);
+        note = fusedMatchesEmulation(fused, memory);
+        if (note !== null) fused = null;
+      } catch {
+        note = 'relaxed SIMD is not supported by this runtime';
+      }
+    }
+    return new KernelState(memory, plain, fused, note, options.parallel);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The start-up check: relaxed_madd on pairs where a·b + c rounded once and
+ * rounded twice differ, plus seeded random ones, against the exact emulation.
+ * Returns null when every result has the same bits, else why not.
+ */
+function fusedMatchesEmulation(k: GemmExports, memory: WasmMemory): string | null {
+  const cases: [number, number, number][] = [];
+  const e30 = 2 ** -30;
+  cases.push([1 + e30, 1 + e30, -(1 + 2 * e30)]); // a·b = 1 + 2^-29 + 2^-60: only a fused madd keeps 2^-60
+  cases.push([1 + 2 ** -52, 1 - 2 ** -53, -1]);
+  cases.push([0.1, 10, -1]);
+  cases.push([1 / 3, 3, -1]);
+  cases.push([-0.7, 0.3, 0.21]);
+  let seed = 12345;
+  const rand = (): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  while (cases.length < 64) {
+    const a = (rand() - 0.5) * 2 ** Math.floor(rand() * 40 - 20);
+    const b = (rand() - 0.5) * 2 ** Math.floor(rand() * 40 - 20);
+    cases.push([a, b, -a * b * (1 + (rand() - 0.5) * 2 ** -20)]);
+  }
+  const n = cases.length;
+  const f64 = new Float64Array(memory.buffer, 0, 4 * n);
+  cases.forEach(([a, b, c], i) => {
+    f64[i] = a;
+    f64[n + i] = b;
+    f64[2 * n + i] = c;
+  });
+  k.madd!(0, 8 * n, 16 * n, 24 * n, n / 2);
+  let differsFromUnfused = false;
+  for (let i = 0; i < n; i++) {
+    const [a, b, c] = cases[i]!;
+    if (!Object.is(f64[3 * n + i], fma(a, b, c))) return 'relaxed_madd does not match the exact FMA on this CPU';
+    if (f64[3 * n + i] !== a * b + c) differsFromUnfused = true;
+  }
+  return differsFromUnfused ? null : 'relaxed_madd does not fuse on this CPU';
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const clean = text.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let count = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    bits = (bits << 6) | alphabet.indexOf(clean[i]!);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out[o++] = (bits >> count) & 0xff;
+    }
+  }
+  return out;
+}
+
+/**
+ * C[m×n] with C(i,j) = Σ_p A(i,p)·B(p,j) by the WebAssembly kernels, or null
+ * when they cannot (not available, memory, or, for the fused kernel, operands
+ * where the JavaScript emulation takes its two-rounding fallback, which a
+ * hardware FMA would not reproduce). Strides are in elements, as in matmul.ts.
+ */
+export function gemmWasm(fused: boolean, A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array | null {
+  const s = kernels();
+  if (!s) return null;
+  const kernel = fused ? s.fused : s.plain;
+  if (!kernel) return null;
+  const nb = (n + 3) >> 2;
+  const offA = 0;
+  const offB = align(offA + A.length * 8);
+  const offBP = align(offB + B.length * 8);
+  const offC = align(offBP + nb * k * 32);
+  const end = offC + m * nb * 32;
+  const f64 = s.view(end);
+  if (!f64) return null;
+  f64.set(A, offA / 8);
+  f64.set(B, offB / 8);
+  if (fused && !fusedIsExact(kernel, offA, A.length, offB, B.length)) return null;
+  kernel.pack(offB, n, k, bjs * 8, bps * 8, offBP, nb * 4);
+  const par = s.parallel;
+  const run = (i0: number, i1: number): void => kernel.gemm(offA, ais * 8, aps * 8, offBP, offC, k, i0, i1, nb);
+  if (!par || m * k * n < par.minMacs || m < 8 || !par.rows(fused ? 'fused' : 'plain', [offA, ais * 8, aps * 8, offBP, offC, k, nb], m, run)) run(0, m);
+  const c0 = offC / 8;
+  if (nb * 4 === n) return f64.slice(c0, c0 + m * n);
+  const C = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) C.set(f64.subarray(c0 + i * nb * 4, c0 + i * nb * 4 + n), i * n);
+  return C;
+}
+
+function align(bytes: number): number {
+  return (bytes + 63) & ~63;
+}
+
+/**
+ * Whether every step a·b + c of the product stays where the emulated FMA is
+ * exact and takes no two-rounding fallback, so the hardware's one rounding
+ * gives the emulation's bits: every operand 0 or within 2^±400 (so products
+ * lie within 2^±800 and partial sums far below the emulation's 1e300 guard),
+ * nothing infinite or NaN.
+ */
+function fusedIsExact(kernel: GemmExports, offA: number, lengthA: number, offB: number, lengthB: number): boolean {
+  return kernel.inRange(offA, lengthA) === 1 && kernel.inRange(offB, lengthB) === 1;
+}

@@ -1,0 +1,161 @@
+import * as os from 'node:os';
+import * as v8 from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import { setKernelOptions, type ParallelGemm, type WasmMemory } from '../core/tensorMath/gemmWasm';
+import { GEMM_WASM } from '../core/tensorMath/wasm/gemmWasm.generated';
+
+/*
+ * What Node gives the engine's matrix kernels beyond plain WebAssembly SIMD:
+ * relaxed SIMD (behind a V8 flag in Node 20) for the fused kernel, and worker
+ * threads that compute some of the rows of a large product on the other
+ * cores. Rows are independent sums, so splitting them keeps every bit.
+ */
+
+export interface NodeKernelOptions {
+  /** Threads a product may use in all, the caller's included (default: the cores, at most 4). */
+  readonly threads?: number;
+  /** Products with fewer multiply-adds than this run on one thread. */
+  readonly minMacs?: number;
+}
+
+/**
+ * Measured on a 2-core machine (`npm run bench` prints the crossover): 64³
+ * (2.6·10⁵ multiply-adds) is slower on two threads, 96³ (8.8·10⁵) faster.
+ */
+export const DEFAULT_PARALLEL_MIN_MACS = 500_000;
+
+let installed: { threads: number; minMacs: number } | null = null;
+/** One set of helpers per thread count, kept for the process: helpers are never stopped, only left idle. */
+const pools = new Map<number, ParallelGemm & { readonly helperChunks: () => number }>();
+
+/** Switches on relaxed SIMD and (on machines with more than one core) helper threads; idempotent. */
+export function useNodeKernels(options: NodeKernelOptions = {}): void {
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const threads = Math.max(1, Math.min(options.threads ?? Math.min(cores, 4), 16));
+  const minMacs = options.minMacs ?? DEFAULT_PARALLEL_MIN_MACS;
+  if (installed && installed.threads === threads && installed.minMacs === minMacs) return;
+  installed = { threads, minMacs };
+  let pool = pools.get(threads) ?? null;
+  if (threads > 1 && !pool) pools.set(threads, (pool = workerGemm(threads - 1)));
+  setKernelOptions({ relaxedSimd: true, parallel: pool ? { ...pool, minMacs, rows: pool.rows } : null });
+}
+
+/** How many chunks of rows helper threads have computed in this process (to see that splitting happens). */
+export function helperChunks(): number {
+  let n = 0;
+  for (const pool of pools.values()) n += pool.helperChunks();
+  return n;
+}
+
+/*
+ * The hand-over, through one shared Int32Array. A product's rows are cut
+ * into chunks; the caller publishes the kernel arguments, then the ticket word
+ * (generation << 16 | next chunk), then bumps the generation and wakes the
+ * helpers. Caller and helpers alike claim chunks by compareExchange on the
+ * ticket, so a helper that is slow, descheduled by a busy machine, not yet
+ * started or dead just takes fewer chunks and the caller does the rest; the
+ * caller waits only for chunks a helper has claimed and is running. A helper
+ * checks the ticket's generation against the arguments it read, so it never
+ * runs a chunk of one product with another's arguments.
+ */
+const GENERATION = 0;
+const TICKET = 1;
+const DONE = 2;
+const FAILED = 3;
+const CHUNKS = 4;
+const ROWS = 5;
+const CHUNK_ROWS = 6;
+const KERNEL = 7;
+const ARGS = 8; // a, ais, aps, bp, c, k, nb
+const CONTROL_WORDS = 16;
+
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { memory, control, plain, fused } = workerData;
+const ctl = new Int32Array(control);
+const compile = (b64) => new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(b64, 'base64')), { env: { memory } }).exports;
+const kernels = [compile(plain), null];
+try { kernels[1] = compile(fused); } catch {}
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, ${GENERATION}, seen);
+  const gen = Atomics.load(ctl, ${GENERATION});
+  seen = gen;
+  const chunks = ctl[${CHUNKS}], rows = ctl[${ROWS}], per = ctl[${CHUNK_ROWS}], k = kernels[ctl[${KERNEL}]];
+  const a = ctl.slice(${ARGS}, ${ARGS} + 7);
+  for (;;) {
+    const t = Atomics.load(ctl, ${TICKET});
+    if (t >>> 16 !== (gen & 0x7fff) || (t & 0xffff) >= chunks) break;
+    if (Atomics.compareExchange(ctl, ${TICKET}, t, t + 1) !== t) continue;
+    const i0 = (t & 0xffff) * per;
+    try { k.gemm(a[0], a[1], a[2], a[3], a[4], a[5], i0, Math.min(rows, i0 + per), a[6]); }
+    catch { Atomics.store(ctl, ${FAILED}, 1); }
+    Atomics.add(ctl, ${DONE}, 1);
+    Atomics.notify(ctl, ${DONE});
+  }
+}
+`;
+
+function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: () => number } {
+  const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory } }).WebAssembly;
+  const memory = new Memory({ initial: 16, maximum: 32768, shared: true });
+  const control = new SharedArrayBuffer(4 * CONTROL_WORDS);
+  const ctl = new Int32Array(control);
+  // Started by the first product big enough to split (which the caller computes alone while they start).
+  let started = false;
+  const startHelpers = (): void => {
+    started = true;
+    for (let t = 0; t < helpers; t++) {
+      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { memory, control, plain: GEMM_WASM.plainShared, fused: GEMM_WASM.fusedShared } });
+      worker.unref();
+      worker.on('error', () => undefined);
+    }
+  };
+  let generation = 0;
+  let byHelpers = 0;
+  // On a busy machine a helper can be descheduled in the middle of its chunk and the
+  // caller waits for it; when the wait outgrows the caller's own work, products run
+  // on the caller alone for a while, then the helpers are tried again.
+  let soloUntil = 0;
+  let products = 0;
+  return {
+    memory,
+    helpers,
+    minMacs: 0,
+    helperChunks: () => byHelpers,
+    rows(kernel, args, rows, runRows) {
+      if (!started) startHelpers();
+      if (++products < soloUntil) return false;
+      const per = Math.max(4, Math.ceil(rows / (4 * (helpers + 1)) / 4) * 4);
+      const chunks = Math.ceil(rows / per);
+      generation = (generation + 1) & 0x7fff;
+      ctl[CHUNKS] = chunks;
+      ctl[ROWS] = rows;
+      ctl[CHUNK_ROWS] = per;
+      ctl[KERNEL] = kernel === 'fused' ? 1 : 0;
+      ctl.set(args, ARGS);
+      Atomics.store(ctl, DONE, 0);
+      Atomics.store(ctl, FAILED, 0);
+      Atomics.store(ctl, TICKET, generation << 16);
+      Atomics.add(ctl, GENERATION, 1);
+      Atomics.notify(ctl, GENERATION);
+      let own = 0;
+      const t0 = performance.now();
+      for (;;) {
+        const t = Atomics.load(ctl, TICKET);
+        if ((t & 0xffff) >= chunks) break;
+        if (Atomics.compareExchange(ctl, TICKET, t, t + 1) !== t) continue;
+        const i0 = (t & 0xffff) * per;
+        runRows(i0, Math.min(rows, i0 + per));
+        Atomics.add(ctl, DONE, 1);
+        own++;
+      }
+      byHelpers += chunks - own;
+      const t1 = performance.now();
+      for (let d = Atomics.load(ctl, DONE); d < chunks; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d, 50);
+      if (performance.now() - t1 > 0.5 * (t1 - t0)) soloUntil = products + 64;
+      return Atomics.load(ctl, FAILED) === 0;
+    },
+  };
+}
