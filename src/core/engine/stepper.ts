@@ -263,7 +263,7 @@ const plans = new WeakMap<Graph, Plan>();
  * per graph, as for a Stepper.
  */
 export function tapePlan(graph: Graph): { readonly forward: readonly number[]; readonly backward: readonly number[]; readonly expected: readonly number[] } {
-  return planOf(graph);
+  return planOf(graph, opByName);
 }
 const NO_EDGES: (Tensor | null)[] = [];
 
