@@ -274,6 +274,11 @@ export class SessionRegistry implements vscode.Disposable {
   sessionFor(document: vscode.TextDocument): DocumentSession {
     const key = document.uri.toString();
     let session = this.sessions.get(key);
+    // An untitled name is reused once its document is closed: a session of the closed document is not this one's.
+    if (session && session.document !== document && session.document.isClosed) {
+      session.dispose();
+      session = undefined;
+    }
     if (!session) {
       session = new DocumentSession(document, this.owner);
       this.sessions.set(key, session);
@@ -306,17 +311,18 @@ export class SessionRegistry implements vscode.Disposable {
   /**
    * Rechecks now (pending debounced rebuilds included). Listeners hear of a
    * text with errors at once, and of a good one once its graph is shown:
-   * at once at position 0, else when its tape is computed (the session
-   * shows the previous graph until then), so the panel draws a large graph
-   * once per edit, not twice.
+   * at once at position 0 or when it mends errors, else when its tape is
+   * computed (the session shows the previous graph until then), so the
+   * panel draws a large graph once per edit, not twice.
    */
   rebuild(session: DocumentSession): void {
     const key = session.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
+    const hadErrors = session.diagnostics.some((d) => d.severity === 'error');
     session.rebuild();
     this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
-    if (!session.isCurrent || session.graph === session.check.graph) this.changed.fire(session);
+    if (!session.isCurrent || hadErrors || session.graph === session.check.graph) this.changed.fire(session);
   }
 
   private scheduleRebuild(document: vscode.TextDocument): void {
@@ -328,9 +334,11 @@ export class SessionRegistry implements vscode.Disposable {
 
   private close(document: vscode.TextDocument): void {
     const key = document.uri.toString();
+    const session = this.sessions.get(key);
+    if (session && session.document !== document) return; // a newer document of the same name has its own session
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
-    this.sessions.get(key)?.dispose();
+    session?.dispose();
     if (this.sessions.delete(key)) this.diagnostics.delete(document.uri);
     if (this.lastActive?.document === document) this.lastActive = undefined;
   }
