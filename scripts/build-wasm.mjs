@@ -5,8 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as v8 from 'node:v8';
-import wabtInit from 'wabt';
 
 // wabt's validator refuses shared memories whatever the features; V8 validates each module instead.
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -64,7 +65,24 @@ function variant(text, fused, shared) {
   return expandMacs(lines.join('\n').replace(';;@memory', memory), fused);
 }
 
-const wabt = await wabtInit();
+/**
+ * wabt, the assembler: a pinned devDependency. A checkout whose node_modules
+ * predates it (installed before wabt joined package.json) gets the locked
+ * version installed here, as `npm ci` would, instead of a failed build.
+ */
+async function loadWabt() {
+  const require = createRequire(import.meta.url);
+  try {
+    require.resolve('wabt');
+  } catch {
+    const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies.wabt;
+    console.log(`[build] wabt is missing from node_modules: npm install --no-save wabt@${version}`);
+    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', `wabt@${version}`], { cwd: root, stdio: 'inherit' });
+  }
+  return (await import('wabt')).default();
+}
+
+const wabt = await loadWabt();
 const text = fs.readFileSync(source, 'utf8');
 const modules = {};
 for (const fused of [false, true]) {

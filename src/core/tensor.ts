@@ -46,6 +46,8 @@ export class Tensor {
   }
 }
 
+const SCALAR_SHAPE: Shape = Object.freeze([]);
+
 /**
  * The shape as an array of small integers. Sizes parsed from source text or
  * computed by division can arrive as heap doubles (`784.0`); an array holding
@@ -53,6 +55,7 @@ export class Tensor {
  * floating point. `| 0` gives the same values as small integers.
  */
 function smallIntegers(shape: Shape): Shape {
+  if (shape.length === 0) return SCALAR_SHAPE;
   const out: number[] = [];
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i]!;

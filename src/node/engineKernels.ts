@@ -24,18 +24,15 @@ export interface NodeKernelOptions {
  */
 export const DEFAULT_PARALLEL_MIN_MACS = 500_000;
 
-let installed: { threads: number; minMacs: number } | null = null;
 /** One set of helpers per thread count, kept for the process: helpers are never stopped, only left idle. */
 const pools = new Map<number, ParallelGemm & { readonly helperChunks: () => number }>();
 
-/** Switches on relaxed SIMD and (on machines with more than one core) helper threads; idempotent. */
+/** Switches on relaxed SIMD and (on machines with more than one core) helper threads. */
 export function useNodeKernels(options: NodeKernelOptions = {}): void {
   v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(cores, 4), 16));
   const minMacs = options.minMacs ?? DEFAULT_PARALLEL_MIN_MACS;
-  if (installed && installed.threads === threads && installed.minMacs === minMacs) return;
-  installed = { threads, minMacs };
   let pool = pools.get(threads) ?? null;
   if (threads > 1 && !pool) pools.set(threads, (pool = workerGemm(threads - 1)));
   setKernelOptions({ relaxedSimd: true, parallel: pool ? { ...pool, minMacs, rows: pool.rows } : null });
@@ -69,6 +66,8 @@ const CHUNK_ROWS = 6;
 const KERNEL = 7;
 const ARGS = 8; // a, ais, aps, bp, c, k, nb
 const CONTROL_WORDS = 16;
+/** How long a helper keeps looking for the next product before it sleeps. */
+const SPIN_MS = 0.2;
 
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -79,6 +78,10 @@ const kernels = [compile(plain), null];
 try { kernels[1] = compile(fused); } catch {}
 let seen = 0;
 for (;;) {
+  // products often come in runs (a layer's forward, then its backward): wait a little
+  // without sleeping, so the next one is picked up at once, then sleep until woken
+  const until = performance.now() + ${SPIN_MS};
+  while (Atomics.load(ctl, ${GENERATION}) === seen && performance.now() < until);
   Atomics.wait(ctl, ${GENERATION}, seen);
   const gen = Atomics.load(ctl, ${GENERATION});
   seen = gen;

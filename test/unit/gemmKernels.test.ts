@@ -35,7 +35,10 @@ const shapes: [number, number, number][] = [
 ];
 
 describe('matrix kernels: WebAssembly and JavaScript give the same bits', () => {
-  afterEach(() => useNodeKernels());
+  afterEach(() => {
+    setKernelOptions({ wasm: true, relaxedSimd: true });
+    useNodeKernels();
+  });
 
   it('runs the fused products in relaxed_madd on this machine (the start-up check passed)', () => {
     useNodeKernels();
@@ -99,6 +102,17 @@ describe('matrix kernels: WebAssembly and JavaScript give the same bits', () => 
         assert.equal(firstDifference(wasm, js), null, `${m}×${k}×${n} ${fused ? 'fused' : 'plain'}`);
       }
     }
+  });
+
+  it('with relaxed SIMD forbidden the fused products use the emulation, with the same bits', () => {
+    const [m, k, n] = [16, 32, 16];
+    const A = lcgData(m * k, 11);
+    const B = lcgData(k * n, 12);
+    const fused = gemm(A, B, m, k, n);
+    setKernelOptions({ relaxedSimd: false });
+    assert.equal(kernelPaths().fused, 'javascript-emulated-fma');
+    assert.equal(gemmWasm(true, A, k, 1, B, n, 1, m, k, n), null);
+    assert.equal(firstDifference(gemm(A, B, m, k, n), fused), null);
   });
 
   it('the public products are the same with the WebAssembly kernels switched off', () => {

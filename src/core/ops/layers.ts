@@ -62,12 +62,28 @@ export const affine: OpDef = {
 };
 
 /**
+ * The last softmax computed for each input's data (tensors are immutable), so
+ * a backward pass that needs softmax(x) again (softmax_with_loss) reuses the
+ * forward's instead of recomputing every exp.
+ */
+const softmaxOf = new WeakMap<Float64Array, { readonly c: number; readonly y: Float64Array }>();
+
+/**
  * Softmax along the last axis as the textbook's numpy code computes it:
  * `e = exp(x - max(x)); e / sum(e)` per row, the row sum pairwise as np.sum.
+ * Returns a fresh array the caller may change.
  */
 export function softmaxData(x: Tensor): Float64Array {
   const c = x.shape[x.rank - 1] ?? 1;
   const data = x.data;
+  const known = softmaxOf.get(data);
+  if (known && known.c === c) return known.y.slice();
+  const out = softmaxRows(data, c);
+  softmaxOf.set(data, { c, y: out.slice() });
+  return out;
+}
+
+function softmaxRows(data: Float64Array, c: number): Float64Array {
   const out = new Float64Array(data.length);
   for (let base = 0; base < data.length; base += c) {
     let m = data[base]!;

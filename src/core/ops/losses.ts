@@ -60,7 +60,12 @@ function crossEntropyValue(y: Float64Array, shape: Shape, t: Tensor, kind: Targe
   const batch = shape.length === 2 ? shape[0]! : 1;
   if (kind === 'onehot') {
     const terms = new Float64Array(y.length);
-    for (let i = 0; i < y.length; i++) terms[i] = t.data[i]! * crLog(y[i]! + DELTA);
+    for (let i = 0; i < y.length; i++) {
+      const ti = t.data[i]!;
+      const v = y[i]! + DELTA;
+      // 0·log(v) is a signed zero whose sign is log(v)'s: no need to compute the log
+      terms[i] = ti === 0 && v > 0 && v < Infinity ? ti * (v < 1 ? -1 : v > 1 ? 1 : 0) : ti * crLog(v);
+    }
     return -(0 + pairwiseSum(terms, 0, terms.length)) / batch;
   }
   const classes = shape[shape.length - 1]!;

@@ -5,9 +5,10 @@ import { GEMM_WASM } from './wasm/gemmWasm.generated';
  * The WebAssembly matrix kernels (built from wasm/gemm.wat): the same sums
  * as the JavaScript kernels in matmul.ts, in the same order, two lanes at a
  * time. The plain kernel (f64x2 mul then add) needs only WebAssembly SIMD. The
- * fused kernel (f64x2.relaxed_madd) needs relaxed SIMD, which a host switches
- * on (Node 20 keeps it behind a V8 flag) and then reports with
- * `setKernelOptions({ relaxedSimd: true })`; relaxed_madd may fuse or not
+ * fused kernel (f64x2.relaxed_madd) needs relaxed SIMD: its module compiles
+ * only where the runtime has it (Node 20 keeps it behind a V8 flag, which the
+ * Node host sets; see src/node/engineKernels.ts), and a host may forbid it with
+ * `setKernelOptions({ relaxedSimd: false })`. relaxed_madd may fuse or not
  * depending on the CPU, so before it is used a start-up check compares it with
  * the exact FMA emulation on inputs where one rounding and two differ.
  */
@@ -16,7 +17,7 @@ import { GEMM_WASM } from './wasm/gemmWasm.generated';
 export interface KernelOptions {
   /** Use the WebAssembly kernels at all (default true; false forces the JavaScript ones, for comparisons). */
   readonly wasm?: boolean;
-  /** The host has switched WebAssembly relaxed SIMD on: try the fused kernel (default false). */
+  /** Try the fused kernel where the runtime has WebAssembly relaxed SIMD (default true). */
   readonly relaxedSimd?: boolean;
   /** Splits the rows of large products across threads; null runs them on this thread. */
   readonly parallel?: ParallelGemm | null;
@@ -69,7 +70,7 @@ const PAGE = 65536;
 /** 2 GiB: the most a product's operands may occupy in the kernels' memory. */
 const MAX_PAGES = 32768;
 
-let options: Required<KernelOptions> = { wasm: true, relaxedSimd: false, parallel: null };
+let options: Required<KernelOptions> = { wasm: true, relaxedSimd: true, parallel: null };
 let state: KernelState | null | undefined;
 
 /** Sets what the host allows; the kernels are (re)made on the next product. */
@@ -132,14 +133,14 @@ function makeKernels(): KernelState | null {
     const plain = instantiate(shared ? GEMM_WASM.plainShared : GEMM_WASM.plain);
     let fused: GemmExports | null = null;
     let note: string | null = null;
-    if (!options.relaxedSimd) note = 'relaxed SIMD not switched on by the host';
+    if (!options.relaxedSimd) note = 'relaxed SIMD switched off by the host';
     else {
       try {
         fused = instantiate(shared ? GEMM_WASM.fusedShared : GEMM_WASM.fused);
         note = fusedMatchesEmulation(fused, memory);
         if (note !== null) fused = null;
       } catch {
-        note = 'relaxed SIMD is not supported by this runtime';
+        note = 'this runtime has no WebAssembly relaxed SIMD (in Node 20 the host sets --experimental-wasm-relaxed-simd)';
       }
     }
     return new KernelState(memory, plain, fused, note, options.parallel);
