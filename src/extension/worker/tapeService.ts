@@ -208,19 +208,20 @@ export class TapeService {
   }
 
   private sendTape(loaded: Loaded, settled: boolean): void {
+    if (settled) this.settledSent = true;
     const { update, transfer } = loaded.sent.update(loaded.stepper);
     this.post({ type: 'tape', generation: loaded.generation, request: this.request, settled, update }, transfer);
     this.lastProgress = performance.now();
-    if (settled) this.settledSent = true;
   }
 
+  /** Always answers (null when it cannot say), so the host never waits in vain. */
   private answerQuick(q: Quick, loaded: Loaded | null): void {
     if (q.type === 'hover') {
       const binding = loaded?.check.bindings[q.binding];
-      const markdown = loaded && binding && binding.nodeId >= 0 ? bindingHoverMarkdown(loaded.stepper, binding, { maxItems: q.maxItems }) : null;
+      const markdown = attempt(() => (loaded && binding && binding.nodeId >= 0 ? bindingHoverMarkdown(loaded.stepper, binding, { maxItems: q.maxItems }) : null));
       this.post({ type: 'hover', request: q.request, markdown });
     } else {
-      this.post({ type: 'inlineLabels', request: q.request, labels: loaded ? inlineValueLabels(loaded.stepper, loaded.check.bindings) : null });
+      this.post({ type: 'inlineLabels', request: q.request, labels: attempt(() => (loaded ? inlineValueLabels(loaded.stepper, loaded.check.bindings) : null)) });
     }
   }
 
@@ -260,14 +261,29 @@ export class TapeService {
     this.post({ type: 'evaluationProblems', generation: evaluation.generation, diagnostics });
   }
 
-  /** Runs one unit of work with its start in the shared clock cell. */
+  /**
+   * Runs one unit of work with its start in the shared clock cell. What it
+   * throws is reported as a problem of the current text, never left to end
+   * the thread.
+   */
   private unit(run: () => void): void {
     this.busySince[0] = Date.now();
     try {
       run();
+    } catch (e) {
+      const generation = this.loaded?.generation;
+      if (generation !== undefined) this.post({ type: 'failed', generation, message: `GraphStep could not evaluate this file: ${(e as Error).message}`, range: null });
     } finally {
       this.busySince[0] = 0;
     }
+  }
+}
+
+function attempt<T>(compute: () => T | null): T | null {
+  try {
+    return compute();
+  } catch {
+    return null;
   }
 }
 
