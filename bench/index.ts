@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkSource } from '../src/core/check';
 import { Stepper } from '../src/core/engine/stepper';
+import { benchCheck, runColdCase } from './check.bench';
 import { medianMs } from './timing';
 
 // Bundled into out/bench/ so it runs the code exactly as the extension does.
@@ -75,19 +76,18 @@ async function main(): Promise<void> {
     console.log(`  a copy of every tensor at every position would hold ${mib(snapshots)}`);
   }
 
-  console.log('\nparse + check (median):');
-  const lines = ['input x0 = 1.5'];
-  for (let i = 1; i < 5001; i++) lines.push(`x${i} = relu(x${i - 1} * 1.0001)`);
-  const generated = lines.join('\n');
-  console.log(`  generated file, 10,000 op nodes (${(generated.length / 1024).toFixed(0)} KiB) ${fmt(medianMs(() => checkSource(generated, { evaluate: false }), 1000, 20)).padStart(10)}`);
-  const big: string[] = ['input x0 = 1'];
-  for (let i = 1, size = 0; size < 1_000_000; i++) size += big[big.push(`x${i} = x${i - 1} * 1.0001 + ${i}`) - 1]!.length + 1;
-  const mb = big.join('\n');
-  console.log(`  1 MB file (${big.length} statements)                ${fmt(medianMs(() => checkSource(mb, { evaluate: false }), 1000, 10)).padStart(10)}`);
+  benchCheck();
 
   console.log('');
   const { benchEngine } = await import('./engine.bench');
   await benchEngine(root);
+
+  const layoutBench = path.join(root, 'bench/layout.bench.ts');
+  if (fs.existsSync(layoutBench)) {
+    const { benchLayout } = (await import('./layout.bench')) as { benchLayout: () => Promise<void> };
+    console.log('');
+    await benchLayout();
+  }
 
   console.log('');
   await (await import('./worker.bench')).benchWorker();
@@ -100,4 +100,6 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// a fresh process timing one first check (the cold figures of benchCheck)
+if (process.env['GRAPHSTEP_COLD_CASE']) runColdCase(process.env['GRAPHSTEP_COLD_CASE']);
+else void main();

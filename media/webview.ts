@@ -6,7 +6,7 @@
 import type { HostMessage, SetGraphMessage, StepMove, WebviewMessage } from '../src/core/protocol';
 import { layoutKey, type DrawableGraph } from '../src/core/render/drawableGraph';
 import type { DrawingState } from '../src/core/render/drawingState';
-import { layoutGraph, type GraphLayout, type GraphView, type LayoutDirection } from '../src/core/render/layout';
+import { layoutGraph, resolveDirection, type DirectionSetting, type GraphLayout, type GraphView } from '../src/core/render/layout';
 import { DetailView } from './detailView';
 import { GraphCanvas } from './graphCanvas';
 import { rasterizeSvg } from './rasterize';
@@ -31,7 +31,7 @@ let fileName = '';
 let graph: DrawableGraph | null = null;
 let state: DrawingState | null = null;
 let view: GraphView = vscode.getState()?.view ?? 'operations';
-let direction: LayoutDirection = 'LR';
+let direction: DirectionSetting = 'auto';
 let shownKey = '';
 let detailNode: number | null = null;
 let nextRequestId = 1;
@@ -40,10 +40,13 @@ let pendingDetail = 0;
 const layouts = new Map<string, GraphLayout>();
 
 function layoutFor(g: DrawableGraph, v: GraphView): { key: string; layout: GraphLayout } {
-  const key = `${v} ${direction}\n${layoutKey(g)}`;
+  // The panel's shape picks the direction (setting `auto`) and how a long drawing folds; sizes are rounded so small resizes keep the layout.
+  const host = $('graph');
+  const viewport = { width: Math.round(host.clientWidth / 100) * 100 || 800, height: Math.round(host.clientHeight / 100) * 100 || 600 };
+  const key = `${v} ${resolveDirection(direction, viewport)} ${viewport.width}×${viewport.height}\n${layoutKey(g)}`;
   let layout = layouts.get(key);
   if (!layout) {
-    layout = layoutGraph(g, v, { direction });
+    layout = layoutGraph(g, v, direction, { viewport });
     if (layouts.size >= 4) layouts.delete(layouts.keys().next().value!);
     layouts.set(key, layout);
   }

@@ -14,6 +14,9 @@ commands:
                                kinks skipped); exit 1 when a leaf fails
   render FILE -o OUT.svg [--step N] [--expand]
                                the graph at position N (default: all steps done) as SVG
+
+options of every command:
+  --root DIR                   the folder load() may read from (default: the FILE's own folder)
 `;
 
 /** Runs one command line; returns the exit code. */

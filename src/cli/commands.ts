@@ -8,6 +8,12 @@ import type { Diagnostic } from '../core/language/range';
 import type { Tensor } from '../core/tensor';
 import { checkFile } from '../node/checkFile';
 
+/** Most work (multiply-adds of one pass over the tape) `graphstep check` spends running the tape: well under a second. */
+export const CHECK_MAX_EVALUATION_COST = 1e8;
+
+/** How messages name the folder `load()` may read from. */
+export const ROOT_NAME = "the root folder (--root DIR, default the .nn file's folder)";
+
 /** Where a command writes. */
 export interface CliIo {
   stdout(s: string): void;
@@ -22,30 +28,66 @@ export function formatDiagnostic(file: string, d: Diagnostic): string {
 interface Parsed {
   readonly file: string;
   readonly flags: ReadonlySet<string>;
+  /** `--root DIR`: the folder `load()` may read from; default the file's own folder. */
+  readonly root: string | undefined;
 }
 
-function parseArgs(args: readonly string[], allowed: readonly string[], io: CliIo): Parsed | null {
+/**
+ * Takes `--root DIR` (every command has it) out of the arguments; a message
+ * when DIR is missing or not a folder.
+ */
+export function takeRoot(args: readonly string[]): { readonly rest: string[]; readonly root: string | undefined } | string {
+  const rest: string[] = [];
+  let root: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a !== '--root' && !a.startsWith('--root=')) {
+      rest.push(a);
+      continue;
+    }
+    const dir = a === '--root' ? args[++i] : a.slice('--root='.length);
+    if (dir === undefined || dir === '') return 'expected a folder after --root, found nothing';
+    let isFolder = false;
+    try {
+      isFolder = fs.statSync(dir).isDirectory();
+    } catch {
+      return `expected a folder after --root, found no folder at ${dir}`;
+    }
+    if (!isFolder) return `expected a folder after --root, found a file at ${dir}`;
+    root = dir;
+  }
+  return { rest, root };
+}
+
+function parseArgs(argv: readonly string[], allowed: readonly string[], io: CliIo): Parsed | null {
+  const taken = takeRoot(argv);
+  if (typeof taken === 'string') {
+    io.stderr(`graphstep: ${taken}\n`);
+    return null;
+  }
+  const args = taken.rest;
   const files = args.filter((a) => !a.startsWith('--'));
   const flags = new Set(args.filter((a) => a.startsWith('--')));
   const unknown = [...flags].find((f) => !allowed.includes(f));
   if (unknown) {
-    io.stderr(`graphstep: expected one of the options ${allowed.join(', ') || '(none)'}, found '${unknown}'\n`);
+    io.stderr(`graphstep: expected one of the options ${[...allowed, '--root DIR'].join(', ')}, found '${unknown}'\n`);
     return null;
   }
   if (files.length !== 1) {
     io.stderr(`graphstep: expected one FILE, found ${files.length}\n`);
     return null;
   }
-  return { file: files[0]!, flags };
+  return { file: files[0]!, flags, root: taken.root };
 }
 
 /** Reads and checks the file, printing its diagnostics to stderr; null when the file is missing or has an error. */
-function load(file: string, io: CliIo, printWarnings = true, options: CheckOptions = {}): (CheckResult & { graph: Graph }) | null {
+function load(parsed: Parsed, io: CliIo, printWarnings = true, options: CheckOptions = {}): (CheckResult & { graph: Graph }) | null {
+  const file = parsed.file;
   if (!fs.existsSync(file)) {
     io.stderr(`graphstep: expected a .nn file, found no file at ${file}\n`);
     return null;
   }
-  const result = checkFile(file, options);
+  const result = checkFile(file, { ...options, root: parsed.root, rootName: ROOT_NAME });
   for (const d of result.diagnostics) if (d.severity === 'error' || printWarnings) io.stderr(formatDiagnostic(file, d) + '\n');
   if (!result.graph) return null;
   return result as CheckResult & { graph: Graph };
@@ -58,15 +100,19 @@ export function runCheck(args: readonly string[], io: CliIo): number {
     io.stderr(`graphstep: expected a .nn file, found no file at ${parsed.file}\n`);
     return 1;
   }
-  const result = checkFile(parsed.file);
+  // a check runs the tape (for NaN warnings and value errors) only when that is cheap
+  const result = checkFile(parsed.file, { root: parsed.root, rootName: ROOT_NAME, maxEvaluationCost: CHECK_MAX_EVALUATION_COST });
   for (const d of result.diagnostics) io.stdout(formatDiagnostic(parsed.file, d) + '\n');
+  if (result.evaluationSkipped) {
+    io.stdout(`${parsed.file}: note: values not checked: one pass over the tape costs about ${result.cost.toExponential(1)} multiply-adds, more than a check spends (${CHECK_MAX_EVALUATION_COST.toExponential(0)}); run it to see NaN warnings\n`);
+  }
   return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
 export function runRun(args: readonly string[], io: CliIo): number {
   const parsed = parseArgs(args, ['--json', '--expand'], io);
   if (!parsed) return 2;
-  const result = load(parsed.file, io, !parsed.flags.has('--json'), parsed.flags.has('--expand') ? { expand: 'all' } : {});
+  const result = load(parsed, io, !parsed.flags.has('--json'), parsed.flags.has('--expand') ? { expand: 'all' } : {});
   if (!result) return 1;
   const stepper = new Stepper(result.graph);
   stepper.runBackward();
@@ -132,7 +178,7 @@ export function runTrace(args: readonly string[], io: CliIo): number {
     io.stderr('graphstep: trace prints JSON only: expected --json\n');
     return 2;
   }
-  const result = load(parsed.file, io, false, parsed.flags.has('--expand') ? { expand: 'all' } : {});
+  const result = load(parsed, io, false, parsed.flags.has('--expand') ? { expand: 'all' } : {});
   if (!result) return 1;
   const stepper = new Stepper(result.graph);
   const steps: object[] = [];
@@ -162,7 +208,7 @@ export function runTrace(args: readonly string[], io: CliIo): number {
 export function runGradcheck(args: readonly string[], io: CliIo): number {
   const parsed = parseArgs(args, ['--json'], io);
   if (!parsed) return 2;
-  const result = load(parsed.file, io);
+  const result = load(parsed, io);
   if (!result) return 1;
   const report = gradientCheck(result.graph, () => performance.now());
   if (parsed.flags.has('--json')) {

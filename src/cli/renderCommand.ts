@@ -6,9 +6,9 @@ import { drawingState } from '../core/render/drawingState';
 import { layoutGraph, type GraphView, type LayoutDirection } from '../core/render/layout';
 import { renderSvg } from '../core/render/renderSvg';
 import { checkFile } from '../node/checkFile';
-import { formatDiagnostic } from './commands';
+import { formatDiagnostic, ROOT_NAME, takeRoot } from './commands';
 
-const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS] [--expand]';
+const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS] [--expand] [--root DIR]';
 
 interface RenderArgs {
   readonly file: string;
@@ -17,11 +17,15 @@ interface RenderArgs {
   readonly view: GraphView;
   readonly direction: LayoutDirection;
   readonly precision: number;
+  readonly root: string | undefined;
   /** Open every composite op into its elementary ops. */
   readonly expand: boolean;
 }
 
-function parse(args: readonly string[]): RenderArgs | string {
+function parse(argv: readonly string[]): RenderArgs | string {
+  const taken = takeRoot(argv);
+  if (typeof taken === 'string') return taken;
+  const args = taken.rest;
   let file: string | null = null;
   let out: string | null = null;
   let step: number | null = null;
@@ -53,13 +57,13 @@ function parse(args: readonly string[]): RenderArgs | string {
       precision = Number(v);
     } else if (a === '--expand') {
       expand = true;
-    } else if (a.startsWith('-')) return `expected -o, --step, --view, --direction, --precision or --expand, found '${a}'`;
+    } else if (a.startsWith('-')) return `expected -o, --step, --view, --direction, --precision, --expand or --root, found '${a}'`;
     else if (file === null) file = a;
     else return `expected one FILE, found '${file}' and '${a}'`;
   }
   if (file === null) return 'expected a FILE';
   if (out === null) return 'expected -o OUT.svg';
-  return { file, out, step, view, direction, precision, expand };
+  return { file, out, step, view, direction, precision, expand, root: taken.root };
 }
 
 /** `graphstep render FILE -o OUT.svg [--step N]`: the graph at position N (default: every step done) as a standalone SVG. */
@@ -73,7 +77,7 @@ export function renderCommand(args: string[], io: { stdout(s: string): void; std
     io.stderr(`graphstep render: expected a .nn file, found no file at ${parsed.file}\n`);
     return 1;
   }
-  const result = checkFile(parsed.file, parsed.expand ? { expand: 'all' } : {});
+  const result = checkFile(parsed.file, { ...(parsed.expand ? { expand: 'all' as const } : {}), root: parsed.root, rootName: ROOT_NAME });
   for (const d of result.diagnostics) io.stderr(formatDiagnostic(parsed.file, d) + '\n');
   if (!result.graph) return 1;
   const stepper = new Stepper(result.graph);

@@ -3,6 +3,8 @@ import { buildGraph } from './graph/buildGraph';
 import { expandComposites, type ExpandOption } from './graph/expandComposites';
 import { withGroups } from './graph/groups';
 import type { Binding, Graph, NameReference } from './graph/graph';
+import { tapeMemoryBytes, tapeMemoryProblem } from './graph/tapeMemory';
+import { unusedBindingWarnings } from './graph/unusedBindings';
 import type { Statement } from './language/ast';
 import { parse } from './language/parser';
 import { byStart, type Diagnostic } from './language/range';
@@ -10,11 +12,18 @@ import type { FileAccess } from './ops/constructorDef';
 import { opByName } from './ops/registry';
 import { sizeOf, type Tensor } from './tensor';
 
+export { tapeMemoryBytes } from './graph/tapeMemory';
+
 /** The default of `graphstep.maxTensorElements`. */
 export const DEFAULT_MAX_TENSOR_ELEMENTS = 10_000_000;
 
+/** The default of `graphstep.maxMemoryMB`: bytes (in MiB) all tensors of one tape may hold. */
+export const DEFAULT_MAX_MEMORY_MB = 2048;
+
 export interface CheckOptions {
   readonly maxTensorElements?: number;
+  /** Most MiB the tape's tensors may hold (values and gradients, from the shapes); default DEFAULT_MAX_MEMORY_MB. */
+  readonly maxMemoryMB?: number;
   /** Files for `load()`; without it every `load()` is an error. */
   readonly files?: FileAccess;
   /**
@@ -22,6 +31,12 @@ export interface CheckOptions {
    * ±Infinity (warnings). On by default.
    */
   readonly evaluate?: boolean;
+  /**
+   * With `evaluate`, the most work (tapeCost, in multiply-adds) the check may
+   * spend running the tape; a costlier tape is not run and the result says so
+   * (`evaluationSkipped`). Unbounded when absent.
+   */
+  readonly maxEvaluationCost?: number;
   /**
    * Composite ops to open into their elementary ops: all, or those whose
    * node's `expandKey` is in the set. None by default.
@@ -38,6 +53,12 @@ export interface CheckResult {
   /** Every binding and name occurrence, also for a file with errors (for hovers, outline, rename). */
   readonly bindings: readonly Binding[];
   readonly references: readonly NameReference[];
+  /** tapeCost of the graph (0 without one): what one pass over the tape costs, in multiply-adds. */
+  readonly cost: number;
+  /** tapeMemoryBytes of the graph (0 without one): the bytes the whole tape's tensors will hold. */
+  readonly memoryBytes: number;
+  /** True when `evaluate` was asked for but the tape cost more than `maxEvaluationCost`, so its values were not checked. */
+  readonly evaluationSkipped: boolean;
 }
 
 const NO_FILES: FileAccess = { read: () => ({ ok: false, message: 'load: expected a file next to the .nn file, found no file access here' }) };
@@ -47,24 +68,40 @@ const NO_FILES: FileAccess = { read: () => ({ ok: false, message: 'load: expecte
  * (unless told not to) non-finite results. Never throws.
  */
 export function checkSource(text: string, options: CheckOptions = {}): CheckResult {
-  const parsed = parse(text);
+  const maxTensorElements = options.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS;
+  const maxMemoryBytes = (options.maxMemoryMB ?? DEFAULT_MAX_MEMORY_MB) * 1048576;
+  const parsed = parse(text, maxTensorElements);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const built = buildGraph(parsed.statements, {
-    maxTensorElements: options.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS,
+    maxTensorElements,
+    maxMemoryBytes,
     files: options.files ?? NO_FILES,
   });
-  diagnostics.push(...built.diagnostics);
+  for (const d of built.diagnostics) diagnostics.push(d);
   let graph = diagnostics.some((d) => d.severity === 'error') ? null : withGroups(built.graph, parsed.statements, text, built.calls);
+  if (graph) for (const d of unusedBindingWarnings(built.graph)) diagnostics.push(d);
   if (graph && options.expand) graph = expandComposites(graph, options.expand);
+  const cost = graph ? tapeCost(graph) : 0;
+  const memory = graph ? tapeMemoryBytes(graph) : null;
+  const memoryBytes = memory?.total ?? 0;
+  const overBudget = graph && memory ? tapeMemoryProblem(graph, memory, maxMemoryBytes) : null;
+  if (overBudget) {
+    diagnostics.push(overBudget);
+    graph = null;
+  }
+  let evaluationSkipped = false;
   if (graph && options.evaluate !== false) {
-    const found = evaluationProblems(graph);
-    diagnostics.push(...found);
-    if (found.some((d) => d.severity === 'error')) graph = null;
+    if (options.maxEvaluationCost !== undefined && cost > options.maxEvaluationCost) evaluationSkipped = true;
+    else {
+      const found = evaluationProblems(graph);
+      for (const d of found) diagnostics.push(d);
+      if (found.some((d) => d.severity === 'error')) graph = null;
+    }
   }
   diagnostics.sort(byStart);
   // an opened composite renumbers nodes: the bindings of the graph shown are the ones to read
   const bindings = graph?.bindings ?? built.graph.bindings;
-  return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references };
+  return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped };
 }
 
 /**
@@ -132,7 +169,11 @@ export function tapeCost(graph: Graph): number {
     if (node.op === 'matmul' || node.op === 'affine') {
       const a = graph.nodes[node.inputs[0]!]!.shape;
       cost += out * (a.length === 0 ? 1 : a[a.length - 1]!);
-    } else cost += Math.max(out, ...node.inputs.map((i) => sizeOf(graph.nodes[i]!.shape)));
+    } else {
+      let most = out;
+      for (const i of node.inputs) most = Math.max(most, sizeOf(graph.nodes[i]!.shape));
+      cost += most;
+    }
   }
   return cost;
 }

@@ -8,7 +8,7 @@
 import { jsonNumber, type JsonNumber } from './format';
 import type { DrawableGraph } from './render/drawableGraph';
 import type { DrawingState } from './render/drawingState';
-import type { GraphView, LayoutDirection } from './render/layout';
+import type { DirectionSetting, GraphView } from './render/layout';
 
 
 /** A tensor in a message: non-finite numbers spelled as strings, as in `run --json`. */
@@ -43,8 +43,8 @@ export interface SetGraphMessage {
   /** The current problems: with errors, `graph` is the last good one. */
   readonly diagnostics: readonly DiagnosticPayload[];
   readonly view: GraphView;
-  /** Setting `graphstep.panel.layoutDirection`. */
-  readonly direction: LayoutDirection;
+  /** Setting `graphstep.panel.layoutDirection` (`auto`: the webview picks from the panel's shape). */
+  readonly direction: DirectionSetting;
 }
 
 /** A step: same graph, new labels. */

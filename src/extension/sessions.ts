@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkSource, DEFAULT_MAX_TENSOR_ELEMENTS, tapeCost, type CheckResult } from '../core/check';
+import { checkSource, DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TENSOR_ELEMENTS, type CheckResult } from '../core/check';
 import type { InlineValueLabel } from '../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../core/engine/gradcheck';
 import type { Graph } from '../core/graph/graph';
@@ -14,6 +14,16 @@ export const LANGUAGE_ID = 'graphstep';
 
 /** Above this many multiply-adds per pass (about a second here), NaN checks wait for the user to step. */
 const AUTO_EVALUATE_MAX_COST = 5e8;
+
+/**
+ * Whether the thread runs the background NaN check of a new graph unasked:
+ * when one pass is cheap (AUTO_EVALUATE_MAX_COST) and the check's own copy
+ * of the tape fits in the memory budget beside the tape being stepped (so
+ * at most half of `graphstep.maxMemoryMB`).
+ */
+function evaluatesUnasked(check: CheckResult, maxMemoryMB: number): boolean {
+  return check.cost <= AUTO_EVALUATE_MAX_COST && 2 * check.memoryBytes <= maxMemoryMB * 1048576;
+}
 
 export type { StepMove };
 
@@ -53,7 +63,7 @@ export class DocumentSession {
     readonly document: vscode.TextDocument,
     private readonly owner: SessionOwner,
   ) {
-    this.checkResult = { graph: null, diagnostics: [], statements: [], bindings: [], references: [] };
+    this.checkResult = { graph: null, diagnostics: [], statements: [], bindings: [], references: [], cost: 0, memoryBytes: 0, evaluationSkipped: false };
     this.tape = new TapeClient(owner.workerScript, {
       changed: () => this.tapeChanged(),
       problems: (found) => this.addProblems(found),
@@ -143,8 +153,10 @@ export class DocumentSession {
   /** Checks the document's text again and hands a good graph to the thread (see `TapeClient.load`). */
   rebuild(): void {
     const config = vscode.workspace.getConfiguration('graphstep', this.document.uri);
+    const maxMemoryMB = config.get<number>('maxMemoryMB', DEFAULT_MAX_MEMORY_MB);
     const options: WorkerCheckOptions = {
       maxTensorElements: config.get<number>('maxTensorElements', DEFAULT_MAX_TENSOR_ELEMENTS),
+      maxMemoryMB,
       ...(this.expanded.size > 0 ? { expand: [...this.expanded] } : {}),
     };
     const files = this.files();
@@ -160,7 +172,7 @@ export class DocumentSession {
     const graph = this.checkResult.graph;
     if (graph) {
       this.gradCheckReport = null;
-      this.tape.load(graph, text, options, files, tapeCost(graph) <= AUTO_EVALUATE_MAX_COST);
+      this.tape.load(graph, text, options, files, evaluatesUnasked(this.checkResult, maxMemoryMB));
     }
     this.currentRevision++;
   }
@@ -258,7 +270,7 @@ export class SessionRegistry implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.close(d)),
       vscode.window.onDidChangeActiveTextEditor((e) => e && this.isGraphStep(e.document) && (this.lastActive = this.sessionFor(e.document))),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('graphstep.maxTensorElements')) for (const s of this.sessions.values()) this.rebuild(s);
+        if (e.affectsConfiguration('graphstep.maxTensorElements') || e.affectsConfiguration('graphstep.maxMemoryMB')) for (const s of this.sessions.values()) this.rebuild(s);
       }),
     );
     for (const d of vscode.workspace.textDocuments) if (this.isGraphStep(d)) this.sessionFor(d);

@@ -9,13 +9,12 @@ export interface CheckFileResult extends CheckResult {
 
 /**
  * Reads and checks a `.nn` file from disk. `load()` may read files under
- * `root` (default: the current folder when the file is inside it, else the
- * file's own folder).
+ * `root`, by default the file's own folder: never the current folder, so a
+ * file gives the same result wherever it is checked from.
  */
-export function checkFile(file: string, options: CheckOptions & { root?: string } = {}): CheckFileResult {
+export function checkFile(file: string, options: CheckOptions & { root?: string; rootName?: string } = {}): CheckFileResult {
   const text = fs.readFileSync(file, 'utf8');
   const absolute = path.resolve(file);
-  const cwd = process.cwd();
-  const root = options.root ?? (path.relative(cwd, absolute).startsWith('..') ? path.dirname(absolute) : cwd);
-  return { ...checkSource(text, { ...options, files: options.files ?? createFileAccess(absolute, root) }), text };
+  const root = path.resolve(options.root ?? path.dirname(absolute));
+  return { ...checkSource(text, { ...options, files: options.files ?? createFileAccess(absolute, root, options.rootName) }), text };
 }

@@ -1,39 +1,122 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileAccess } from '../core/ops/constructorDef';
+import { excerpt } from '../core/language/excerpt';
 
 /** Largest file `load()` reads; bigger files are refused before reading. */
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
+type Read = ReturnType<FileAccess['read']>;
+
+const refuse = (message: string): Read => ({ ok: false, message: `load: ${message}` });
+
 /**
  * File access for `load()`: paths are relative to the `.nn` file's folder and
- * must stay inside `root` (the workspace folder), symbolic links included.
+ * must name a regular file inside `root` (the workspace folder in the
+ * editor, `--root` or the file's own folder in the command line). Everything
+ * is checked before the file is opened: absolute paths, `..` that leaves the
+ * root, symbolic links out of it, files with several hard links (one of them
+ * may be outside), folders, devices, FIFOs and sockets are refused with a
+ * message saying which and why.
  */
-export function createFileAccess(nnFile: string, root: string): FileAccess {
+export function createFileAccess(nnFile: string, root: string, rootName = 'the workspace folder'): FileAccess {
   const base = path.dirname(path.resolve(nnFile));
   return {
-    read(relative: string) {
-      const target = path.resolve(base, relative);
-      let real: string;
+    read(relative: string): Read {
+      const quoted = JSON.stringify(excerpt(relative));
+      if (relative === '' || relative.includes('\0')) return refuse(`expected a file name, found ${quoted}`);
+      if (path.isAbsolute(relative) || path.win32.isAbsolute(relative)) {
+        return refuse(`expected a path relative to the .nn file, found the absolute path ${quoted} (absolute paths are refused: load() reads only inside ${rootName})`);
+      }
       let realRoot: string;
+      let realBase: string;
       try {
-        real = fs.realpathSync(target);
         realRoot = fs.realpathSync(root);
+        realBase = fs.realpathSync(base);
       } catch {
-        return { ok: false, message: `load: expected a file at ${JSON.stringify(relative)}, found none` };
+        return refuse(`expected ${rootName} ${JSON.stringify(excerpt(root, 80))} to exist, found none`);
       }
-      const inside = path.relative(realRoot, real);
-      if (inside.startsWith('..') || path.isAbsolute(inside)) {
-        return { ok: false, message: `load: expected a path inside the workspace folder, found ${JSON.stringify(relative)} outside it` };
+      const target = path.resolve(realBase, relative);
+      const inside = path.relative(realRoot, target);
+      if (isOutside(inside)) {
+        const how = relative.split(/[\\/]/).includes('..') ? "its '..' leads" : 'it is';
+        return refuse(`expected a path inside ${rootName}, found ${quoted}: ${how} outside ${JSON.stringify(excerpt(realRoot, 80))}`);
       }
-      try {
-        const stat = fs.statSync(real);
-        if (!stat.isFile()) return { ok: false, message: `load: expected a file at ${JSON.stringify(relative)}, found a folder` };
-        if (stat.size > MAX_FILE_BYTES) return { ok: false, message: `load: expected a file of at most ${MAX_FILE_BYTES} bytes, found ${stat.size}` };
-        return { ok: true, bytes: fs.readFileSync(real) };
-      } catch (e) {
-        return { ok: false, message: `load: expected a readable file at ${JSON.stringify(relative)}, found ${(e as Error).message}` };
+      // walk down from the root, one component at a time, never following a link out of it
+      let current = realRoot;
+      const parts = inside === '' ? [] : inside.split(path.sep);
+      let stat: fs.Stats | null = null;
+      for (let i = 0; i < parts.length; i++) {
+        const next = path.join(current, parts[i]!);
+        try {
+          stat = fs.lstatSync(next);
+        } catch {
+          return refuse(`expected a file at ${quoted}, found none`);
+        }
+        if (stat.isSymbolicLink()) {
+          let real: string;
+          try {
+            real = fs.realpathSync(next);
+          } catch {
+            return refuse(`expected a file at ${quoted}, found a symbolic link that leads nowhere`);
+          }
+          if (isOutside(path.relative(realRoot, real))) {
+            return refuse(`expected a path inside ${rootName}, found ${quoted}: it goes through a symbolic link to outside it`);
+          }
+          current = real;
+          stat = fs.statSync(real);
+        } else current = next;
+        if (i < parts.length - 1 && !stat.isDirectory()) return refuse(`expected a file at ${quoted}, found none (${parts[i]} is not a folder)`);
       }
+      if (stat === null || stat.isDirectory()) return refuse(`expected a file at ${quoted}, found a folder`);
+      const kind = specialKind(stat);
+      if (kind) return refuse(`expected a regular file at ${quoted}, found ${kind} (refused before opening)`);
+      if (stat.nlink > 1) {
+        return refuse(`expected a file with one name at ${quoted}, found one with ${stat.nlink} hard links (another name may be outside ${rootName}, so it is not read)`);
+      }
+      if (stat.size > MAX_FILE_BYTES) return refuse(`expected a file of at most ${MAX_FILE_BYTES} bytes at ${quoted}, found ${stat.size}`);
+      return readRegularFile(current, stat, quoted);
     },
   };
+}
+
+function isOutside(relative: string): boolean {
+  return relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+}
+
+function specialKind(stat: fs.Stats): string | null {
+  if (stat.isFile()) return null;
+  if (stat.isFIFO()) return 'a FIFO (named pipe)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return 'something that is not a regular file';
+}
+
+/** Opens without following links and without blocking, and reads only when it is still the file that was checked. */
+function readRegularFile(file: string, checked: fs.Stats, quoted: string): Read {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return refuse(`expected a readable file at ${quoted}, found ${(e as NodeJS.ErrnoException).code ?? 'an error'}`);
+  }
+  try {
+    const opened = fs.fstatSync(fd);
+    if (!opened.isFile() || opened.ino !== checked.ino || opened.dev !== checked.dev) {
+      return refuse(`expected the file at ${quoted} to stay the same while it is read, found it replaced`);
+    }
+    const bytes = Buffer.allocUnsafe(Math.min(opened.size, MAX_FILE_BYTES));
+    let filled = 0;
+    while (filled < bytes.length) {
+      const n = fs.readSync(fd, bytes, filled, bytes.length - filled, filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return { ok: true, bytes: bytes.subarray(0, filled) };
+  } catch (e) {
+    return refuse(`expected a readable file at ${quoted}, found ${(e as NodeJS.ErrnoException).code ?? 'an error'}`);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

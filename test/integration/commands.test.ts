@@ -109,7 +109,8 @@ describe('commands, keybindings, menus, settings (issues 2, 4, 7, 8)', () => {
     const props = contributes.configuration.properties;
     assert.equal(props['graphstep.inlineValues.enabled'].default, true);
     assert.equal(props['graphstep.panel.precision'].default, 4);
-    assert.deepEqual(props['graphstep.panel.layoutDirection'].enum, ['LR', 'TB']);
+    assert.deepEqual(props['graphstep.panel.layoutDirection'].enum, ['auto', 'LR', 'TB']);
+    assert.equal(props['graphstep.panel.layoutDirection'].default, 'auto');
     assert.ok(props['graphstep.maxTensorElements']);
   });
 

@@ -1,14 +1,18 @@
 /**
- * Computational graphs of any size for layout tests and benchmarks, in two
- * shapes: `skip` (the layout notes' hard case: each op takes 1–2 inputs, 85%
- * from the previous 5 values and 15% from the previous 50) and `chain` (what
- * most `.nn` files look like: each op takes the previous result and a leaf).
+ * Computational graphs of any size for layout tests and benchmarks, in four
+ * shapes: `skip` (the layout notes' hard case, a chain with skips: each op
+ * takes 1–2 inputs, 85% from the previous 5 values and 15% from the previous
+ * 50), `chain` (what most `.nn` files look like: each op takes the previous
+ * result and a leaf), `random` (a random DAG: each op's inputs drawn
+ * uniformly from every earlier value) and `mlp` (a two-layer net written out
+ * in scalars, micrograd style: every weight a leaf, every neuron a sum of
+ * products, fully connected layers).
  * They come as `.nn` source, so benchmarks run the real checker and stepper,
  * and as a `DrawableGraph` for the pure layout tests.
  */
 import type { DrawableGraph, DrawableNode } from '../../src/core/render/drawableGraph';
 
-export type GraphShape = 'skip' | 'chain';
+export type GraphShape = 'skip' | 'chain' | 'random' | 'mlp';
 
 interface Statement {
   readonly name: string;
@@ -64,8 +68,13 @@ function statements(nodes: number, shape: GraphShape, seed: number): Statement[]
     unused.add(out.length);
     out.push(s);
   };
+  if (shape === 'mlp') return mlp(nodes, out, r);
   while (out.length < nodes) {
-    if (shape === 'chain') {
+    if (shape === 'random') {
+      const any = (): number => Math.floor(r() * out.length);
+      if (r() < 0.3) push({ name: `v${out.length}`, kind: 'op', ...UNARY[Math.floor(r() * UNARY.length)]!, inputs: [any()] });
+      else push({ name: `v${out.length}`, kind: 'op', ...BINARY[Math.floor(r() * BINARY.length)]!, inputs: [any(), any()] });
+    } else if (shape === 'chain') {
       if (out.length + 2 > nodes) break;
       const prev = out.length - 1;
       const i = out.length;
@@ -82,10 +91,45 @@ function statements(nodes: number, shape: GraphShape, seed: number): Statement[]
       push({ name: `v${out.length}`, kind: 'op', ...BINARY[Math.floor(r() * BINARY.length)]!, inputs: [a, pick()] });
     }
   }
-  if (shape === 'skip') {
+  if (shape === 'skip' || shape === 'random') {
     // Sum what nothing used into the last value (a few extra nodes).
     const last = out.length - 1;
     for (const i of [...unused].filter((i) => i !== last && out[i]!.kind === 'op')) push({ name: `v${out.length}`, kind: 'op', ...BINARY[0]!, inputs: [out.length - 1, i] });
+  }
+  return out;
+}
+
+/**
+ * Ten inputs, a hidden layer of ReLU neurons (as many as make about `nodes`
+ * nodes), five tanh outputs, and the sum of their squares as the loss.
+ */
+function mlp(nodes: number, out: Statement[], r: () => number): Statement[] {
+  const leaf = (kind: 'input' | 'param'): number => {
+    out.push({ name: `${kind === 'input' ? 'x' : 'p'}${out.length}`, kind, op: kind, symbol: '', inputs: [], value: Number((r() - 0.5).toFixed(3)) });
+    return out.length - 1;
+  };
+  const op = (o: { op: string; symbol: string }, inputs: number[]): number => {
+    out.push({ name: `v${out.length}`, kind: 'op', ...o, inputs });
+    return out.length - 1;
+  };
+  const [add, mul] = [BINARY[0]!, BINARY[1]!];
+  const neuron = (inputs: readonly number[], activation: { op: string; symbol: string }): number => {
+    let sum = -1;
+    for (const x of inputs) {
+      const product = op(mul, [leaf('param'), x]);
+      sum = sum < 0 ? product : op(add, [sum, product]);
+    }
+    return op(activation, [op(add, [sum, leaf('param')])]);
+  };
+  out.length = 0;
+  const inputs = Array.from({ length: 10 }, () => leaf('input'));
+  const hidden = Math.max(1, Math.round((nodes - 30) / 47));
+  const h = Array.from({ length: hidden }, () => neuron(inputs, UNARY[2]!));
+  const y = Array.from({ length: 5 }, () => neuron(h, UNARY[0]!));
+  let loss = -1;
+  for (const v of y) {
+    const square = op(mul, [v, v]);
+    loss = loss < 0 ? square : op(add, [loss, square]);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { DrawableGraph, DrawableNode } from '../../src/core/render/drawableGraph';
-import { DAGRE_MAX_NODES, layoutGraph, type GraphLayout, type LayoutNode } from '../../src/core/render/layout';
+import { layoutGraph, type GraphLayout, type LayoutNode } from '../../src/core/render/layout';
 import { generatedDrawable } from '../support/generatedGraphs';
 import { loadExample } from '../support/renderFixtures';
 
@@ -37,7 +37,7 @@ describe('layoutGraph', () => {
   it('draws the apple and orange figure left to right: leaves, × and + circles, the output arrow at the right', () => {
     const { drawable } = loadExample('examples/apple_orange.nn');
     const layout = layoutGraph(drawable, 'operations');
-    assert.equal(layout.engine, 'dagre');
+    assert.equal(layout.engine, 'layered');
     const ops = layout.nodes.filter((n) => n.role === 'op');
     assert.deepEqual(ops.map((n) => `${n.label}:${n.shape}`), ['×:circle', '×:circle', '+:circle', '×:circle']);
     const leaves = layout.nodes.filter((n) => n.role === 'leaf').map((n) => n.label);
@@ -88,14 +88,14 @@ describe('layoutGraph', () => {
     assert.deepEqual(layoutGraph(big, 'operations'), layoutGraph(big, 'operations'));
   });
 
-  it(`uses dagre up to ${DAGRE_MAX_NODES} boxes and the layered layout above`, () => {
-    assert.equal(layoutGraph(generatedDrawable(DAGRE_MAX_NODES - 1, 'chain'), 'operations').engine, 'dagre');
-    assert.equal(layoutGraph(generatedDrawable(DAGRE_MAX_NODES + 5, 'chain'), 'operations').engine, 'layered');
+  it('uses the layered layout at every size, and dagre only when asked', () => {
+    assert.equal(layoutGraph(generatedDrawable(20, 'chain'), 'operations').engine, 'layered');
+    assert.equal(layoutGraph(generatedDrawable(20, 'chain'), 'operations', { engine: 'dagre' }).engine, 'dagre');
   });
 
-  for (const shape of ['chain', 'skip'] as const) {
+  for (const shape of ['chain', 'skip', 'random', 'mlp'] as const) {
     it(`lays out 1,000 nodes (${shape}) without overlaps, every arrow left to right`, () => {
-      const layout = layoutGraph(generatedDrawable(1000, shape), 'operations');
+      const layout = layoutGraph(generatedDrawable(1000, shape), 'operations', 'LR');
       assert.equal(layout.engine, 'layered');
       assertWellFormed(layout);
       assertNoOverlap(layout);

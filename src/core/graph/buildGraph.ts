@@ -1,11 +1,15 @@
 import type { Argument, Expr, Statement } from '../language/ast';
+import { excerpt } from '../language/excerpt';
 import type { Diagnostic, Range } from '../language/range';
 import type { ConstArg, ConstructorDef, FileAccess } from '../ops/constructorDef';
 import { constructorByName } from '../ops/constructors';
+import { BYTES_PER_ELEMENT, shapeLimitProblem, shapeText } from '../ops/limits';
 import type { AttrValue, OpDef } from '../ops/opDef';
 import { OPS, opByName, opByOperator } from '../ops/registry';
 import { sizeOf, Tensor, type Shape } from '../tensor';
 import type { Binding, Graph, GraphNode, NameReference, NodeKind } from './graph';
+import { SuggestionIndex } from './suggest';
+import { formatBytes, memoryMessage } from './tapeMemory';
 import type { FunctionCall } from './groups';
 import { functionSignature, UserFunctions, type UserFunction } from './userFunctions';
 
@@ -14,6 +18,12 @@ export interface BuildOptions {
   readonly maxTensorElements: number;
   /** Files for `load()`. */
   readonly files: FileAccess;
+  /**
+   * Most bytes the tensors of the tape may hold (values, gradients and edge
+   * gradients, from the shapes); leaves are refused before they are
+   * allocated. Unbounded when absent.
+   */
+  readonly maxMemoryBytes?: number;
 }
 
 export interface BuildResult {
@@ -23,6 +33,9 @@ export interface BuildResult {
   /** Every inlined call of a user function; a node's `group` is an index into it. */
   readonly calls: readonly FunctionCall[];
 }
+
+/** Every op's call names, for "did you mean" after an unknown function. */
+const OP_NAMES = new SuggestionIndex(OPS.flatMap((o) => [o.name, ...o.aliases]));
 
 /** Deepest nesting of user-function calls inside calls. */
 export const MAX_CALL_DEPTH = 64;
@@ -61,6 +74,11 @@ class GraphBuilder {
   private readonly scope = new Map<string, number>();
   private statementRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   private statementName = '';
+  /** Names in scope for "did you mean", made at the first unknown name (most files have none). */
+  private names: SuggestionIndex | null = null;
+  /** Bytes of the values of the nodes made so far (leaves are allocated while building). */
+  private valueBytes = 0;
+  private memoryReported = false;
   private functions = new UserFunctions([]);
   private readonly calls: FunctionCall[] = [];
   /** While a function body is inlined: its parameters' values, the call being inlined, and the calls around it. */
@@ -104,14 +122,29 @@ class GraphBuilder {
       this.bindings.push({ name: statement.name, nodeId, range: statement.nameRange, statementRange: statement.range });
       this.references.push({ range: statement.nameRange, binding, isDefinition: true });
       this.scope.set(statement.name, binding);
+      this.names?.add(statement.name);
       lastBinding = binding;
     }
     if (output === null && lastBinding !== null) output = this.bindings[lastBinding]!.nodeId;
-    return {
-      graph: { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references, groups: [] },
-      diagnostics: this.diagnostics,
-      calls: this.calls,
-    };
+    const graph: Graph = { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references, groups: [] };
+    return { graph, diagnostics: this.diagnostics, calls: this.calls };
+  }
+
+  private reportMemory(range: Range, budget: number, found: string): void {
+    this.memoryReported = true;
+    this.error(range, memoryMessage(budget, found));
+  }
+
+  /**
+   * Counts a new value of `elements` numbers against the memory budget before
+   * it is allocated; false (after one diagnostic) when it does not fit.
+   */
+  private reserve(elements: number, range: Range): boolean {
+    const budget = this.options.maxMemoryBytes;
+    const bytes = this.valueBytes + elements * BYTES_PER_ELEMENT;
+    if (budget === undefined || bytes <= budget) return true;
+    if (!this.memoryReported) this.reportMemory(range, budget, `${formatBytes(bytes)} of values by here (refused before allocating it)`);
+    return false;
   }
 
   /** Builds one assignment; returns the bound node id, or -1 when the statement had an error. */
@@ -136,7 +169,32 @@ class GraphBuilder {
     return result.id;
   }
 
+  /**
+   * Lowers an expression. A chain of left-associative operators (`x + x + …`,
+   * `x.T.T…`) is as deep as it is long, so its left spine is walked in a
+   * loop; what is left to recurse into is bounded by the parser's nesting limit.
+   */
   private lower(expr: Expr, leafMode: boolean): Lowered {
+    const spine: Expr[] = [];
+    let e = expr;
+    while (e.kind === 'binary' || e.kind === 'transpose') {
+      spine.push(e);
+      e = e.kind === 'binary' ? e.left : e.operand;
+    }
+    let result = this.lowerTerm(e, leafMode);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const link = spine[i]!;
+      if (link.kind === 'binary') {
+        const right = this.lower(link.right, leafMode);
+        result = this.applyOp(opByOperator(link.op, 2)!, [result, right], NO_ATTRS, link.opRange, link.range);
+      } else if (link.kind === 'transpose') {
+        result = this.applyOp(opByName('transpose')!, [result], NO_ATTRS, link.opRange, link.range);
+      }
+    }
+    return result;
+  }
+
+  private lowerTerm(expr: Expr, leafMode: boolean): Lowered {
     switch (expr.kind) {
       case 'number':
         return { kind: 'const', tensor: Tensor.scalar(expr.value), range: expr.range };
@@ -157,13 +215,9 @@ class GraphBuilder {
         if (expr.op === '+') return operand;
         return this.applyOp(opByOperator('-', 1)!, [operand], NO_ATTRS, expr.opRange, expr.range);
       }
-      case 'binary': {
-        const left = this.lower(expr.left, leafMode);
-        const right = this.lower(expr.right, leafMode);
-        return this.applyOp(opByOperator(expr.op, 2)!, [left, right], NO_ATTRS, expr.opRange, expr.range);
-      }
+      case 'binary':
       case 'transpose':
-        return this.applyOp(opByName('transpose')!, [this.lower(expr.operand, leafMode)], NO_ATTRS, expr.opRange, expr.range);
+        return this.lower(expr, leafMode);
       case 'call':
         return this.lowerCall(expr, leafMode);
     }
@@ -174,8 +228,9 @@ class GraphBuilder {
     if (this.locals) return this.locals.get(name) ?? { kind: 'poison', range };
     const binding = this.scope.get(name);
     if (binding === undefined) {
-      const hint = suggest(name, [...this.scope.keys()]);
-      this.error(range, `expected a defined name, found unknown name '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+      this.names ??= new SuggestionIndex(this.scope.keys());
+      const hint = this.names.suggest(name);
+      this.error(range, `expected a defined name, found unknown name '${excerpt(name)}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
       return { kind: 'poison', range };
     }
     this.references.push({ range, binding, isDefinition: false });
@@ -184,7 +239,7 @@ class GraphBuilder {
     if (!leafMode) return { kind: 'node', id, range };
     const node = this.nodes[id]!;
     if (node.kind === 'const' && node.value) return { kind: 'const', tensor: node.value, range };
-    this.error(range, `expected a constant in a leaf's value, found ${node.kind === 'op' ? 'the computed value' : `the ${node.kind}`} '${name}' (a leaf is evaluated once and has no inputs; drop 'input'/'param'/'const' to compute it)`);
+    this.error(range, `expected a constant in a leaf's value, found ${node.kind === 'op' ? 'the computed value' : `the ${node.kind}`} '${excerpt(name)}' (a leaf is evaluated once and has no inputs; drop 'input'/'param'/'const' to compute it)`);
     return { kind: 'poison', range };
   }
 
@@ -192,10 +247,12 @@ class GraphBuilder {
     const data: number[] = [];
     const shape = this.collectLiteral(expr, data);
     if (!shape) return { kind: 'poison', range: expr.range };
-    if (sizeOf(shape) > this.options.maxTensorElements) {
-      this.error(expr.range, `expected at most ${this.options.maxTensorElements} elements (graphstep.maxTensorElements), found a literal of ${sizeOf(shape)}`);
+    const problem = shapeLimitProblem(shape, this.options.maxTensorElements);
+    if (problem) {
+      this.error(expr.range, `tensor literal: ${problem}`);
       return { kind: 'poison', range: expr.range };
     }
+    if (!this.reserve(data.length, expr.range)) return { kind: 'poison', range: expr.range };
     return { kind: 'const', tensor: new Tensor(shape, Float64Array.from(data)), range: expr.range };
   }
 
@@ -211,7 +268,7 @@ class GraphBuilder {
       } else {
         const name = firstName(element);
         if (name) {
-          this.error(name.range, `expected numbers in a tensor literal, found the variable '${name.name}' (a literal holds constants only)`);
+          this.error(name.range, `expected numbers in a tensor literal, found the variable '${excerpt(name.name)}' (a literal holds constants only)`);
           return null;
         }
         const value = this.lower(element, true);
@@ -229,7 +286,7 @@ class GraphBuilder {
       }
       if (inner === null) inner = shape;
       else if (!sameShape(inner, shape)) {
-        this.error(element.range, `expected a rectangular tensor literal: element ${i + 1} has shape [${shape.join(',')}], element 1 has [${inner.join(',')}]`);
+        this.error(element.range, `expected a rectangular tensor literal: element ${i + 1} has shape ${shapeText(shape)}, element 1 has ${shapeText(inner)}`);
         return null;
       }
     }
@@ -251,12 +308,12 @@ class GraphBuilder {
     if (fn) return this.lowerFunctionCall(fn, expr, leafMode);
     const below = this.functions.definedBelow(expr.callee);
     if (below !== null) {
-      this.error(expr.calleeRange, `expected a function defined above, found '${expr.callee}', defined below on line ${below + 1} (define a function before its first call)`);
+      this.error(expr.calleeRange, `expected a function defined above, found '${excerpt(expr.callee)}', defined below on line ${below + 1} (define a function before its first call)`);
       for (const arg of expr.args) this.lower(arg.value, leafMode);
       return { kind: 'poison', range: expr.range };
     }
-    const hint = suggest(expr.callee, [...OPS.flatMap((o) => [o.name, ...o.aliases])]);
-    this.error(expr.calleeRange, `expected an operation, found unknown function '${expr.callee}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+    const hint = OP_NAMES.suggest(expr.callee);
+    this.error(expr.calleeRange, `expected an operation, found unknown function '${excerpt(expr.callee)}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
     for (const arg of expr.args) this.lower(arg.value, leafMode);
     return { kind: 'poison', range: expr.range };
   }
@@ -311,7 +368,9 @@ class GraphBuilder {
           failed = true;
           continue;
         }
-        attrArgs.set(spec.name, [...(attrArgs.get(spec.name) ?? []), arg]);
+        const list = attrArgs.get(spec.name);
+        if (list) list.push(arg);
+        else attrArgs.set(spec.name, [arg]);
         if (spec.kind !== 'ints') positionalAttr++;
         continue;
       }
@@ -325,7 +384,7 @@ class GraphBuilder {
         continue;
       }
       const known = [...op.inputs, ...op.attrs.map((a) => a.name)];
-      this.error(arg.keywordRange ?? arg.range, `${op.name}: expected one of the keywords ${known.join(', ')}, found '${arg.keyword}'`);
+      this.error(arg.keywordRange ?? arg.range, `${op.name}: expected one of the keywords ${known.join(', ')}, found '${excerpt(arg.keyword)}'`);
       failed = true;
     }
     const missing = inputs.findIndex((i) => i === undefined);
@@ -361,8 +420,12 @@ class GraphBuilder {
     if (kind === 'ints') {
       const out: number[] = [];
       for (const v of values) {
-        if (v.kind !== 'const' || v.tensor.rank > 1 || !Array.from(v.tensor.data).every(Number.isInteger)) return bad(v, 'whole numbers');
-        out.push(...v.tensor.data);
+        if (v.kind !== 'const' || v.tensor.rank > 1) return bad(v, 'whole numbers');
+        const data = v.tensor.data;
+        for (let i = 0; i < data.length; i++) {
+          if (!Number.isInteger(data[i])) return bad(v, 'whole numbers');
+          out.push(data[i]!);
+        }
       }
       return out;
     }
@@ -399,7 +462,7 @@ class GraphBuilder {
         positionalRanges.push(arg.range);
       } else if (!ctor.keywords.includes(arg.keyword)) {
         const wanted = ctor.keywords.length ? `one of the keywords ${ctor.keywords.join(', ')}` : 'no keyword arguments';
-        this.error(arg.keywordRange ?? arg.range, `${ctor.name}: expected ${wanted}, found '${arg.keyword}'`);
+        this.error(arg.keywordRange ?? arg.range, `${ctor.name}: expected ${wanted}, found '${excerpt(arg.keyword)}'`);
         failed = true;
       } else {
         keywords.set(arg.keyword, constArg);
@@ -416,11 +479,14 @@ class GraphBuilder {
       return { kind: 'poison', range: expr.range };
     }
     if (shape.shape && !this.withinLimit(shape.shape, expr.range, ctor.name)) return { kind: 'poison', range: expr.range };
+    if (shape.shape && !this.reserve(sizeOf(shape.shape), expr.range)) return { kind: 'poison', range: expr.range };
     const built = ctor.build(args, { defaultSeed: seedFromName(this.statementName), maxElements: this.options.maxTensorElements, files: this.options.files });
     if (!built.ok) {
       this.error(where(built), built.message);
       return { kind: 'poison', range: expr.range };
     }
+    // load() learns its shape only by reading; its limits were checked before allocating, the budget is checked now
+    if (!shape.shape && !this.reserve(built.value.size, expr.range)) return { kind: 'poison', range: expr.range };
     return { kind: 'const', tensor: built.value, range: expr.range };
   }
 
@@ -443,6 +509,8 @@ class GraphBuilder {
       return { kind: 'poison', range };
     }
     if (!this.withinLimit(result.shape, opRange, op.name)) return { kind: 'poison', range };
+    const warning = op.shapeWarning?.(shapes, attrs) ?? null;
+    if (warning) this.diagnostics.push({ severity: 'warning', range: opRange, message: warning });
     if (inputs.every((i) => i.kind === 'const')) {
       const values = inputs.map((i) => (i as { tensor: Tensor }).tensor);
       const problem = op.checkValues?.(values, attrs) ?? null;
@@ -462,9 +530,9 @@ class GraphBuilder {
   }
 
   private withinLimit(shape: Shape, range: Range, what: string): boolean {
-    const size = sizeOf(shape);
-    if (size <= this.options.maxTensorElements) return true;
-    this.error(range, `${what}: expected at most ${this.options.maxTensorElements} elements (graphstep.maxTensorElements), found shape [${shape.join(',')}] with ${size}`);
+    const problem = shapeLimitProblem(shape, this.options.maxTensorElements);
+    if (problem === null) return true;
+    this.error(range, `${what}: ${problem}`);
     return false;
   }
 
@@ -486,6 +554,7 @@ class GraphBuilder {
 
   private addNode(node: Omit<GraphNode, 'id' | 'statementRange' | 'group' | 'expandKey'>): number {
     const id = this.nodes.length;
+    this.valueBytes += sizeOf(node.shape) * BYTES_PER_ELEMENT;
     // One object shape for every node (value present even when undefined) keeps V8 on its fast path.
     this.nodes.push({
       id,
@@ -525,31 +594,32 @@ function mentionsName(expr: Expr): boolean {
   return firstName(expr) !== null;
 }
 
-/** The first variable an expression mentions, if any. */
+/** The first variable an expression mentions, if any (depth first, left to right, without recursion). */
 function firstName(expr: Expr): Extract<Expr, { kind: 'name' }> | null {
-  switch (expr.kind) {
-    case 'name':
-      return expr;
-    case 'tensor':
-      for (const e of expr.elements) {
-        const found = firstName(e);
-        if (found) return found;
-      }
-      return null;
-    case 'unary':
-    case 'transpose':
-      return firstName(expr.operand);
-    case 'binary':
-      return firstName(expr.left) ?? firstName(expr.right);
-    case 'call':
-      for (const a of expr.args) {
-        const found = firstName(a.value);
-        if (found) return found;
-      }
-      return null;
-    default:
-      return null;
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    switch (e.kind) {
+      case 'name':
+        return e;
+      case 'tensor':
+        for (let i = e.elements.length - 1; i >= 0; i--) stack.push(e.elements[i]!);
+        break;
+      case 'unary':
+      case 'transpose':
+        stack.push(e.operand);
+        break;
+      case 'binary':
+        stack.push(e.right, e.left);
+        break;
+      case 'call':
+        for (let i = e.args.length - 1; i >= 0; i--) stack.push(e.args[i]!.value);
+        break;
+      default:
+        break;
+    }
   }
+  return null;
 }
 
 function describeLowered(v: Lowered): string {
@@ -559,7 +629,7 @@ function describeLowered(v: Lowered): string {
     case 'const':
       return v.tensor.rank === 0 ? `the number ${v.tensor.data[0]}` : `a tensor of shape [${v.tensor.shape.join(',')}]`;
     case 'string':
-      return `the string "${v.value}"`;
+      return `the string "${excerpt(v.value)}"`;
     case 'bool':
       return v.value ? 'true' : 'false';
     case 'none':
@@ -583,29 +653,3 @@ export function seedFromName(name: string): number {
   return h >>> 0;
 }
 
-/** The closest candidate within edit distance 2, for "did you mean". */
-function suggest(name: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}

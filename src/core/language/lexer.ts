@@ -1,6 +1,7 @@
 import type { Diagnostic, Position, Range } from './range';
 
-export type TokenKind = 'name' | 'number' | 'string' | 'op' | 'newline' | 'eof';
+/** `invalid` stands for text the lexer already reported and skipped (a tensor literal over the size limit). */
+export type TokenKind = 'name' | 'number' | 'string' | 'op' | 'newline' | 'eof' | 'invalid';
 
 /**
  * A token: its kind, exact source text (the unquoted value for strings) and
@@ -36,12 +37,17 @@ const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
  * diagnostic and is skipped. Comments are dropped; every line end is a
  * `newline` token carrying the bracket depth, so the parser can both join
  * lines inside brackets and recover when a bracket is never closed.
+ *
+ * A tensor literal is measured before its numbers become tokens: one with
+ * more than `maxLiteralElements` numbers is reported and skipped whole.
  */
-export function tokenize(text: string, diagnostics: Diagnostic[]): Token[] {
+export function tokenize(text: string, diagnostics: Diagnostic[], maxLiteralElements = Infinity): Token[] {
   const tokens: Token[] = [];
   let line = 0;
   let lineStart = 0;
   let depth = 0;
+  /** Open `[` not yet closed: a `[` met at 0 starts a literal, which is measured first. */
+  let squareDepth = 0;
   let i = 0;
   const pos = (offset: number): Position => ({ line, character: offset - lineStart });
   const push = (kind: TokenKind, start: number, end: number, tokenText = text.slice(start, end)): void => {
@@ -65,7 +71,8 @@ export function tokenize(text: string, diagnostics: Diagnostic[]): Token[] {
     }
     if (c === '\n' || c === '\r') {
       const end = c === '\r' && text[i + 1] === '\n' ? i + 2 : i + 1;
-      push('newline', i, i + 1, '\n');
+      // zero width: a range ending at a line end never reaches past it
+      push('newline', i, i, '\n');
       i = end;
       line++;
       lineStart = i;
@@ -123,14 +130,36 @@ export function tokenize(text: string, diagnostics: Diagnostic[]): Token[] {
       continue;
     }
     const op = c === '*' && text[i + 1] === '*' ? '**' : OPERATOR_CHARS.has(c) ? c : undefined;
+    if (op === '[' && squareDepth === 0 && maxLiteralElements < Infinity) {
+      const measured = measureLiteral(text, i, maxLiteralElements);
+      if (measured.numbers > maxLiteralElements) {
+        diagnostics.push({
+          severity: 'error',
+          range: { start: pos(i), end: pos(i + 1) },
+          message: `tensor literal: expected at most ${maxLiteralElements} elements (graphstep.maxTensorElements), found more than ${maxLiteralElements} numbers`,
+        });
+        push('invalid', i, i + 1, '');
+        for (let k = i; k < measured.end; k++) {
+          const ch = text.charCodeAt(k);
+          if (ch === 10 || (ch === 13 && text.charCodeAt(k + 1) !== 10)) {
+            line++;
+            lineStart = k + 1;
+          }
+        }
+        i = measured.end;
+        continue;
+      }
+    }
     if (op !== undefined) {
       if (op === ')' || op === ']') depth = Math.max(0, depth - 1);
+      if (op === ']') squareDepth = Math.max(0, squareDepth - 1);
+      if (op === '[') squareDepth++;
       push('op', i, i + op.length);
       if (op === '(' || op === '[') depth++;
       i += op.length;
       continue;
     }
-    const width = isHighSurrogate(text, i) ? 2 : 1;
+    const width = isHighSurrogate(text, i) && isLowSurrogate(text, i + 1) ? 2 : 1;
     diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(i + width) }, message: `unexpected character '${text.slice(i, i + width)}'` });
     i += width;
   }
@@ -141,6 +170,47 @@ export function tokenize(text: string, diagnostics: Diagnostic[]): Token[] {
 
 function isAsciiNameStart(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+}
+
+/**
+ * Counts the numbers of the tensor literal opening at `start`, up to its
+ * closing `]` (or the end of the text), stopping early once there are more
+ * than `limit`; `end` is where lexing resumes when the literal is skipped.
+ */
+function measureLiteral(text: string, start: number, limit: number): { numbers: number; end: number } {
+  let depth = 0;
+  let numbers = 0;
+  let previous = 0;
+  for (let k = start; k < text.length; k++) {
+    const ch = text.charCodeAt(k);
+    if (ch === 91) depth++;
+    else if (ch === 93 && --depth === 0) return { numbers, end: k + 1 };
+    else if (ch === 35) {
+      // a comment runs to the line end
+      while (k + 1 < text.length && text.charCodeAt(k + 1) !== 10 && text.charCodeAt(k + 1) !== 13) k++;
+    } else if (((ch >= 48 && ch <= 57) || ch === 46) && !isWordChar(previous) && previous !== 46) {
+      if (++numbers > limit) {
+        // skip to the literal's end, so its numbers are never lexed
+        for (k++; k < text.length; k++) {
+          const c = text.charCodeAt(k);
+          if (c === 91) depth++;
+          else if (c === 93 && --depth === 0) return { numbers, end: k + 1 };
+        }
+        return { numbers, end: text.length };
+      }
+    }
+    previous = ch;
+  }
+  return { numbers, end: text.length };
+}
+
+function isWordChar(code: number): boolean {
+  return isAsciiNameStart(code) || (code >= 48 && code <= 57);
+}
+
+function isLowSurrogate(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 function isHighSurrogate(text: string, i: number): boolean {

@@ -17,11 +17,12 @@ class StatementError extends Error {}
 /**
  * Parses `.nn` source. Never throws: each malformed statement becomes one
  * diagnostic and parsing resumes at the next statement, so a file reports
- * all its problems at once.
+ * all its problems at once. A tensor literal of more than
+ * `maxLiteralElements` numbers is reported before its numbers are read.
  */
-export function parse(text: string): ParseResult {
+export function parse(text: string, maxLiteralElements = Infinity): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const tokens = tokenize(text, diagnostics);
+  const tokens = tokenize(text, diagnostics, maxLiteralElements);
   const lexical = diagnostics.length;
   const statements = new Parser(tokens, diagnostics).parseFile();
   // A line the lexer already reported needs no second, derived complaint from the parser.
@@ -241,6 +242,10 @@ class Parser {
       case 'string':
         this.index++;
         return { kind: 'string', value: t.text, range: t.range };
+      case 'invalid':
+        // already reported by the lexer; the statement still binds its name
+        this.index++;
+        return { kind: 'error', range: t.range };
       case 'name':
         this.index++;
         if (t.text === 'true' || t.text === 'True') return { kind: 'bool', value: true, range: t.range };

@@ -1,4 +1,6 @@
+import { excerpt } from '../language/excerpt';
 import { rand, randn, isValidSeed } from '../random';
+import { shapeLimitProblem, shapeText } from './limits';
 import { Tensor, sizeOf, type Shape } from '../tensor';
 import type { ConstArg, ConstArgs, ConstructorContext, ConstructorDef, ConstructorResult } from './constructorDef';
 import { loadTensor } from './loadFile';
@@ -14,9 +16,9 @@ type Problem = { readonly ok: false; readonly message: string; readonly argIndex
 const problem = (message: string, where: { argIndex?: number; keyword?: string } = {}): Problem => ({ ok: false, message, ...where });
 
 function describe(arg: ConstArg): string {
-  if (typeof arg === 'string') return JSON.stringify(arg);
+  if (typeof arg === 'string') return JSON.stringify(excerpt(arg));
   if (arg.rank === 0) return String(arg.data[0]);
-  return `a tensor of shape [${arg.shape.join(',')}]`;
+  return `a tensor of shape ${shapeText(arg.shape)}`;
 }
 
 /** A scalar argument's number, or null. */
@@ -38,7 +40,7 @@ function dimsOf(name: string, args: ConstArgs): Shape | Problem {
   if (p.length === 1 && only !== undefined && typeof only !== 'string' && only.rank === 1) {
     const dims = Array.from(only.data);
     const bad = dims.findIndex((d) => !isDim(d));
-    return bad < 0 ? dims : problem(`${name}: expected non-negative whole dimensions, found ${dims[bad]} in [${dims.join(', ')}]`, { argIndex: 0 });
+    return bad < 0 ? dims : problem(`${name}: expected non-negative whole dimensions, found ${dims[bad]} in ${shapeText(dims)}`, { argIndex: 0 });
   }
   const dims: number[] = [];
   for (let i = 0; i < p.length; i++) {
@@ -57,7 +59,7 @@ function unknownKeyword(name: string, args: ConstArgs, allowed: readonly string[
   for (const key of args.keywords.keys()) {
     if (!allowed.includes(key)) {
       const wanted = allowed.length ? `one of the keywords ${allowed.join(', ')}` : 'no keyword arguments';
-      return problem(`${name}: expected ${wanted}, found '${key}'`, { keyword: key });
+      return problem(`${name}: expected ${wanted}, found '${excerpt(key)}'`, { keyword: key });
     }
   }
   return null;
@@ -88,9 +90,8 @@ function sized(
       const s = shape(args);
       if (!s.ok) return s;
       const dims = s.shape!;
-      if (sizeOf(dims) > ctx.maxElements) {
-        return problem(`${name}: expected at most ${ctx.maxElements} elements (graphstep.maxTensorElements), found shape [${dims.join(',')}] with ${sizeOf(dims)}`);
-      }
+      const limit = shapeLimitProblem(dims, ctx.maxElements);
+      if (limit) return problem(`${name}: ${limit}`);
       return { ok: true, value: make(dims, args, ctx) };
     },
   };
@@ -251,7 +252,8 @@ export const load: ConstructorDef = {
     const file = ctx.files.read(path);
     if (!file.ok) {
       const reason = file.message.replace(/^load:\s*/, '');
-      return problem(reason.includes(path) ? `load: ${reason}` : `load: cannot read "${path}": ${reason}`, { argIndex: 0 });
+      const name = excerpt(path);
+      return problem(reason.includes(name) ? `load: ${reason}` : `load: cannot read "${name}": ${excerpt(reason, 200)}`, { argIndex: 0 });
     }
     const result = loadTensor(path, file.bytes, ctx.maxElements);
     return result.ok ? result : problem(result.message, { argIndex: 0 });

@@ -1,4 +1,6 @@
+import { excerpt } from '../language/excerpt';
 import { Tensor, type Shape } from '../tensor';
+import { shapeLimitProblem } from './limits';
 
 /*
  * Parsers for `load("path")`: .npy, .csv and .json. Each problem is a message
@@ -13,15 +15,19 @@ const failure = (message: string): LoadResult => ({ ok: false, message });
 /** Reads `bytes` by the path's extension. */
 export function loadTensor(path: string, bytes: Uint8Array, maxElements: number): LoadResult {
   const ext = /\.([^./\\]*)$/.exec(path)?.[1]?.toLowerCase() ?? '';
-  if (ext === 'npy') return parseNpy(path, bytes, maxElements);
-  if (ext === 'csv') return parseCsv(path, decodeUtf8(bytes), maxElements);
-  if (ext === 'json') return parseJsonTensor(path, decodeUtf8(bytes), maxElements);
-  return failure(`load: expected a .npy, .csv or .json file, found ${ext ? `'.${ext}'` : 'no extension'} in "${path}"`);
+  const name = excerpt(path);
+  if (ext === 'npy') return parseNpy(name, bytes, maxElements);
+  if (ext === 'csv') return parseCsv(name, decodeUtf8(bytes), maxElements);
+  if (ext === 'json') return parseJsonTensor(name, decodeUtf8(bytes), maxElements);
+  return failure(`load: expected a .npy, .csv or .json file, found ${ext ? `'.${excerpt(ext)}'` : 'no extension'} in "${name}"`);
 }
 
-function tooLarge(path: string, shape: Shape, size: number, maxElements: number): LoadResult | null {
-  if (size <= maxElements) return null;
-  return failure(`load: ${path} holds shape [${shape.join(',')}] (${size} elements), expected at most ${maxElements} (graphstep.maxTensorElements)`);
+/** The limits of every shape (rank, each dimension, elements), checked before the tensor is allocated. */
+function tooLarge(path: string, shape: Shape, maxElements: number): LoadResult | null {
+  const size = shape.length <= 32 ? shape.reduce((a, b) => a * b, 1) : 0;
+  if (size > maxElements) return failure(`load: ${path} holds shape [${shape.join(',')}] (${size} elements), expected at most ${maxElements} (graphstep.maxTensorElements)`);
+  const problem = shapeLimitProblem(shape, maxElements);
+  return problem === null ? null : failure(`load: ${path}: ${problem}`);
 }
 
 /** UTF-8 to a string (the core has no TextDecoder type); malformed bytes become U+FFFD. */
@@ -98,11 +104,12 @@ export function parseNpy(path: string, bytes: Uint8Array, maxElements: number): 
   const dataStart = headerStart + headerLength;
   if (dataStart > bytes.length) return failure(`load: ${path} is truncated: expected a ${headerLength}-byte header, found ${bytes.length - headerStart} bytes`);
   const header = decodeUtf8(bytes.subarray(headerStart, dataStart));
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  // a key given twice means its last value, as Python's dict literal (and so numpy) reads it
+  const descr = lastMatch(/'descr'\s*:\s*'([^']*)'/g, header);
+  const fortran = lastMatch(/'fortran_order'\s*:\s*(True|False)/g, header);
+  const shapeText = lastMatch(/'shape'\s*:\s*\(([^)]*)\)/g, header);
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    return failure(`load: ${path} has a .npy header without a plain 'descr', 'fortran_order' and 'shape' (structured arrays are not supported): ${header.trim()}`);
+    return failure(`load: ${path} has a .npy header without a plain 'descr', 'fortran_order' and 'shape' (structured arrays are not supported): ${excerpt(header.trim())}`);
   }
   const order = descr[0];
   const type = NPY_TYPES[descr.slice(1)];
@@ -111,15 +118,15 @@ export function parseNpy(path: string, bytes: Uint8Array, maxElements: number): 
     return failure(
       bigEndian
         ? `load: ${path} holds big-endian ${type.name} ('${descr}'), expected little-endian ('<${descr.slice(1)}')`
-        : `load: ${path} holds dtype '${descr}', expected float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8 or bool`,
+        : `load: ${path} holds dtype '${excerpt(descr)}', expected float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8 or bool`,
     );
   }
   if (fortran === 'True') return failure(`load: ${path} is in Fortran order, expected C order (save np.ascontiguousarray(a))`);
   const dims = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (!dims.every((d) => /^\d+L?$/.test(d))) return failure(`load: ${path} has shape (${shapeText}), expected whole numbers`);
+  if (!dims.every((d) => /^\d+L?$/.test(d))) return failure(`load: ${path} has shape (${excerpt(shapeText)}), expected whole numbers`);
   const shape = dims.map((d) => parseInt(d, 10));
   const size = shape.reduce((a, b) => a * b, 1);
-  const limit = tooLarge(path, shape, size, maxElements);
+  const limit = tooLarge(path, shape, maxElements);
   if (limit) return limit;
   const needed = size * type.size;
   if (bytes.length - dataStart < needed) {
@@ -128,6 +135,12 @@ export function parseNpy(path: string, bytes: Uint8Array, maxElements: number): 
   const out = new Float64Array(size);
   for (let i = 0; i < size; i++) out[i] = type.read(view, dataStart + i * type.size);
   return { ok: true, value: new Tensor(shape, out) };
+}
+
+function lastMatch(pattern: RegExp, text: string): string | undefined {
+  let found: string | undefined;
+  for (const m of text.matchAll(pattern)) found = m[1];
+  return found;
 }
 
 const CSV_NUMBER = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
@@ -162,7 +175,7 @@ export function parseCsv(path: string, text: string, maxElements: number): LoadR
     for (let fi = 0; fi < fields.length; fi++) {
       const v = parseCsvNumber(fields[fi]!);
       if (v === null) {
-        const found = fields[fi] === '' ? 'nothing' : `"${fields[fi]}"`;
+        const found = fields[fi] === '' ? 'nothing' : `"${excerpt(fields[fi]!)}"`;
         return failure(`load: ${path} line ${li + 1} value ${fi + 1}: expected a number, found ${found}`);
       }
       row.push(v);
@@ -188,9 +201,12 @@ function jsonValueNumber(v: unknown): number | null {
 function describeJson(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return JSON.stringify(excerpt(v));
   return typeof v === 'object' ? 'an object' : String(v);
 }
+
+/** Deeper nesting than any allowed rank; the walk below recurses at most this deep. */
+const MAX_JSON_DEPTH = 33;
 
 /** A number, or nested arrays of numbers that are rectangular; "NaN", "Infinity", "-Infinity" as `--json` writes them. */
 export function parseJsonTensor(path: string, text: string, maxElements: number): LoadResult {
@@ -198,15 +214,16 @@ export function parseJsonTensor(path: string, text: string, maxElements: number)
   try {
     root = JSON.parse(text);
   } catch (e) {
-    return failure(`load: ${path} is not valid JSON: ${(e as Error).message}`);
+    return failure(`load: ${path} is not valid JSON: ${excerpt((e as Error).message, 120)}`);
   }
   const shape: number[] = [];
   for (let v: unknown = root; Array.isArray(v); v = v[0]) {
     shape.push(v.length);
-    if (v.length === 0) break;
+    // deeper than the rank limit: report it without walking the rest
+    if (v.length === 0 || shape.length > MAX_JSON_DEPTH) break;
   }
   const size = shape.reduce((a, b) => a * b, 1);
-  const limit = tooLarge(path, shape, size, maxElements);
+  const limit = tooLarge(path, shape, maxElements);
   if (limit) return limit;
   const out = new Float64Array(size);
   let k = 0;

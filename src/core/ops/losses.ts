@@ -166,6 +166,10 @@ export const mse: OpDef = {
   signature: 'mse(y, t)',
   doc: 'mean((y − t)²) over all elements (broadcasting). Backward: dy = (y − t)·(2/n)·dout, dt = (t − y)·(2/n)·dout, as PyTorch.',
   shape: mseShape,
+  shapeWarning: ([y, t]) => {
+    const shape = broadcastShapes(y!, t!);
+    return shape && shape.includes(0) ? `mse: expected non-empty tensors, found shape ${formatShape(shape)}: the mean of no squared errors is NaN (numpy warns "Mean of empty slice")` : null;
+  },
   forward: ([y, t]) => {
     const diff = binary(BinaryCode.sub, y!, t!, 'mse').data;
     const squares = new Float64Array(diff.length);

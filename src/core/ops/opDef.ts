@@ -60,6 +60,11 @@ export interface OpDef {
    * where the values make no sense, so calling this only improves the message.
    */
   checkValues?(inputs: readonly Tensor[], attrs: OpAttrs): string | null;
+  /**
+   * A warning the shapes alone call for (numpy's "Mean of empty slice"), or
+   * null. Optional.
+   */
+  shapeWarning?(inputs: readonly Shape[], attrs: OpAttrs): string | null;
   /** Gradient for each input, already reduced to that input's own shape. */
   backward(ctx: BackwardContext): readonly (Tensor | null)[];
 }

@@ -50,6 +50,13 @@ export const mean: OpDef = {
   signature: 'mean(x, axis=None, keepdims=false)',
   doc: 'Mean over one axis or all: the numpy sum divided by the count. Backward: dout / count to every averaged element.',
   shape: reductionShape('mean'),
+  shapeWarning: ([x], attrs) => {
+    const reduced = reducedAxes(x!, intOrNoneAttr(attrs, 'axis'));
+    if (typeof reduced === 'string') return null;
+    let count = 1;
+    for (let i = 0; i < x!.length; i++) if (reduced[i]) count *= x![i]!;
+    return count === 0 ? `mean: expected a non-empty slice to average, found shape [${x!.join(',')}]: the mean of an empty slice is NaN (numpy warns "Mean of empty slice")` : null;
+  },
   forward: ([x], attrs) => meanOf(x!, intOrNoneAttr(attrs, 'axis'), boolAttr(attrs, 'keepdims')),
   backward: (ctx) => {
     const x = ctx.inputs[0]!;

@@ -1,6 +1,7 @@
-import type { Graph, NodeKind } from '../graph/graph';
+import { formatNumber } from '../format';
+import type { Graph, GroupKind, NodeKind } from '../graph/graph';
 import { opByName } from '../ops/registry';
-import { formatShort, shapeText } from './labelText';
+import { shapeText } from './labelText';
 
 /** One node as the drawing needs it: plain JSON, sent to the webview as it is. */
 export interface DrawableNode {
@@ -12,6 +13,26 @@ export interface DrawableNode {
   readonly label: string;
   readonly inputs: readonly number[];
   readonly shape: readonly number[];
+  /** The innermost group the node belongs to (an index into `DrawableGraph.groups`); null or absent at the top level. */
+  readonly group?: number | null;
+  /** Set on a composite op (affine, softmax, …) that can be opened into its elementary ops: the key to open it by. */
+  readonly expandKey?: string;
+}
+
+/** What made a group: an opened composite op, a call of a user function, or a block of source lines. */
+export type DrawableGroupKind = GroupKind;
+
+/** A set of nodes drawn together: a frame when expanded, one box when collapsed. */
+export interface DrawableGroup {
+  /** Its index in `DrawableGraph.groups`. */
+  readonly id: number;
+  /** Stable across edits that do not touch it; what the collapsed set holds. */
+  readonly key: string;
+  readonly kind: DrawableGroupKind;
+  /** Drawn on the frame or the box: "Affine", "affine_relu", "layer 1". */
+  readonly label: string;
+  /** The enclosing group, or null at the top level. */
+  readonly parent: number | null;
 }
 
 /** A graph reduced to what the layout and the drawing read. */
@@ -20,25 +41,32 @@ export interface DrawableGraph {
   readonly output: number | null;
   /** Name of the output, drawn at the end of its arrow. */
   readonly outputName: string | null;
+  /** Groups, parents before children (absent: none). */
+  readonly groups?: readonly DrawableGroup[];
 }
 
 export function drawableGraph(graph: Graph): DrawableGraph {
-  const nodes = graph.nodes.map((n): DrawableNode => ({
-    id: n.id,
-    name: n.name,
-    kind: n.kind,
-    op: n.op,
-    label: n.kind === 'op' ? opByName(n.op)?.symbol ?? n.op : n.name ?? literalLabel(n.value?.shape ?? n.shape, n.value?.data),
-    inputs: n.inputs.slice(),
-    shape: n.shape.slice(),
-  }));
+  const nodes = graph.nodes.map((n): DrawableNode => {
+    const node: DrawableNode = {
+      id: n.id,
+      name: n.name,
+      kind: n.kind,
+      op: n.op,
+      label: n.kind === 'op' ? opByName(n.op)?.symbol ?? n.op : n.name ?? literalLabel(n.value?.shape ?? n.shape, n.value?.data),
+      inputs: n.inputs.slice(),
+      shape: n.shape.slice(),
+      group: n.group,
+    };
+    return n.expandKey === undefined ? node : { ...node, expandKey: n.expandKey };
+  });
   const output = graph.output;
-  return { nodes, output, outputName: output === null ? null : graph.nodes[output]!.name };
+  const groups = graph.groups.map((g): DrawableGroup => ({ id: g.id, key: g.key, kind: g.kind, label: g.label, parent: g.parent }));
+  return { nodes, output, outputName: output === null ? null : graph.nodes[output]!.name, groups };
 }
 
-/** An unnamed constant (the `2` in `x * 2`) is drawn as its value. */
+/** An unnamed constant (the `2` in `x * 2`) is drawn as its exact value (`1.0001`, not a rounding of it). */
 function literalLabel(shape: readonly number[], data: Float64Array | undefined): string {
-  if (data && data.length === 1) return formatShort(data[0]!);
+  if (data && data.length === 1) return formatNumber(data[0]!);
   return `const ${shapeText(shape)}`;
 }
 
@@ -48,6 +76,7 @@ function literalLabel(shape: readonly number[], data: Float64Array | undefined):
  */
 export function layoutKey(graph: DrawableGraph): string {
   const parts: string[] = [String(graph.output), graph.outputName ?? ''];
-  for (const n of graph.nodes) parts.push(`${n.kind}|${n.label}|${n.inputs.join(',')}|${n.shape.join(',')}`);
+  for (const g of graph.groups ?? []) parts.push(`g|${g.key}|${g.kind}|${g.label}|${g.parent ?? ''}`);
+  for (const n of graph.nodes) parts.push(`${n.kind}|${n.label}|${n.inputs.join(',')}|${n.shape.join(',')}|${n.group ?? ''}|${n.expandKey ?? ''}`);
   return parts.join('\n');
 }

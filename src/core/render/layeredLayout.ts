@@ -1,30 +1,62 @@
 /**
- * A layered (Sugiyama-style) left-to-right layout that runs in near-linear
- * time, for graphs too large for dagre (figures in docs/panel.md). It uses
- * what GraphStep's graphs give for free: nodes arrive in topological order,
- * so layers are one longest-path pass; crossings are reduced by barycenter
- * sweeps; each layer's vertical positions are the weighted least-squares fit
- * to its neighbours' under the spacing constraints (isotonic regression by
- * pooling adjacent violators), which straightens long edges.
+ * A layered (Sugiyama-style) left-to-right layout in near-linear time. It
+ * uses what GraphStep's graphs give for free: nodes arrive in topological
+ * (source) order, so layers are one longest-path pass and the first order of
+ * every rank is the source order. Crossings are reduced by barycenter sweeps
+ * down and up, keeping the best order found, then by exchanging adjacent
+ * items while that removes crossings (both within a fixed work budget, so the
+ * result is deterministic). Each rank's vertical positions are the weighted
+ * least-squares fit to its neighbours' under the spacing constraints
+ * (isotonic regression by pooling adjacent violators), which straightens long
+ * edges. A drawing much longer than the viewport's shape allows is folded
+ * into bands (rows), the arrows between bands running through lanes in the
+ * gap.
  *
  * Every edge is split into one item per rank it crosses, so items link
- * adjacent ranks (except the few arrows longer than MAX_ROUTED_SPAN). Ranks alternate: nodes on even ranks, and the odd rank just
+ * adjacent ranks (unless the segments would pass a budget: then the longest
+ * arrows get only their label's slot). Ranks alternate: nodes on even ranks, and the odd rank just
  * before a node holds the labels of the arrows entering it.
  */
-import type { LayoutEngineInput, LayoutEngineResult, Point } from './layoutEngine';
+import type { LayoutEngineInput, LayoutEngineResult, Point, Size } from './layoutEngine';
 
 const RANK_GAP = 14;
 const ITEM_GAP = 14;
 const DUMMY_HEIGHT = 6;
 const MARGIN = 16;
-/**
- * An arrow spanning more ranks than this is not routed around the nodes in
- * between: it gets only its label's slot. Such arrows are rare in real files
- * and would otherwise dominate the work on large graphs.
- */
-const MAX_ROUTED_SPAN = 24;
-/** Above this many items, crossings are not counted and a fixed number of sweeps runs. */
-const COUNT_CROSSINGS_UP_TO = 40_000;
+/** Room between two bands of a folded drawing, besides one lane per arrow crossing it. */
+const BAND_GAP = 28;
+const LANE = 7;
+/** A drawing is folded only when it is this much wider (in the engine's frame) than the viewport's shape. */
+const FOLD_FROM = 2;
+/** Work (item links visited) the ordering may spend, scaled by the graph's size up to these bounds. */
+const ORDER_WORK = 6_000_000;
+/** Rounds of promotion, and how many nodes one promotion may push before it is given up. */
+const SLACK_ROUNDS = 8;
+const PROMOTE_ROUNDS = 8;
+const PROMOTE_WORK = 200_000;
+/** Edge segments the layout may make: this many, plus this many per node (beyond, the longest arrows are not routed). */
+const ITEM_BUDGET = 150_000;
+const ITEM_BUDGET_PER_NODE = 8;
+const PROMOTE_REACH = 64;
+const MAX_SWEEPS = 24;
+const MAX_TRANSPOSE_PASSES = 12;
+
+export interface LayeredOptions {
+  /**
+   * The viewport (in the engine's left-to-right frame): a drawing longer than it and far wider than its
+   * shape is folded into bands so its width / height comes near the viewport's.
+   */
+  readonly wrapTo?: Size;
+  /** Nodes held in the first layer (a cluster's entry ports). */
+  readonly firstLayer?: readonly number[];
+  /** Nodes held in the last layer (a cluster's exit ports). */
+  readonly lastLayer?: readonly number[];
+}
+
+export interface LayeredResult extends LayoutEngineResult {
+  /** How many bands the drawing was folded into (1: not folded). */
+  readonly bands: number;
+}
 
 /** Items (nodes, then edge segments) as parallel arrays; links as compressed adjacency lists. */
 interface Items {
@@ -32,19 +64,24 @@ interface Items {
   readonly rank: Int32Array;
   readonly order: Int32Array;
   readonly y: Float64Array;
+  /** Where the arrow passes an item, from its centre (a label beside its arrow rather than around it). */
+  readonly line: Float64Array;
   readonly width: Float64Array;
   readonly height: Float64Array;
   readonly dummy: Uint8Array;
+  /** A leaf (no inputs) or a segment of an arrow leaving one: it follows its consumer rather than pulling it. */
+  readonly light: Uint8Array;
   readonly predStart: Int32Array;
   readonly preds: Int32Array;
   readonly succStart: Int32Array;
   readonly succs: Int32Array;
 }
 
-export function layeredLayout(input: LayoutEngineInput): LayoutEngineResult {
+export function layeredLayout(input: LayoutEngineInput, options: LayeredOptions = {}): LayeredResult {
   const n = input.nodes.length;
-  const layer = assignLayers(input);
-  const routed = (span: number): boolean => span <= MAX_ROUTED_SPAN;
+  const layer = assignLayers(input, options);
+  const longest = routedSpan(input, layer);
+  const routed = (span: number): boolean => span <= longest;
   let count = n;
   for (const e of input.edges) {
     const span = 2 * (layer[e.to]! - layer[e.from]!) - 1;
@@ -54,21 +91,29 @@ export function layeredLayout(input: LayoutEngineInput): LayoutEngineResult {
   const width = new Float64Array(count);
   const height = new Float64Array(count);
   const dummy = new Uint8Array(count);
-  const linkFrom: number[] = [];
-  const linkTo: number[] = [];
+  const light = new Uint8Array(count);
+  const line = new Float64Array(count);
+  const links = count - n + input.edges.length;
+  const linkFrom = new Int32Array(links);
+  const linkTo = new Int32Array(links);
+  let link = 0;
   input.nodes.forEach((size, i) => {
     rank[i] = 2 * layer[i]!;
     width[i] = size.width;
     height[i] = size.height;
   });
-  const chains: Int32Array[] = [];
+  for (const e of input.edges) light[e.to] = 2;
+  for (let i = 0; i < n; i++) light[i] = light[i] === 2 ? 0 : 1;
+  // Each edge's segments, one after another: edge e's are chainItems[chainStart[e] .. chainStart[e + 1]).
+  const chainStart = new Int32Array(input.edges.length + 1);
+  const chainItems = new Int32Array(count - n);
   const labelItem = new Int32Array(input.edges.length).fill(-1);
   let next = n;
   input.edges.forEach((edge, e) => {
     const last = rank[edge.to]! - 1;
     const span = last - rank[edge.from]!;
     const first = routed(span) ? rank[edge.from]! + 1 : edge.label ? last : last + 1;
-    const chain = new Int32Array(last - first + 1);
+    chainStart[e + 1] = chainStart[e]! + Math.max(0, last - first + 1);
     let prev = edge.from;
     for (let r = first; r <= last; r++) {
       const id = next++;
@@ -77,48 +122,72 @@ export function layeredLayout(input: LayoutEngineInput): LayoutEngineResult {
       width[id] = isLabel ? edge.label!.width : 0;
       height[id] = isLabel ? edge.label!.height : DUMMY_HEIGHT;
       dummy[id] = 1;
-      if (isLabel) labelItem[e] = id;
-      linkFrom.push(prev);
-      linkTo.push(id);
-      chain[r - first] = id;
+      light[id] = light[edge.from]!;
+      if (isLabel) {
+        labelItem[e] = id;
+        line[id] = edge.label!.line ?? 0;
+      }
+      linkFrom[link] = prev;
+      linkTo[link++] = id;
+      chainItems[chainStart[e]! + r - first] = id;
       prev = id;
     }
-    linkFrom.push(prev);
-    linkTo.push(edge.to);
-    chains.push(chain);
+    linkFrom[link] = prev;
+    linkTo[link++] = edge.to;
   });
-  const items: Items = { count, rank, width, height, dummy, order: new Int32Array(count), y: new Float64Array(count), ...adjacency(count, linkFrom, linkTo) };
+  const items: Items = { count, rank, width, height, dummy, light, line, order: new Int32Array(count), y: new Float64Array(count), ...adjacency(count, linkFrom, linkTo) };
   const ranks = buildRanks(items);
-  orderRanks(ranks, items, count > COUNT_CROSSINGS_UP_TO ? 4 : 12);
+  orderRanks(ranks, items, linkFrom.length);
   placeVertically(ranks, items);
-  const rankX = placeRanks(ranks, items);
-
-  let minY = Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < count; i++) {
-    minY = Math.min(minY, items.y[i]! - height[i]! / 2);
-    maxY = Math.max(maxY, items.y[i]! + height[i]! / 2);
-  }
-  if (count === 0) minY = maxY = 0;
-  const dy = MARGIN - minY;
-  const at = (i: number): Point => ({ x: rankX[rank[i]!]!, y: items.y[i]! + dy });
-  const lastRank = ranks.length - 1;
+  const placed = placeBands(ranks, items, options.wrapTo);
+  const at = (i: number): Point => placed.at(i);
   return {
-    width: lastRank < 0 ? 2 * MARGIN : rankX[lastRank]! + widest(ranks[lastRank]!, items) / 2 + MARGIN,
-    height: maxY - minY + 2 * MARGIN,
+    width: placed.width,
+    height: placed.height,
+    bands: placed.bands,
     nodes: input.nodes.map((_, i) => at(i)),
-    edges: chains.map((chain, e) => ({ points: Array.from(chain, at), label: labelItem[e]! >= 0 ? at(labelItem[e]!) : null })),
+    edges: input.edges.map((edge, e) => {
+      const points: Point[] = [];
+      let prev = edge.from;
+      for (let j = chainStart[e]!; j < chainStart[e + 1]!; j++) {
+        const id = chainItems[j]!;
+        placed.detour(prev, id, points);
+        points.push(at(id));
+        prev = id;
+      }
+      placed.detour(prev, edge.to, points);
+      return { points, label: labelItem[e]! >= 0 ? at(labelItem[e]!) : null };
+    }),
   };
 }
 
-function adjacency(count: number, from: readonly number[], to: readonly number[]): Pick<Items, 'predStart' | 'preds' | 'succStart' | 'succs'> {
-  const build = (key: readonly number[], value: readonly number[]): [Int32Array, Int32Array] => {
+/**
+ * The longest arrow (in ranks) that is routed around the nodes it passes:
+ * all of them unless the segments would pass ITEM_BUDGET; longer arrows get
+ * only their label's slot and are drawn straight.
+ */
+function routedSpan(input: LayoutEngineInput, layer: Int32Array): number {
+  const spans = input.edges.map((e) => 2 * (layer[e.to]! - layer[e.from]!) - 1);
+  const budget = ITEM_BUDGET + ITEM_BUDGET_PER_NODE * input.nodes.length;
+  let total = spans.reduce((a, b) => a + b, 0);
+  if (total <= budget) return Infinity;
+  spans.sort((a, b) => b - a);
+  let k = 0;
+  while (k < spans.length && total > budget) {
+    const span = spans[k]!;
+    for (; k < spans.length && spans[k] === span; k++) total -= span - 1;
+  }
+  return k < spans.length ? spans[k]! : 1;
+}
+
+function adjacency(count: number, from: ArrayLike<number>, to: ArrayLike<number>): Pick<Items, 'predStart' | 'preds' | 'succStart' | 'succs'> {
+  const build = (key: ArrayLike<number>, value: ArrayLike<number>): [Int32Array, Int32Array] => {
     const start = new Int32Array(count + 1);
-    for (const k of key) start[k + 1]!++;
+    for (let j = 0; j < key.length; j++) start[key[j]! + 1]!++;
     for (let i = 0; i < count; i++) start[i + 1]! += start[i]!;
     const fill = start.slice(0, count);
     const list = new Int32Array(key.length);
-    key.forEach((k, j) => (list[fill[k]!++] = value[j]!));
+    for (let j = 0; j < key.length; j++) list[fill[key[j]!]!++] = value[j]!;
     return [start, list];
   };
   const [predStart, preds] = build(to, from);
@@ -127,28 +196,109 @@ function adjacency(count: number, from: readonly number[], to: readonly number[]
 }
 
 /**
- * Longest path from the sources, then, from the last node back, each node
- * with at least as many arrows out as in moves right next to its nearest
- * consumer (leaves always do): that shortens more arrows than it stretches.
+ * Layers: longest path from the sources, then fewer segments by promotion
+ * (Nikolov, Tarassov and Branke's heuristic, a close and far cheaper stand-in
+ * for network simplex): a node moves one layer right, pushing the consumers
+ * in its way, whenever that shortens more arrows than it stretches. Leaves
+ * end next to their nearest consumer, and arrows from a leaf used once do not
+ * count (the leaf moves along). Pinned nodes stay in the first or the last
+ * layer.
  */
-function assignLayers(input: LayoutEngineInput): Int32Array {
+function assignLayers(input: LayoutEngineInput, options: LayeredOptions): Int32Array {
   const n = input.nodes.length;
   const layer = new Int32Array(n);
-  const indegree = new Int32Array(n);
-  const outdegree = new Int32Array(n);
-  const byTarget = input.edges.slice().sort((a, b) => a.to - b.to);
-  for (const e of byTarget) {
+  const pinned = new Uint8Array(n);
+  for (const i of options.firstLayer ?? []) pinned[i] = 1;
+  for (const i of options.lastLayer ?? []) pinned[i] = 2;
+  const from: number[] = [];
+  const to: number[] = [];
+  for (const e of input.edges) {
     if (e.from >= e.to) throw new RangeError(`layeredLayout needs edges in topological order, got ${e.from} → ${e.to}`);
-    layer[e.to] = Math.max(layer[e.to]!, layer[e.from]! + 1);
-    indegree[e.to]!++;
-    outdegree[e.from]!++;
+    from.push(e.from);
+    to.push(e.to);
   }
-  const bySource = input.edges.slice().sort((a, b) => b.from - a.from);
-  let k = 0;
+  const adj = adjacency(n, from, to);
+  const indegree = (v: number): number => adj.predStart[v + 1]! - adj.predStart[v]!;
+  const outdegree = (v: number): number => adj.succStart[v + 1]! - adj.succStart[v]!;
+  for (let v = 0; v < n; v++) for (let j = adj.predStart[v]!; j < adj.predStart[v + 1]!; j++) layer[v] = Math.max(layer[v]!, layer[adj.preds[j]!]! + 1);
+  // What moving a node right costs: its arrows in (but those from a leaf used only here) minus its arrows out.
+  const cost = new Int32Array(n);
+  for (let v = 0; v < n; v++) {
+    let held = 0;
+    for (let j = adj.predStart[v]!; j < adj.predStart[v + 1]!; j++) {
+      const p = adj.preds[j]!;
+      if (indegree(p) > 0 || pinned[p]) held++;
+    }
+    cost[v] = held - outdegree(v);
+  }
+  const holds = (p: number): boolean => indegree(p) > 0 || pinned[p] !== 0;
+  // Each node into the free room between its inputs and its consumers, right when that shortens at least as much as it stretches.
+  for (let round = 0; round < SLACK_ROUNDS; round++) {
+    let moved = 0;
+    for (let v = n - 1; v >= 0; v--) {
+      if (pinned[v] || indegree(v) === 0) continue;
+      let lo = 0;
+      for (let j = adj.predStart[v]!; j < adj.predStart[v + 1]!; j++) if (holds(adj.preds[j]!)) lo = Math.max(lo, layer[adj.preds[j]!]! + 1);
+      let hi = Infinity;
+      for (let j = adj.succStart[v]!; j < adj.succStart[v + 1]!; j++) hi = Math.min(hi, layer[adj.succs[j]!]! - 1);
+      const target = cost[v]! <= 0 && hi !== Infinity ? hi : lo;
+      if (target !== layer[v]) {
+        layer[v] = target;
+        moved++;
+      }
+    }
+    if (moved === 0) break;
+  }
+  // Then one layer right at a time, pushing the consumers in the way, while that saves segments.
+  const changed: number[] = [];
+  const promote = (v: number): number | null => {
+    if (pinned[v] || changed.length > PROMOTE_REACH) return null;
+    layer[v]!++;
+    changed.push(v);
+    let diff = cost[v]!;
+    for (let j = adj.succStart[v]!; j < adj.succStart[v + 1]!; j++) {
+      const s = adj.succs[j]!;
+      if (layer[s]! > layer[v]!) continue;
+      const d = promote(s);
+      if (d === null) return null;
+      diff += d;
+    }
+    return diff;
+  };
+  let work = 0;
+  for (let round = 0; round < PROMOTE_ROUNDS; round++) {
+    let promoted = 0;
+    for (let v = n - 1; v >= 0; v--) {
+      if (indegree(v) === 0 || outdegree(v) === 0) continue;
+      // As many layers as keep paying, one at a time.
+      for (;;) {
+        changed.length = 0;
+        const diff = promote(v);
+        if (diff !== null && diff < 0 && work < PROMOTE_WORK) {
+          promoted++;
+          work += changed.length;
+          continue;
+        }
+        for (const c of changed) layer[c]!--;
+        break;
+      }
+    }
+    if (promoted === 0) break;
+  }
+  // Sources (leaves) next to their nearest consumer; then the first layer is 0.
   for (let v = n - 1; v >= 0; v--) {
+    if (indegree(v) > 0 || outdegree(v) === 0 || pinned[v]) continue;
     let nearest = Infinity;
-    for (; k < bySource.length && bySource[k]!.from === v; k++) nearest = Math.min(nearest, layer[bySource[k]!.to]!);
-    if (nearest !== Infinity && outdegree[v]! >= indegree[v]!) layer[v] = nearest - 1;
+    for (let j = adj.succStart[v]!; j < adj.succStart[v + 1]!; j++) nearest = Math.min(nearest, layer[adj.succs[j]!]!);
+    layer[v] = nearest - 1;
+  }
+  let min = 0;
+  for (let v = 0; v < n; v++) if (pinned[v] !== 1) min = Math.min(min, layer[v]!);
+  for (let v = 0; v < n; v++) layer[v] = pinned[v] === 1 ? 0 : layer[v]! - min;
+  if (options.lastLayer?.length) {
+    let last = 0;
+    for (let v = 0; v < n; v++) if (pinned[v] !== 2) last = Math.max(last, layer[v]! + 1);
+    for (const v of options.lastLayer) layer[v] = Math.max(last, layer[v]!);
   }
   return layer;
 }
@@ -160,7 +310,7 @@ function buildRanks(items: Items): Int32Array[] {
   for (let i = 0; i < items.count; i++) sizes[items.rank[i]!]!++;
   const ranks = Array.from(sizes, (s) => new Int32Array(s));
   const fill = new Int32Array(maxRank + 1);
-  // Items were made in topological order (segments after their edge's source): a good first order.
+  // Items were made in topological order (segments after their edge's source): the source order is the first order.
   for (let i = 0; i < items.count; i++) {
     const r = items.rank[i]!;
     items.order[i] = fill[r]!;
@@ -169,48 +319,120 @@ function buildRanks(items: Items): Int32Array[] {
   return ranks;
 }
 
-/** Barycenter sweeps, keeping the order with the fewest crossings (when counting is affordable). */
-function orderRanks(ranks: Int32Array[], items: Items, sweeps: number): void {
-  const counting = items.count <= COUNT_CROSSINGS_UP_TO;
-  let best = ranks.map((r) => r.slice());
-  let bestCrossings = counting ? countCrossings(ranks, items) : Infinity;
+/**
+ * Barycenter sweeps down and up, keeping the order with the fewest crossings,
+ * then adjacent exchanges. The number of sweeps shrinks with the graph so the
+ * work stays within ORDER_WORK.
+ */
+function orderRanks(ranks: Int32Array[], items: Items, links: number): void {
+  const perSweep = Math.max(1, items.count + links * 3);
+  const sweeps = Math.max(2, Math.min(MAX_SWEEPS, Math.floor(ORDER_WORK / perSweep)));
+  const best = items.order.slice();
+  let bestCrossings = countRankCrossings(ranks, items);
   const key = new Float64Array(items.count);
-  for (let s = 0; s < sweeps && bestCrossings > 0; s++) {
+  let stale = 0;
+  for (let s = 0; s < sweeps && bestCrossings > 0 && stale < 4; s++) {
     if (s % 2 === 0) for (let r = 1; r < ranks.length; r++) sortByBarycenter(ranks[r]!, items, items.predStart, items.preds, key);
     else for (let r = ranks.length - 2; r >= 0; r--) sortByBarycenter(ranks[r]!, items, items.succStart, items.succs, key);
-    if (!counting) continue;
-    const crossings = countCrossings(ranks, items);
+    transpose(ranks, items);
+    const crossings = countRankCrossings(ranks, items);
     if (crossings < bestCrossings) {
       bestCrossings = crossings;
-      best = ranks.map((r) => r.slice());
-    }
+      best.set(items.order);
+      stale = 0;
+    } else stale++;
   }
-  if (!counting) return;
-  best.forEach((rank, r) => {
-    ranks[r] = rank;
-    rank.forEach((id, k) => (items.order[id] = k));
-  });
+  items.order.set(best);
+  for (const rank of ranks) for (let k = 0; k < rank.length; k++) rank[k] = -1;
+  for (let id = 0; id < items.count; id++) ranks[items.rank[id]!]![best[id]!] = id;
+  const passes = Math.max(1, Math.min(MAX_TRANSPOSE_PASSES, Math.floor(ORDER_WORK / perSweep)));
+  for (let p = 0; p < passes && bestCrossings > 0; p++) if (!transpose(ranks, items)) break;
 }
 
+/** Reused by every sort (layouts run one at a time): no garbage per rank and sweep. */
+const movableScratch: number[] = [];
+let sortScratch = new Float64Array(256);
+/** Ranks below this size sort by packed keys (key · 65536 and the place below 2^16 fit a float exactly). */
+const SORT_TIE = 65536;
+
+/**
+ * Sorts a rank by the mean position of each item's neighbours in the rank
+ * before (or after); items with no such neighbour keep their places.
+ */
 function sortByBarycenter(rank: Int32Array, items: Items, start: Int32Array, list: Int32Array, key: Float64Array): void {
+  const movable = movableScratch;
+  movable.length = 0;
   for (const id of rank) {
     const a = start[id]!;
     const b = start[id + 1]!;
-    if (a === b) key[id] = items.order[id]!;
-    else {
-      let sum = 0;
-      for (let j = a; j < b; j++) sum += items.order[list[j]!]!;
-      key[id] = sum / (b - a);
+    if (a === b) continue;
+    let sum = 0;
+    for (let j = a; j < b; j++) sum += items.order[list[j]!]!;
+    key[id] = sum / (b - a);
+    movable.push(id);
+  }
+  const count = movable.length;
+  if (count < 2) return;
+  if (count < SORT_TIE && rank.length < SORT_TIE) {
+    // Key (to 1/65536) and place packed in one float, sorted natively: several times faster than a comparator.
+    if (sortScratch.length < count) sortScratch = new Float64Array(2 * count);
+    const packed = sortScratch.subarray(0, count);
+    for (let i = 0; i < count; i++) packed[i] = Math.floor(key[movable[i]!]! * 65536) * SORT_TIE + i;
+    packed.sort();
+    let m = 0;
+    for (let k = 0; k < rank.length; k++) {
+      const id = rank[k]!;
+      if (start[id] !== start[id + 1]) rank[k] = movable[packed[m++]! % SORT_TIE]!;
+    }
+  } else {
+    const sorted = movable.slice().sort((p, q) => key[p]! - key[q]! || items.order[p]! - items.order[q]!);
+    let m = 0;
+    for (let k = 0; k < rank.length; k++) {
+      const id = rank[k]!;
+      if (start[id] !== start[id + 1]) rank[k] = sorted[m++]!;
     }
   }
-  rank.sort((p, q) => key[p]! - key[q]! || items.order[p]! - items.order[q]!);
-  rank.forEach((id, k) => (items.order[id] = k));
+  for (let k = 0; k < rank.length; k++) items.order[rank[k]!] = k;
+}
+
+/** One pass of exchanging adjacent items wherever that removes crossings; whether any moved. */
+function transpose(ranks: Int32Array[], items: Items): boolean {
+  let moved = false;
+  for (const rank of ranks) {
+    for (let k = 0; k + 1 < rank.length; k++) {
+      const u = rank[k]!;
+      const v = rank[k + 1]!;
+      const keep = pairCrossings(u, v, items, items.predStart, items.preds, -1) + pairCrossings(u, v, items, items.succStart, items.succs, 1);
+      const swap = pairCrossings(v, u, items, items.predStart, items.preds, -1) + pairCrossings(v, u, items, items.succStart, items.succs, 1);
+      if (swap < keep) {
+        rank[k] = v;
+        rank[k + 1] = u;
+        items.order[v] = k;
+        items.order[u] = k + 1;
+        moved = true;
+      }
+    }
+  }
+  return moved;
+}
+
+/** Crossings among the links of `u` and `v` (u drawn above v) to one neighbouring rank. */
+function pairCrossings(u: number, v: number, items: Items, start: Int32Array, list: Int32Array, side: number): number {
+  let c = 0;
+  const r = items.rank[u]! + side;
+  for (let i = start[u]!; i < start[u + 1]!; i++) {
+    if (items.rank[list[i]!] !== r) continue;
+    const a = items.order[list[i]!]!;
+    for (let j = start[v]!; j < start[v + 1]!; j++) if (a > items.order[list[j]!]! && items.rank[list[j]!] === r) c++;
+  }
+  return c;
 }
 
 /** Crossings between each pair of adjacent ranks, by counting inversions with a Fenwick tree. */
-function countCrossings(ranks: Int32Array[], items: Items): number {
+export function countRankCrossings(ranks: readonly Int32Array[], items: Pick<Items, 'rank' | 'order' | 'succStart' | 'succs'>): number {
   let total = 0;
   const ends: number[] = [];
+  let tree = new Int32Array(64);
   for (let r = 0; r + 1 < ranks.length; r++) {
     ends.length = 0;
     for (const id of ranks[r]!) {
@@ -225,7 +447,8 @@ function countCrossings(ranks: Int32Array[], items: Items): number {
       }
     }
     const size = ranks[r + 1]!.length;
-    const tree = new Int32Array(size + 1);
+    if (tree.length < size + 1) tree = new Int32Array(2 * size + 1);
+    else tree.fill(0, 0, size + 1);
     for (let k = 0; k < ends.length; k++) {
       // Segments already seen that end below this one cross it.
       let seenUpTo = 0;
@@ -261,12 +484,14 @@ function placeVertically(ranks: Int32Array[], items: Items): void {
         for (let j = start[id]!; j < start[id + 1]!; j++) {
           const nb = list[j]!;
           // Segment-to-segment links weigh most, so long edges run straight (as in Gansner et al.).
-          const weight = items.dummy[id]! && items.dummy[nb]! ? 8 : items.dummy[id]! || items.dummy[nb]! ? 2 : 1;
-          sum += weight * items.y[nb]!;
+          const base = items.dummy[id]! && items.dummy[nb]! ? 8 : items.dummy[id]! || items.dummy[nb]! ? 2 : 1;
+          const weight = items.light[nb]! && !items.light[id]! ? base / 64 : base;
+          sum += weight * (items.y[nb]! + items.line[nb]!);
           w += weight;
         }
-        desired[k] = w > 0 ? sum / w : items.y[id]!;
-        weights[k] = w > 0 ? w : 0.01;
+        desired[k] = w > 0 ? sum / w - items.line[id]! : items.y[id]!;
+        // Light items give way to the rest when they compete for a place.
+        weights[k] = (w > 0 ? w : 0.01) * (items.light[id]! ? 1e-3 : 1);
       });
       fitInOrder(rank, items, desired, weights, scratch);
     }
@@ -303,16 +528,162 @@ function fitInOrder(rank: Int32Array, items: Items, desired: Float64Array, weigh
   for (let b = 0; b < blocks; b++) for (let j = 0; j < s.size[b]!; j++, k++) items.y[rank[k]!] = s.mean[b]! + s.offset[k]!;
 }
 
-/** The x of each rank's centre: ranks as wide as their widest item, side by side. */
-function placeRanks(ranks: Int32Array[], items: Items): number[] {
-  const xs: number[] = [];
+interface Placement {
+  readonly width: number;
+  readonly height: number;
+  readonly bands: number;
+  at(item: number): Point;
+  /** Appends the lane points of a link that runs from one band into the next. */
+  detour(from: number, to: number, out: Point[]): void;
+}
+
+/**
+ * The x of each rank (ranks as wide as their widest item, side by side),
+ * folded into bands when a viewport shape asks for it: the cuts go where
+ * few links cross, near equal lengths, and each band sits below the last.
+ */
+function placeBands(ranks: Int32Array[], items: Items, viewport: Size | undefined): Placement {
+  const aspect = viewport && viewport.width > 0 && viewport.height > 0 ? viewport.width / viewport.height : 0;
+  const R = ranks.length;
+  const rankX = new Float64Array(R);
+  const half = new Float64Array(R);
   let x = MARGIN;
-  ranks.forEach((rank, r) => {
-    const w = widest(rank, items);
-    xs[r] = x + w / 2;
-    x += w + RANK_GAP;
+  for (let r = 0; r < R; r++) {
+    half[r] = widest(ranks[r]!, items) / 2;
+    rankX[r] = x + half[r]!;
+    x += 2 * half[r]! + RANK_GAP;
+  }
+  const length = R === 0 ? 0 : rankX[R - 1]! + half[R - 1]! - MARGIN;
+  // Each rank's extent across, so a band's is a min and max over its ranks.
+  const rankLo = new Float64Array(R).fill(Infinity);
+  const rankHi = new Float64Array(R).fill(-Infinity);
+  for (let r = 0; r < R; r++) {
+    for (const id of ranks[r]!) {
+      rankLo[r] = Math.min(rankLo[r]!, items.y[id]! - items.height[id]! / 2);
+      rankHi[r] = Math.max(rankHi[r]!, items.y[id]! + items.height[id]! / 2);
+    }
+  }
+  const top = (r0: number, r1: number): [number, number] => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let r = r0; r <= r1; r++) {
+      lo = Math.min(lo, rankLo[r]!);
+      hi = Math.max(hi, rankHi[r]!);
+    }
+    return lo === Infinity ? [0, 0] : [lo, hi];
+  };
+  // Links leaving each rank towards the next: what a cut after that rank would cut.
+  const load = new Int32Array(R);
+  for (let r = 0; r < R; r++) for (const id of ranks[r]!) load[r]! += items.succStart[id + 1]! - items.succStart[id]!;
+  /** Width over height of the drawing folded at `cuts`. */
+  const shapeOf = (cuts: readonly number[]): number => {
+    let height = 0;
+    let width = 0;
+    let start = 0;
+    cuts.concat([R - 1]).forEach((c, b) => {
+      const [lo, hi] = top(start, c);
+      height += hi - lo + (b < cuts.length ? BAND_GAP + load[c]! * LANE : 0);
+      width = Math.max(width, rankX[c]! + half[c]! - (rankX[start]! - half[start]!));
+      start = c + 1;
+    });
+    return width / Math.max(1, height);
+  };
+  let cuts: number[] = [];
+  if (viewport && aspect > 0 && R > 4 && length + 2 * MARGIN > viewport.width && shapeOf([]) > FOLD_FROM * aspect) {
+    // The number of bands whose folded shape comes nearest the viewport's (the shape falls as bands are added).
+    let lo = 2;
+    let hi = Math.max(2, Math.floor(R / 4));
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (shapeOf(chooseCuts(rankX, half, load, length, mid)) > aspect) lo = mid + 1;
+      else hi = mid;
+    }
+    const candidates = [lo - 1, lo].filter((k) => k >= 2).map((k) => chooseCuts(rankX, half, load, length, k));
+    cuts = candidates.reduce((best, c) => (Math.abs(Math.log(shapeOf(c) / aspect)) < Math.abs(Math.log(shapeOf(best) / aspect)) ? c : best), candidates[0] ?? []);
+  }
+  const bandOf = new Int32Array(R);
+  const bandStart = [0, ...cuts.map((c) => c + 1)];
+  const bandEnd = [...cuts, R - 1];
+  bandStart.forEach((s, b) => bandOf.fill(b, s, bandEnd[b]! + 1));
+  const lanes = cuts.map((c) => load[c]!);
+  const maxLanes = lanes.reduce((m, l) => Math.max(m, l), 0);
+  const left = MARGIN + (cuts.length ? BAND_GAP / 2 + maxLanes * LANE : 0);
+  const shiftX: number[] = [];
+  const shiftY: number[] = [];
+  const bottom: number[] = [];
+  const right: number[] = [];
+  let cursor = MARGIN;
+  let width = 0;
+  bandStart.forEach((s, b) => {
+    const e = bandEnd[b]!;
+    const [lo, hi] = top(s, e);
+    shiftX[b] = left - (rankX[s]! - half[s]!);
+    shiftY[b] = cursor - lo;
+    bottom[b] = cursor + hi - lo;
+    right[b] = rankX[e]! + half[e]! + shiftX[b]!;
+    const laneRoom = b < cuts.length ? BAND_GAP / 2 + lanes[b]! * LANE : 0;
+    width = Math.max(width, right[b]! + laneRoom + MARGIN);
+    cursor = bottom[b]! + (b < cuts.length ? BAND_GAP + lanes[b]! * LANE : 0);
   });
-  return xs;
+  if (R === 0) width = 2 * MARGIN;
+  const at = (i: number): Point => {
+    const b = bandOf[items.rank[i]!]!;
+    return { x: rankX[items.rank[i]!]! + shiftX[b]!, y: items.y[i]! + shiftY[b]! };
+  };
+  // Lane of each link crossing a cut: the lowest link takes the innermost lane on the right, so they nest.
+  const laneOf = new Map<number, number>();
+  cuts.forEach((c) => {
+    const leaving: { key: number; y: number }[] = [];
+    for (const id of ranks[c]!) for (let j = items.succStart[id]!; j < items.succStart[id + 1]!; j++) leaving.push({ key: j, y: items.y[id]! });
+    leaving.sort((a, b) => b.y - a.y || a.key - b.key);
+    leaving.forEach((l, k) => laneOf.set(l.key, k));
+  });
+  return {
+    width,
+    height: cursor + MARGIN,
+    bands: bandStart.length,
+    at,
+    detour(from, to, out) {
+      const b = bandOf[items.rank[from]!]!;
+      if (cuts.length === 0 || bandOf[items.rank[to]!] === b) return;
+      let j = items.succStart[from]!;
+      while (j < items.succStart[from + 1]! && items.succs[j] !== to) j++;
+      const lane = laneOf.get(j) ?? 0;
+      const p = at(from);
+      const q = at(to);
+      const rx = right[b]! + BAND_GAP / 4 + lane * LANE;
+      const gy = bottom[b]! + BAND_GAP / 2 + lane * LANE;
+      const lx = left - BAND_GAP / 4 - (lanes[b]! - 1 - lane) * LANE;
+      out.push({ x: rx, y: p.y }, { x: rx, y: gy }, { x: lx, y: gy }, { x: lx, y: q.y });
+    },
+  };
+}
+
+/**
+ * Where to fold into `k` bands of about equal length: each cut, after a node
+ * rank, is the one within a quarter band of its ideal place that the fewest
+ * links cross.
+ */
+function chooseCuts(rankX: Float64Array, half: Float64Array, load: Int32Array, length: number, k: number): number[] {
+  const R = rankX.length;
+  const bandLength = length / k;
+  const cuts: number[] = [];
+  let r = 0;
+  for (let j = 1; j < k; j++) {
+    const ideal = MARGIN + j * bandLength;
+    let best = -1;
+    for (let c = r; c < R - 1; c++) {
+      const end = rankX[c]! + half[c]!;
+      if (end < ideal - bandLength / 4) continue;
+      if (end > ideal + bandLength / 4 && best >= 0) break;
+      if (c % 2 !== 0) continue;
+      if (best < 0 || load[c]! < load[best]! || (load[c] === load[best] && Math.abs(end - ideal) < Math.abs(rankX[best]! + half[best]! - ideal))) best = c;
+    }
+    if (best < 0 || best >= R - 2) break;
+    cuts.push(best);
+    r = best + 2;
+  }
+  return cuts;
 }
 
 function widest(rank: Int32Array, items: Items): number {

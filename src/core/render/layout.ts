@@ -1,33 +1,30 @@
 /**
- * `layoutGraph`: where every node and arrow of a graph goes, in either of the
- * two views. Layout depends only on the graph's shape (never on values), so
- * it runs once per graph and a step only changes labels.
+ * `layoutGraph`: where every node, arrow and group frame of a graph goes, in
+ * either of the two views. Layout depends only on the graph's shape, the
+ * collapsed groups and the panel's shape (never on values), so it runs once
+ * per graph and a step only changes labels.
  */
 import type { NodeKind } from '../graph/graph';
 import { dagreLayout } from './dagreLayout';
 import type { DrawableGraph } from './drawableGraph';
 import { labelBudget } from './labelText';
-import { layeredLayout } from './layeredLayout';
-import type { LayoutEngineInput, LayoutEngineResult, Point, Size } from './layoutEngine';
+import { collapseGroups, defaultCollapsed, groupedLayout } from './layoutGroups';
+import type { LabelBox, LayoutEngineInput, Point, Size } from './layoutEngine';
 import { FONT_SIZE, textWidth } from './textMetrics';
+
+export { defaultCollapsed } from './layoutGroups';
 
 /** Operations as nodes with values on the arrows (the textbook), or values as nodes (micrograd's drawing). */
 export type GraphView = 'operations' | 'values';
 
 export const GRAPH_VIEWS: readonly GraphView[] = ['operations', 'values'];
 
-/**
- * Up to this many boxes dagre lays the graph out; above, the layered layout
- * does (dagre takes 0.05–0.15 s at this size and grows quadratically; the
- * figures are in docs/panel.md).
- */
-export const DAGRE_MAX_NODES = 40;
+export type NodeShape = 'circle' | 'pill' | 'box' | 'record' | 'text' | 'group';
 
-export type NodeShape = 'circle' | 'pill' | 'box' | 'record' | 'text';
-
-/** A drawn node: an operation, a leaf, a value record, or the output's name at the end of its arrow. */
+/** A drawn node: an operation, a leaf, a value record, the output's name at the end of its arrow, or a collapsed group. */
 export interface LayoutNode {
-  readonly role: 'op' | 'leaf' | 'value' | 'output';
+  readonly role: 'op' | 'leaf' | 'value' | 'output' | 'group';
+  /** The graph node drawn; for a collapsed group, its output (or its last node when it has several). */
   readonly graphNode: number;
   readonly kind: NodeKind;
   readonly shape: NodeShape;
@@ -40,6 +37,11 @@ export interface LayoutNode {
   readonly height: number;
   /** Whether a line below the shape shows the accumulated gradient (a value used more than once). */
   readonly caption: boolean;
+  /** A collapsed group's index in `DrawableGraph.groups` and its key (what the panel toggles). */
+  readonly group?: number;
+  readonly groupKey?: string;
+  /** Whether a collapsed group's box shows its output's value and gradient (it has exactly one output). */
+  readonly values?: boolean;
 }
 
 /** A drawn arrow. */
@@ -48,17 +50,39 @@ export interface LayoutEdge {
   readonly to: number;
   /** The graph node whose value flows along it. */
   readonly source: number;
-  /** The graph node it feeds and at which argument; null for the output's arrow and, in the values view, an op's arrow to its result. */
+  /**
+   * The graph node it feeds and at which argument; null for the output's arrow, in the values view an
+   * op's arrow to its result, and an arrow into a collapsed group standing for several arguments.
+   */
   readonly consumer: number | null;
   readonly inputIndex: number;
   /** SVG path data. */
   readonly path: string;
+  /** The arrow as a polyline from its start to its tip (what `path` curves through): for hit tests and culling. */
+  readonly points: readonly Point[];
   /** Where the value (above) and gradient (below) labels are centred; null when the arrow carries none. */
   readonly label: Point | null;
 }
 
-/** Left to right as in the textbook, or top to bottom (setting `graphstep.panel.layoutDirection`). */
+/** The frame around an expanded group, its title at the top left. */
+export interface LayoutFrame {
+  readonly group: number;
+  readonly key: string;
+  readonly label: string;
+  /** Centre and size of the frame. */
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  /** Nesting depth (0: a top-level group). */
+  readonly depth: number;
+}
+
+/** Left to right as in the textbook, or top to bottom. */
 export type LayoutDirection = 'LR' | 'TB';
+
+/** The setting `graphstep.panel.layoutDirection`: a direction, or `auto` (from the panel's shape). */
+export type DirectionSetting = LayoutDirection | 'auto';
 
 export interface GraphLayout {
   readonly view: GraphView;
@@ -68,13 +92,21 @@ export interface GraphLayout {
   readonly height: number;
   readonly nodes: readonly LayoutNode[];
   readonly edges: readonly LayoutEdge[];
+  /** Frames of the expanded groups, outer before inner. */
+  readonly frames: readonly LayoutFrame[];
+  /** Bands (rows left to right, columns top to bottom) a long drawing was folded into; 1 when not folded. */
+  readonly bands: number;
 }
 
 export interface LayoutOptions {
-  /** Force an engine; by default dagre for small graphs and the layered layout above DAGRE_MAX_NODES. */
+  /** Force an engine; by default GraphStep's layered layout (dagre is kept for comparison, and ignores groups and folding). */
   readonly engine?: 'auto' | 'dagre' | 'layered';
-  /** Default `LR`. */
-  readonly direction?: LayoutDirection;
+  /** Default `auto`: left to right in a wide viewport (or none), top to bottom in a tall one. */
+  readonly direction?: DirectionSetting;
+  /** Keys of the groups drawn as one box; by default `defaultCollapsed(graph)`. */
+  readonly collapsed?: ReadonlySet<string>;
+  /** The panel's size in px: picks the `auto` direction and the shape a long drawing is folded to. */
+  readonly viewport?: Size;
 }
 
 const LABEL_HEIGHT = 34;
@@ -95,43 +127,102 @@ interface EdgeSpec {
   readonly label?: Size;
 }
 
-export function layoutGraph(graph: DrawableGraph, view: GraphView, options: LayoutOptions = {}): GraphLayout {
-  const { nodes, edges } = view === 'operations' ? operationsView(graph) : valuesView(graph);
-  const engine = options.engine === 'dagre' || options.engine === 'layered' ? options.engine : nodes.length <= DAGRE_MAX_NODES ? 'dagre' : 'layered';
+/** Left to right unless the viewport is taller than wide. */
+export function resolveDirection(setting: DirectionSetting | undefined, viewport?: Size): LayoutDirection {
+  if (setting === 'LR' || setting === 'TB') return setting;
+  return viewport && viewport.height > viewport.width ? 'TB' : 'LR';
+}
+
+/**
+ * Lays a graph out. The direction may be given on its own (`layoutGraph(g, view, 'auto', { viewport })`)
+ * or inside the options.
+ */
+export function layoutGraph(graph: DrawableGraph, view: GraphView, direction?: DirectionSetting | LayoutOptions, more: LayoutOptions = {}): GraphLayout {
+  const options: LayoutOptions = typeof direction === 'object' ? { ...direction, ...more } : { ...more, direction: direction ?? more.direction };
+  const dir = resolveDirection(options.direction, options.viewport);
+  const tb = dir === 'TB';
+  const specs = view === 'operations' ? operationsView(graph) : valuesView(graph);
+  const visible = collapseGroups(graph, specs.nodes, specs.edges, options.collapsed ?? defaultCollapsed(graph), groupBox);
+  const nodes = visible.nodes;
+  const edges = visible.edges;
+  const engine = options.engine === 'dagre' ? 'dagre' : 'layered';
   // Top to bottom is laid out left to right with every box turned a quarter (width and
   // height swapped), then mirrored across the diagonal: the engines and the arrow
   // shapes only ever think left to right.
-  const tb = options.direction === 'TB';
   const turn = (size: Size): Size => (tb ? { width: size.height, height: size.width } : size);
+  // Top to bottom, the value and the gradient stand one above the other right of the arrow, which runs down the box's left side.
+  const labelBox = (label: Size): LabelBox => (tb ? { width: label.height, height: label.width + 8, line: -(label.width + 8) / 2 } : label);
   const input: LayoutEngineInput = {
-    nodes: nodes.map((n) => turn({ width: n.width, height: n.height + (n.caption ? 2 * CAPTION_HEIGHT : 0) })),
-    // Top to bottom, the value and the gradient sit left and right of the arrow: twice the room across.
-    edges: edges.map((e) => (e.label ? { from: e.from, to: e.to, label: tb ? { width: e.label.height, height: 2 * e.label.width } : e.label } : { from: e.from, to: e.to })),
+    nodes: nodes.map((n) => turn(engineBox(n))),
+    edges: edges.map((e) => (e.label ? { from: e.from, to: e.to, label: labelBox(e.label) } : { from: e.from, to: e.to })),
   };
-  const result: LayoutEngineResult = engine === 'dagre' ? dagreLayout(input) : layeredLayout(input);
-  const placed = nodes.map((n, i): LayoutNode => ({ ...n, ...turn({ width: n.width, height: n.height }), x: round(result.nodes[i]!.x), y: round(result.nodes[i]!.y) }));
+  const viewport = options.viewport && options.viewport.width > 0 && options.viewport.height > 0 ? options.viewport : undefined;
+  const wrapTo = viewport && turn(viewport);
+  const result =
+    engine === 'dagre'
+      ? { ...dagreLayout(input), frames: [], bands: 1 }
+      : groupedLayout(
+          input,
+          nodes.map((n) => n.cluster),
+          graph.groups ?? [],
+          { wrapTo, titleSide: tb ? 'left' : 'top' },
+        );
   const mirror = (p: Point): Point => (tb ? { x: p.y, y: p.x } : p);
+  const placed = nodes.map((n, i): LayoutNode => {
+    const { cluster: _cluster, ...spec } = n;
+    return { ...spec, x: round(result.nodes[i]!.x), y: round(result.nodes[i]!.y) };
+  });
+  // The arrow shapes are made in the engine's left-to-right frame, where placed boxes are turned.
+  const engineFrame = placed.map((n) => (tb ? { ...n, ...turn(n) } : n));
   return {
     view,
-    direction: tb ? 'TB' : 'LR',
+    direction: dir,
     engine,
     width: Math.ceil(tb ? result.height : result.width),
     height: Math.ceil(tb ? result.width : result.height),
-    nodes: placed.map((n, i) => (tb ? { ...n, ...mirror(n), width: nodes[i]!.width, height: nodes[i]!.height } : n)),
+    nodes: placed.map((n) => (tb ? { ...n, ...mirror(n) } : n)),
     edges: edges.map((e, i): LayoutEdge => {
       const r = result.edges[i]!;
-      const label = r.label ? { x: round(r.label.x), y: round(r.label.y) } : null;
-      return {
-        from: e.from,
-        to: e.to,
-        source: e.source,
-        consumer: e.consumer,
-        inputIndex: e.inputIndex,
-        label: label && mirror(label),
-        path: edgePath(placed[e.from]!, placed[e.to]!, r.points, label, e.label && (tb ? { width: e.label.height, height: 2 * e.label.width } : e.label), tb),
-      };
+      const label: { x: number; y: number } | null = r.label ? { x: round(r.label.x), y: round(r.label.y) } : null;
+      const box = e.label && labelBox(e.label);
+      const shape = edgeShape(engineFrame[e.from]!, engineFrame[e.to]!, r.points, label, box, tb);
+      // Top to bottom the texts start right of the arrow: the label point is on the arrow.
+      if (tb && label && box) label.y = round(label.y - box.height / 2);
+      return { from: e.from, to: e.to, source: e.source, consumer: e.consumer, inputIndex: e.inputIndex, label: label && mirror(label), path: shape.path, points: shape.points };
     }),
+    frames: result.frames.map((f) => {
+      const c = mirror(f);
+      const size = turn(f);
+      return { group: f.group, key: f.key, label: f.label, depth: f.depth, x: round(c.x), y: round(c.y), width: round(size.width), height: round(size.height) };
+    }),
+    bands: result.bands,
   };
+}
+
+/** The box a node takes in the layout: its shape, its caption below, and the caption's width. */
+function engineBox(n: NodeSpec): Size {
+  if (!n.caption) return { width: n.width, height: n.height };
+  return { width: Math.max(n.width, textWidth(`Σ ${'0'.repeat(9)} (99/99)`, FONT_SIZE.caption) + 4), height: n.height + 2 * CAPTION_HEIGHT };
+}
+
+/**
+ * The exact inputs of the layout engine for a graph: what the benchmarks hand
+ * every engine so all of them lay out the same boxes.
+ */
+export function layoutEngineInput(graph: DrawableGraph, view: GraphView): LayoutEngineInput {
+  const specs = view === 'operations' ? operationsView(graph) : valuesView(graph);
+  return {
+    nodes: specs.nodes.map(engineBox),
+    edges: specs.edges.map((e) => (e.label ? { from: e.from, to: e.to, label: e.label } : { from: e.from, to: e.to })),
+  };
+}
+
+/** A collapsed group's box: its label, and the value and gradient of its output when it has one. */
+function groupBox(label: string, graphNode: number, kind: NodeKind, single: boolean, shape: readonly number[], group: number, key: string): NodeSpec {
+  const chars = labelBudget(shape);
+  const rows = single ? [label, 'data ' + '0'.repeat(chars), 'grad ' + '0'.repeat(chars)] : [label];
+  const width = Math.max(...rows.map((r) => textWidth(r, FONT_SIZE.label))) + 24;
+  return { role: 'group', graphNode, kind, shape: 'group', label, width, height: single ? RECORD_HEIGHT + 4 : 30, caption: false, group, groupKey: key, values: single };
 }
 
 function operationsView(graph: DrawableGraph): { nodes: NodeSpec[]; edges: EdgeSpec[] } {
@@ -194,19 +285,22 @@ function labelSize(shape: readonly number[]): Size {
 /**
  * An arrow from the right side of one shape to the left side of the next,
  * through the engine's bend points, leaving and arriving horizontally (the
- * textbook's arrows), straight under its label.
+ * textbook's arrows), straight under its label. Made in the left-to-right
+ * frame; `mirrored` writes the path data top to bottom.
  */
-function edgePath(from: LayoutNode, to: LayoutNode, bends: readonly Point[], label: Point | null, labelBox: Size | undefined, mirrored: boolean): string {
+function edgeShape(from: VisibleBox, to: VisibleBox, bends: readonly Point[], label: Point | null, labelBox: Size | undefined, mirrored: boolean): { path: string; points: Point[] } {
   // Mirroring across the diagonal is affine, so the curves stay the same curves.
   const xy = (x: number, y: number): string => (mirrored ? `${fmt(y)},${fmt(x)}` : `${fmt(x)},${fmt(y)}`);
   const points: Point[] = [];
+  // Left to right the arrow runs through the middle of its label's box (value above, gradient below); mirrored, along its side.
+  const lineY = (y: number): number => (mirrored && labelBox ? y - labelBox.height / 2 : y);
   for (const p of bends) {
-    if (label && labelBox && p.x === label.x && p.y === label.y) {
-      points.push({ x: p.x - labelBox.width / 2, y: p.y }, { x: p.x + labelBox.width / 2, y: p.y });
+    if (label && labelBox && Math.abs(p.x - label.x) < 0.06 && Math.abs(p.y - label.y) < 0.06) {
+      points.push({ x: p.x - labelBox.width / 2, y: lineY(p.y) }, { x: p.x + labelBox.width / 2, y: lineY(p.y) });
     } else points.push(p);
   }
   if (label && labelBox && bends.length === 0) {
-    points.push({ x: label.x - labelBox.width / 2, y: label.y }, { x: label.x + labelBox.width / 2, y: label.y });
+    points.push({ x: label.x - labelBox.width / 2, y: lineY(label.y) }, { x: label.x + labelBox.width / 2, y: lineY(label.y) });
   }
   const first = points[0] ?? to;
   const last = points[points.length - 1] ?? from;
@@ -221,11 +315,18 @@ function edgePath(from: LayoutNode, to: LayoutNode, bends: readonly Point[], lab
       d += `C${xy(mx, p.y)} ${xy(mx, q.y)} ${xy(q.x, q.y)}`;
     }
   }
-  return d;
+  // The polyline in the drawing's own frame (mirrored back when top to bottom).
+  for (let i = 0; i < all.length; i++) {
+    const p = all[i]!;
+    all[i] = mirrored ? { x: round(p.y), y: round(p.x) } : { x: round(p.x), y: round(p.y) };
+  }
+  return { path: d, points: all };
 }
 
+type VisibleBox = Pick<LayoutNode, 'x' | 'y' | 'width' | 'height' | 'shape'>;
+
 /** The point on a shape's right (side 1) or left (side -1) edge where an arrow towards height `towardY` meets it. */
-function boundary(n: LayoutNode, towardY: number, side: 1 | -1): Point {
+function boundary(n: VisibleBox, towardY: number, side: 1 | -1): Point {
   const half = n.height / 2;
   const dy = Math.max(-half * 0.5, Math.min(half * 0.5, (towardY - n.y) * 0.5));
   if (n.shape === 'circle') {
@@ -244,6 +345,7 @@ function round(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
+/** Path coordinates in whole units (a tenth of a pixel is invisible, and whole numbers print much faster). */
 function fmt(x: number): string {
-  return String(Math.round(x * 10) / 10);
+  return String(Math.round(x));
 }

@@ -14,11 +14,16 @@ export interface Size {
   readonly height: number;
 }
 
+/** Room for an edge's label; the edge passes it at `line` from its centre across (default 0: through the middle). */
+export interface LabelBox extends Size {
+  readonly line?: number;
+}
+
 export interface LayoutEngineInput {
   /** Boxes in topological order. */
   readonly nodes: readonly Size[];
   /** Edges from an earlier node to a later one; `label` reserves room for text on the edge. */
-  readonly edges: readonly { readonly from: number; readonly to: number; readonly label?: Size }[];
+  readonly edges: readonly { readonly from: number; readonly to: number; readonly label?: LabelBox }[];
 }
 
 export interface LayoutEngineResult {
@@ -31,3 +36,8 @@ export interface LayoutEngineResult {
 }
 
 export type LayoutEngine = (input: LayoutEngineInput) => LayoutEngineResult;
+
+/** Every edge as the polyline from its source's centre through its bend points to its target's centre. */
+export function edgePolylines(input: LayoutEngineInput, result: LayoutEngineResult): Point[][] {
+  return input.edges.map((e, i) => [result.nodes[e.from]!, ...result.edges[i]!.points, result.nodes[e.to]!]);
+}

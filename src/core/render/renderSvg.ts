@@ -6,7 +6,7 @@
  */
 import type { DrawableGraph } from './drawableGraph';
 import type { DrawingState, NodeState } from './drawingState';
-import type { GraphLayout, LayoutDirection, LayoutEdge, LayoutNode } from './layout';
+import type { GraphLayout, LayoutDirection, LayoutEdge, LayoutFrame, LayoutNode } from './layout';
 import { shapeText } from './labelText';
 import { SVG_STYLE } from './svgStyle';
 
@@ -22,9 +22,15 @@ export interface RenderOptions {
 /** Height of the heading line above the drawing. */
 export const HEADING_HEIGHT = 26;
 
-/** Escapes text for XML content and attribute values. */
+/**
+ * Escapes text for XML content and attribute values. Characters XML cannot
+ * hold at all (control characters, unpaired surrogates) become U+FFFD, so a
+ * file name with a control character still gives a well-formed file.
+ */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
 }
 
 /** What an arrow shows at a position. */
@@ -71,8 +77,8 @@ export function nodeTexts(node: LayoutNode, graph: DrawableGraph, state: Drawing
   ].join('\n');
   return {
     sum,
-    data: node.shape === 'record' ? `data ${s?.value?.short ?? '–'}` : '',
-    grad: node.shape === 'record' ? `grad ${s?.grad?.short ?? '–'}${counts}` : '',
+    data: node.shape === 'record' || node.values ? `data ${s?.value?.short ?? '–'}` : '',
+    grad: node.shape === 'record' || node.values ? `grad ${s?.grad?.short ?? '–'}${counts}` : '',
     title,
     current: node.role !== 'output' && state.currentNode === id,
     pending: !s?.value,
@@ -95,7 +101,13 @@ export function renderSvg(graph: DrawableGraph, layout: GraphLayout, state: Draw
   if (standalone) out.push(`<rect class="gs-bg" width="${width}" height="${height}"/>`);
   const heading = [options.heading, state.description].filter(Boolean).join(' — ');
   out.push(`<text class="gs-heading" x="16" y="18">${escapeXml(heading)}</text>`);
-  out.push(`<g class="gs-body" transform="translate(0,${HEADING_HEIGHT})"><g class="gs-edges">`);
+  out.push(`<g class="gs-body" transform="translate(0,${HEADING_HEIGHT})">`);
+  if (layout.frames?.length) {
+    out.push('<g class="gs-frames">');
+    for (const f of layout.frames) out.push(frameSvg(f, graph));
+    out.push('</g>');
+  }
+  out.push('<g class="gs-edges">');
   const titles = options.titles ?? true;
   layout.edges.forEach((edge, i) => out.push(edgeSvg(edge, i, edgeTexts(edge, graph, state), titles, layout.direction)));
   out.push('</g><g class="gs-nodes">');
@@ -104,13 +116,21 @@ export function renderSvg(graph: DrawableGraph, layout: GraphLayout, state: Draw
   return out.join('\n');
 }
 
+/** An expanded group: a frame, its title at the top left (the panel toggles it by `data-key`). */
+function frameSvg(f: LayoutFrame, graph: DrawableGraph): string {
+  const kind = graph.groups?.[f.group]?.kind ?? 'block';
+  const left = f.x - f.width / 2;
+  const top = f.y - f.height / 2;
+  return `<g class="gs-frame gs-frame-${kind}" data-group="${f.group}" data-key="${escapeXml(f.key)}"><rect class="gs-frame-box" x="${left}" y="${top}" width="${f.width}" height="${f.height}" rx="6"/><text class="gs-frame-title" x="${left + 7}" y="${top + 13}">${escapeXml(f.label)}</text></g>`;
+}
+
 function titleSvg(text: string, titles: boolean): string {
   return titles ? `<title>${escapeXml(text)}</title>` : '';
 }
 
 function edgeSvg(edge: LayoutEdge, index: number, t: EdgeTexts, titles: boolean, direction: LayoutDirection): string {
-  // Left to right: the value above the arrow, the gradient below. Top to bottom: value left, gradient right.
-  const [vx, vy, gx, gy] = !edge.label ? [0, 0, 0, 0] : direction === 'TB' ? [edge.label.x - 6, edge.label.y + 4, edge.label.x + 6, edge.label.y + 4] : [edge.label.x, edge.label.y - 6, edge.label.x, edge.label.y + 16];
+  // Left to right: the value above the arrow, the gradient below. Top to bottom: both right of the arrow, the value first.
+  const [vx, vy, gx, gy] = !edge.label ? [0, 0, 0, 0] : direction === 'TB' ? [edge.label.x + 6, edge.label.y - 3, edge.label.x + 6, edge.label.y + 13] : [edge.label.x, edge.label.y - 6, edge.label.x, edge.label.y + 16];
   const labels = edge.label
     ? `<text class="gs-value" x="${vx}" y="${vy}">${escapeXml(t.value)}</text><text class="gs-grad" x="${gx}" y="${gy}">${escapeXml(t.grad)}</text>`
     : '';
@@ -118,11 +138,12 @@ function edgeSvg(edge: LayoutEdge, index: number, t: EdgeTexts, titles: boolean,
 }
 
 function nodeSvg(node: LayoutNode, index: number, t: NodeTexts, titles: boolean): string {
-  const classes = ['gs-node', `gs-${node.role === 'output' ? 'output-name' : node.kind}`, `gs-role-${node.role}`];
+  const classes = ['gs-node', `gs-${node.role === 'output' ? 'output-name' : node.role === 'group' ? 'collapsed' : node.kind}`, `gs-role-${node.role}`];
   if (t.current) classes.push('gs-current');
   if (t.pending && node.role !== 'output') classes.push('gs-pending');
   const { x, y, width: w, height: h } = node;
-  const parts: string[] = [`<g class="${classes.join(' ')}" data-node="${node.graphNode}" data-index="${index}">${titleSvg(t.title, titles)}`];
+  const groupData = node.group !== undefined ? ` data-group="${node.group}" data-key="${escapeXml(node.groupKey ?? '')}"` : '';
+  const parts: string[] = [`<g class="${classes.join(' ')}" data-node="${node.graphNode}" data-index="${index}"${groupData}>${titleSvg(node.role === 'group' ? `${node.label} (collapsed group)\n${t.title}` : t.title, titles)}`];
   const textY = y + 4.5;
   switch (node.shape) {
     case 'circle':
@@ -143,6 +164,13 @@ function nodeSvg(node: LayoutNode, index: number, t: NodeTexts, titles: boolean)
       parts.push(`<rect class="gs-shape" x="${x - w / 2}" y="${top}" width="${w}" height="${h}" rx="3"/>`);
       if (node.label) parts.push(`<line class="gs-divider" x1="${x - w / 2}" y1="${top + 19}" x2="${x + w / 2}" y2="${top + 19}"/>`);
       rows.forEach((text, i) => parts.push(`<text class="${classes[i]}" x="${x}" y="${top + 14 + i * 16 + (node.label && i > 0 ? 2 : 0)}">${escapeXml(text)}</text>`));
+      break;
+    }
+    case 'group': {
+      // A collapsed group: its name, then its output's value and gradient when it has one output.
+      const top = y - h / 2;
+      parts.push(`<rect class="gs-shape" x="${x - w / 2}" y="${top}" width="${w}" height="${h}" rx="6"/><text class="gs-group-label" x="${x}" y="${node.values ? top + 15 : textY}">${escapeXml(node.label)}</text>`);
+      if (node.values) parts.push(`<text class="gs-cell-data" x="${x}" y="${top + 33}">${escapeXml(t.data)}</text><text class="gs-cell-grad" x="${x}" y="${top + 49}">${escapeXml(t.grad)}</text>`);
       break;
     }
     default: {

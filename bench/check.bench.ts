@@ -1,0 +1,98 @@
+/**
+ * Figures of checking: parse + check of large files, cold (the first call in
+ * a fresh process, as when a file is opened) and warm, and the hostile inputs
+ * that must each check in under a second. Cold figures are medians over
+ * several fresh processes, each running this bundle with GRAPHSTEP_COLD_CASE.
+ */
+import { execFileSync } from 'node:child_process';
+import { checkSource, type CheckOptions } from '../src/core/check';
+import { Stepper } from '../src/core/engine/stepper';
+import { loadTensor } from '../src/core/ops/loadFile';
+import { medianMs } from './timing';
+
+/** The files of the parse + check figures. */
+function caseText(name: string): string {
+  if (name === '10k') {
+    const lines = ['input x0 = 1.5'];
+    for (let i = 1; i < 5001; i++) lines.push(`x${i} = relu(x${i - 1} * 1.0001)`);
+    return lines.join('\n');
+  }
+  const lines: string[] = ['input x0 = 1'];
+  for (let i = 1, size = 0; size < 1_000_000; i++) size += lines[lines.push(`x${i} = x${i - 1} * 1.0001 + ${i}`) - 1]!.length + 1;
+  return lines.join('\n');
+}
+
+const CHECK_ONLY: CheckOptions = { evaluate: false };
+
+/** In a child process: time the first check of one case and print it. */
+export function runColdCase(name: string): void {
+  const text = caseText(name);
+  const t0 = performance.now();
+  checkSource(text, CHECK_ONLY);
+  process.stdout.write(`${performance.now() - t0}\n`);
+}
+
+function coldMedianMs(name: string, runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, [process.argv[1]!], { env: { ...process.env, GRAPHSTEP_COLD_CASE: name }, encoding: 'utf8' });
+    times.push(Number(out.trim()));
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+function fmt(ms: number): string {
+  return ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
+}
+
+/** Median of a few runs of something slow (each run is one call). */
+function medianOfRuns(fn: () => void, runs = 5): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+export function benchCheck(): void {
+  console.log('\nparse + check, without running the tape (cold: median first call of 7 fresh processes; warm: median in one process):');
+  for (const [name, label, goal] of [
+    ['10k', 'generated file, 10,000 op nodes', 20],
+    ['1mb', '1 MB file', 150],
+  ] as const) {
+    const text = caseText(name);
+    const cold = coldMedianMs(name, 7);
+    const warm = medianMs(() => checkSource(text, CHECK_ONLY), 1000, 20);
+    console.log(`  ${label.padEnd(34)} cold ${fmt(cold).padStart(9)} (goal ${goal} ms)   warm ${fmt(warm).padStart(9)}`);
+  }
+
+  console.log('\nhostile inputs, each checked (and where it builds, run forward and backward); goal under 1 s, median of 5:');
+  const x100k = Array(100_000).fill('x').join(' + ');
+  const statements = ['input x0 = 1'];
+  for (let i = 1; i <= 100_000; i++) statements.push(`x${i} = x${i - 1} + 1`);
+  const unknown = ['input x = 1'];
+  for (let i = 0; i < 10_000; i++) unknown.push(`y${i} = x + zz${i}`);
+  const cases: [string, () => void][] = [
+    ['100,000 + in one statement', () => runAll(`input x = 1\ny = ${x100k}`)],
+    ['100,000 .T in one statement', () => runAll(`input x = [[1, 2]]\ny = x${'.T'.repeat(100_000)}`)],
+    ['100,000 statements', () => runAll(statements.join('\n'))],
+    ['10,000 unknown names', () => checkSource(unknown.join('\n'))],
+    ['a 1 MB misspelt name', () => checkSource(`input x = 1\ny = x + ${'a'.repeat(1_000_000)}`)],
+    ['100,000 call arguments', () => checkSource(`input x = 1\ny = reshape(x, ${Array(100_000).fill('1').join(', ')})`)],
+    ['JSON nested 10,000 deep', () => loadTensor('deep.json', new TextEncoder().encode('['.repeat(10_000) + '1' + ']'.repeat(10_000)), 1e7)],
+    ['zeros(10^11, 0) then .T', () => checkSource('input x = zeros(100000000000, 0)\ny = x.T')],
+    ['a literal of 11,000,000 numbers', () => checkSource(`input x = [${'1,'.repeat(11_000_000)}1]`)],
+  ];
+  for (const [label, fn] of cases) console.log(`  ${label.padEnd(34)} ${fmt(medianOfRuns(fn)).padStart(9)}`);
+}
+
+/** Checks and, when the file builds, runs both passes. */
+function runAll(text: string): void {
+  const r = checkSource(text, CHECK_ONLY);
+  if (!r.graph) throw new Error(r.diagnostics[0]?.message ?? 'no graph');
+  new Stepper(r.graph).runBackward();
+}

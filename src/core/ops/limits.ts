@@ -1,0 +1,42 @@
+import type { Shape } from '../tensor';
+
+/** Most axes a tensor may have: numpy's limit (NPY_MAXDIMS before numpy 2 raised it). */
+export const MAX_RANK = 32;
+
+/** Bytes of one float64 element. */
+export const BYTES_PER_ELEMENT = 8;
+
+/** A shape as messages show it, `[2,3]`; a very long one shortened. */
+export function shapeText(shape: Shape): string {
+  if (shape.length <= 8) return `[${shape.join(',')}]`;
+  return `[${shape.slice(0, 8).join(',')},…] (${shape.length} axes)`;
+}
+
+/**
+ * Why a tensor of this shape may not be made, or null. Every limit holds for
+ * every shape, empty ones included, so no loop or allocation can be larger
+ * than `maxElements`:
+ * - at most MAX_RANK axes;
+ * - each dimension at most `maxElements` (numpy would allow zeros(10**11, 0));
+ * - at most `maxElements` elements;
+ * - its index space (the product of the dimensions with each empty axis
+ *   counted as 1) at most `maxElements`, which bounds whatever an op does per
+ *   row or per column of an empty tensor.
+ */
+export function shapeLimitProblem(shape: Shape, maxElements: number): string | null {
+  if (shape.length > MAX_RANK) return `expected at most ${MAX_RANK} dimensions (a fixed limit, as in numpy), found ${shape.length}`;
+  let size = 1;
+  let space = 1;
+  for (const d of shape) {
+    size *= d;
+    space *= Math.max(d, 1);
+  }
+  if (size > maxElements) return `expected at most ${maxElements} elements (graphstep.maxTensorElements), found shape ${shapeText(shape)} with ${size}`;
+  for (const d of shape) {
+    if (d > maxElements) return `expected every dimension to be at most ${maxElements} (graphstep.maxTensorElements), found ${d} in shape ${shapeText(shape)}`;
+  }
+  if (space > maxElements) {
+    return `expected at most ${maxElements} elements (graphstep.maxTensorElements), found shape ${shapeText(shape)} whose index space (empty axes counted as 1) is ${space}`;
+  }
+  return null;
+}
