@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkSource } from '../src/core/check';
 import { gradientCheck } from '../src/core/engine/gradcheck';
@@ -116,7 +117,8 @@ export async function benchEngine(root: string): Promise<void> {
   useNodeKernels();
   const numpy = numpyFigures(root);
   const paths = kernelPaths();
-  console.log('engine (matrix kernels):');
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(', ');
+  console.log(`engine (matrix kernels; ${os.availableParallelism()} cores, load average ${load}: figures are wall-clock medians, noisy when the machine is busy):`);
   console.log(`  GraphStep kernels: plain ${paths.plain}, fused ${paths.fused}${paths.fusedNote ? ` (${paths.fusedNote})` : ''}, up to ${paths.threads} thread(s)`);
   console.log(numpy ? `  numpy ${numpy.numpy}, BLAS ${numpy.blas}, OPENBLAS_NUM_THREADS=${numpy.threads_env}` : '  numpy: not found (figures without ratios)');
   // let the helper threads start before anything is timed

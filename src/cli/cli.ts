@@ -9,7 +9,8 @@ commands:
   run FILE [--json] [--expand] forward and backward pass: a table, or JSON;
                                --expand opens composite ops into elementary ops
   trace FILE --json [--expand] every step: position, phase, node, what it set
-  gradcheck FILE [--json]      numerical vs backprop gradient of every input and param;
+  gradcheck FILE [--json] [--expand]
+                               numerical vs backprop gradient of every input and param;
                                passes when |num - backprop| <= 1e-8 + 1e-5*|num| (relu/abs/max
                                kinks skipped); exit 1 when a leaf fails
   render FILE -o OUT.svg [--step N] [--expand]

@@ -206,9 +206,9 @@ export function runTrace(args: readonly string[], io: CliIo): number {
 }
 
 export function runGradcheck(args: readonly string[], io: CliIo): number {
-  const parsed = parseArgs(args, ['--json'], io);
+  const parsed = parseArgs(args, ['--json', '--expand'], io);
   if (!parsed) return 2;
-  const result = load(parsed, io);
+  const result = load(parsed, io, true, parsed.flags.has('--expand') ? { expand: 'all' } : {});
   if (!result) return 1;
   const report = gradientCheck(result.graph, () => performance.now());
   if (parsed.flags.has('--json')) {

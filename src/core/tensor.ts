@@ -18,13 +18,16 @@ export class Tensor {
 
   constructor(shape: Shape, readonly data: Float64Array) {
     this.shape = smallIntegers(shape);
-    if (data.length !== sizeOf(shape)) {
+    if (shape.length === 0 ? data.length !== 1 : data.length !== sizeOf(shape)) {
       throw new RangeError(`tensor data has ${data.length} elements, shape [${shape.join(',')}] needs ${sizeOf(shape)}`);
     }
+    if (data.length >= LARGE_TENSOR) largeData.add(data);
   }
 
   static scalar(x: number): Tensor {
-    return new Tensor([], Float64Array.of(x));
+    const data = new Float64Array(1);
+    data[0] = x;
+    return new Tensor(SCALAR_SHAPE, data);
   }
 
   static filled(shape: Shape, x: number): Tensor {
@@ -46,7 +49,19 @@ export class Tensor {
   }
 }
 
-const SCALAR_SHAPE: Shape = Object.freeze([]);
+const SCALAR_SHAPE: Shape = [];
+
+/** Tensors at least this large register their data as immutable (cheap next to making them). */
+const LARGE_TENSOR = 4096;
+const largeData = new WeakSet<Float64Array>();
+
+/**
+ * Whether `data` belongs to a large tensor, and so never changes: the matrix
+ * kernels keep copies of such operands in their memory, keyed by identity.
+ */
+export function isImmutableData(data: Float64Array): boolean {
+  return largeData.has(data);
+}
 
 /**
  * The shape as an array of small integers. Sizes parsed from source text or

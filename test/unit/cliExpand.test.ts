@@ -69,6 +69,15 @@ describe('the command line with composite ops opened (--expand)', () => {
     }
   });
 
+  it('trace --json --expand steps through the elementary nodes; gradcheck --expand checks them', () => {
+    const trace = JSON.parse(cli('trace', path.join(examples, 'sigmoid.nn'), '--json', '--expand').out);
+    assert.deepEqual(trace.steps, { forward: 9, backward: 9 });
+    assert.deepEqual(trace.trace.slice(0, 4).map((s: { op: string }) => s.op), ['neg', 'exp', 'add', 'div']);
+    const check = cli('gradcheck', path.join(examples, 'two_layer_net.nn'), '--expand');
+    assert.equal(check.code, 0, check.out + check.err);
+    assert.match(check.out, /gradcheck passed/);
+  });
+
   it('rejects --expand where it means nothing', () => {
     const r = cli('check', path.join(examples, 'apple.nn'), '--expand');
     assert.equal(r.code, 2);

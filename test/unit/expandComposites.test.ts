@@ -97,6 +97,25 @@ describe('opening composite ops into elementary ops', () => {
     for (const [name, expected] of Object.entries(numpy)) close(gradOf(open, name), expected, 1e-13, `d/d${name}`);
   });
 
+  it("an opened sigmoid is Fig. 5-19's graph: the same values and gradients as writing 1 / (1 + exp(-x)) out", () => {
+    const { graph, stepper } = run(fs.readFileSync(path.join(examples, 'sigmoid.nn'), 'utf8'), { expand: 'all' });
+    const y = nodeOf(graph, 'y');
+    const yGraph = nodeOf(graph, 'y_graph');
+    const chain = (end: number): number[] => {
+      const ids: number[] = [];
+      for (let id = end; graph.nodes[id]!.kind === 'op'; id = graph.nodes[id]!.inputs[graph.nodes[id]!.op === 'div' || graph.nodes[id]!.op === 'add' ? 1 : 0]!) ids.push(id);
+      return ids;
+    };
+    const opened = chain(y);
+    const written = chain(yGraph);
+    assert.deepEqual(opened.map((id) => graph.nodes[id]!.op), ['div', 'add', 'exp', 'neg']);
+    assert.deepEqual(written.map((id) => graph.nodes[id]!.op), ['div', 'add', 'exp', 'neg']);
+    opened.forEach((id, i) => {
+      assert.deepEqual(Array.from(stepper.value(id)!.data), Array.from(stepper.value(written[i]!)!.data));
+      assert.deepEqual(Array.from(stepper.grad(id)!.data), Array.from(stepper.grad(written[i]!)!.data));
+    });
+  });
+
   it('steps through the inner nodes: F and B count the elementary ops', () => {
     const text = fs.readFileSync(path.join(examples, 'two_layer_net.nn'), 'utf8');
     const closed = run(text).stepper;

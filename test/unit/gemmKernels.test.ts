@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { gemmWasm, kernelPaths, setKernelOptions } from '../../src/core/tensorMath/gemmWasm';
+import { Tensor, isImmutableData } from '../../src/core/tensor';
 import { FUSED_MAX_MACS, gemm, gemmFusedJs, gemmPlainJs, gemmTransposeA, gemmTransposeB } from '../../src/core/tensorMath/matmul';
 import { helperChunks, useNodeKernels } from '../../src/node/engineKernels';
 import { lcgData } from './tensorTestData';
@@ -69,6 +70,27 @@ describe('matrix kernels: WebAssembly and JavaScript give the same bits', () => 
       if (threads > 1) assert.ok(helperChunks() > before, 'a helper thread computed some of the rows');
     });
   }
+
+  it('operands kept in the kernels\' memory between products (large tensors\' data) give the same bits as fresh copies', () => {
+    const x = new Tensor([100, 64], lcgData(6400, 21));
+    const w = new Tensor([64, 80], lcgData(5120, 22));
+    const g = new Tensor([100, 80], lcgData(8000, 23));
+    // four operands of 2 MB each: together they push the others out of the 8 MiB cache
+    const bigs = [0, 1, 2, 3].map((i) => new Tensor([500, 500], lcgData(250000, 30 + i)));
+    const column = new Tensor([500, 1], lcgData(500, 29));
+    assert.ok(isImmutableData(x.data) && !isImmutableData(lcgData(6400, 21)));
+    const expect = {
+      xw: gemmPlainJs(x.data, 64, 1, w.data, 80, 1, 100, 64, 80),
+      gwT: gemmPlainJs(g.data, 80, 1, w.data, 1, 80, 100, 80, 64),
+      xTg: gemmPlainJs(x.data, 1, 64, g.data, 80, 1, 64, 100, 80),
+    };
+    for (let round = 0; round < 4; round++) {
+      assert.equal(firstDifference(gemm(x.data, w.data, 100, 64, 80), expect.xw), null, `x·W, round ${round}`);
+      assert.equal(firstDifference(gemmTransposeB(g.data, w.data, 100, 80, 64), expect.gwT), null, `g·Wᵀ, round ${round}`);
+      assert.equal(firstDifference(gemmTransposeA(x.data, g.data, 64, 100, 80), expect.xTg), null, `xᵀ·g, round ${round}`);
+      if (round % 2 === 1) for (const big of bigs) assert.equal(firstDifference(gemm(big.data, column.data, 500, 500, 1), gemmPlainJs(big.data, 500, 1, column.data, 1, 1, 500, 500, 1)), null);
+    }
+  });
 
   it('the comparison has teeth: fused and plain sums differ in the last bit somewhere', () => {
     const [m, k, n] = [32, 32, 32];

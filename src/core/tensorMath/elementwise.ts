@@ -1,4 +1,4 @@
-import { Tensor, sizeOf } from '../tensor';
+import { Tensor, sizeOf, type Shape } from '../tensor';
 import { crExp, crLog, crPow } from './libm';
 import { broadcastIndex, broadcastShapes, formatShape, shapesEqual } from './shapes';
 
@@ -72,7 +72,11 @@ export function binary(code: BinaryCode, a: Tensor, b: Tensor, opName = 'binary'
   const x = a.data;
   const y = b.data;
   if (x.length === n && y.length === n) {
-    for (let i = 0; i < n; i++) out[i] = combine(code, x[i]!, y[i]!);
+    if (code === BinaryCode.pow) for (let i = 0; i < n; i++) out[i] = combine(code, x[i]!, y[i]!);
+    else arithmeticRows(code, x, y, out, n, n);
+  } else if (x.length === n && y.length > 0 && code !== BinaryCode.pow && isTrailing(b.shape, shape)) {
+    // a row (a bias) repeated down a batch: b's element i mod its size
+    arithmeticRows(code, x, y, out, n, y.length);
   } else if (y.length === 1) {
     const c = y[0]!;
     for (let i = 0; i < n; i++) out[i] = combine(code, x[i]!, c);
@@ -87,11 +91,41 @@ export function binary(code: BinaryCode, a: Tensor, b: Tensor, opName = 'binary'
   return new Tensor(shape, out);
 }
 
+/** Whether `from` (leading 1s aside) equals the last axes of `to`, so broadcasting reads it row after row. */
+function isTrailing(from: Shape, to: Shape): boolean {
+  let lead = 0;
+  while (lead < from.length && from[lead] === 1) lead++;
+  const rest = from.length - lead;
+  if (rest > to.length) return false;
+  for (let i = 0; i < rest; i++) if (from[lead + i] !== to[to.length - rest + i]) return false;
+  return true;
+}
+
+/** out[i] = x[i] op y[i mod width] for + − × ÷, one loop per operator (the per-element switch costs more than the arithmetic). */
+function arithmeticRows(code: BinaryCode, x: Float64Array, y: Float64Array, out: Float64Array, n: number, width: number): void {
+  for (let base = 0; base < n; base += width) {
+    switch (code) {
+      case BinaryCode.add:
+        for (let j = 0; j < width; j++) out[base + j] = x[base + j]! + y[j]!;
+        break;
+      case BinaryCode.sub:
+        for (let j = 0; j < width; j++) out[base + j] = x[base + j]! - y[j]!;
+        break;
+      case BinaryCode.mul:
+        for (let j = 0; j < width; j++) out[base + j] = x[base + j]! * y[j]!;
+        break;
+      default:
+        for (let j = 0; j < width; j++) out[base + j] = x[base + j]! / y[j]!;
+    }
+  }
+}
+
 export function unary(code: UnaryCode, t: Tensor): Tensor {
   const x = t.data;
   const n = x.length;
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = apply(code, x[i]!);
+  if (code === UnaryCode.relu) for (let i = 0; i < n; i++) out[i] = x[i]! <= 0 ? 0 : x[i]!;
+  else for (let i = 0; i < n; i++) out[i] = apply(code, x[i]!);
   return new Tensor(t.shape, out);
 }
 

@@ -1,3 +1,4 @@
+import { isImmutableData } from '../tensor';
 import { fma } from './fma';
 import { GEMM_WASM } from './wasm/gemmWasm.generated';
 
@@ -67,6 +68,8 @@ interface WasmApi {
 }
 
 const PAGE = 65536;
+/** An unshared memory grown past this is dropped after its product, so the next one starts small. */
+const RETAINED_BYTES = 64 << 20;
 /** 2 GiB: the most a product's operands may occupy in the kernels' memory. */
 const MAX_PAGES = 32768;
 
@@ -89,8 +92,31 @@ export function kernelPaths(): KernelPaths {
   };
 }
 
+/** One operand kept in the kernels' memory: a tensor's data as it is ('raw') or B packed for a layout. */
+interface CachedOperand {
+  readonly key: Float64Array;
+  readonly tag: string;
+  readonly off: number;
+  readonly bytes: number;
+  /** Not yet copied in (set by `store`, cleared by `fresh`). */
+  pending: boolean;
+}
+
+/**
+ * The operand cache: the first CACHE_BYTES of memory hold copies of large
+ * tensors' data (A as it is, B packed) keyed by identity, which tensors'
+ * immutability makes safe (`isImmutableData`), so a product whose operand
+ * was an operand before (x in a layer's forward and backward, W across a
+ * Gradient Check) skips the copy and the packing. Filled front to back,
+ * emptied when full.
+ */
+const CACHE_BYTES = 8 << 20;
+
 class KernelState {
   private f64: Float64Array;
+  private entries: CachedOperand[] = [];
+  private top = 0;
+  readonly cacheBytes = CACHE_BYTES;
   constructor(
     private readonly memory: WasmMemory,
     readonly plain: GemmExports,
@@ -99,6 +125,46 @@ class KernelState {
     readonly parallel: ParallelGemm | null,
   ) {
     this.f64 = new Float64Array(memory.buffer);
+  }
+
+  /** The offset of `data`'s copy under `tag`, or -1. */
+  cached(data: Float64Array, tag: string, bytes: number): number {
+    for (const e of this.entries) if (e.key === data && e.tag === tag && e.bytes === bytes) return e.off;
+    return -1;
+  }
+
+  /** Whether `data` may be kept: a large tensor's (immutable) data that fits the cache with room to spare. */
+  cacheable(data: Float64Array, bytes: number): boolean {
+    return bytes * 4 <= CACHE_BYTES && isImmutableData(data);
+  }
+
+  /** Makes room for `bytes` more; false when that emptied the cache. */
+  reserve(bytes: number): boolean {
+    if (this.top + bytes <= CACHE_BYTES) return true;
+    this.forget();
+    return false;
+  }
+
+  /** Places `data` in the cache (its copy still to be written: see `fresh`). */
+  store(data: Float64Array, tag: string, bytes: number): number {
+    const off = this.top;
+    this.top = align(this.top + bytes);
+    this.entries.push({ key: data, tag, off, bytes, pending: true });
+    return off;
+  }
+
+  /** Whether the copy of `data` at `off` still has to be written (a scratch copy always has). */
+  fresh(off: number, data: Float64Array): boolean {
+    const e = this.entries.find((x) => x.off === off && x.key === data);
+    if (!e) return off >= CACHE_BYTES;
+    const pending = e.pending;
+    e.pending = false;
+    return pending;
+  }
+
+  forget(): void {
+    this.entries = [];
+    this.top = 0;
   }
 
   /** A view of at least `bytes` bytes of memory, or null when it cannot grow that far. */
@@ -219,24 +285,55 @@ export function gemmWasm(fused: boolean, A: Float64Array, ais: number, aps: numb
   const kernel = fused ? s.fused : s.plain;
   if (!kernel) return null;
   const nb = (n + 3) >> 2;
-  const offA = 0;
-  const offB = align(offA + A.length * 8);
-  const offBP = align(offB + B.length * 8);
-  const offC = align(offBP + nb * k * 32);
-  const end = offC + m * nb * 32;
+  const bytesA = A.length * 8;
+  const bytesBP = nb * k * 32;
+  // A as it is, and B packed, may already sit in the operand cache from an earlier product
+  const packTag = `${n},${k},${bps},${bjs}`;
+  let offA = s.cached(A, 'raw', bytesA);
+  let offBP = s.cached(B, packTag, bytesBP);
+  const newA = offA < 0 && s.cacheable(A, bytesA);
+  const newBP = offBP < 0 && s.cacheable(B, bytesBP);
+  if (!s.reserve((newA ? align(bytesA) : 0) + (newBP ? align(bytesBP) : 0))) {
+    // the cache was emptied to make room: place everything again
+    offA = offBP = -1;
+  }
+  let scratch = s.cacheBytes;
+  const take = (bytes: number): number => {
+    const at = scratch;
+    scratch = align(scratch + bytes);
+    return at;
+  };
+  if (offA < 0) offA = newA ? s.store(A, 'raw', bytesA) : take(bytesA);
+  const copyA = offA;
+  const offB = offBP < 0 ? take(B.length * 8) : -1;
+  const packB = offBP < 0;
+  if (packB) offBP = newBP ? s.store(B, packTag, bytesBP) : take(bytesBP);
+  const offC = take(m * nb * 32);
+  const end = scratch;
   const f64 = s.view(end);
-  if (!f64) return null;
-  f64.set(A, offA / 8);
-  f64.set(B, offB / 8);
-  if (fused && !fusedIsExact(kernel, offA, A.length, offB, B.length)) return null;
-  kernel.pack(offB, n, k, bjs * 8, bps * 8, offBP, nb * 4);
+  if (!f64) {
+    s.forget();
+    return null;
+  }
+  if (s.fresh(copyA, A)) f64.set(A, copyA / 8);
+  if (packB) {
+    f64.set(B, offB / 8);
+    kernel.pack(offB, n, k, bjs * 8, bps * 8, offBP, nb * 4);
+  }
+  // the packed B holds every value of B (and zeros): the range check can read it there
+  if (fused && !(kernel.inRange(offA, A.length) === 1 && kernel.inRange(offBP, nb * 4 * k) === 1)) return null;
   const par = s.parallel;
   const run = (i0: number, i1: number): void => kernel.gemm(offA, ais * 8, aps * 8, offBP, offC, k, i0, i1, nb);
   if (!par || m * k * n < par.minMacs || m < 8 || !par.rows(fused ? 'fused' : 'plain', [offA, ais * 8, aps * 8, offBP, offC, k, nb], m, run)) run(0, m);
   const c0 = offC / 8;
-  if (nb * 4 === n) return f64.slice(c0, c0 + m * n);
-  const C = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) C.set(f64.subarray(c0 + i * nb * 4, c0 + i * nb * 4 + n), i * n);
+  let C: Float64Array;
+  if (nb * 4 === n) C = f64.slice(c0, c0 + m * n);
+  else {
+    C = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) C.set(f64.subarray(c0 + i * nb * 4, c0 + i * nb * 4 + n), i * n);
+  }
+  // a memory grown for one huge product is not kept for the process's lifetime (a shared one, the threads', is)
+  if (!par && end > RETAINED_BYTES) state = undefined;
   return C;
 }
 
@@ -244,13 +341,3 @@ function align(bytes: number): number {
   return (bytes + 63) & ~63;
 }
 
-/**
- * Whether every step a·b + c of the product stays where the emulated FMA is
- * exact and takes no two-rounding fallback, so the hardware's one rounding
- * gives the emulation's bits: every operand 0 or within 2^±400 (so products
- * lie within 2^±800 and partial sums far below the emulation's 1e300 guard),
- * nothing infinite or NaN.
- */
-function fusedIsExact(kernel: GemmExports, offA: number, lengthA: number, offB: number, lengthB: number): boolean {
-  return kernel.inRange(offA, lengthA) === 1 && kernel.inRange(offB, lengthB) === 1;
-}
