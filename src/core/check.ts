@@ -99,6 +99,7 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
     }
   }
   diagnostics.sort(byStart);
+  for (let i = 0; i < diagnostics.length; i++) diagnostics[i] = shortMessage(diagnostics[i]!);
   // an opened composite renumbers nodes: the bindings of the graph shown are the ones to read
   const bindings = graph?.bindings ?? built.graph.bindings;
   return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped };
@@ -176,6 +177,15 @@ export function tapeCost(graph: Graph): number {
     }
   }
   return cost;
+}
+
+/** Longest message a diagnostic keeps: each quotes only excerpts, and this bounds what any could add up to. */
+const MAX_MESSAGE = 400;
+
+/** The diagnostic with its message cut in the middle when it is too long. */
+function shortMessage(d: Diagnostic): Diagnostic {
+  if (d.message.length <= MAX_MESSAGE) return d;
+  return { ...d, message: `${d.message.slice(0, MAX_MESSAGE / 2)} … ${d.message.slice(-MAX_MESSAGE / 2 + 3)}` };
 }
 
 function firstNonFinite(t: Tensor | null): number | null {

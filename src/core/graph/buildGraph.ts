@@ -76,6 +76,13 @@ class GraphBuilder {
   private statementName = '';
   /** Names in scope for "did you mean", made at the first unknown name (most files have none). */
   private names: SuggestionIndex | null = null;
+  /**
+   * One tensor per distinct number literal: tensors are immutable, and a
+   * file that writes `1.0001` five thousand times needs one, not five
+   * thousand small allocations (-0 is kept apart from 0).
+   */
+  private readonly scalars = new Map<number, Tensor>();
+  private negativeZero: Tensor | null = null;
   /** Bytes of the values of the nodes made so far (leaves are allocated while building). */
   private valueBytes = 0;
   private memoryReported = false;
@@ -108,7 +115,7 @@ class GraphBuilder {
         outputStatement = statement;
         const binding = this.scope.get(statement.name);
         if (binding === undefined) {
-          this.error(statement.nameRange, `output: expected a defined name, found unknown name '${statement.name}'`);
+          this.error(statement.nameRange, `output: expected a defined name, found unknown name '${excerpt(statement.name)}'`);
           output = -1;
           continue;
         }
@@ -152,16 +159,16 @@ class GraphBuilder {
     const isLeaf = statement.declaration !== null || !mentionsName(statement.expr);
     if (isLeaf) {
       const kind: NodeKind = statement.declaration ?? 'input';
-      const value = this.toTensor(this.lower(statement.expr, true), `the value of ${kind} '${statement.name}'`);
+      const value = this.toTensor(this.lower(statement.expr, true), `the value of ${kind} '${excerpt(statement.name)}'`);
       if (!value) return -1;
-      this.warnIfNotFinite(value, statement.expr.range, `the value of '${statement.name}'`);
+      this.warnIfNotFinite(value, statement.expr.range, `the value of '${excerpt(statement.name)}'`);
       return this.addNode({ name: statement.name, kind, op: kind, inputs: NO_INPUTS, attrs: NO_ATTRS, shape: value.shape, range: statement.nameRange, value });
     }
     const firstNew = this.nodes.length;
     const result = this.lower(statement.expr, false);
     if (result.kind === 'poison') return -1;
     if (result.kind !== 'node') {
-      this.error(statement.expr.range, `expected a tensor value for '${statement.name}', found ${describeLowered(result)}`);
+      this.error(statement.expr.range, `expected a tensor value for '${excerpt(statement.name)}', found ${describeLowered(result)}`);
       return -1;
     }
     const node = this.nodes[result.id]!;
@@ -175,8 +182,9 @@ class GraphBuilder {
    * loop; what is left to recurse into is bounded by the parser's nesting limit.
    */
   private lower(expr: Expr, leafMode: boolean): Lowered {
+    if (expr.kind !== 'binary' && expr.kind !== 'transpose') return this.lowerTerm(expr, leafMode);
     const spine: Expr[] = [];
-    let e = expr;
+    let e: Expr = expr;
     while (e.kind === 'binary' || e.kind === 'transpose') {
       spine.push(e);
       e = e.kind === 'binary' ? e.left : e.operand;
@@ -197,7 +205,7 @@ class GraphBuilder {
   private lowerTerm(expr: Expr, leafMode: boolean): Lowered {
     switch (expr.kind) {
       case 'number':
-        return { kind: 'const', tensor: Tensor.scalar(expr.value), range: expr.range };
+        return { kind: 'const', tensor: this.scalar(expr.value), range: expr.range };
       case 'string':
         return { kind: 'string', value: expr.value, range: expr.range };
       case 'bool':
@@ -351,6 +359,11 @@ class GraphBuilder {
   }
 
   private lowerOpCall(op: OpDef, expr: Extract<Expr, { kind: 'call' }>, leafMode: boolean): Lowered {
+    if (op.attrs.length === 0 && expr.args.length === op.inputs.length && expr.args.every((a) => a.keyword === null)) {
+      // the common call: every input given in order, no attributes
+      const inputs = expr.args.map((a) => this.lower(a.value, leafMode));
+      return this.applyOp(op, inputs, NO_ATTRS, expr.range, expr.range);
+    }
     const inputs: (Lowered | undefined)[] = new Array(op.inputs.length).fill(undefined);
     const attrArgs = new Map<string, Argument[]>();
     let positionalAttr = 0;
@@ -392,7 +405,7 @@ class GraphBuilder {
       this.error(expr.range, `${op.name}: expected ${op.inputs.length} tensor argument${op.inputs.length === 1 ? '' : 's'} ${op.signature}, found ${inputs.filter((i) => i !== undefined).length}`);
       return { kind: 'poison', range: expr.range };
     }
-    const attrs: Record<string, AttrValue> = {};
+    const attrs: Record<string, AttrValue> = op.attrs.length === 0 ? NO_ATTRS : {};
     for (const spec of op.attrs) {
       const args = attrArgs.get(spec.name);
       if (!args) {
@@ -527,6 +540,13 @@ class GraphBuilder {
     );
     const id = this.addNode({ name: null, kind: 'op', op: op.name, inputs: ids, attrs, shape: result.shape, range: opRange });
     return { kind: 'node', id, range };
+  }
+
+  private scalar(x: number): Tensor {
+    if (Object.is(x, -0)) return (this.negativeZero ??= Tensor.scalar(-0));
+    let t = this.scalars.get(x);
+    if (t === undefined) this.scalars.set(x, (t = Tensor.scalar(x)));
+    return t;
   }
 
   private withinLimit(shape: Shape, range: Range, what: string): boolean {

@@ -81,6 +81,8 @@ export class UserFunctions {
     }
 
     const paramList = statement.params.length ? `its parameters ${statement.params.map((p) => p.name).join(', ')}` : 'its parameters (it has none)';
+    // an explicit stack, not recursion: a body may be a chain of 100,000 operators
+    const pending: Expr[] = [];
     const visit = (expr: Expr): void => {
       switch (expr.kind) {
         case 'name': {
@@ -90,15 +92,14 @@ export class UserFunctions {
           return;
         }
         case 'tensor':
-          for (const e of expr.elements) visit(e);
+          for (let i = expr.elements.length - 1; i >= 0; i--) pending.push(expr.elements[i]!);
           return;
         case 'unary':
         case 'transpose':
-          visit(expr.operand);
+          pending.push(expr.operand);
           return;
         case 'binary':
-          visit(expr.left);
-          visit(expr.right);
+          pending.push(expr.right, expr.left);
           return;
         case 'call': {
           const callee = expr.callee;
@@ -116,14 +117,15 @@ export class UserFunctions {
               );
             }
           }
-          for (const a of expr.args) visit(a.value);
+          for (let i = expr.args.length - 1; i >= 0; i--) pending.push(expr.args[i]!.value);
           return;
         }
         default:
           return;
       }
     };
-    visit(statement.body);
+    pending.push(statement.body);
+    while (pending.length > 0) visit(pending.pop()!);
     // a second def of a name keeps the first: its calls and references stay as they were
     if (!this.defined.has(name)) this.defined.set(name, { name, statement, binding, ok });
   }

@@ -1,3 +1,4 @@
+import { excerpt } from './excerpt';
 import type { Diagnostic, Position, Range } from './range';
 
 /** `invalid` stands for text the lexer already reported and skipped (a tensor literal over the size limit). */
@@ -102,7 +103,7 @@ export function tokenize(text: string, diagnostics: Diagnostic[], maxLiteralElem
         // `2x` or `1e`: report once, swallow the rest of the word.
         const start = end;
         while (end < text.length && NAME_PART.test(text[end]!)) end++;
-        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: `expected a number, found '${text.slice(i, end)}'` });
+        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: `expected a number, found '${excerpt(text.slice(i, end))}'` });
         tokens.pop();
         push('number', i, start);
       }

@@ -1,5 +1,6 @@
 import type { Argument, BinaryOperator, Declaration, DefStatement, Expr, Parameter, Statement } from './ast';
 import { DECLARATIONS, KEYWORDS } from './ast';
+import { excerpt } from './excerpt';
 import { tokenize, type Token } from './lexer';
 import type { Diagnostic, Range } from './range';
 
@@ -79,7 +80,7 @@ class Parser {
     }
     const equals = this.next();
     if (equals.text !== '=' || equals.kind !== 'op') {
-      this.fail(equals.range, `expected '=' after '${name.text}', found ${describe(equals)}`);
+      this.fail(equals.range, `expected '=' after '${excerpt(name.text)}', found ${describe(equals)}`);
     }
     const expr = this.parseExpression();
     this.expectStatementEnd();
@@ -92,21 +93,21 @@ class Parser {
     const name = this.next();
     if (KEYWORDS.includes(name.text)) this.fail(name.range, `expected a function name after 'def', found ${describe(name)}`);
     const open = this.next();
-    if (open.kind !== 'op' || open.text !== '(') this.fail(open.range, `expected '(' and the parameters after 'def ${name.text}', found ${describe(open)}`);
+    if (open.kind !== 'op' || open.text !== '(') this.fail(open.range, `expected '(' and the parameters after 'def ${excerpt(name.text)}', found ${describe(open)}`);
     this.enter(open.range);
     this.open.push(open);
     const params: Parameter[] = [];
     let t = this.peekInBrackets(open);
     while (!(t.kind === 'op' && t.text === ')')) {
       const param = this.next();
-      if (param.kind !== 'name' || KEYWORDS.includes(param.text)) this.fail(param.range, `expected a parameter name in 'def ${name.text}(…)', found ${describe(param)}`);
+      if (param.kind !== 'name' || KEYWORDS.includes(param.text)) this.fail(param.range, `expected a parameter name in 'def ${excerpt(name.text)}(…)', found ${describe(param)}`);
       params.push({ name: param.text, range: param.range });
       t = this.peekInBrackets(open);
       if (t.kind === 'op' && t.text === ',') {
         this.index++;
         t = this.peekInBrackets(open);
       } else if (!(t.kind === 'op' && t.text === ')')) {
-        this.fail(t.range, `expected ',' or ')' after the parameter '${param.text}', found ${describe(t)}`);
+        this.fail(t.range, `expected ',' or ')' after the parameter '${excerpt(param.text)}', found ${describe(t)}`);
       }
     }
     this.index++;
@@ -114,7 +115,7 @@ class Parser {
     this.open.pop();
     const equals = this.next();
     if (equals.kind !== 'op' || equals.text !== '=') {
-      this.fail(equals.range, `expected '=' and the function's expression after 'def ${name.text}(${params.map((p) => p.name).join(', ')})', found ${describe(equals)}`);
+      this.fail(equals.range, `expected '=' and the function's expression after 'def ${excerpt(name.text)}(${excerpt(params.map((p) => p.name).join(', '))})', found ${describe(equals)}`);
     }
     const body = this.parseExpression();
     this.expectStatementEnd();
@@ -224,7 +225,7 @@ class Parser {
       } else if (sep.kind === 'op' && sep.text === ')') {
         close = sep;
       } else {
-        this.fail(sep.range, `expected ',' or ')' in the call to ${callee}, found ${describe(sep)}`);
+        this.fail(sep.range, `expected ',' or ')' in the call to ${excerpt(callee)}, found ${describe(sep)}`);
       }
     }
     this.index++;
@@ -395,11 +396,11 @@ function describe(t: Token): string {
     case 'newline':
       return 'the end of the line';
     case 'string':
-      return `the string "${t.text}"`;
+      return `the string "${excerpt(t.text)}"`;
     case 'number':
-      return `the number ${t.text}`;
+      return `the number ${excerpt(t.text)}`;
     case 'name':
-      return KEYWORDS.includes(t.text) ? `the keyword '${t.text}'` : `'${t.text}'`;
+      return KEYWORDS.includes(t.text) ? `the keyword '${t.text}'` : `'${excerpt(t.text)}'`;
     default:
       return `'${t.text}'`;
   }
