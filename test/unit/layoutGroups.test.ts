@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { DrawableGraph, DrawableGroup, DrawableNode } from '../../src/core/render/drawableGraph';
 import { defaultCollapsed, layoutGraph, type GraphLayout, type LayoutFrame, type LayoutNode } from '../../src/core/render/layout';
 import { renderSvg } from '../../src/core/render/renderSvg';
@@ -148,5 +149,75 @@ describe('layoutGraph: groups', () => {
     assert.equal(layout.nodes.length, 5);
     const expanded = layoutGraph(graph, 'operations', 'LR', { collapsed: new Set() });
     assert.equal(expanded.frames.length, 0, 'no frame either: the group is not a contiguous piece of the drawing');
+  });
+});
+
+describe('layoutGraph: groups on any graph (fast-check)', () => {
+  it('draws random graphs with random nested groups, any collapsed, with no overlaps and every node inside its frames', () => {
+    let framed = 0;
+    const arb = fc.integer({ min: 2, max: 40 }).chain((n) =>
+      fc.tuple(
+        fc.constant(n),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 2 * n }),
+        // Group boundaries: sorted cut points make contiguous top-level blocks; a second level splits some of them.
+        fc.uniqueArray(fc.integer({ min: 1, max: n - 1 }), { maxLength: 4 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: 3 }),
+        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        fc.constantFrom<'LR' | 'TB'>('LR', 'TB'),
+      ),
+    );
+    fc.assert(
+      fc.property(arb, ([n, pairs, cuts, inner, collapse, direction]) => {
+        const inputs: number[][] = Array.from({ length: n }, () => []);
+        for (const [a, b] of pairs) {
+          const lo = Math.min(a % n, b % n);
+          const hi = Math.max(a % n, b % n);
+          if (lo !== hi && inputs[hi]!.length < 3 && !inputs[hi]!.includes(lo)) inputs[hi]!.push(lo);
+        }
+        const bounds = [0, ...cuts.sort((a, b) => a - b), n];
+        const groups: DrawableGroup[] = [];
+        const groupOf: (number | null)[] = new Array(n).fill(null);
+        for (let b = 0; b + 1 < bounds.length; b++) {
+          if (b % 2 === 1) continue; // every other block stays at the top level
+          const id = groups.push(group(groups.length, `block ${b}`, null)) - 1;
+          for (let i = bounds[b]!; i < bounds[b + 1]!; i++) groupOf[i] = id;
+          // A nested group: the block's first half, when `inner` asks for it.
+          const half = Math.floor((bounds[b]! + bounds[b + 1]!) / 2);
+          if (inner.includes(bounds[b]!) && half > bounds[b]!) {
+            const child = groups.push(group(groups.length, `call ${b}`, id, 'function')) - 1;
+            for (let i = bounds[b]!; i < half; i++) groupOf[i] = child;
+          }
+        }
+        const nodes = inputs.map((ins, id) => node(id, ins, groupOf[id]!));
+        const graph: DrawableGraph = { nodes, output: n - 1, outputName: 'out', groups };
+        const collapsed = new Set(groups.filter((_, i) => collapse[i % 8]).map((g) => g.key));
+        const layout = layoutGraph(graph, 'operations', direction, { collapsed });
+        // No two node shapes overlap, and all lie inside the drawing.
+        layout.nodes.forEach((a, i) => {
+          assert.ok(a.x - a.width / 2 >= -0.5 && a.x + a.width / 2 <= layout.width + 0.5 && a.y - a.height / 2 >= -0.5 && a.y + a.height / 2 <= layout.height + 0.5, `node ${a.graphNode} inside the drawing`);
+          for (const b of layout.nodes.slice(i + 1)) {
+            const apart = Math.abs(a.x - b.x) >= (a.width + b.width) / 2 - 0.5 || Math.abs(a.y - b.y) >= (a.height + b.height) / 2 - 0.5;
+            assert.ok(apart, `${a.label} (${a.graphNode}) and ${b.label} (${b.graphNode}) overlap`);
+          }
+        });
+        // Each drawn node lies inside the frame of every expanded group that holds it, and outside the others.
+        const holds = (g: number, v: number): boolean => {
+          for (let c = nodes[v]!.group ?? null; c !== null; c = groups[c]!.parent) if (c === g) return true;
+          return false;
+        };
+        for (const f of layout.frames) {
+          for (const v of layout.nodes) {
+            if (v.role === 'output') continue;
+            // A collapsed group's box stands for its output node, which its frame's group holds too.
+            const member = holds(f.group, v.graphNode);
+            assert.equal(inside(v, f), member, `node ${v.graphNode} (${v.role}) and frame ${f.label}`);
+          }
+        }
+        for (const e of layout.edges) assert.match(e.path, /^M[-\d.]+,[-\d.]+([LC][-\d., ]+)+$/);
+        framed += layout.frames.length;
+      }),
+      { numRuns: 80 },
+    );
+    assert.ok(framed > 20, 'the runs drew frames');
   });
 });

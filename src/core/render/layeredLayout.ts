@@ -29,13 +29,18 @@ const LANE = 7;
 /** A drawing is folded only when it is this much wider (in the engine's frame) than the viewport's shape. */
 const FOLD_FROM = 2;
 /** Work (item links visited) the ordering may spend, scaled by the graph's size up to these bounds. */
-const ORDER_WORK = 6_000_000;
+const ORDER_WORK = 2_000_000;
 /** Rounds of promotion, and how many nodes one promotion may push before it is given up. */
 const SLACK_ROUNDS = 8;
 const PROMOTE_ROUNDS = 8;
 const PROMOTE_WORK = 200_000;
 /** Edge segments the layout may make: this many, plus this many per node (beyond, the longest arrows are not routed). */
 const ITEM_BUDGET = 150_000;
+/** Segments of an arrow this close to the straight line past them are not drawn as bend points; at most this many in a row. */
+const STRAIGHT_TOLERANCE = 1.5;
+const MAX_DROPPED = 24;
+/** Above this many items, half the placement sweeps. */
+const PLACE_FEWER_ABOVE = 60_000;
 const ITEM_BUDGET_PER_NODE = 8;
 const PROMOTE_REACH = 64;
 const MAX_SWEEPS = 24;
@@ -149,10 +154,23 @@ export function layeredLayout(input: LayoutEngineInput, options: LayeredOptions 
     edges: input.edges.map((edge, e) => {
       const points: Point[] = [];
       let prev = edge.from;
-      for (let j = chainStart[e]!; j < chainStart[e + 1]!; j++) {
+      const end = chainStart[e + 1]!;
+      // Segments dropped since the last point kept: each must stay on the line that replaces them.
+      const dropped: Point[] = [];
+      for (let j = chainStart[e]!; j < end; j++) {
         const id = chainItems[j]!;
-        placed.detour(prev, id, points);
-        points.push(at(id));
+        if (placed.detour(prev, id, points)) dropped.length = 0;
+        const next = j + 1 < end ? chainItems[j + 1]! : edge.to;
+        const p = at(id);
+        const before = points.length > 0 ? points[points.length - 1]! : at(edge.from);
+        const after = at(next);
+        // A segment on the straight line between what comes before and after it adds nothing to the drawing (the label's always counts).
+        const straight = id !== labelItem[e] && !placed.folds(id, next) && dropped.length < MAX_DROPPED && nearLine(p, before, after) && dropped.every((d) => nearLine(d, before, after));
+        if (straight) dropped.push(p);
+        else {
+          points.push(p);
+          dropped.length = 0;
+        }
         prev = id;
       }
       placed.detour(prev, edge.to, points);
@@ -178,6 +196,15 @@ function routedSpan(input: LayoutEngineInput, layer: Int32Array): number {
     for (; k < spans.length && spans[k] === span; k++) total -= span - 1;
   }
   return k < spans.length ? spans[k]! : 1;
+}
+
+/** Whether `p` lies within STRAIGHT_TOLERANCE of the segment from `a` to `b`. */
+function nearLine(p: Point, a: Point, b: Point): boolean {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const length = Math.hypot(dx, dy);
+  if (length === 0) return Math.hypot(p.x - a.x, p.y - a.y) <= STRAIGHT_TOLERANCE;
+  return Math.abs(dx * (p.y - a.y) - dy * (p.x - a.x)) / length <= STRAIGHT_TOLERANCE;
 }
 
 function adjacency(count: number, from: ArrayLike<number>, to: ArrayLike<number>): Pick<Items, 'predStart' | 'preds' | 'succStart' | 'succs'> {
@@ -464,21 +491,24 @@ export function countRankCrossings(ranks: readonly Int32Array[], items: Pick<Ite
 function placeVertically(ranks: Int32Array[], items: Items): void {
   for (const rank of ranks) {
     let y = 0;
-    rank.forEach((id, k) => {
+    for (let k = 0; k < rank.length; k++) {
+      const id = rank[k]!;
       if (k > 0) y += items.height[rank[k - 1]!]! / 2 + ITEM_GAP + items.height[id]! / 2;
       items.y[id] = y;
-    });
+    }
   }
   const maxSize = ranks.reduce((m, r) => Math.max(m, r.length), 0);
   const desired = new Float64Array(maxSize);
   const weights = new Float64Array(maxSize);
   const scratch = { offset: new Float64Array(maxSize), mean: new Float64Array(maxSize), weight: new Float64Array(maxSize), size: new Int32Array(maxSize) };
-  for (let pass = 0; pass < 8; pass++) {
+  const passes = items.count > PLACE_FEWER_ABOVE ? 4 : 8;
+  for (let pass = 0; pass < passes; pass++) {
     const forward = pass % 2 === 0;
     const [start, list] = forward ? [items.predStart, items.preds] : [items.succStart, items.succs];
     for (let step = 0; step < ranks.length; step++) {
       const rank = ranks[forward ? step : ranks.length - 1 - step]!;
-      rank.forEach((id, k) => {
+      for (let k = 0; k < rank.length; k++) {
+        const id = rank[k]!;
         let sum = 0;
         let w = 0;
         for (let j = start[id]!; j < start[id + 1]!; j++) {
@@ -492,7 +522,7 @@ function placeVertically(ranks: Int32Array[], items: Items): void {
         desired[k] = w > 0 ? sum / w - items.line[id]! : items.y[id]!;
         // Light items give way to the rest when they compete for a place.
         weights[k] = (w > 0 ? w : 0.01) * (items.light[id]! ? 1e-3 : 1);
-      });
+      }
       fitInOrder(rank, items, desired, weights, scratch);
     }
   }
@@ -533,8 +563,10 @@ interface Placement {
   readonly height: number;
   readonly bands: number;
   at(item: number): Point;
-  /** Appends the lane points of a link that runs from one band into the next. */
-  detour(from: number, to: number, out: Point[]): void;
+  /** Whether a link runs from one band into another. */
+  folds(from: number, to: number): boolean;
+  /** Appends the lane points of a link that runs from one band into the next; whether it did. */
+  detour(from: number, to: number, out: Point[]): boolean;
 }
 
 /**
@@ -643,9 +675,10 @@ function placeBands(ranks: Int32Array[], items: Items, viewport: Size | undefine
     height: cursor + MARGIN,
     bands: bandStart.length,
     at,
+    folds: (from, to) => cuts.length > 0 && bandOf[items.rank[from]!] !== bandOf[items.rank[to]!],
     detour(from, to, out) {
       const b = bandOf[items.rank[from]!]!;
-      if (cuts.length === 0 || bandOf[items.rank[to]!] === b) return;
+      if (cuts.length === 0 || bandOf[items.rank[to]!] === b) return false;
       let j = items.succStart[from]!;
       while (j < items.succStart[from + 1]! && items.succs[j] !== to) j++;
       const lane = laneOf.get(j) ?? 0;
@@ -655,6 +688,7 @@ function placeBands(ranks: Int32Array[], items: Items, viewport: Size | undefine
       const gy = bottom[b]! + BAND_GAP / 2 + lane * LANE;
       const lx = left - BAND_GAP / 4 - (lanes[b]! - 1 - lane) * LANE;
       out.push({ x: rx, y: p.y }, { x: rx, y: gy }, { x: lx, y: gy }, { x: lx, y: q.y });
+      return true;
     },
   };
 }

@@ -278,8 +278,17 @@ function countUses(graph: DrawableGraph): number[] {
   return uses;
 }
 
+/** The room an arrow's label takes, by characters allowed (a few sizes recur across a whole graph). */
+const labelSizes = new Map<number, Size>();
+
 function labelSize(shape: readonly number[]): Size {
-  return { width: textWidth('0'.repeat(labelBudget(shape)), FONT_SIZE.label) + 8, height: LABEL_HEIGHT };
+  const chars = labelBudget(shape);
+  let size = labelSizes.get(chars);
+  if (!size) {
+    size = { width: textWidth('0'.repeat(chars), FONT_SIZE.label) + 8, height: LABEL_HEIGHT };
+    labelSizes.set(chars, size);
+  }
+  return size;
 }
 
 /**

@@ -146,18 +146,26 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
   if (!order) return { nodes: nodes.map((n) => ({ ...n, cluster: groupOf(n) })), edges: edges.slice() };
   const position = new Int32Array(count);
   order.forEach((d, k) => (position[d] = k));
+  // Each box's outputs: values from inside it used outside it.
+  const outputsOf = new Map<number, Set<number>>();
+  for (const e of edges) {
+    const d = drawnAs[e.from]!;
+    if (boxGroup[d] === undefined || drawnAs[e.to] === d) continue;
+    let set = outputsOf.get(d);
+    if (!set) outputsOf.set(d, (set = new Set()));
+    set.add(e.source);
+  }
   const out: (N & { readonly cluster: number | null })[] = order.map((d) => {
     const g = boxGroup[d];
     if (g === undefined) {
       const spec = nodes[firstSpec[d]!]!;
       return { ...spec, cluster: groupOf(spec) };
     }
-    const members = new Set(boxMembers[d]!.map((i) => nodes[i]!.graphNode));
-    const outputs = new Set<number>();
-    for (const e of edges) if (drawnAs[e.from] === d && drawnAs[e.to] !== d) outputs.add(e.source);
-    if (graph.output !== null && members.has(graph.output)) outputs.add(graph.output);
+    const members = boxMembers[d]!.map((i) => nodes[i]!.graphNode);
+    const outputs = outputsOf.get(d) ?? new Set<number>();
+    if (graph.output !== null && members.includes(graph.output)) outputs.add(graph.output);
     const single = outputs.size === 1;
-    const shown = single ? [...outputs][0]! : Math.max(...members);
+    const shown = single ? [...outputs][0]! : members.reduce((a, b) => Math.max(a, b), 0);
     const group = groups[g]!;
     const box = makeBox(group.label, shown, graph.nodes[shown]!.kind, single, graph.nodes[shown]!.shape, g, group.key);
     return { ...box, cluster: group.parent };

@@ -8,10 +8,18 @@
 /** The font sizes the drawing uses, in px. */
 export const FONT_SIZE = { label: 12, symbol: 13, caption: 11, title: 13 } as const;
 
+const ASCII_EM = Float64Array.from({ length: 0x80 }, (_, code) => charEm(code));
+
 /** Estimated width in px of `text` at `fontSize`. */
 export function textWidth(text: string, fontSize: number): number {
   let em = 0;
-  for (const ch of text) em += charEm(ch.codePointAt(0)!);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // ASCII from a table (layouts of 10,000 nodes measure a lot of text); a surrogate pair counts once.
+    if (code < 0x80) em += ASCII_EM[code]!;
+    else if (code >= 0xdc00 && code <= 0xdfff && i > 0) continue;
+    else em += charEm(code >= 0xd800 && code <= 0xdbff ? text.codePointAt(i)! : code);
+  }
   return Math.ceil(em * fontSize);
 }
 
