@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { checkSource } from '../src/core/check';
 import { Stepper } from '../src/core/engine/stepper';
 import { benchCheck, runColdCase } from './check.bench';
+import { twoLayerSource } from './engine.bench';
 import { medianMs } from './timing';
 
 // Bundled into out/bench/ so it runs the code exactly as the extension does.
@@ -25,19 +26,6 @@ function numpyFigures(): Record<string, number> | null {
   } catch {
     return null;
   }
-}
-
-function twoLayerSource(batch: number, inputs: number, hidden: number, classes: number): string {
-  return [
-    `input x = randn(${batch}, ${inputs}, seed=0)`,
-    `const t = onehot(zeros(${batch}), ${classes})`,
-    `param W1 = randn(${inputs}, ${hidden}, seed=1) * 0.01`,
-    `param b1 = zeros(${hidden})`,
-    `param W2 = randn(${hidden}, ${classes}, seed=2) * 0.01`,
-    `param b2 = zeros(${classes})`,
-    'a1 = relu(affine(x, W1, b1))',
-    'loss = softmax_with_loss(affine(a1, W2, b2), t)',
-  ].join('\n');
 }
 
 function forwardBackward(text: string): () => void {

@@ -1,15 +1,18 @@
 /**
  * Renderer figures for `npm run bench`: layout + SVG at 100, 1,000 and
  * 10,000 nodes (both graph shapes), dagre beside the layered layout where
- * dagre is affordable, and one step's repaint at 1,000 nodes in the real
- * webview (headless Chromium, when present). Medians; ratios are figure / budget.
+ * dagre is affordable, and the panel in the real webview (headless Chromium,
+ * when present): first draw and a step at 1,000, 10,000 and 30,000 op nodes.
+ * Medians; ratios are figure / budget.
  */
 import { medianMs } from './timing';
 import * as fs from 'node:fs';
 import { checkSource } from '../src/core/check';
 import { Stepper } from '../src/core/engine/stepper';
 import { drawableGraph, type DrawableGraph } from '../src/core/render/drawableGraph';
-import { drawingState, type DrawingState } from '../src/core/render/drawingState';
+import { drawingPatch, drawingState } from '../src/core/render/drawingState';
+import type { HostMessage } from '../src/core/protocol';
+import type { Page } from 'playwright-core';
 import { layoutGraph } from '../src/core/render/layout';
 import { renderSvg } from '../src/core/render/renderSvg';
 import { generatedSource, type GraphShape } from '../test/support/generatedGraphs';
@@ -61,55 +64,101 @@ export async function benchRender(): Promise<void> {
     }
   }
 
-  const { drawable, stepper } = prepared(1000, 'skip');
-  stepper.goTo(stepper.forwardSteps + 1);
-  const states: DrawingState[] = [];
-  for (let i = 0; i < 21; i++) {
-    states.push(drawingState(stepper));
-    stepper.next();
-  }
-  console.log('\none step at 1,000 nodes (median):');
-  const host = medianMs(() => JSON.stringify({ type: 'setState', revision: 1, state: drawingState(stepper) }), 500, 100);
-  console.log(`  host: labels of every node and arrow + JSON   ${fmt(host).padStart(10)}   ${(host / STEP_BUDGET_MS).toFixed(2)}× of ${STEP_BUDGET_MS} ms`);
+  await benchWebview();
+}
+
+/**
+ * The panel in the real webview page (headless Chromium): first draw (layout,
+ * the elements in view, painted) and one step (the host's patch, applied and
+ * painted) at 1,000, 10,000 and 30,000 op nodes; medians of several runs.
+ */
+export async function benchWebview(): Promise<void> {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!fs.existsSync(chromium)) {
-    console.log('  webview repaint: skipped (no Chromium at ' + chromium + ')');
+    console.log('\nwebview: skipped (no Chromium at ' + chromium + ')');
     return;
   }
   const { openWebviewPage } = await import('../test/support/webviewPage');
-  const page = await openWebviewPage();
-  try {
-    let revision = 1;
-    const first = await page.deliver({ type: 'setGraph', revision: revision++, documentUri: 'file:///bench.nn', fileName: 'bench.nn', graph: drawable, state: states[0]!, diagnostics: [], view: 'operations', direction: 'LR' });
-    console.log(`  webview: first draw, cold (layout, SVG, DOM) ${fmt(first).padStart(10)}   ${(first / BUDGET_MS[1000]!).toFixed(2)}× of ${BUDGET_MS[1000]} ms`);
-    const values = await page.deliver({ type: 'setGraph', revision: revision++, documentUri: 'file:///bench.nn', fileName: 'bench.nn', graph: drawable, state: states[0]!, diagnostics: [], view: 'values', direction: 'LR' });
-    console.log(`  webview: draw of the other view, warm        ${fmt(values).padStart(10)}   ${(values / BUDGET_MS[1000]!).toFixed(2)}× of ${BUDGET_MS[1000]} ms`);
-    await page.deliver({ type: 'setGraph', revision: revision++, documentUri: 'file:///bench.nn', fileName: 'bench.nn', graph: drawable, state: states[0]!, diagnostics: [], view: 'operations', direction: 'LR' });
-    const frameAfter = (code: string): Promise<number> =>
-      page.page.evaluate(`(() => { const t0 = performance.now(); ${code}; return new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now() - t0), 0))); })()`) as Promise<number>;
-    const stepFrames = async (): Promise<{ handle: number; frame: number }> => {
-      const handle: number[] = [];
-      const frame: number[] = [];
-      for (let i = 1; i < states.length; i++) {
-        handle.push(await page.deliver({ type: 'setState', revision: revision++, state: states[i]! }));
-        const back = JSON.stringify({ type: 'setState', revision: revision++, state: states[i - 1]! });
-        frame.push(await frameAfter(`window.dispatchEvent(new MessageEvent('message', { data: ${back} }))`));
+  console.log('\ngraph panel in the webview (headless Chromium, 1200×800; median; ratio = figure / budget):');
+  console.log('  op nodes   first draw        step: host patch  bytes (whole state)   webview script   painted          pan, zoom painted   overview zoom');
+  for (const ops of [1000, 10000, 30000]) {
+    // A chain file has about 1.5 graph nodes per op node (a leaf every other op).
+    const { drawable, stepper } = prepared(Math.round(ops * 1.5), 'chain');
+    const opCount = drawable.nodes.filter((n) => n.kind === 'op').length;
+    const setGraph = (revision: number, uri: string): HostMessage => ({ type: 'setGraph', revision, documentUri: uri, fileName: 'bench.nn', graph: drawable, state: drawingState(stepper), diagnostics: [], view: 'operations', direction: 'LR', highlight: [], gradCheck: null });
+    const firsts: number[] = [];
+    const runs = ops >= 30000 ? 2 : 3;
+    let steps: { handle: number; host: number; bytes: number; whole: number; frame: number; zoom: number; pan: number; far: number } | null = null;
+    for (let run = 0; run < runs; run++) {
+      stepper.reset();
+      const page = await openWebviewPage({ width: 1200, height: 800 });
+      try {
+        firsts.push(await untilPainted(page.page, setGraph(1, `file:///bench-${run}.nn`)));
+        if (run > 0) continue;
+        // Steps from the middle of the forward pass: the host's patch, then the page applies it and paints.
+        stepper.goTo(Math.floor(stepper.forwardSteps / 2));
+        await untilPainted(page.page, { type: 'setState', revision: 2, state: drawingState(stepper) });
+        let revision = 2;
+        const host: number[] = [];
+        const bytes: number[] = [];
+        const frame: number[] = [];
+        const handle: number[] = [];
+        for (let i = 0; i < 21; i++) {
+          const mark = stepper.changeMark;
+          stepper.next();
+          const t0 = performance.now();
+          const patch = drawingPatch(stepper, stepper.changedSince(mark)!);
+          const json = JSON.stringify({ type: 'patchState', revision: revision + 1, base: revision, patch });
+          host.push(performance.now() - t0);
+          bytes.push(json.length);
+          frame.push(await untilPainted(page.page, JSON.parse(json) as HostMessage));
+          revision++;
+          // The same move again as script time alone: back and forth, without waiting for a frame.
+          const backMark = stepper.changeMark;
+          stepper.previous();
+          handle.push(await page.deliver({ type: 'patchState', revision: revision + 1, base: revision, patch: drawingPatch(stepper, stepper.changedSince(backMark)!) }));
+          revision++;
+          const fwdMark = stepper.changeMark;
+          stepper.next();
+          await page.deliver({ type: 'patchState', revision: revision + 1, base: revision, patch: drawingPatch(stepper, stepper.changedSince(fwdMark)!) });
+          revision++;
+        }
+        const whole = JSON.stringify({ type: 'setState', revision: 1, state: drawingState(stepper) }).length;
+        const pan: number[] = [];
+        for (let i = 0; i < 10; i++) pan.push(await wheelPainted(page.page, i % 2 === 0 ? 120 : -120));
+        const zoom: number[] = [];
+        for (let i = 0; i < 10; i++) zoom.push(await clickPainted(page.page, i % 2 === 0 ? 'zoom-out' : 'zoom-in'));
+        await page.page.click('#fit');
+        const far: number[] = [];
+        for (let i = 0; i < 10; i++) far.push(await clickPainted(page.page, i % 2 === 0 ? 'zoom-in' : 'zoom-out'));
+        steps = { handle: median(handle), host: median(host), bytes: median(bytes), whole, frame: median(frame), zoom: median(zoom), pan: median(pan), far: median(far) };
+      } finally {
+        await page.close();
       }
-      return { handle: median(handle), frame: median(frame) };
-    };
-    const far = await stepFrames();
-    // Zoom in until labels are drawn (a readable scale), as when reading the numbers.
-    for (let i = 0; i < 40 && (await page.page.evaluate(`document.getElementById('graph').classList.contains('gs-far')`)); i++) await page.page.click('#zoom-in');
-    await page.page.waitForTimeout(400);
-    const near = await stepFrames();
-    const zoom: number[] = [];
-    for (let i = 0; i < 15; i++) zoom.push(await frameAfter(`document.getElementById('${i % 2 === 0 ? 'zoom-in' : 'zoom-out'}').click()`));
-    const row = (label: string, ms: number): void => console.log(`  webview: ${label.padEnd(37)} ${fmt(ms).padStart(10)}   ${(ms / STEP_BUDGET_MS).toFixed(2)}× of ${STEP_BUDGET_MS} ms`);
-    row('step, patch labels and classes', near.handle);
-    row('step, until the frame is painted', near.frame);
-    row('step, zoomed out (labels hidden)', far.frame);
-    row('one zoom step, frame painted', median(zoom));
-  } finally {
-    await page.close();
+    }
+    const first = median(firsts);
+    const budget = ops >= 30000 ? 3000 : 1000;
+    const s = steps!;
+    console.log(
+      `  ${String(opCount).padStart(8)}   ${fmt(first).padStart(8)} ${(first / budget).toFixed(2)}×   ${fmt(s.host).padStart(8)}   ${kib(s.bytes).padStart(9)} (${kib(s.whole)})   ${fmt(s.handle).padStart(8)}   ${fmt(s.frame).padStart(8)} ${(s.frame / STEP_BUDGET_MS).toFixed(2)}×   ${fmt(s.pan).padStart(8)}, ${fmt(s.zoom).padStart(8)}   ${fmt(s.far).padStart(8)}`,
+    );
   }
+  console.log(`  budgets: first draw 1 s (30,000: 3 s, "usable"); a step, a pan or a zoom ${STEP_BUDGET_MS} ms (one frame at 60 Hz).`);
+}
+
+function kib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1048576).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** Delivers a host message and resolves once the frame after it is painted (ms since delivery). */
+function untilPainted(page: Page, message: HostMessage): Promise<number> {
+  return page.evaluate(`(() => { const t0 = performance.now(); window.dispatchEvent(new MessageEvent('message', { data: ${JSON.stringify(message)} })); return new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now() - t0), 0))); })()`) as Promise<number>;
+}
+
+function clickPainted(page: Page, id: string): Promise<number> {
+  return page.evaluate(`(() => { const t0 = performance.now(); document.getElementById('${id}').click(); return new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now() - t0), 0))); })()`) as Promise<number>;
+}
+
+function wheelPainted(page: Page, deltaY: number): Promise<number> {
+  return page.evaluate(`(() => { const t0 = performance.now(); document.getElementById('graph').dispatchEvent(new WheelEvent('wheel', { deltaY: ${deltaY}, shiftKey: true, clientX: 600, clientY: 400, bubbles: true, cancelable: true })); return new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now() - t0), 0))); })()`) as Promise<number>;
 }

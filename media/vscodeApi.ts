@@ -5,6 +5,12 @@ import type { GraphView } from '../src/core/render/layout';
 export interface PanelUiState {
   readonly documentUri?: string;
   readonly view?: GraphView;
+  /** Zoom and pan of that document's drawing. */
+  readonly zoom?: { readonly scale: number; readonly tx: number; readonly ty: number };
+  /** Follow the step (on by default). */
+  readonly follow?: boolean;
+  /** Keys of the collapsed function and block groups, by document. */
+  readonly collapsed?: Readonly<Record<string, readonly string[]>>;
 }
 
 interface VsCodeApi {

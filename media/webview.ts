@@ -3,11 +3,14 @@
  * user does. It keeps only UI state (view, zoom, the open detail); the
  * graph, the position and every number come from the host.
  */
-import type { HostMessage, SetGraphMessage, StepMove, WebviewMessage } from '../src/core/protocol';
+import type { GradCheckMarks, HostMessage, SetGraphMessage, StepMove, WebviewMessage } from '../src/core/protocol';
 import { layoutKey, type DrawableGraph } from '../src/core/render/drawableGraph';
-import type { DrawingState } from '../src/core/render/drawingState';
+import { applyDrawingPatch, type DrawingState } from '../src/core/render/drawingState';
 import { layoutGraph, resolveDirection, type DirectionSetting, type GraphLayout, type GraphView } from '../src/core/render/layout';
+import { Breadcrumbs } from './breadcrumbs';
+import { CollapsedGroups } from './collapsedGroups';
 import { DetailView } from './detailView';
+import { FindBox } from './findBox';
 import { GraphCanvas } from './graphCanvas';
 import { rasterizeSvg } from './rasterize';
 import { vscode } from './vscodeApi';
@@ -21,6 +24,27 @@ const canvas = new GraphCanvas($('graph'), (node) => {
   requestDetail(node);
 });
 const detail = new DetailView($('detail'));
+const find = new FindBox($('find'), (node, focus) => revealFound(node, focus), () => canvas.clearFound());
+
+/** Shows a node found: the groups hiding it are opened first (view state). */
+function revealFound(node: number, focus: boolean): void {
+  if (graph) {
+    const shut = collapsed.of(documentUri, graph);
+    let opened = false;
+    for (let g = graph.nodes[node]?.group ?? null; g !== null; g = graph.groups?.[g]?.parent ?? null) {
+      const key = graph.groups?.[g]?.key;
+      if (key !== undefined && shut.has(key)) {
+        collapsed.set(documentUri, graph, key, false);
+        opened = true;
+      }
+    }
+    if (opened) {
+      redraw();
+      saveUiState();
+    }
+  }
+  canvas.revealNode(node, focus);
+}
 const timeline = $<HTMLInputElement>('timeline');
 const phase = $('phase');
 const problems = $('problems');
@@ -30,7 +54,16 @@ let documentUri = '';
 let fileName = '';
 let graph: DrawableGraph | null = null;
 let state: DrawingState | null = null;
-let view: GraphView = vscode.getState()?.view ?? 'operations';
+const saved = vscode.getState();
+let view: GraphView = saved?.view ?? 'operations';
+/** Zoom and pan of the document shown, restored after a reload. */
+let savedView = saved?.zoom && saved.documentUri ? { documentUri: saved.documentUri, view: saved.zoom } : null;
+let gradCheck: GradCheckMarks | null = null;
+/** Function and block groups drawn as one box, per document (view state). */
+const collapsed = new CollapsedGroups(saved?.collapsed);
+const breadcrumbs = new Breadcrumbs($('breadcrumbs'), (group) => canvas.revealGroup(group));
+/** The node with keyboard focus, for the breadcrumbs. */
+let focusedNode: number | null = null;
 let direction: DirectionSetting = 'auto';
 let shownKey = '';
 let detailNode: number | null = null;
@@ -39,14 +72,20 @@ let pendingDetail = 0;
 /** Layouts by graph shape and view: switching views or undoing an edit is instant. */
 const layouts = new Map<string, GraphLayout>();
 
+/** The shape key of each graph received (a step must not rebuild it: it is as long as the graph). */
+const shapeKeys = new WeakMap<DrawableGraph, string>();
+
 function layoutFor(g: DrawableGraph, v: GraphView): { key: string; layout: GraphLayout } {
-  // The panel's shape picks the direction (setting `auto`) and how a long drawing folds; sizes are rounded so small resizes keep the layout.
+  let shape = shapeKeys.get(g);
+  if (shape === undefined) shapeKeys.set(g, (shape = layoutKey(g)));
   const host = $('graph');
+  // To the nearest 100 px: the layout follows the panel's shape, not every pixel of a resize.
   const viewport = { width: Math.round(host.clientWidth / 100) * 100 || 800, height: Math.round(host.clientHeight / 100) * 100 || 600 };
-  const key = `${v} ${resolveDirection(direction, viewport)} ${viewport.width}×${viewport.height}\n${layoutKey(g)}`;
+  const shut = collapsed.of(documentUri, g);
+  const key = `${v} ${resolveDirection(direction, viewport)} ${viewport.width}×${viewport.height} ${CollapsedGroups.keyOf(shut)}\n${shape}`;
   let layout = layouts.get(key);
   if (!layout) {
-    layout = layoutGraph(g, v, direction, { viewport });
+    layout = layoutGraph(g, v, direction, { viewport, collapsed: shut });
     if (layouts.size >= 4) layouts.delete(layouts.keys().next().value!);
     layouts.set(key, layout);
   }
@@ -55,22 +94,37 @@ function layoutFor(g: DrawableGraph, v: GraphView): { key: string; layout: Graph
 
 function redraw(): void {
   if (!graph || !state) {
-    $('graph').replaceChildren();
+    canvas.clear();
     shownKey = '';
     return;
   }
   const { key, layout } = layoutFor(graph, view);
   if (key !== shownKey) {
     const sameView = canvas.currentLayout?.view === view;
-    canvas.show(graph, layout, state, fileName, !sameView || shownKey === '' || !sameGraphSize(canvas.currentLayout, layout));
+    const restore = savedView && savedView.documentUri === documentUri ? savedView.view : undefined;
+    savedView = null;
+    const turned = canvas.currentLayout !== null && canvas.currentLayout.direction !== layout.direction;
+    const fresh = !restore && (!sameView || turned || shownKey === '' || !sameGraphSize(canvas.currentLayout, layout));
+    canvas.show(graph, layout, state, fileName, fresh, restore);
     shownKey = key;
+    find.setGraph(graph);
   } else canvas.update(state, fileName);
+  showBreadcrumbs();
   document.body.dataset.view = view;
-  $('switch-view').textContent = view === 'operations' ? 'Values as nodes' : 'Operations as nodes';
+  const switchView = $('switch-view');
+  switchView.title = view === 'operations' ? 'Show values as nodes (GraphStep: Switch View)' : 'Show operations as nodes (GraphStep: Switch View)';
+  switchView.setAttribute('aria-label', switchView.title);
 }
 
 function sameGraphSize(a: GraphLayout | null, b: GraphLayout): boolean {
   return a !== null && a.nodes.length === b.nodes.length;
+}
+
+function showGradCheck(): void {
+  canvas.markFailing(gradCheck?.failing.map((f) => f.node) ?? []);
+  const badge = $('gradcheck');
+  badge.hidden = !gradCheck || gradCheck.passed;
+  badge.textContent = gradCheck && !gradCheck.passed ? `Gradient Check failed: ${gradCheck.failing.map((f) => f.name).join(', ')}` : '';
 }
 
 function showState(): void {
@@ -112,8 +166,32 @@ function requestDetail(node: number): void {
 }
 
 function saveUiState(): void {
-  vscode.setState({ documentUri, view });
+  vscode.setState({ documentUri, view, zoom: canvas.currentView, follow: canvas.followSteps, collapsed: collapsed.toJSON() });
 }
+
+function showBreadcrumbs(): void {
+  breadcrumbs.show(graph, focusedNode ?? state?.currentNode ?? null, fileName);
+}
+
+canvas.onFocusNode = (node) => {
+  focusedNode = node;
+  showBreadcrumbs();
+};
+canvas.onGroupToggle = (key, kind, open) => {
+  if (!key || !graph) return;
+  // A composite op opens on the host (the graph and its steps change); a function or block group only in the view.
+  if (kind === 'composite') return post({ type: 'setExpanded', key, expanded: open });
+  collapsed.set(documentUri, graph, key, !open);
+  redraw();
+  saveUiState();
+};
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+canvas.onViewChange = () => {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveUiState, 300);
+};
+canvas.followSteps = saved?.follow ?? true;
 
 function handle(message: HostMessage): void {
   switch (message.type) {
@@ -123,6 +201,7 @@ function handle(message: HostMessage): void {
       if (message.documentUri !== documentUri) {
         detail.hide();
         detailNode = null;
+        find.close();
       }
       documentUri = message.documentUri;
       fileName = message.fileName;
@@ -130,9 +209,13 @@ function handle(message: HostMessage): void {
       state = message.state;
       view = message.view;
       direction = message.direction;
+      gradCheck = message.gradCheck;
+      // A highlight belongs to one document's cursor: the host says what it is for this one.
+      canvas.highlight(message.highlight);
       showProblems(message);
       showState();
       redraw();
+      showGradCheck();
       saveUiState();
       if (detailNode !== null && graph && detailNode < graph.nodes.length) requestDetail(detailNode);
       return;
@@ -142,8 +225,24 @@ function handle(message: HostMessage): void {
       state = message.state;
       showState();
       redraw();
-      canvas.reveal(state.currentNode);
       if (detailNode !== null) requestDetail(detailNode);
+      return;
+    case 'patchState':
+      if (message.revision <= revision) return;
+      if (!state || message.base !== revision) {
+        // Not the state this patch was made for: ask for the whole one rather than show a wrong label.
+        post({ type: 'requestState' });
+        return;
+      }
+      revision = message.revision;
+      state = applyDrawingPatch(state, message.patch, true);
+      showState();
+      redraw();
+      if (detailNode !== null) requestDetail(detailNode);
+      return;
+    case 'gradCheck':
+      gradCheck = message.marks;
+      showGradCheck();
       return;
     case 'setView':
       view = message.view;
@@ -180,6 +279,8 @@ function wireToolbar(): void {
     'run-backward': () => step('runBackward'),
     'switch-view': () => post({ type: 'switchView', view: view === 'operations' ? 'values' : 'operations' }),
     fit: () => canvas.fit(),
+    follow: () => setFollow(!canvas.followSteps),
+    'find-open': () => find.open(),
     'zoom-in': () => canvas.zoomBy(1.25),
     'zoom-out': () => canvas.zoomBy(0.8),
     'export-svg': () => post({ type: 'export', format: 'svg' }),
@@ -187,6 +288,19 @@ function wireToolbar(): void {
   };
   for (const [id, action] of Object.entries(buttons)) $(id).addEventListener('click', action);
   timeline.addEventListener('input', () => post({ type: 'goTo', position: Number(timeline.value) }));
+  setFollow(canvas.followSteps);
+  // Captured before VS Code's own key forwarding (a listener on the window), so Ctrl+F opens the
+  // panel's find and not also the Find of the editor beside it.
+  document.addEventListener(
+    'keydown',
+    (e) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'f') return;
+      e.preventDefault();
+      e.stopPropagation();
+      find.open();
+    },
+    true,
+  );
   window.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLInputElement && e.target.type !== 'range') return;
     const keys: Record<string, () => void> = {
@@ -195,12 +309,16 @@ function wireToolbar(): void {
       Home: () => step('reset'),
       End: () => step('runBackward'),
       f: () => canvas.fit(),
+      l: () => setFollow(!canvas.followSteps),
       '+': () => canvas.zoomBy(1.25),
       '=': () => canvas.zoomBy(1.25),
       '-': () => canvas.zoomBy(0.8),
       Escape: () => {
         detail.hide();
         detailNode = null;
+        // An answer still on its way must not open the drawer again.
+        pendingDetail = 0;
+        find.close();
       },
     };
     const action = keys[e.key];
@@ -209,6 +327,21 @@ function wireToolbar(): void {
     action();
   });
 }
+
+function setFollow(on: boolean): void {
+  canvas.followSteps = on;
+  const button = $('follow');
+  button.setAttribute('aria-pressed', String(on));
+  button.classList.toggle('gs-on', on);
+  saveUiState();
+}
+
+// The layout follows the panel's shape (direction, folding): lay out again once a resize settles.
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(redraw, 250);
+});
 
 wireToolbar();
 window.addEventListener('message', (e: MessageEvent<HostMessage>) => handle(e.data));

@@ -5,8 +5,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import * as v8 from 'node:v8';
 
 // wabt's validator refuses shared memories whatever the features; V8 validates each module instead.
@@ -65,21 +63,14 @@ function variant(text, fused, shared) {
   return expandMacs(lines.join('\n').replace(';;@memory', memory), fused);
 }
 
-/**
- * wabt, the assembler: a pinned devDependency. A checkout whose node_modules
- * predates it (installed before wabt joined package.json) gets the locked
- * version installed here, as `npm ci` would, instead of a failed build.
- */
+/** wabt, the assembler: a pinned devDependency (`npm ci`, or `bash scripts/setup.sh`, installs it). */
 async function loadWabt() {
-  const require = createRequire(import.meta.url);
   try {
-    require.resolve('wabt');
+    return (await import('wabt')).default();
   } catch {
-    const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies.wabt;
-    console.log(`[build] wabt is missing from node_modules: npm install --no-save wabt@${version}`);
-    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', `wabt@${version}`], { cwd: root, stdio: 'inherit' });
+    console.error('[build] wabt is missing from node_modules: run `npm ci` (or `bash scripts/setup.sh`) first');
+    process.exit(1);
   }
-  return (await import('wabt')).default();
 }
 
 const wabt = await loadWabt();

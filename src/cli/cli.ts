@@ -50,6 +50,11 @@ export function main(argv: readonly string[], io: CliIo): number {
 
 if (require.main === module) {
   useNodeKernels();
+  // `graphstep run big.nn | head` closes the pipe early: stop quietly, as Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
   process.exitCode = main(process.argv.slice(2), io);
 }

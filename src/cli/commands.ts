@@ -150,12 +150,19 @@ function jsonTensor(t: Tensor | null): unknown {
   return t ? tensorToJson(t) : null;
 }
 
+/** The width of each column: its longest cell, capped (a loop: a table may have 100,000 rows, more than a spread call takes). */
+function columnWidths(rows: readonly (readonly string[])[], cap: number): number[] {
+  const widths = rows[0]!.map(() => 0);
+  for (const r of rows) r.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, Math.min(cell.length, cap))));
+  return widths;
+}
+
 function runTable(stepper: Stepper): string {
   const rows = [['id', 'name', 'kind', 'op', 'shape', 'value', 'grad']];
   for (const n of stepper.graph.nodes) {
     rows.push([String(n.id), n.name ?? '', n.kind, n.op, `[${n.shape.join(',')}]`, show(stepper.value(n.id)), show(stepper.grad(n.id))]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => Math.min(r[c]!.length, 60))));
+  const widths = columnWidths(rows, 60);
   const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   return `output: ${outName(stepper)}   steps: forward ${stepper.forwardSteps}, backward ${stepper.backwardSteps}\n\n${lines.join('\n')}\n`;
@@ -234,7 +241,7 @@ export function runGradcheck(args: readonly string[], io: CliIo): number {
     const result = l.status === 'pass' ? 'ok' : l.status === 'fail' ? 'FAIL' : 'kinks only';
     rows.push([l.name, `${l.checked}/${l.size}`, String(l.skippedKinks), l.maxAbsError.toExponential(2), l.maxRelError.toExponential(2), result]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const widths = columnWidths(rows, Infinity);
   io.stdout(rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n');
   for (const l of report.leaves) {
     for (const e of l.failing) {

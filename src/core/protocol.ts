@@ -4,10 +4,16 @@
  * UI state (view, pan, zoom, open detail). Each state update carries a
  * `revision`; the webview drops any older than the last one it applied.
  * Handshake: the webview sends `ready`, the host answers with `setGraph`.
+ *
+ * Steps send only what changed (`patchState`). A patch names the revision
+ * it was computed on (`base`); the webview applies it only on exactly that
+ * revision, and otherwise drops it and sends `requestState`, which the host
+ * answers with the whole state (`setState`). So a lost or reordered update
+ * can never leave a wrong label on screen.
  */
 import { jsonNumber, type JsonNumber } from './format';
 import type { DrawableGraph } from './render/drawableGraph';
-import type { DrawingState } from './render/drawingState';
+import type { DrawingPatch, DrawingState } from './render/drawingState';
 import type { DirectionSetting, GraphView } from './render/layout';
 
 
@@ -45,13 +51,37 @@ export interface SetGraphMessage {
   readonly view: GraphView;
   /** Setting `graphstep.panel.layoutDirection` (`auto`: the webview picks from the panel's shape). */
   readonly direction: DirectionSetting;
+  /** The nodes under the editor's cursor in this document (none when its editor is not active). */
+  readonly highlight: readonly number[];
+  /** The last Gradient Check of this graph, if any. */
+  readonly gradCheck: GradCheckMarks | null;
 }
 
-/** A step: same graph, new labels. */
+/** The whole state of the same graph: answers `requestState`, or a move that changed most nodes. */
 export interface SetStateMessage {
   readonly type: 'setState';
   readonly revision: number;
   readonly state: DrawingState;
+}
+
+/** A step: same graph, only what changed since the state of revision `base`. */
+export interface PatchStateMessage {
+  readonly type: 'patchState';
+  readonly revision: number;
+  readonly base: number;
+  readonly patch: DrawingPatch;
+}
+
+/** What the panel marks after a Gradient Check: the leaves that failed it (and, with them, their arrows). */
+export interface GradCheckMarks {
+  readonly passed: boolean;
+  readonly failing: readonly { readonly node: number; readonly name: string; readonly relError: number }[];
+}
+
+/** A Gradient Check finished (or its result was cleared by a rebuild: null). */
+export interface GradCheckMessage {
+  readonly type: 'gradCheck';
+  readonly marks: GradCheckMarks | null;
 }
 
 export interface SetViewMessage {
@@ -85,12 +115,16 @@ export interface RasterizeMessage {
   readonly scale: number;
 }
 
-export type HostMessage = SetGraphMessage | SetStateMessage | SetViewMessage | HighlightMessage | TensorsMessage | RasterizeMessage;
+export type HostMessage = SetGraphMessage | SetStateMessage | PatchStateMessage | GradCheckMessage | SetViewMessage | HighlightMessage | TensorsMessage | RasterizeMessage;
 
 // ---- webview → host -------------------------------------------------------
 
 export type WebviewMessage =
   | { readonly type: 'ready' }
+  /** A patch did not fit the webview's state: send the whole state. */
+  | { readonly type: 'requestState' }
+  /** Open (or close) a composite op into its elementary ops, by its group key. */
+  | { readonly type: 'setExpanded'; readonly key: string; readonly expanded: boolean }
   | { readonly type: 'step'; readonly move: StepMove }
   | { readonly type: 'goTo'; readonly position: number }
   | { readonly type: 'selectNode'; readonly node: number }
@@ -101,6 +135,7 @@ export type WebviewMessage =
   | { readonly type: 'pngError'; readonly requestId: number; readonly message: string };
 
 const MAX_PNG_BASE64 = 200 * 1024 * 1024;
+const MAX_KEY_LENGTH = 1000;
 
 /** Whether a message from the webview is one the protocol knows, with fields of the right types. Anything else is ignored. */
 export function validateWebviewMessage(x: unknown): x is WebviewMessage {
@@ -108,7 +143,10 @@ export function validateWebviewMessage(x: unknown): x is WebviewMessage {
   const m = x as Record<string, unknown>;
   switch (m.type) {
     case 'ready':
+    case 'requestState':
       return true;
+    case 'setExpanded':
+      return typeof m.key === 'string' && m.key.length > 0 && m.key.length <= MAX_KEY_LENGTH && typeof m.expanded === 'boolean';
     case 'step':
       return typeof m.move === 'string' && (STEP_MOVES as readonly string[]).includes(m.move);
     case 'goTo':

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { useNodeKernels } from '../node/engineKernels';
+import { registerDebugger } from './debug/registerDebugger';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
 import { registerGraphPanel } from './panel/registerGraphPanel';
 import { SessionRegistry } from './sessions';
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): GraphStepApi {
   registerStatusBar(context, sessions);
   registerGraphPanel(context, sessions);
   registerLanguageFeatures(context, sessions);
+  registerDebugger(context, sessions);
   return { sessions };
 }
 

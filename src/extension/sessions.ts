@@ -4,6 +4,7 @@ import { checkSource, DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TENSOR_ELEMENTS, type C
 import type { InlineValueLabel } from '../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../core/engine/gradcheck';
 import type { Graph } from '../core/graph/graph';
+import type { Tensor } from '../core/tensor';
 import { byStart, type Diagnostic } from '../core/language/range';
 import { documentFiles } from './worker/documentFiles';
 import { TapeClient, type StepMove } from './worker/tapeClient';
@@ -139,15 +140,25 @@ export class DocumentSession {
   }
 
   /**
-   * Opens or closes a composite op (by its node's `expandKey`): the graph is
-   * built again with it opened into its elementary ops, and the position
-   * follows the same node (`mapPosition`).
+   * Opens or closes a composite op (by its node's `expandKey`); true when
+   * that changed something (then rebuild: the graph is built again with it
+   * opened into its elementary ops, and the position follows the same node).
    */
-  setExpanded(key: string, expanded: boolean): void {
-    if (this.expanded.has(key) === expanded) return;
+  setExpanded(key: string, expanded: boolean): boolean {
+    if (this.expanded.has(key) === expanded) return false;
     if (expanded) this.expanded.add(key);
     else this.expanded.delete(key);
-    this.owner.rebuild(this);
+    return true;
+  }
+
+  /**
+   * Gives a leaf a new value (the debugger's Set Value): the thread
+   * recomputes the tape up to the same position; lasts until the file is
+   * rebuilt. Resolves once the new tape is shown; a message when it cannot.
+   */
+  setLeafValue(nodeId: number, value: Tensor): Promise<string | null> {
+    if (!this.tape.loadedGraph) return Promise.resolve('the file has errors: there is no graph to change');
+    return this.tape.setLeafValue(nodeId, value);
   }
 
   /** Checks the document's text again and hands a good graph to the thread (see `TapeClient.load`). */
@@ -335,6 +346,25 @@ export class SessionRegistry implements vscode.Disposable {
     session.rebuild();
     this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
     if (!session.isCurrent || hadErrors || session.graph === session.check.graph) this.changed.fire(session);
+  }
+
+  /**
+   * Resolves once the session shows what its text means now: the check of
+   * the latest rebuild, and (for a good text) its graph's tape at the
+   * position asked for last. Gives up after `timeoutMs`.
+   */
+  whenSettled(session: DocumentSession, timeoutMs = 10_000): Promise<void> {
+    const settled = (): boolean => !session.isCurrent || session.isSettled;
+    if (settled() || session.document.isClosed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      const subscription = this.onDidChange((s) => s === session && settled() && done());
+    });
   }
 
   private scheduleRebuild(document: vscode.TextDocument): void {

@@ -46,7 +46,7 @@ function runWorker(): void {
 
 async function runCampaign(): Promise<void> {
   const count = option('--count', 100_000);
-  const workers = option('--workers', 2);
+  const workers = option('--workers', 1);
   const seed = option('--seed', 2026);
   const root = path.resolve(__dirname, '../..');
   const failures = path.join(root, 'out/fuzz/failures');

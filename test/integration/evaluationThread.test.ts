@@ -129,7 +129,9 @@ describe('positions are kept by node across edits', () => {
     const closed = session.graph!;
     const affine = closed.nodes.find((n) => n.op === 'affine')!;
     assert.ok(affine.expandKey);
-    session.setExpanded(affine.expandKey, true);
+    const sessions = (await graphStepApi()).sessions;
+    assert.equal(session.setExpanded(affine.expandKey, true), true);
+    sessions.rebuild(session);
     await waitFor('the opened graph', () => session.graph !== closed && session.isSettled);
     assert.deepEqual([...session.expandedKeys], [affine.expandKey]);
     assert.ok(session.graph!.nodes.some((n) => n.op === 'matmul'));
@@ -138,7 +140,8 @@ describe('positions are kept by node across edits', () => {
     const loss = session.graph!.nodes.find((n) => n.name === 'loss')!;
     assert.equal(session.stepper!.value(loss.id)!.data[0], closedLoss(closed));
     const opened = session.graph!;
-    session.setExpanded(affine.expandKey, false);
+    assert.equal(session.setExpanded(affine.expandKey, false), true);
+    sessions.rebuild(session);
     await waitFor('the closed graph', () => session.graph !== opened && session.isSettled);
     assert.equal(session.graph!.nodes.length, closed.nodes.length);
   });

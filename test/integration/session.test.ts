@@ -55,6 +55,22 @@ describe('the session of a document (SPEC §2, the apple slice)', () => {
     assert.equal(scalar(session, 'apple_sum', 'grad'), 1.2);
   });
 
+  it('keeps the position on the same node when an unrelated statement is added at the end of the backward pass', async () => {
+    const { editor, session } = await untitledSession(APPLE);
+    await vscode.commands.executeCommand('graphstep.runBackward');
+    const end = session.stepper!.position;
+    assert.equal(session.stepper!.describePosition(), 'backward 2/2');
+    for (const [k, line] of ['extra = tax * 3\n', 'more = tax + 1\n'].entries()) {
+      const before = session.graph;
+      await edit(editor, (b) => b.insert(new vscode.Position(5, 0), line));
+      await waitFor(`rebuild ${k + 1}`, () => session.graph !== before && session.graph!.nodes.length > before!.nodes.length);
+      // The new ops add forward steps before the old ones, so the same node now sits at a later index.
+      assert.equal(session.stepper!.position, session.stepper!.total, 'still after the last backward step');
+      assert.ok(session.stepper!.position > end);
+      assert.equal(scalar(session, 'apple_num', 'grad'), 110.00000000000001);
+    }
+  });
+
   it('moves to the last position when the edited graph is shorter', async () => {
     const { editor, session } = await untitledSession(APPLE);
     await vscode.commands.executeCommand('graphstep.runBackward');

@@ -35,6 +35,8 @@ const baseSettings: Record<string, unknown> = {
   'security.workspace.trust.enabled': false,
   'window.commandCenter': false,
   'chat.commandCenter.enabled': false,
+  // VS Code for the web saves a typed-in file after a second by default; a test that types decides when it is saved.
+  'files.autoSave': 'off',
 };
 
 /** How to start a private code-server. */

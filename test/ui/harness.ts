@@ -131,20 +131,31 @@ export class Workbench {
 
   /** Opens a file of the workspace with Quick Open (Ctrl+P), as a person would, and waits for its editor. */
   async openFile(relativePath: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
-    await input.fill(relativePath);
     const name = path.basename(relativePath);
-    await this.quickPickRow(name).waitFor();
-    await input.press('Enter');
+    const tab = this.page.locator(`.tabs-container .tab.active[data-resource-name=${JSON.stringify(name)}]`).filter({ visible: true }).first();
+    // The row with exactly this name is clicked (Enter takes the first row, which may be a longer
+    // name that also matches); on a busy machine the list can still be changing, so try again.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+P');
+      await input.fill(relativePath);
+      await this.quickPickRow(name).click();
+      try {
+        await tab.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        if (await this.page.locator('.quick-input-widget').isVisible()) await input.press('Escape');
+      }
+    }
     await this.waitForActiveEditor(relativePath);
   }
 
   /** Waits until the active editor tab is `relativePath` and its text is drawn. */
   async waitForActiveEditor(relativePath: string): Promise<void> {
     const name = path.basename(relativePath);
-    // by resource name: the graph panel's active tab ("Graph: NAME") also holds the name
-    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`).waitFor();
+    // By resource name: a graph panel's tab ("Graph: NAME") also shows the name.
+    await this.page.locator(`.tabs-container .tab.active[data-resource-name=${JSON.stringify(name)}]`).filter({ visible: true }).first().waitFor();
     await this.editor().locator('.view-line').first().waitFor();
     this.activeFile = path.resolve(this.folder, relativePath);
   }

@@ -146,20 +146,31 @@ describe('graph panel in the real workbench', () => {
     await view.locator('body[data-view="operations"]').waitFor();
   });
 
-  it('selects a node\'s source in the editor when the node is clicked, and highlights the node under the cursor', async () => {
+  it('selects a node\'s source in the editor when the node is clicked, keeps the keys in the panel, and highlights the node under the cursor', async () => {
     const wb = workbench!;
     const view = wb.webview();
     await ensureView(view, 'operations');
+    await wb.runCommand('GraphStep: Run Backward Pass');
+    await waitForPhase(view, 'backward 4/4');
     const { graph } = loadExample('examples/apple_orange.nn');
     const plus = graph.nodes.find((n) => n.op === 'add')!;
     await view.locator(`#graph .gs-role-op[data-node="${plus.id}"]`).click();
+    await view.locator('#detail .gs-detail-title').waitFor();
+    assert.match(await view.locator('#detail').innerText(), /650/);
+    // The editor shows the selection while the keys stay with the panel: ← steps, Escape closes the drawer.
+    await wb.page.locator('.editor-group-container .monaco-editor .selected-text').first().waitFor();
+    await wb.screenshot('panel-click-selects-source');
+    await wb.page.keyboard.press('ArrowLeft');
+    await waitForPhase(view, 'backward 3/4');
+    await wb.page.keyboard.press('ArrowRight');
+    await waitForPhase(view, 'backward 4/4');
+    await wb.page.keyboard.press('Escape');
+    await view.locator('#detail').waitFor({ state: 'hidden' });
+    await wb.runCommand('View: Focus First Editor Group');
     const length = plus.range.end.character - plus.range.start.character;
     await wb.page.locator('#status\\.editor\\.selection', { hasText: `(${length} selected)` }).waitFor();
     const status = await wb.page.locator('#status\\.editor\\.selection').innerText();
     assert.match(status, new RegExp(`Ln ${plus.range.start.line + 1},`));
-    await view.locator('#detail .gs-detail-title').waitFor();
-    assert.match(await view.locator('#detail').innerText(), /650/);
-    await wb.screenshot('panel-click-selects-source');
 
     const tax = graph.nodes.find((n) => n.name === 'tax')!;
     await goTo(wb, tax.range.start.line + 1, tax.range.start.character + 2);
@@ -173,6 +184,15 @@ describe('graph panel in the real workbench', () => {
     await wb.runCommand('GraphStep: Export Graph as SVG');
     await acceptSaveDialog(wb, svgFile);
     await waitForFile(svgFile);
+    // The export says where the file went, with the two next moves.
+    const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'saved the graph to' }).filter({ hasText: 'apple_orange.svg' });
+    await toast.waitFor();
+    assert.ok((await toast.innerText()).includes(svgFile), await toast.innerText());
+    for (const button of ['Open', 'Reveal']) await toast.locator('.monaco-button', { hasText: button }).waitFor();
+    await wb.screenshot('panel-export-confirms');
+    await toast.locator('.monaco-button', { hasText: 'Open' }).click();
+    await wb.page.locator('.tabs-container .tab.active[data-resource-name="apple_orange.svg"]').first().waitFor();
+    await wb.runCommand('View: Close Editor');
     const cliFile = path.join(outDir, 'cli.svg');
     const io = { stdout: () => undefined, stderr: (s: string) => assert.fail(s) };
     assert.equal(renderCommand([path.join(wb.folder, 'apple_orange.nn'), '-o', cliFile], io), 0);
@@ -185,6 +205,8 @@ describe('graph panel in the real workbench', () => {
     for (let i = 0; i < 50 && fs.statSync(pngFile).size === 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual([...fs.readFileSync(pngFile).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     fs.copyFileSync(pngFile, path.join(screenshotDir, 'panel-exported-apple-orange.png'));
+    await wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'apple_orange.png' }).waitFor();
+    await wb.runCommand('Notifications: Clear All Notifications');
   });
 
   it('follows the active .nn editor and opens a tensor\'s values and gradients as tables and heatmaps', async () => {
@@ -193,11 +215,11 @@ describe('graph panel in the real workbench', () => {
     await wb.runCommand('View: Focus First Editor Group');
     await wb.openFile('two_layer_net.nn');
     const view = wb.webview();
-    await view.locator('#graph .gs-symbol', { hasText: 'SoftmaxWithLoss' }).waitFor();
-    await wb.runCommand('GraphStep: Run Backward Pass');
-    await waitForPhase(view, 'backward 4/4');
     const { graph } = loadExample('examples/two_layer_net.nn');
     const w1 = graph.nodes.find((n) => n.name === 'W1')!;
+    await view.locator(`#graph .gs-role-leaf[data-node="${w1.id}"]`).waitFor();
+    await wb.runCommand('GraphStep: Run Backward Pass');
+    await waitForPhase(view, 'backward 4/4');
     await view.locator(`#graph .gs-role-leaf[data-node="${w1.id}"]`).click();
     await view.locator('#detail .gs-detail-grad table').waitFor();
     assert.equal(await view.locator('#detail .gs-detail-value table tr').count(), 2);
@@ -220,7 +242,9 @@ describe('graph panel in the real workbench', () => {
     await view.locator('#problems', { hasText: /6:\d+ expected a value/ }).waitFor();
     assert.ok(await view.locator('#graph .gs-node').count() > 0);
     await wb.screenshot('panel-error-keeps-last-graph');
-    await wb.runCommand('File: Revert File');
+    // Take the line out again (Delete Line): the file checks, and the panel drops the errors.
+    await goTo(wb, 6, 1);
+    await wb.page.keyboard.press('Control+Shift+K');
     await view.locator('#problems').waitFor({ state: 'hidden' });
   });
 });

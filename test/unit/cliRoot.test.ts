@@ -3,15 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../src/cli/cli';
+import { cli } from '../support/runCli';
 import { createFileAccess } from '../../src/node/fileAccess';
-
-function cli(...args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(args, { stdout: (s) => (out += s), stderr: (s) => (err += s) });
-  return { code, out, err };
-}
 
 /** Runs `fn` with the current folder set to `dir`, then restores it. */
 function from<T>(dir: string, fn: () => T): T {

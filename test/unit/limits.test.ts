@@ -4,6 +4,11 @@ import { Stepper } from '../../src/core/engine/stepper';
 import { tensorToJson } from '../../src/core/format';
 import { parse } from '../../src/core/language/parser';
 import { loadTensor } from '../../src/core/ops/loadFile';
+import { bindingHoverMarkdown } from '../../src/core/editor/hoverMarkdown';
+import { cli } from '../support/runCli';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 function diagnostics(text: string, options: CheckOptions = {}) {
   return checkSource(text, options).diagnostics;
@@ -141,6 +146,25 @@ describe('no recursion limit reachable from input', function () {
   it('a constant chain of 100,000 operators folds into one leaf', () => {
     const r = run(`x = 1${' + 1'.repeat(100_000)}\ny = x * 2`);
     assert.equal(r.value, 200_002);
+  });
+
+  it('the hover of a leaf used 100,000 times, before its gradient arrives, names the step it arrives at', () => {
+    const r = checkSource(`input x = 1\ny = ${Array(100_000).fill('x').join(' + ')}`);
+    const stepper = new Stepper(r.graph!);
+    const hover = bindingHoverMarkdown(stepper, r.bindings.find((b) => b.name === 'x')!);
+    assert.match(hover, /not computed yet: the backward pass reaches `x` at backward step 1 /);
+  });
+
+  it('`graphstep run` prints the table of a 100,000-statement file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphstep-'));
+    const lines = ['input x0 = 1'];
+    for (let i = 1; i <= 100_000; i++) lines.push(`x${i} = x${i - 1} * 2`);
+    fs.writeFileSync(path.join(dir, 'long.nn'), lines.join('\n'));
+    const r = cli('run', path.join(dir, 'long.nn'));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^output: x100000 {3}steps: forward 100000, backward 100000/);
+    assert.match(r.out, /\n199998 +x99999 +op +mul +\[\] +Infinity +2\n/);
+    assert.match(r.out, /\n200000 +x100000 +op +mul +\[\] +Infinity +1\n$/);
   });
 
   it('a 100,000-statement file checks', () => {

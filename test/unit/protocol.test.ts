@@ -8,6 +8,9 @@ import { loadExample } from '../support/renderFixtures';
 describe('host ⇄ webview protocol', () => {
   const valid: WebviewMessage[] = [
     { type: 'ready' },
+    { type: 'requestState' },
+    { type: 'setExpanded', key: 'composite:7:8', expanded: true },
+    { type: 'setExpanded', key: 'composite:7:8', expanded: false },
     { type: 'step', move: 'next' },
     { type: 'step', move: 'previous' },
     { type: 'step', move: 'runForward' },
@@ -48,6 +51,10 @@ describe('host ⇄ webview protocol', () => {
       { type: 'pngData', requestId: 1, base64: '<script>' },
       { type: 'pngData', requestId: 1 },
       { type: 'pngError', requestId: 1, message: 3 },
+      { type: 'setExpanded', key: '', expanded: true },
+      { type: 'setExpanded', key: 'composite:1:1' },
+      { type: 'setExpanded', key: 7, expanded: true },
+      { type: 'setExpanded', key: 'x'.repeat(5000), expanded: true },
       { type: 'constructor' },
       { type: '__proto__' },
     ];

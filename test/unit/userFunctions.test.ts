@@ -52,6 +52,11 @@ describe('user functions: def', () => {
     assert.deepEqual(errors('def f x = x\n'), ["1:7-1:8 expected '(' and the parameters after 'def f', found 'x'"]);
   });
 
+  it('reports a def that does not parse once, not again at each call', () => {
+    assert.deepEqual(errors('def f(x) = relu(x\ninput a = 2\nb = f(a) * 2\nc = b + 1\n'), ["1:16-1:17 expected ')' to close this '(', found the end of the statement"]);
+    assert.deepEqual(errors('def f(x y) = x\ninput a = 2\nb = f(a)\n'), ["1:9-1:10 expected ',' or ')' after the parameter 'x', found 'y'"]);
+  });
+
   it('inlines each call into the ops of the body: the same numbers as writing them out', () => {
     const inlined = graphOf(`${DEF}${LEAVES}a1 = affine_relu(x, W1, b1)\nloss = softmax_with_loss(affine(a1, W2, b2), t)\n`);
     const written = graphOf(`${LEAVES}a1 = relu(affine(x, W1, b1))\nloss = softmax_with_loss(affine(a1, W2, b2), t)\n`);

@@ -50,7 +50,7 @@ function gradientParts(stepper: Stepper, binding: Binding, maxItems: number): st
   const rule = chainRuleOf(stepper, id);
   if (rule.expected === 0) return [`**Gradient** none: \`${out}\` does not depend on \`${binding.name}\``];
   if (rule.arrived === 0) {
-    const first = Math.min(...[rule.seedStep ?? Infinity, ...rule.terms.map((t) => t.step)]);
+    const first = rule.terms.reduce((m, t) => Math.min(m, t.step), rule.seedStep ?? Infinity);
     return [`**Gradient** ${dName} not computed yet: the backward pass reaches \`${binding.name}\` at backward step ${first - stepper.forwardSteps} (now ${stepper.describePosition()})`];
   }
   const complete = rule.arrived === rule.expected;

@@ -40,6 +40,13 @@ export class Stepper {
   private readonly expected: readonly number[];
   private readonly needsGrad: readonly (readonly boolean[])[];
   private readonly history: Change[][] = [];
+  /**
+   * Which nodes each step forwards or backwards touched, in order: a node id,
+   * or -(consumer + 1) for the arrow gradients of a consumer. The panel reads
+   * it (changedSince) to send only what a move changed.
+   */
+  private touched: number[] = [];
+  private touchedDropped = 0;
 
   /** `ops` looks up each node's op (the registry's by default; a test may pass others). */
   constructor(
@@ -127,6 +134,7 @@ export class Stepper {
     if (p < this.forwardPlan.length) this.forwardStep(this.forwardPlan[p]!, changes);
     else this.backwardStep(this.backwardPlan[p - this.forwardPlan.length]!, p === this.forwardPlan.length, changes);
     this.history.push(changes);
+    this.logTouched(changes);
     return true;
   }
 
@@ -143,7 +151,45 @@ export class Stepper {
       else if (c.slot === 'value') this.values[c.id] = c.previous;
       else this.grads[c.id] = c.previous;
     }
+    this.logTouched(changes);
     return true;
+  }
+
+  /** A mark to pass to `changedSince` later: how many changes have been made so far. */
+  get changeMark(): number {
+    return this.touchedDropped + this.touched.length;
+  }
+
+  /**
+   * The nodes whose value, gradient or contribution count changed since
+   * `mark`, and the consumers whose arrow gradients changed, by any moves
+   * forwards or backwards (a node changed and changed back is listed too).
+   * Null when the record no longer reaches back to `mark` (then anything may
+   * have changed). Cost: the number of changes since `mark`.
+   */
+  changedSince(mark: number): { readonly nodes: readonly number[]; readonly consumers: readonly number[] } | null {
+    if (mark < this.touchedDropped || mark > this.changeMark) return null;
+    const nodes = new Set<number>();
+    const consumers = new Set<number>();
+    for (let i = mark - this.touchedDropped; i < this.touched.length; i++) {
+      const t = this.touched[i]!;
+      if (t >= 0) nodes.add(t);
+      else consumers.add(-t - 1);
+    }
+    return { nodes: [...nodes], consumers: [...consumers] };
+  }
+
+  private logTouched(changes: readonly Change[]): void {
+    for (const c of changes) {
+      this.touched.push(c.id);
+      if (c.slot === 'contribution') this.touched.push(-c.consumer - 1);
+    }
+    // Bounded: the oldest half goes once it is long (a mark that old then gets null).
+    if (this.touched.length > TOUCHED_LIMIT) {
+      const drop = this.touched.length >> 1;
+      this.touchedDropped += drop;
+      this.touched = this.touched.slice(drop);
+    }
   }
 
   goTo(position: number): void {
@@ -265,6 +311,8 @@ const plans = new WeakMap<Graph, Plan>();
 export function tapePlan(graph: Graph): { readonly forward: readonly number[]; readonly backward: readonly number[]; readonly expected: readonly number[] } {
   return planOf(graph, opByName);
 }
+
+const TOUCHED_LIMIT = 1 << 20;
 const NO_EDGES: (Tensor | null)[] = [];
 
 function planOf(graph: Graph, lookup: (name: string) => OpDef | undefined): Plan {

@@ -58,7 +58,8 @@ export class UserFunctions {
    * bindings can be counted), references for every name in the body.
    */
   define(statement: DefStatement, sink: DefSink): void {
-    let ok = true;
+    // a body that did not parse was reported by the parser
+    let ok = statement.body.kind !== 'error';
     const fail = (range: Range, message: string): void => {
       sink.error(range, message);
       ok = false;

@@ -92,11 +92,23 @@ class Parser {
     this.index++;
     const name = this.next();
     if (KEYWORDS.includes(name.text)) this.fail(name.range, `expected a function name after 'def', found ${describe(name)}`);
+    const params: Parameter[] = [];
+    try {
+      return this.parseDefRest(keyword, name, params);
+    } catch (e) {
+      if (!(e instanceof StatementError)) throw e;
+      // a def that does not parse still defines its name, so its calls say nothing more
+      this.skipStatement();
+      return { kind: 'def', name: name.text, nameRange: name.range, params, body: { kind: 'error', range: name.range }, range: span(keyword.range, name.range) };
+    }
+  }
+
+  /** The parameters and body of a def, after its name; `params` fills as they are read. */
+  private parseDefRest(keyword: Token, name: Token, params: Parameter[]): DefStatement {
     const open = this.next();
     if (open.kind !== 'op' || open.text !== '(') this.fail(open.range, `expected '(' and the parameters after 'def ${excerpt(name.text)}', found ${describe(open)}`);
     this.enter(open.range);
     this.open.push(open);
-    const params: Parameter[] = [];
     let t = this.peekInBrackets(open);
     while (!(t.kind === 'op' && t.text === ')')) {
       const param = this.next();

@@ -117,7 +117,7 @@ export function renderSvg(graph: DrawableGraph, layout: GraphLayout, state: Draw
 }
 
 /** An expanded group: a frame, its title at the top left (the panel toggles it by `data-key`). */
-function frameSvg(f: LayoutFrame, graph: DrawableGraph): string {
+export function frameSvg(f: LayoutFrame, graph: DrawableGraph): string {
   const kind = graph.groups?.[f.group]?.kind ?? 'block';
   const left = f.x - f.width / 2;
   const top = f.y - f.height / 2;
@@ -128,7 +128,7 @@ function titleSvg(text: string, titles: boolean): string {
   return titles ? `<title>${escapeXml(text)}</title>` : '';
 }
 
-function edgeSvg(edge: LayoutEdge, index: number, t: EdgeTexts, titles: boolean, direction: LayoutDirection): string {
+export function edgeSvg(edge: LayoutEdge, index: number, t: EdgeTexts, titles: boolean, direction: LayoutDirection): string {
   // Left to right: the value above the arrow, the gradient below. Top to bottom: both right of the arrow, the value first.
   const [vx, vy, gx, gy] = !edge.label ? [0, 0, 0, 0] : direction === 'TB' ? [edge.label.x + 6, edge.label.y - 3, edge.label.x + 6, edge.label.y + 13] : [edge.label.x, edge.label.y - 6, edge.label.x, edge.label.y + 16];
   const labels = edge.label
@@ -137,7 +137,7 @@ function edgeSvg(edge: LayoutEdge, index: number, t: EdgeTexts, titles: boolean,
   return `<g class="gs-edge${t.active ? ' gs-active' : ''}" data-edge="${index}">${titleSvg(t.title, titles)}<path d="${edge.path}" marker-end="url(#gs-arrow)"/>${labels}</g>`;
 }
 
-function nodeSvg(node: LayoutNode, index: number, t: NodeTexts, titles: boolean): string {
+export function nodeSvg(node: LayoutNode, index: number, t: NodeTexts, titles: boolean): string {
   const classes = ['gs-node', `gs-${node.role === 'output' ? 'output-name' : node.role === 'group' ? 'collapsed' : node.kind}`, `gs-role-${node.role}`];
   if (t.current) classes.push('gs-current');
   if (t.pending && node.role !== 'output') classes.push('gs-pending');

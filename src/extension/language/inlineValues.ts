@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
+import { debugState } from '../debug/debugState';
 import type { DocumentSession, SessionRegistry } from '../sessions';
 import { toVscodeRange } from '../sessions';
 
@@ -36,6 +37,8 @@ export class InlineValueDecorations implements vscode.Disposable {
       vscode.window.onDidChangeVisibleTextEditors(() => this.updateAll()),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(INLINE_VALUES_SETTING) && this.updateAll()),
       vscode.workspace.onDidCloseTextDocument((d) => this.shown.delete(d.uri.toString())),
+      // While a graphstep debug session steps a file, VS Code's inline values (the debugger's InlineValuesProvider) take over.
+      debugState.onDidChange(() => this.updateAll()),
     ];
     this.updateAll();
   }
@@ -60,7 +63,7 @@ export class InlineValueDecorations implements vscode.Disposable {
   /** Asks the thread for the labels at the current position; a newer change supersedes the answer. */
   private async update(session: DocumentSession): Promise<void> {
     const revision = session.revision;
-    const enabled = vscode.workspace.getConfiguration('graphstep', session.uri).get<boolean>('inlineValues.enabled', true);
+    const enabled = vscode.workspace.getConfiguration('graphstep', session.uri).get<boolean>('inlineValues.enabled', true) && !debugState.isDebugging(session.uri);
     const stepper = session.stepper;
     const labels = enabled && stepper && session.isCurrent && stepper.position > 0 ? ((await session.inlineLabels()) ?? []) : [];
     if (session.revision !== revision || session.document.isClosed) return;

@@ -43,5 +43,16 @@ export async function exportGraph(session: DocumentSession, view: GraphView, pan
     }
   } else bytes = new TextEncoder().encode(drawing.svg);
   await vscode.workspace.fs.writeFile(uri, bytes);
+  confirmSaved(uri);
   return uri;
+}
+
+/** Says where the drawing went, with the two things one does next: look at it, or find it. */
+function confirmSaved(uri: vscode.Uri): void {
+  const where = uri.scheme === 'file' || uri.scheme === 'vscode-remote' ? uri.fsPath : uri.toString();
+  void vscode.window.showInformationMessage(`GraphStep: saved the graph to ${where}`, 'Open', 'Reveal').then((choice) => {
+    if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', uri);
+    // In the workspace: the Explorer; elsewhere: the system's file manager.
+    else if (choice === 'Reveal') void vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS', uri);
+  });
 }

@@ -1,15 +1,17 @@
-import { panelSettings } from './panelSettings';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic } from '../../core/language/range';
-import { encodeTensor, validateWebviewMessage, type HostMessage, type TensorPayload, type WebviewMessage } from '../../core/protocol';
+import type { GradCheckReport } from '../../core/engine/gradcheck';
+import { encodeTensor, validateWebviewMessage, type GradCheckMarks, type HostMessage, type TensorPayload, type WebviewMessage } from '../../core/protocol';
 import { drawableGraph, type DrawableGraph } from '../../core/render/drawableGraph';
-import { drawingState } from '../../core/render/drawingState';
+import { drawingPatch, drawingState, hasChangeLog, type StepSource } from '../../core/render/drawingState';
 import { shapeText } from '../../core/render/labelText';
 import type { GraphView } from '../../core/render/layout';
 import type { Tensor } from '../../core/tensor';
 import type { DocumentSession, SessionRegistry } from '../sessions';
+import { nodesAt } from './nodesAt';
+import { panelSettings } from './panelSettings';
 import { localResourceRoots, webviewHtml } from './webviewHtml';
 
 export const GRAPH_VIEW_TYPE = 'graphstep.graph';
@@ -22,6 +24,8 @@ export interface GraphPanelOwner {
   readonly extensionUri: vscode.Uri;
   readonly sessions: SessionRegistry;
   exportGraph(panel: GraphPanel, format: 'svg' | 'png'): void;
+  /** The panel shows another document or view. */
+  changed(panel: GraphPanel): void;
   disposed(panel: GraphPanel): void;
 }
 
@@ -43,6 +47,10 @@ export class GraphPanel {
   private revision = 0;
   private sentGraph: Graph | null | undefined;
   private sentDiagnostics: readonly Diagnostic[] | undefined;
+  /** The stepper whose state the webview has, and its change mark when sent: a step sends what changed since. */
+  private sentStepper: StepSource | null = null;
+  private sentMark = 0;
+  private sentGradCheck: GradCheckReport | null = null;
   private nextRasterId = 1;
   private readonly rasters = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -87,19 +95,40 @@ export class GraphPanel {
     this.currentSession = session;
     this.updateTitle();
     this.sendGraph();
+    this.owner.changed(this);
   }
 
-  /** The session changed: a rebuild sends everything, a step only the labels. */
+  /** The session changed: a rebuild sends everything, a step only the labels that changed. */
   sessionChanged(session: DocumentSession): void {
     if (session !== this.currentSession) return;
     const stepper = session.stepper;
     if (session.graph !== this.sentGraph || session.diagnostics !== this.sentDiagnostics || !stepper) return this.sendGraph();
-    this.post({ type: 'setState', revision: ++this.revision, state: drawingState(stepper, panelSettings(session.uri).drawing) });
+    if (session.gradCheck !== this.sentGradCheck) {
+      this.sentGradCheck = session.gradCheck;
+      this.post({ type: 'gradCheck', marks: gradCheckMarks(session.gradCheck) });
+    }
+    if (stepper !== this.sentStepper || !hasChangeLog(stepper) || stepper.changeMark !== this.sentMark) this.sendStep(stepper);
+  }
+
+  /**
+   * A move: the labels of the nodes it changed (the stepper's change record
+   * says which), or the whole state when that is no smaller.
+   */
+  private sendStep(stepper: StepSource, whole = false): void {
+    const drawing = panelSettings(this.currentSession.uri).drawing;
+    const changed = !whole && stepper === this.sentStepper && hasChangeLog(stepper) ? stepper.changedSince(this.sentMark) : null;
+    const base = this.revision;
+    if (changed && changed.nodes.length + changed.consumers.length < stepper.graph.nodes.length / 2) {
+      this.post({ type: 'patchState', revision: ++this.revision, base, patch: drawingPatch(stepper, changed, drawing) });
+    } else this.post({ type: 'setState', revision: ++this.revision, state: drawingState(stepper, drawing) });
+    this.sentStepper = stepper;
+    this.sentMark = hasChangeLog(stepper) ? stepper.changeMark : 0;
   }
 
   setView(view: GraphView): void {
     this.currentView = view;
     this.post({ type: 'setView', view });
+    this.owner.changed(this);
   }
 
   highlight(nodes: readonly number[]): void {
@@ -130,6 +159,11 @@ export class GraphPanel {
     const graph = session.graph;
     this.sentGraph = graph;
     this.sentDiagnostics = session.diagnostics;
+    this.sentStepper = session.stepper;
+    this.sentMark = session.stepper && hasChangeLog(session.stepper) ? session.stepper.changeMark : 0;
+    this.sentGradCheck = session.gradCheck;
+    const editor = vscode.window.activeTextEditor;
+    const highlight = graph && session.isCurrent && editor?.document === session.document ? nodesAt(graph, editor.selection.active) : [];
     this.post({
       type: 'setGraph',
       revision: ++this.revision,
@@ -140,6 +174,8 @@ export class GraphPanel {
       diagnostics: session.diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, character: d.range.start.character })),
       view: this.currentView,
       direction: settings.direction,
+      highlight,
+      gradCheck: gradCheckMarks(session.gradCheck),
     });
   }
 
@@ -155,6 +191,12 @@ export class GraphPanel {
         this.sentGraph = undefined;
         this.sendGraph();
         this.markReady();
+        return;
+      case 'requestState':
+        if (session.stepper && session.graph === this.sentGraph) this.sendStep(session.stepper, true);
+        return;
+      case 'setExpanded':
+        if (session.setExpanded(message.key, message.expanded)) sessions.rebuild(session);
         return;
       case 'step':
         if (session.stepper) sessions.step(session, message.move);
@@ -199,7 +241,8 @@ export class GraphPanel {
     const editor = await vscode.window.showTextDocument(document, {
       viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
       selection: range,
-      preserveFocus: false,
+      // The keys stay the panel's: → steps and Escape closes the drawer right after a click.
+      preserveFocus: true,
     });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
@@ -230,4 +273,11 @@ export class GraphPanel {
     for (const d of this.disposables) d.dispose();
     this.owner.disposed(this);
   }
+}
+
+/** What the panel marks of a Gradient Check: the leaves that failed. */
+export function gradCheckMarks(report: GradCheckReport | null): GradCheckMarks | null {
+  if (!report) return null;
+  const failing = report.failingLeaves.flatMap((id) => report.leaves.filter((l) => l.id === id).map((l) => ({ node: l.id, name: l.name, relError: l.maxRelError })));
+  return { passed: report.passed, failing };
 }

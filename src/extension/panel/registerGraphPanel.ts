@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { Graph } from '../../core/graph/graph';
-import { rangeContains, type Position } from '../../core/language/range';
 import type { GraphView } from '../../core/render/layout';
 import type { DocumentSession, SessionRegistry } from '../sessions';
 import { exportGraph } from './exportGraph';
 import { GRAPH_VIEW_TYPE, GraphPanel, type GraphPanelOwner } from './graphPanel';
+import { nodesAt } from './nodesAt';
+import { PanelMemory, REOPEN_DELAY_MS } from './panelMemory';
 
 /**
  * The graph panel's commands (Open Graph, Open Graph to the Side, Switch
@@ -15,14 +15,20 @@ import { GRAPH_VIEW_TYPE, GraphPanel, type GraphPanelOwner } from './graphPanel'
 export function registerGraphPanel(context: vscode.ExtensionContext, sessions: SessionRegistry): void {
   const panels = new Set<GraphPanel>();
   let lastActivePanel: GraphPanel | undefined;
+  const memory = new PanelMemory(context.workspaceState);
+  /** Panels this window reopened itself (see reopenRemembered); a restored one replaces them. */
+  const reopened = new Set<GraphPanel>();
 
   const owner: GraphPanelOwner = {
     extensionUri: context.extensionUri,
     sessions,
     exportGraph: (panel, format) => void exportGraph(panel.session, panel.view, async () => panel, format),
+    changed: () => memory.remember(panels),
     disposed: (panel) => {
       panels.delete(panel);
+      reopened.delete(panel);
       if (lastActivePanel === panel) lastActivePanel = undefined;
+      memory.remember(panels);
     },
   };
 
@@ -31,6 +37,7 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
     panels.add(panel);
     lastActivePanel = panel;
     webviewPanel.onDidChangeViewState((e) => e.webviewPanel.active && (lastActivePanel = panel));
+    memory.remember(panels);
     return panel;
   };
 
@@ -84,6 +91,7 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
           webviewPanel.dispose();
           return;
         }
+        for (const p of reopened) p.panel.dispose();
         adopt(webviewPanel, session, view);
       },
     }),
@@ -108,32 +116,27 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
       }
     }),
   );
-}
 
-/**
- * The nodes a cursor position means: the binding of a name under it, else the
- * innermost node whose source range holds it, else the statement's last node.
- */
-export function nodesAt(graph: Graph, position: Position): number[] {
-  for (const ref of graph.references) {
-    if (rangeContains(ref.range, position)) {
-      const binding = graph.bindings[ref.binding];
-      // a def's function name and parameters are bound to no node
-      if (binding && binding.nodeId >= 0) return [binding.nodeId];
+  // VS Code restores editors (this panel among them, through the serializer) only when the window
+  // was not opened on files: `code FOLDER FILE`, or a URL naming a file, reopen just the files.
+  // Then the panels open at the last shutdown come back here.
+  const remembered = memory.saved;
+  if (remembered.length > 0) {
+    const timer = setTimeout(() => void reopenRemembered(), REOPEN_DELAY_MS);
+    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  }
+  async function reopenRemembered(): Promise<void> {
+    if (panels.size > 0) return;
+    for (const saved of remembered) {
+      try {
+        const session = sessions.sessionFor(await vscode.workspace.openTextDocument(vscode.Uri.parse(saved.documentUri, true)));
+        if (panels.size > 0) return;
+        const webviewPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false });
+        reopened.add(adopt(webviewPanel, session, saved.view));
+        return;
+      } catch {
+        // That file is gone: try the next one.
+      }
     }
   }
-  let best: number | null = null;
-  let bestSize = Infinity;
-  for (const node of graph.nodes) {
-    if (!rangeContains(node.range, position)) continue;
-    const size = (node.range.end.line - node.range.start.line) * 10_000 + node.range.end.character - node.range.start.character;
-    if (size < bestSize) {
-      best = node.id;
-      bestSize = size;
-    }
-  }
-  if (best !== null) return [best];
-  let last: number | null = null;
-  for (const node of graph.nodes) if (position.line >= node.statementRange.start.line && position.line <= node.statementRange.end.line) last = node.id;
-  return last === null ? [] : [last];
 }

@@ -1,8 +1,10 @@
 import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
+import { withLeafValue } from '../../core/debug/graphRuntime';
 import { mapPosition } from '../../core/engine/positionMap';
 import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic, Range } from '../../core/language/range';
+import type { Tensor } from '../../core/tensor';
 import { ABANDON_AFTER_MS, EvaluationWorker } from './evaluationWorker';
 import { TapeMirror } from './tapeMirror';
 import type { FromWorker, LoadMessage, ToWorker, WorkerAnswer, WorkerCheckOptions, WorkerFiles } from './workerProtocol';
@@ -127,6 +129,29 @@ export class TapeClient {
     const request = (this.goToRequest = this.nextRequest++);
     this.send({ type: 'goTo', generation: this.generation, target, request });
     return new Promise((resolve) => this.stepWaiters.push({ request, resolve }));
+  }
+
+  /**
+   * Gives a leaf of the loaded graph a new value (the debugger's Set Value):
+   * the thread makes the same replacement and recomputes the tape up to the
+   * position asked for last. Resolves once that tape is shown (null), or
+   * with a message when it cannot.
+   */
+  setLeafValue(nodeId: number, value: Tensor): Promise<string | null> {
+    const graph = this.loaded;
+    if (!graph) return Promise.resolve('the file has errors: there is no graph to change');
+    const replaced = withLeafValue(graph, nodeId, value);
+    if (typeof replaced === 'string') return Promise.resolve(replaced);
+    const previous = this.generation;
+    this.generation++;
+    this.loaded = replaced;
+    this.settled = false;
+    this.expectFreshTape = true;
+    if (this.lastLoad) this.lastLoad = { ...this.lastLoad, generation: this.generation };
+    clearTimeout(this.swapTimer);
+    const request = (this.goToRequest = this.nextRequest++);
+    this.send({ type: 'setLeaf', previous, generation: this.generation, node: nodeId, shape: value.shape, data: value.data.slice(), target: this.target, request });
+    return new Promise((resolve) => this.stepWaiters.push({ request, resolve: (moved) => resolve(moved ? null : 'the evaluation stopped before the new value was computed') }));
   }
 
   /** The hover of binding number `binding` of the loaded text, at the position asked for last; null when the thread cannot say. */

@@ -21,6 +21,9 @@ export class TapeMirror {
   private readonly edgeGrads: ((Tensor | null)[] | undefined)[];
   private readonly arrived: Int32Array;
   private currentPosition = 0;
+  /** Which nodes each update touched, in order: a node id, or -(consumer + 1) for a consumer's arrow gradients (as `Stepper`'s record). */
+  private touched: number[] = [];
+  private touchedDropped = 0;
 
   constructor(readonly graph: Graph) {
     const plan = tapePlan(graph);
@@ -40,11 +43,40 @@ export class TapeMirror {
     const tensors = unpack(update);
     const at = (i: number): Tensor | null => (i < 0 ? null : tensors[i]!);
     const { values, grads, edges, arrived } = update;
-    for (let i = 0; i < values.length; i += 2) this.values[values[i]!] = at(values[i + 1]!);
-    for (let i = 0; i < grads.length; i += 2) this.grads[grads[i]!] = at(grads[i + 1]!);
-    for (let i = 0; i < edges.length; i += 3) (this.edgeGrads[edges[i]!] ??= [])[edges[i + 1]!] = at(edges[i + 2]!);
-    for (let i = 0; i < arrived.length; i += 2) this.arrived[arrived[i]!] = arrived[i + 1]!;
+    const touched = this.touched;
+    for (let i = 0; i < values.length; i += 2) touched.push(values[i]!), (this.values[values[i]!] = at(values[i + 1]!));
+    for (let i = 0; i < grads.length; i += 2) touched.push(grads[i]!), (this.grads[grads[i]!] = at(grads[i + 1]!));
+    for (let i = 0; i < edges.length; i += 3) touched.push(-edges[i]! - 1), ((this.edgeGrads[edges[i]!] ??= [])[edges[i + 1]!] = at(edges[i + 2]!));
+    for (let i = 0; i < arrived.length; i += 2) touched.push(arrived[i]!), (this.arrived[arrived[i]!] = arrived[i + 1]!);
     this.currentPosition = update.position;
+    // Bounded: the oldest half goes once it is long (a mark that old then gets null).
+    if (touched.length > TOUCHED_LIMIT) {
+      const drop = touched.length >> 1;
+      this.touchedDropped += drop;
+      this.touched = touched.slice(drop);
+    }
+  }
+
+  /** A mark to pass to `changedSince` later (as `Stepper.changeMark`). */
+  get changeMark(): number {
+    return this.touchedDropped + this.touched.length;
+  }
+
+  /**
+   * The nodes whose value, gradient or contribution count changed since
+   * `mark`, and the consumers whose arrow gradients changed (as
+   * `Stepper.changedSince`); null when the record no longer reaches back.
+   */
+  changedSince(mark: number): { readonly nodes: readonly number[]; readonly consumers: readonly number[] } | null {
+    if (mark < this.touchedDropped || mark > this.changeMark) return null;
+    const nodes = new Set<number>();
+    const consumers = new Set<number>();
+    for (let i = mark - this.touchedDropped; i < this.touched.length; i++) {
+      const t = this.touched[i]!;
+      if (t >= 0) nodes.add(t);
+      else consumers.add(-t - 1);
+    }
+    return { nodes: [...nodes], consumers: [...consumers] };
   }
 
   get forwardSteps(): number {
@@ -122,6 +154,8 @@ export class TapeMirror {
     return `backward ${p - f}/${this.backwardSteps}`;
   }
 }
+
+const TOUCHED_LIMIT = 1 << 20;
 
 /** The update's tensors; packed ones are views into its one buffer (tensors are never mutated). */
 function unpack(update: TapeUpdate): Tensor[] {

@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { checkSource, evaluationSteps, type CheckResult } from '../../core/check';
+import { withLeafValue } from '../../core/debug/graphRuntime';
 import { bindingHoverMarkdown } from '../../core/editor/hoverMarkdown';
 import { inlineValueLabels } from '../../core/editor/inlineValueLabels';
 import { gradientCheckSteps, type GradCheckProgress, type GradCheckReport } from '../../core/engine/gradcheck';
 import { Stepper } from '../../core/engine/stepper';
 import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic } from '../../core/language/range';
+import { Tensor } from '../../core/tensor';
 import { documentFiles } from './documentFiles';
 import { SentTape } from './sentTape';
 import type { FromWorker, LoadMessage, ToWorker } from './workerProtocol';
@@ -89,6 +91,9 @@ export class TapeService {
       case 'gradCheck':
         this.startGradCheck(message.generation, message.request);
         break;
+      case 'setLeaf':
+        this.setLeaf(message);
+        break;
       case 'cancel':
         if (this.gradCheck?.request === message.request) {
           this.post({ type: 'gradCheck', request: message.request, report: null });
@@ -136,6 +141,28 @@ export class TapeService {
       this.settledSent = false;
       this.lastProgress = this.runStart = performance.now();
       if (message.evaluate) this.evaluation = { generation: message.generation, steps: evaluationSteps(graph) };
+    });
+  }
+
+  /** The same replacement as the host's (`withLeafValue`), then the tape recomputed up to the target. */
+  private setLeaf(message: Extract<ToWorker, { type: 'setLeaf' }>): void {
+    const loaded = this.loaded;
+    if (!loaded || loaded.generation !== message.previous) return;
+    if (this.gradCheck) this.post({ type: 'gradCheck', request: this.gradCheck.request, report: null });
+    this.gradCheck = null;
+    this.evaluation = null;
+    this.unit(() => {
+      const replaced = withLeafValue(loaded.graph, message.node, new Tensor(message.shape, message.data));
+      if (typeof replaced === 'string') {
+        this.post({ type: 'failed', generation: message.generation, message: replaced, range: null });
+        return;
+      }
+      const stepper = new Stepper(replaced);
+      this.loaded = { generation: message.generation, check: loaded.check, graph: replaced, stepper, sent: new SentTape(replaced) };
+      this.target = clamp(message.target, stepper.total);
+      this.request = message.request;
+      this.settledSent = false;
+      this.lastProgress = this.runStart = performance.now();
     });
   }
 

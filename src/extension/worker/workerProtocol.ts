@@ -44,7 +44,9 @@ export type ToWorker =
   | { readonly type: 'hover'; readonly generation: number; readonly request: number; readonly binding: number; readonly maxItems: number }
   | { readonly type: 'inlineLabels'; readonly generation: number; readonly request: number }
   | { readonly type: 'gradCheck'; readonly generation: number; readonly request: number }
-  | { readonly type: 'cancel'; readonly request: number };
+  | { readonly type: 'cancel'; readonly request: number }
+  /** The debugger's Set Value: leaf `node` of graph `previous` holds `value` (its shape, then its elements); the result is graph `generation`. */
+  | { readonly type: 'setLeaf'; readonly previous: number; readonly generation: number; readonly node: number; readonly shape: readonly number[]; readonly data: Float64Array; readonly target: number; readonly request: number };
 
 /**
  * What changed on the tape since the last update, in typed arrays so that
