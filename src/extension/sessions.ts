@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkSource, DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TENSOR_ELEMENTS, type CheckResult } from '../core/check';
+import { DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TENSOR_ELEMENTS, type CheckResult } from '../core/check';
 import type { InlineValueLabel } from '../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../core/engine/gradcheck';
 import type { Graph } from '../core/graph/graph';
 import type { Tensor } from '../core/tensor';
 import { byStart, type Diagnostic } from '../core/language/range';
-import { documentFiles } from './worker/documentFiles';
-import { TapeClient, type StepMove } from './worker/tapeClient';
+import { quickCheck } from './worker/quickCheck';
+import { TapeClient, type CheckAnswer, type StepMove } from './worker/tapeClient';
 import type { TapeMirror } from './worker/tapeMirror';
 import type { WorkerCheckOptions, WorkerFiles } from './worker/workerProtocol';
 
@@ -32,10 +32,8 @@ export type { StepMove };
 export interface SessionOwner {
   /** out/evalWorker.js */
   readonly workerScript: string;
-  /** The session's graph, position or diagnostics changed. */
-  changed(session: DocumentSession, diagnostics: boolean): void;
-  /** Check the session's text again now. */
-  rebuild(session: DocumentSession): void;
+  /** The session's graph, position or diagnostics changed (`fire`: tell the listeners; else only the Problems panel). */
+  changed(session: DocumentSession, diagnostics: boolean, fire?: boolean): void;
 }
 
 /**
@@ -43,16 +41,20 @@ export interface SessionOwner {
  * good graph and the position on its tape. Everything in the editor and the
  * panel reads from here.
  *
- * The extension host's thread only checks the text (syntax, names, shapes,
- * leaf values) and routes messages: the tape lives in the session's
- * evaluation thread (`TapeClient`), which steps, runs the background NaN
- * check and Gradient Check, and answers hovers and inline values. The host
- * keeps a mirror of the tape at the position the thread last reported
- * (`stepper`), so the panel and the status bar read it synchronously.
+ * The extension host's thread only routes messages: the session's
+ * evaluation thread (`TapeClient`) checks the text (syntax, names, shapes,
+ * leaf values), owns the tape, steps, runs the background NaN check and
+ * Gradient Check, and answers hovers and inline values. The host keeps the
+ * last check (read from the thread a slice at a time) and a mirror of the
+ * tape at the position the thread last reported (`stepper`), so the panel,
+ * the status bar and the language features read them synchronously.
  */
 export class DocumentSession {
   private checkResult: CheckResult;
   private checked: number | null = null;
+  private checkRequests = 0;
+  private pendingVersion: number | null = null;
+  private readonly checkWaiters: (() => void)[] = [];
   private currentRevision = 0;
   private gradCheckReport: GradCheckReport | null = null;
   private readonly expanded = new Set<string>();
@@ -161,7 +163,12 @@ export class DocumentSession {
     return this.tape.setLeafValue(nodeId, value);
   }
 
-  /** Checks the document's text again and hands a good graph to the thread (see `TapeClient.load`). */
+  /**
+   * Checks the document's text again, in the evaluation thread (the host's
+   * thread only reads the answer, a slice at a time), then hands a good
+   * graph to the thread's tape (see `TapeClient.load`). The owner hears of
+   * it when the check is in.
+   */
   rebuild(): void {
     const config = vscode.workspace.getConfiguration('graphstep', this.document.uri);
     const maxMemoryMB = config.get<number>('maxMemoryMB', DEFAULT_MAX_MEMORY_MB);
@@ -172,20 +179,58 @@ export class DocumentSession {
     };
     const files = this.files();
     const text = this.document.getText();
-    this.checked = this.document.version;
-    try {
-      this.checkResult = checkSource(text, { ...options, expand: this.expanded.size > 0 ? this.expanded : undefined, files: documentFiles(files), evaluate: false });
-    } catch (e) {
-      const message = `GraphStep could not check this file: ${(e as Error).message}`;
-      this.checkResult = { ...this.checkResult, graph: null, diagnostics: [{ severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+    const version = this.document.version;
+    const request = ++this.checkRequests;
+    const quick = quickCheck(text, options, this.expanded);
+    if (quick) {
+      // Small and cheap: checked here at once (a few milliseconds), as the thread would.
+      this.tape.cancelCheck();
+      this.pendingVersion = null;
+      for (const resolve of this.checkWaiters.splice(0)) resolve();
+      const hadErrors = this.checkResult.diagnostics.some((d) => d.severity === 'error');
+      this.apply(version, quick, text, options, files, maxMemoryMB, null);
+      this.owner.changed(this, true, !this.isCurrent || hadErrors || this.graph === this.checkResult.graph);
+      return;
     }
+    this.pendingVersion = version;
+    void this.tape.check(text, options, files).then((answer) => {
+      if (request !== this.checkRequests || this.document.isClosed) return;
+      this.pendingVersion = null;
+      const hadErrors = this.checkResult.diagnostics.some((d) => d.severity === 'error');
+      if (answer) this.apply(version, answer.check, text, options, files, maxMemoryMB, answer);
+      for (const resolve of this.checkWaiters.splice(0)) resolve();
+      // Listeners hear of a text with errors at once, and of a good one once its graph is shown: at once at
+      // position 0 or when it mends errors, else when its tape is computed (the previous graph is shown until
+      // then), so the panel draws a large graph once per edit, not twice.
+      this.owner.changed(this, true, !this.isCurrent || hadErrors || this.graph === this.checkResult.graph);
+    });
+  }
+
+  private apply(version: number, check: CheckResult, text: string, options: WorkerCheckOptions, files: WorkerFiles | null, maxMemoryMB: number, answer: CheckAnswer | null): void {
+    this.checked = version;
+    this.checkResult = check;
     this.stopped = null;
-    const graph = this.checkResult.graph;
-    if (graph) {
+    if (check.graph) {
       this.gradCheckReport = null;
-      this.tape.load(graph, text, options, files, evaluatesUnasked(this.checkResult, maxMemoryMB));
+      this.tape.load(check.graph, text, options, files, evaluatesUnasked(check, maxMemoryMB), answer);
     }
     this.currentRevision++;
+  }
+
+  /** Whether a check of the text is under way. */
+  get isChecking(): boolean {
+    return this.pendingVersion !== null;
+  }
+
+  /** The document version being checked now, if any. */
+  get checkingVersion(): number | null {
+    return this.pendingVersion;
+  }
+
+  /** Resolves once no check is under way (the latest rebuild's check is in). */
+  whenChecked(): Promise<void> {
+    if (this.pendingVersion === null) return Promise.resolve();
+    return new Promise((resolve) => this.checkWaiters.push(resolve));
   }
 
   /** Moves on the tape; resolves once the thread has computed the new position (false when nothing moved). */
@@ -219,6 +264,8 @@ export class DocumentSession {
   /** Ends the thread (the document was closed). */
   dispose(): void {
     this.tape.dispose();
+    this.pendingVersion = null;
+    for (const resolve of this.checkWaiters.splice(0)) resolve();
   }
 
   private tapeChanged(): void {
@@ -267,11 +314,10 @@ export class SessionRegistry implements vscode.Disposable {
   constructor(workerScript: string) {
     this.owner = {
       workerScript,
-      changed: (session, diagnostics) => {
+      changed: (session, diagnostics, fire = true) => {
         if (diagnostics) this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
-        this.changed.fire(session);
+        if (fire) this.changed.fire(session);
       },
-      rebuild: (session) => this.rebuild(session),
     };
     this.disposables.push(
       this.changed,
@@ -332,20 +378,14 @@ export class SessionRegistry implements vscode.Disposable {
   }
 
   /**
-   * Rechecks now (pending debounced rebuilds included). Listeners hear of a
-   * text with errors at once, and of a good one once its graph is shown:
-   * at once at position 0 or when it mends errors, else when its tape is
-   * computed (the session shows the previous graph until then), so the
-   * panel draws a large graph once per edit, not twice.
+   * Rechecks now (pending debounced rebuilds included); listeners hear of
+   * it when the check is in (see `DocumentSession.rebuild`).
    */
   rebuild(session: DocumentSession): void {
     const key = session.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
-    const hadErrors = session.diagnostics.some((d) => d.severity === 'error');
     session.rebuild();
-    this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
-    if (!session.isCurrent || hadErrors || session.graph === session.check.graph) this.changed.fire(session);
   }
 
   /**
@@ -353,9 +393,10 @@ export class SessionRegistry implements vscode.Disposable {
    * the latest rebuild, and (for a good text) its graph's tape at the
    * position asked for last. Gives up after `timeoutMs`.
    */
-  whenSettled(session: DocumentSession, timeoutMs = 10_000): Promise<void> {
+  async whenSettled(session: DocumentSession, timeoutMs = 10_000): Promise<void> {
+    await session.whenChecked();
     const settled = (): boolean => !session.isCurrent || session.isSettled;
-    if (settled() || session.document.isClosed) return Promise.resolve();
+    if (settled() || session.document.isClosed) return;
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);

@@ -93,6 +93,54 @@ describe('evaluation in the session\'s thread: the extension host never blocks',
   });
 });
 
+describe('a 10,000-statement file: the check runs in the evaluation thread too', () => {
+  afterEach(() => vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'));
+
+  const lines = ['input x0 = 1.5'];
+  for (let i = 1; i <= 10_000; i++) lines.push(`x${i} = relu(x${i - 1} * 1.0001)`);
+  const LONG = `${lines.join('\n')}\n`;
+
+  it('opens, is edited (an error, then mended) and answers hovers and Go to Definition while a host timer keeps firing', async () => {
+    const { result, ticks, maxGapMs, ms } = await whileTicking(async () => {
+      const { editor, session } = await untitledSession(LONG);
+      await waitFor('the graph', () => session.graph !== null && session.isSettled, 60_000);
+      assert.equal(session.graph!.nodes.length, 30_001);
+      assert.equal(session.check.bindings.length, 10_001);
+      // An error far down the file: ranged there, and the last good graph kept.
+      const good = session.graph;
+      assert.ok(await editor.edit((b) => b.insert(new vscode.Position(9_000, 0), 'oops = x8999 @ \n')));
+      await waitFor('the error', () => vscode.languages.getDiagnostics(editor.document.uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 60_000);
+      const [problem] = vscode.languages.getDiagnostics(editor.document.uri);
+      assert.equal(problem!.range.start.line, 9_000);
+      assert.equal(session.graph, good, 'the last good graph stays');
+      assert.ok(await editor.edit((b) => b.delete(new vscode.Range(9_000, 0, 9_001, 0))));
+      await waitFor('the mended graph', () => session.isCurrent && session.graph !== good && session.isSettled, 60_000);
+      assert.equal(vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, 0);
+      // Language features read the thread's check.
+      const use = positionOf(editor.document, 'x9999', 2);
+      const [definition] = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', editor.document.uri, use);
+      assert.equal(definition!.range.start.line, 9_999);
+      assert.match(await hoverText(editor.document, use), /\*\*`x9999`\*\*/);
+      return session;
+    });
+    assert.ok(result.isCurrent);
+    assert.ok(ticks >= 20, `the host timer fired ${ticks} times in ${ms.toFixed(0)} ms`);
+    assert.ok(maxGapMs < ms / 4, `the host was held ${maxGapMs.toFixed(0)} ms of ${ms.toFixed(0)} ms`);
+  });
+
+  it('runs to the end of the backward pass in the thread and shows its values', async () => {
+    const { session } = await untitledSession(LONG);
+    await waitFor('the graph', () => session.graph !== null && session.isSettled, 60_000);
+    await vscode.commands.executeCommand('graphstep.runBackward');
+    await waitFor('the end', () => session.isSettled && session.stepper!.position === session.stepper!.total, 60_000);
+    const last = session.graph!.nodes.find((n) => n.name === 'x10000')!;
+    const stepper = new Stepper(session.graph!);
+    stepper.runForward();
+    assert.equal(session.stepper!.value(last.id)!.data[0], stepper.value(last.id)!.data[0]);
+    assert.ok(session.stepper!.grad(0)!.data[0]! > 0, 'the gradient reached x0');
+  });
+});
+
 describe('positions are kept by node across edits', () => {
   afterEach(() => vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'));
 

@@ -27,10 +27,11 @@ function client(): { tape: TapeClient; heard: Heard } {
   return { tape, heard };
 }
 
-function load(tape: TapeClient, text: string): void {
-  const graph = checkSource(text, { evaluate: false }).graph;
-  assert.ok(graph);
-  tape.load(graph, text, {}, null, false);
+/** As a session does: the thread checks the text, then its graph is loaded. */
+async function load(tape: TapeClient, text: string): Promise<void> {
+  const answer = await tape.check(text, {}, null);
+  assert.ok(answer?.check.graph, 'a good graph');
+  tape.load(answer.check.graph, text, {}, null, false, answer);
 }
 
 async function until(what: string, condition: () => boolean): Promise<void> {
@@ -42,7 +43,7 @@ describe('the host side of the evaluation thread (TapeClient, with a real thread
   it('moves the tape in the thread and mirrors it exactly: the apple graph', async () => {
     const { tape } = client();
     try {
-      load(tape, APPLE);
+      await load(tape, APPLE);
       assert.equal(tape.shown?.position, 0, 'position 0 is shown at once');
       assert.equal(await tape.step('runBackward'), true);
       const m = tape.shown!;
@@ -58,9 +59,9 @@ describe('the host side of the evaluation thread (TapeClient, with a real thread
   it('an edit keeps the position on the same node: a statement added at backward 1/2 stays at backward 1/2', async () => {
     const { tape } = client();
     try {
-      load(tape, APPLE);
+      await load(tape, APPLE);
       await tape.step({ goTo: 3 });
-      load(tape, `input unrelated = 5\nu = unrelated * 2\n${APPLE}`);
+      await load(tape, `input unrelated = 5\nu = unrelated * 2\n${APPLE}`);
       await until('the new tape', () => tape.isSettled);
       assert.equal(tape.shown!.describePosition(), 'backward 1/2');
       assert.equal(tape.shown!.graph.nodes[tape.shown!.currentNode!]!.name, 'total');
@@ -72,7 +73,7 @@ describe('the host side of the evaluation thread (TapeClient, with a real thread
   it('a thread that dies is reported, the last tape stays shown, and the next move starts a new thread at the same position', async () => {
     const { tape, heard } = client();
     try {
-      load(tape, APPLE);
+      await load(tape, APPLE);
       await tape.step('runForward');
       const first = tape.thread.worker!;
       void first.terminate(); // as a crash would end it
@@ -89,14 +90,45 @@ describe('the host side of the evaluation thread (TapeClient, with a real thread
     }
   });
 
+  it('checks the text in the thread: the same check as on the host, leaf values as tensors, errors ranged', async () => {
+    const { tape } = client();
+    try {
+      const answer = await tape.check(APPLE, {}, null);
+      const direct = checkSource(APPLE, { evaluate: false });
+      assert.ok(answer?.check.graph && direct.graph);
+      assert.deepEqual(answer.check.graph.nodes.map((n) => [n.op, n.name, n.inputs, n.shape, n.range]), direct.graph.nodes.map((n) => [n.op, n.name, n.inputs, n.shape, n.range]));
+      assert.equal(answer.check.graph.nodes[1]!.value!.data[0], 100);
+      assert.equal(answer.check.graph.nodes[1]!.value!.size, 1, 'a Tensor again, not a plain object');
+      assert.deepEqual(answer.check.bindings.map((b) => b.name), direct.bindings.map((b) => b.name));
+      const bad = await tape.check('input x = 2\ny = x @ \n', {}, null);
+      assert.equal(bad?.check.graph, null);
+      assert.equal(bad?.check.diagnostics[0]!.range.start.line, 1);
+      assert.match(bad!.check.diagnostics[0]!.message, /expected/);
+    } finally {
+      tape.dispose();
+    }
+  });
+
+  it('a newer text supersedes a check still under way: only the newest is answered', async () => {
+    const { tape } = client();
+    try {
+      const first = tape.check(APPLE, {}, null);
+      const second = tape.check(`${APPLE}more = total * 2\n`, {}, null);
+      assert.equal(await first, null);
+      assert.equal((await second)?.check.bindings.at(-1)?.name, 'more');
+    } finally {
+      tape.dispose();
+    }
+  });
+
   it('an edit while the thread is deep in one long product abandons it: a new thread computes the new text', async () => {
     const { tape, heard } = client();
     try {
-      load(tape, COSTLY);
+      await load(tape, COSTLY);
       const long = tape.step('next');
       const first = tape.thread.worker!;
       await until('the thread to be inside the product', () => tape.thread.busyMs() > 100);
-      load(tape, APPLE);
+      await load(tape, APPLE);
       assert.notEqual(tape.thread.worker, first, 'a new thread');
       assert.equal(await long, true, 'the superseded move resolves with the new text');
       await until('the new tape', () => tape.isSettled);

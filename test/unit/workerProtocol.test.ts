@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { checkSource } from '../../src/core/check';
 import { Stepper } from '../../src/core/engine/stepper';
 import type { Graph } from '../../src/core/graph/graph';
-import type { Tensor } from '../../src/core/tensor';
+import { Tensor } from '../../src/core/tensor';
+import { CheckAssembler, encodeCheck } from '../../src/extension/worker/checkTransfer';
 import { SentTape } from '../../src/extension/worker/sentTape';
 import { TapeMirror } from '../../src/extension/worker/tapeMirror';
 import { TapeService } from '../../src/extension/worker/tapeService';
@@ -124,7 +125,7 @@ function service(): { svc: TapeService; posted: FromWorker[] } {
 }
 
 function load(text: string, target: number, extra: Partial<LoadMessage> = {}): LoadMessage {
-  return { type: 'load', generation: 1, text, check: {}, files: null, nodeCount: graphOf(text).nodes.length, target, request: 0, evaluate: false, ...extra };
+  return { type: 'load', generation: 1, checked: 0, text, check: {}, files: null, nodeCount: graphOf(text).nodes.length, target, request: 0, evaluate: false, ...extra };
 }
 
 describe('the evaluation thread protocol: the thread side (TapeService)', () => {
@@ -222,5 +223,43 @@ describe('the evaluation thread protocol: the thread side (TapeService)', () => 
     assert.ok(found?.type === 'evaluationProblems');
     assert.equal(found.diagnostics[0]?.severity, 'error');
     assert.equal(found.diagnostics[0]?.range.start.line, 2);
+  });
+});
+
+describe('the evaluation thread protocol: a check on its way to the host (CheckTransfer)', () => {
+  /** A file with every kind of list: statements, bindings, references, a warning and a function. */
+  function longFile(statements: number): string {
+    const lines = ['def twice(v) = v * 2', 'input x0 = [1.5, -2]', 'unused = x0 * 3'];
+    for (let i = 1; i <= statements; i++) lines.push(`x${i} = twice(relu(x${i - 1} * 1.0001))`);
+    return lines.join('\n');
+  }
+
+  it('read back a batch at a time, it is the same check: every list, in order, leaf values as tensors', () => {
+    const check = checkSource(longFile(700), { evaluate: false });
+    assert.ok(check.graph && check.diagnostics.length > 0);
+    const { transfer } = encodeCheck(check);
+    const assembler = new CheckAssembler(structuredClone(transfer));
+    let slices = 0;
+    while (!assembler.step(0)) slices++;
+    assert.ok(slices > 10, `read in ${slices} slices`);
+    const back = assembler.result();
+    const plain = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v));
+    for (const key of ['diagnostics', 'statements', 'bindings', 'references', 'cost', 'memoryBytes', 'evaluationSkipped'] as const) assert.equal(plain(back[key]), plain(check[key]), key);
+    assert.equal(plain(back.graph), plain(check.graph));
+    assert.equal(back.bindings, back.graph!.bindings, 'one list, as in the thread');
+    const leaf = back.graph!.nodes.find((n) => n.name === 'x0')!;
+    assert.ok(leaf.value instanceof Tensor);
+    assert.deepEqual(Array.from(leaf.value.data), [1.5, -2]);
+  });
+
+  it('a file with errors travels without a graph, its bindings and references kept for the editor', () => {
+    const check = checkSource('input a = 2\nb = a @ \nc = nope + 1\n', { evaluate: false });
+    const assembler = new CheckAssembler(structuredClone(encodeCheck(check).transfer));
+    assembler.step(1000);
+    const back = assembler.result();
+    assert.equal(back.graph, null);
+    assert.deepEqual(back.diagnostics.map((d) => d.range.start.line), check.diagnostics.map((d) => d.range.start.line));
+    assert.deepEqual(back.bindings.map((b) => b.name), check.bindings.map((b) => b.name));
+    assert.equal(back.references.length, check.references.length);
   });
 });

@@ -27,7 +27,7 @@ export class BindingHoverProvider implements vscode.HoverProvider {
 
   /** Values come from the session's evaluation thread, so the hover waits for it rather than the host. */
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    const session = this.fresh.sessionFor(document);
+    const session = await this.fresh.sessionFor(document);
     const check = session.check;
     const reference = referenceAt(check, position);
     if (!reference) return this.callHover(document, position);

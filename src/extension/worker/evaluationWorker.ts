@@ -19,7 +19,7 @@ export interface WorkerListener {
  */
 export class EvaluationWorker {
   private thread: Worker | undefined;
-  private busySince: Float64Array<ArrayBufferLike> = new Float64Array(1);
+  private busySince: Float64Array<ArrayBufferLike> = new Float64Array(2);
 
   constructor(
     private readonly script: string,
@@ -42,6 +42,11 @@ export class EvaluationWorker {
     return since > 0 ? Date.now() - since : 0;
   }
 
+  /** Whether the unit of work running now checks a text (rather than computes the tape). */
+  busyChecking(): boolean {
+    return this.busyMs() > 0 && this.busySince[1] === 1;
+  }
+
   /** Ends the thread (what it was computing is abandoned); the next `post` starts a new one. */
   stop(): void {
     const thread = this.thread;
@@ -51,7 +56,7 @@ export class EvaluationWorker {
 
   private start(): Worker {
     if (this.thread) return this.thread;
-    const shared = new SharedArrayBuffer(8);
+    const shared = new SharedArrayBuffer(16);
     this.busySince = new Float64Array(shared);
     const thread = new Worker(this.script, { workerData: { busySince: shared }, resourceLimits: this.resourceLimits, stdout: false, stderr: false });
     thread.on('message', (m: FromWorker) => this.thread === thread && this.listener.message(m));

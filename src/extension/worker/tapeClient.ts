@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import type { CheckResult } from '../../core/check';
 import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
 import { withLeafValue } from '../../core/debug/graphRuntime';
@@ -5,9 +7,28 @@ import { mapPosition } from '../../core/engine/positionMap';
 import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic, Range } from '../../core/language/range';
 import type { Tensor } from '../../core/tensor';
+import { CheckAssembler } from './checkTransfer';
 import { ABANDON_AFTER_MS, EvaluationWorker } from './evaluationWorker';
-import { TapeMirror } from './tapeMirror';
-import type { FromWorker, LoadMessage, ToWorker, WorkerAnswer, WorkerCheckOptions, WorkerFiles } from './workerProtocol';
+import { TapeMirror, type TapePlan } from './tapeMirror';
+import type { FromWorker, LoadMessage, MappedPosition, ToWorker, WorkerAnswer, WorkerCheckOptions, WorkerFiles } from './workerProtocol';
+
+/** Graphs small enough that the host maps a position from one to the other itself (well under a millisecond). */
+const HOST_MAP_MAX_NODES = 4000;
+
+/** How long the host takes a tape update before it hands its event loop back. */
+const TAPE_SLICE_MS = 8;
+
+/** How long the host reads a check before it hands its event loop back. */
+const ASSEMBLE_SLICE_MS = 8;
+
+/** A check made in the thread, and where the position shown lands in its graph. */
+export interface CheckAnswer {
+  readonly request: number;
+  readonly check: CheckResult;
+  readonly mapped: MappedPosition | null;
+  /** The graph's tape plan, worked out in the thread. */
+  readonly plan: TapePlan | null;
+}
 
 /** How long the previous graph stays shown while the thread computes the new one up to its position. */
 const SWAP_AFTER_MS = 250;
@@ -42,6 +63,7 @@ interface StepWaiter {
 export class TapeClient {
   private mirror: TapeMirror | null = null;
   private loaded: Graph | null = null;
+  private loadedPlan: TapePlan | undefined;
   private loadedTotal = 0;
   private loadedForward = 0;
   private lastLoad: LoadMessage | null = null;
@@ -57,6 +79,10 @@ export class TapeClient {
   private readonly answers = new Map<number, (answer: WorkerAnswer | null) => void>();
   private readonly gradCheckProgress = new Map<number, (done: number, total: number) => void>();
   private swapTimer: NodeJS.Timeout | undefined;
+  /** Tapes received and not yet taken whole (see `takeTapes`). */
+  private readonly tapes: Extract<FromWorker, { type: 'tape' }>[] = [];
+  private staging: TapeMirror | null = null;
+  private pendingCheck: { readonly request: number; readonly resolve: (answer: CheckAnswer | null) => void } | null = null;
   readonly thread: EvaluationWorker;
 
   constructor(
@@ -87,24 +113,53 @@ export class TapeClient {
   }
 
   /**
-   * A new good graph of the text: the thread checks the same text (same
-   * `check` options and `files`), stands where the same node ran in the same
-   * phase, and runs the background check when `evaluate`.
+   * Checks a text in the thread (the host's thread checks nothing): the
+   * check, read a slice at a time, with where the position shown lands in
+   * its graph; null when a newer text superseded it or the thread stopped.
+   * A thread deep in one long computation of the tape is abandoned for it.
    */
-  load(graph: Graph, text: string, check: WorkerCheckOptions, files: WorkerFiles | null, evaluate: boolean): void {
+  check(text: string, check: WorkerCheckOptions, files: WorkerFiles | null): Promise<CheckAnswer | null> {
+    this.pendingCheck?.resolve(null);
+    if (this.thread.busyMs() > ABANDON_AFTER_MS && !this.thread.busyChecking()) this.abandonThread();
+    const request = this.nextRequest++;
+    const last = this.lastLoad;
+    // A new thread has no graph to follow the position from: it gets the text shown too.
+    const previous = !this.thread.worker && last && this.target > 0 ? { text: last.text, check: last.check, files: last.files, generation: this.generation, target: this.target } : null;
+    this.thread.post({ type: 'check', request, text, check, files, previous });
+    return new Promise((resolve) => (this.pendingCheck = { request, resolve }));
+  }
+
+  /** Drops the check under way (the host checked a newer text itself). */
+  cancelCheck(): void {
+    this.pendingCheck?.resolve(null);
+    this.pendingCheck = null;
+  }
+
+  /**
+   * A new good graph of the text (from `check`): the thread stands where the
+   * same node ran in the same phase (`answer.mapped`), and runs the
+   * background check when `evaluate`.
+   */
+  load(graph: Graph, text: string, check: WorkerCheckOptions, files: WorkerFiles | null, evaluate: boolean, answer: CheckAnswer | null = null): void {
     const previous = this.loaded;
-    this.target = previous ? mapPosition(previous, this.target, graph) : 0;
+    const mapped = answer?.mapped;
+    const fresh = new TapeMirror(graph, answer?.plan ?? undefined);
+    this.loadedPlan = answer?.plan ?? undefined;
+    this.target =
+      mapped && mapped.generation === this.generation && mapped.from === this.target ? Math.min(mapped.to, fresh.total)
+      : previous && this.target > 0 && previous.nodes.length + graph.nodes.length <= HOST_MAP_MAX_NODES ? mapPosition(previous, this.target, graph)
+      : previous ? Math.min(this.target, fresh.total)
+      : 0;
     this.loaded = graph;
-    const fresh = new TapeMirror(graph);
     this.loadedTotal = fresh.total;
     this.loadedForward = fresh.forwardSteps;
     // At position 0 a new tape holds only the leaves, which the host has: nothing to wait for.
     if (!this.mirror || this.target === 0) this.mirror = fresh;
     this.generation++;
     this.settled = false;
-    this.lastLoad = { type: 'load', generation: this.generation, text, check, files, nodeCount: graph.nodes.length, target: this.target, request: this.goToRequest, evaluate };
+    this.lastLoad = { type: 'load', generation: this.generation, checked: answer?.request ?? 0, text, check, files, nodeCount: graph.nodes.length, target: this.target, request: this.goToRequest, evaluate };
     // Deep in one long operation the thread would read the new text only when it ends: abandon it instead.
-    if (this.thread.busyMs() > ABANDON_AFTER_MS) this.abandonThread();
+    if (this.thread.busyMs() > ABANDON_AFTER_MS && !this.thread.busyChecking()) this.abandonThread();
     this.expectFreshTape = true;
     this.thread.post(this.lastLoad);
     clearTimeout(this.swapTimer);
@@ -190,6 +245,7 @@ export class TapeClient {
 
   dispose(): void {
     clearTimeout(this.swapTimer);
+    this.tapes.length = 0;
     this.thread.stop();
     this.settleAll();
   }
@@ -212,15 +268,25 @@ export class TapeClient {
 
   private receive(m: FromWorker): void {
     switch (m.type) {
+      case 'checked': {
+        if (this.pendingCheck?.request !== m.request) return;
+        // Read a slice at a time, the event loop handed back in between: a large check never holds the host.
+        const assembler = new CheckAssembler(m.transfer);
+        const read = (): void => {
+          const pending = this.pendingCheck;
+          if (pending?.request !== m.request) return;
+          if (!assembler.step(ASSEMBLE_SLICE_MS)) return void setImmediate(read);
+          this.pendingCheck = null;
+          pending.resolve({ request: m.request, check: assembler.result(), mapped: m.mapped, plan: assembler.plan() });
+        };
+        read();
+        return;
+      }
       case 'tape': {
         if (m.generation !== this.generation) return;
         clearTimeout(this.swapTimer);
-        if (this.expectFreshTape || !this.mirror || this.mirror.graph !== this.loaded) this.mirror = new TapeMirror(this.loaded!);
-        this.expectFreshTape = false;
-        this.mirror.apply(m.update);
-        if (m.settled && m.request === this.goToRequest) this.settled = true;
-        this.listener.changed();
-        if (m.settled) this.resolveSteps(m.request, true);
+        this.tapes.push(m);
+        if (this.tapes.length === 1) this.takeTapes();
         return;
       }
       case 'evaluationProblems':
@@ -245,6 +311,37 @@ export class TapeClient {
     }
   }
 
+  /**
+   * Takes the tapes the thread sent, in order, a slice of at most
+   * TAPE_SLICE_MS at a time (a run over a large graph changes every slot);
+   * each is shown once it is whole. A new graph's first tape fills a new
+   * mirror, shown only when complete.
+   */
+  private takeTapes(): void {
+    const start = performance.now();
+    while (this.tapes.length > 0) {
+      const m = this.tapes[0]!;
+      if (m.generation !== this.generation) {
+        this.tapes.shift();
+        this.staging = null;
+        continue;
+      }
+      if (!this.staging) {
+        const fresh = this.expectFreshTape || !this.mirror || this.mirror.graph !== this.loaded;
+        this.staging = fresh ? new TapeMirror(this.loaded!, this.loadedPlan) : this.mirror!;
+        this.expectFreshTape = false;
+      }
+      const budget = TAPE_SLICE_MS - (performance.now() - start);
+      if (budget <= 0 || !this.staging.applySome(m.update, budget)) return void setImmediate(() => this.takeTapes());
+      this.tapes.shift();
+      this.mirror = this.staging;
+      this.staging = null;
+      if (m.settled && m.request === this.goToRequest) this.settled = true;
+      this.listener.changed();
+      if (m.settled) this.resolveSteps(m.request, true);
+    }
+  }
+
   /** A long computation was superseded: end the thread (the next message starts a new one); its pending answers will not come. */
   private abandonThread(): void {
     this.thread.stop();
@@ -263,6 +360,8 @@ export class TapeClient {
 
   /** Resolves everything waiting on the thread: it will not answer. */
   private settleAll(): void {
+    this.pendingCheck?.resolve(null);
+    this.pendingCheck = null;
     for (const resolve of this.answers.values()) resolve(null);
     this.answers.clear();
     this.resolveSteps(Infinity, false);
@@ -280,7 +379,7 @@ export class TapeClient {
   /** After a while without the new tape, shows the new graph at the start while the thread catches up. */
   private showLoaded(): void {
     if (!this.loaded || this.mirror?.graph === this.loaded) return;
-    this.mirror = new TapeMirror(this.loaded);
+    this.mirror = new TapeMirror(this.loaded, this.loadedPlan);
     this.listener.changed();
   }
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { tapePlan, type Phase } from '../../core/engine/stepper';
 import type { Graph } from '../../core/graph/graph';
 import { Tensor } from '../../core/tensor';
@@ -24,9 +25,14 @@ export class TapeMirror {
   /** Which nodes each update touched, in order: a node id, or -(consumer + 1) for a consumer's arrow gradients (as `Stepper`'s record). */
   private touched: number[] = [];
   private touchedDropped = 0;
+  /** An update being taken a slice at a time (`applySome`): how far it has got. */
+  private pending: { readonly update: TapeUpdate; readonly tensors: Tensor[]; d: number; offset: number; large: number; list: number; i: number } | null = null;
 
-  constructor(readonly graph: Graph) {
-    const plan = tapePlan(graph);
+  /** `plan`: the graph's tape plan when already known (the evaluation thread sends it with its check). */
+  constructor(
+    readonly graph: Graph,
+    plan: TapePlan = tapePlan(graph),
+  ) {
     this.forwardPlan = plan.forward;
     this.backwardPlan = plan.backward;
     this.expected = plan.expected;
@@ -38,23 +44,63 @@ export class TapeMirror {
     this.arrived = new Int32Array(n);
   }
 
-  /** Takes what the thread sent. */
+  /** Takes what the thread sent, all at once. */
   apply(update: TapeUpdate): void {
-    const tensors = unpack(update);
+    this.applySome(update);
+  }
+
+  /**
+   * Takes what the thread sent for at most about `budgetMs`: true once the
+   * whole update is in (the position moves then); else call again with the
+   * same update, so a large update never holds the host's thread long.
+   */
+  applySome(update: TapeUpdate, budgetMs = Infinity): boolean {
+    const start = performance.now();
+    let p = this.pending;
+    if (!p || p.update !== update) p = this.pending = { update, tensors: [], d: 0, offset: 0, large: 0, list: 0, i: 0 };
+    let work = 0;
+    const outOfTime = (): boolean => (++work & 255) === 0 && performance.now() - start >= budgetMs;
+    const { shapes, packed, large } = update;
+    const tensors = p.tensors;
+    while (p.d < shapes.length) {
+      const rank = shapes[p.d++]!;
+      const shape: number[] = [];
+      let size = 1;
+      for (let k = 0; k < rank; k++) size *= shape[k] = shapes[p.d++]!;
+      if (size <= PACKED_MAX_ELEMENTS) {
+        tensors.push(new Tensor(shape, packed.subarray(p.offset, p.offset + size)));
+        p.offset += size;
+      } else tensors.push(new Tensor(shape, large[p.large++]!));
+      if (outOfTime()) return false;
+    }
     const at = (i: number): Tensor | null => (i < 0 ? null : tensors[i]!);
-    const { values, grads, edges, arrived } = update;
+    const lists = [update.values, update.grads, update.edges, update.arrived];
     const touched = this.touched;
-    for (let i = 0; i < values.length; i += 2) touched.push(values[i]!), (this.values[values[i]!] = at(values[i + 1]!));
-    for (let i = 0; i < grads.length; i += 2) touched.push(grads[i]!), (this.grads[grads[i]!] = at(grads[i + 1]!));
-    for (let i = 0; i < edges.length; i += 3) touched.push(-edges[i]! - 1), ((this.edgeGrads[edges[i]!] ??= [])[edges[i + 1]!] = at(edges[i + 2]!));
-    for (let i = 0; i < arrived.length; i += 2) touched.push(arrived[i]!), (this.arrived[arrived[i]!] = arrived[i + 1]!);
+    for (; p.list < 4; p.list++, p.i = 0) {
+      const list = lists[p.list]!;
+      const kind = p.list;
+      const stride = kind === 2 ? 3 : 2;
+      for (; p.i < list.length; p.i += stride) {
+        const id = list[p.i]!;
+        if (kind === 0) touched.push(id), (this.values[id] = at(list[p.i + 1]!));
+        else if (kind === 1) touched.push(id), (this.grads[id] = at(list[p.i + 1]!));
+        else if (kind === 2) touched.push(-id - 1), ((this.edgeGrads[id] ??= [])[list[p.i + 1]!] = at(list[p.i + 2]!));
+        else touched.push(id), (this.arrived[id] = list[p.i + 1]!);
+        if (outOfTime()) {
+          p.i += stride;
+          return false;
+        }
+      }
+    }
+    this.pending = null;
     this.currentPosition = update.position;
     // Bounded: the oldest half goes once it is long (a mark that old then gets null).
-    if (touched.length > TOUCHED_LIMIT) {
-      const drop = touched.length >> 1;
+    if (this.touched.length > TOUCHED_LIMIT) {
+      const drop = this.touched.length >> 1;
       this.touchedDropped += drop;
-      this.touched = touched.slice(drop);
+      this.touched = this.touched.slice(drop);
     }
+    return true;
   }
 
   /** A mark to pass to `changedSince` later (as `Stepper.changeMark`). */
@@ -157,21 +203,4 @@ export class TapeMirror {
 
 const TOUCHED_LIMIT = 1 << 20;
 
-/** The update's tensors; packed ones are views into its one buffer (tensors are never mutated). */
-function unpack(update: TapeUpdate): Tensor[] {
-  const tensors: Tensor[] = [];
-  const { shapes, packed, large } = update;
-  let offset = 0;
-  let next = 0;
-  for (let d = 0; d < shapes.length; ) {
-    const rank = shapes[d++]!;
-    const shape: number[] = [];
-    let size = 1;
-    for (let k = 0; k < rank; k++) size *= shape[k] = shapes[d++]!;
-    if (size <= PACKED_MAX_ELEMENTS) {
-      tensors.push(new Tensor(shape, packed.subarray(offset, offset + size)));
-      offset += size;
-    } else tensors.push(new Tensor(shape, large[next++]!));
-  }
-  return tensors;
-}
+export type TapePlan = ReturnType<typeof tapePlan>;

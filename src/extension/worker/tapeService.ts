@@ -3,6 +3,7 @@ import { checkSource, evaluationSteps, type CheckResult } from '../../core/check
 import { withLeafValue } from '../../core/debug/graphRuntime';
 import { bindingHoverMarkdown } from '../../core/editor/hoverMarkdown';
 import { inlineValueLabels } from '../../core/editor/inlineValueLabels';
+import { mapPosition } from '../../core/engine/positionMap';
 import { gradientCheckSteps, type GradCheckProgress, type GradCheckReport } from '../../core/engine/gradcheck';
 import { Stepper } from '../../core/engine/stepper';
 import type { Graph } from '../../core/graph/graph';
@@ -10,7 +11,8 @@ import type { Diagnostic } from '../../core/language/range';
 import { Tensor } from '../../core/tensor';
 import { documentFiles } from './documentFiles';
 import { SentTape } from './sentTape';
-import type { FromWorker, LoadMessage, ToWorker } from './workerProtocol';
+import { encodeCheck } from './checkTransfer';
+import type { CheckMessage, FromWorker, LoadMessage, MappedPosition, ToWorker, WorkerCheckOptions, WorkerFiles } from './workerProtocol';
 
 /** How long the thread works before it reads its messages again (a newer target or text supersedes older work). */
 const SLICE_MS = 20;
@@ -64,15 +66,22 @@ export class TapeService {
   private gradCheck: GradCheckJob | null = null;
   private evaluation: { readonly generation: number; readonly steps: Generator<void, Diagnostic[]> } | null = null;
   private scheduled = false;
+  private pendingCheck: CheckMessage | null = null;
+  /** The last check sent to the host, kept for the `load` that follows it. */
+  private lastChecked: { readonly request: number; readonly check: CheckResult } | null = null;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly post: Post,
-    private readonly busySince: Float64Array<ArrayBufferLike> = new Float64Array(1),
+    private readonly busySince: Float64Array<ArrayBufferLike> = new Float64Array(2),
   ) {}
 
   receive(message: ToWorker): void {
     switch (message.type) {
+      case 'check':
+        // Only the newest text counts: an older one still waiting is dropped.
+        this.pendingCheck = message;
+        break;
       case 'load':
         this.load(message);
         break;
@@ -114,16 +123,36 @@ export class TapeService {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Checks a text for the host; where the position shown lands in its graph goes with it. */
+  private checkUnit(message: CheckMessage): void {
+    const check = checkText(message.text, message.check, message.files);
+    let mapped: MappedPosition | null = null;
+    const graph = check.graph;
+    if (graph) {
+      const loaded = this.loaded;
+      const previous = message.previous;
+      if (loaded && loaded.graph.nodes.length > 0) mapped = { generation: loaded.generation, from: this.target, to: mapPosition(loaded.graph, this.target, graph) };
+      else if (previous && previous.target > 0) {
+        const before = checkText(previous.text, previous.check, previous.files).graph;
+        if (before) mapped = { generation: previous.generation, from: previous.target, to: mapPosition(before, previous.target, graph) };
+      }
+    }
+    this.lastChecked = { request: message.request, check };
+    const { transfer, buffers } = encodeCheck(check);
+    this.post({ type: 'checked', request: message.request, transfer, mapped }, buffers);
+  }
+
   private load(message: LoadMessage): void {
     if (this.gradCheck) this.post({ type: 'gradCheck', request: this.gradCheck.request, report: null });
     this.gradCheck = null;
     this.evaluation = null;
     this.loaded = null;
     this.unit(() => {
-      const options = { ...message.check, expand: expandOption(message.check.expand), files: documentFiles(message.files), evaluate: false };
+      const kept = this.lastChecked && this.lastChecked.request === message.checked ? this.lastChecked.check : null;
+      this.lastChecked = null;
       let check: CheckResult;
       try {
-        check = checkSource(message.text, options);
+        check = kept ?? checkSource(message.text, { ...message.check, expand: expandOption(message.check.expand), files: documentFiles(message.files), evaluate: false });
       } catch (e) {
         this.post({ type: 'failed', generation: message.generation, message: `GraphStep could not check this file: ${(e as Error).message}`, range: null });
         return;
@@ -141,7 +170,7 @@ export class TapeService {
       this.settledSent = false;
       this.lastProgress = this.runStart = performance.now();
       if (message.evaluate) this.evaluation = { generation: message.generation, steps: evaluationSteps(graph) };
-    });
+    }, true);
   }
 
   /** The same replacement as the host's (`withLeafValue`), then the tape recomputed up to the target. */
@@ -195,11 +224,23 @@ export class TapeService {
   /** Does the most urgent unit of work; false when there is none. */
   private work(): boolean {
     const loaded = this.loaded;
+    if (!loaded && this.pendingCheck) {
+      const pending = this.pendingCheck;
+      this.pendingCheck = null;
+      this.unit(() => this.checkUnit(pending), true);
+      return true;
+    }
     if (!loaded) {
       for (const q of this.quick.splice(0)) this.answerQuick(q, null);
       return false;
     }
     const stepper = loaded.stepper;
+    const pending = this.pendingCheck;
+    if (pending) {
+      this.pendingCheck = null;
+      this.unit(() => this.checkUnit(pending), true);
+      return true;
+    }
     const q = this.quick.length > 0 && (this.settledSent || performance.now() - this.runStart > ANSWER_DURING_RUN_MS) ? this.quick.shift() : undefined;
     if (q) {
       this.unit(() => this.answerQuick(q, loaded.generation === q.generation ? loaded : null));
@@ -289,12 +330,15 @@ export class TapeService {
   }
 
   /**
-   * Runs one unit of work with its start in the shared clock cell. What it
+   * Runs one unit of work with its start in the shared clock cell (and in
+   * the next cell, whether it checks a text: a newer text waits for that
+   * rather than abandon it, since the position is kept in the tape). What it
    * throws is reported as a problem of the current text, never left to end
    * the thread.
    */
-  private unit(run: () => void): void {
+  private unit(run: () => void, checking = false): void {
     this.busySince[0] = Date.now();
+    this.busySince[1] = checking ? 1 : 0;
     try {
       run();
     } catch (e) {
@@ -303,6 +347,16 @@ export class TapeService {
     } finally {
       this.busySince[0] = 0;
     }
+  }
+}
+
+/** Checks a text as the host asked (never throws: a failure is the check's one error). */
+function checkText(text: string, options: WorkerCheckOptions, files: WorkerFiles | null): CheckResult {
+  try {
+    return checkSource(text, { ...options, expand: expandOption(options.expand), files: documentFiles(files), evaluate: false });
+  } catch (e) {
+    const message = `GraphStep could not check this file: ${(e as Error).message}`;
+    return { graph: null, diagnostics: [{ severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], statements: [], bindings: [], references: [], cost: 0, memoryBytes: 0, evaluationSkipped: false };
   }
 }
 

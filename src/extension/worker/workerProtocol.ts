@@ -10,6 +10,7 @@ import type { CheckOptions } from '../../core/check';
 import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
 import type { Diagnostic, Range } from '../../core/language/range';
+import type { CheckTransfer } from './checkTransfer';
 
 /** The data part of the check options (file access is made in the thread from `files`). */
 export type WorkerCheckOptions = Omit<CheckOptions, 'files' | 'evaluate' | 'expand'> & {
@@ -23,10 +24,41 @@ export interface WorkerFiles {
   readonly folder: string;
 }
 
-/** A new text: check it, stand at `target`, and (when `evaluate`) run the background NaN check. */
+/**
+ * Check a text (the host checks nothing itself): answered by `checked`. When
+ * the thread has no graph yet (a new thread, after a crash or an abandoned
+ * computation), `previous` is the text the host shows now, so the position
+ * can still follow its node into the new graph.
+ */
+export interface CheckMessage {
+  readonly type: 'check';
+  readonly request: number;
+  readonly text: string;
+  readonly check: WorkerCheckOptions;
+  readonly files: WorkerFiles | null;
+  readonly previous: { readonly text: string; readonly check: WorkerCheckOptions; readonly files: WorkerFiles | null; readonly generation: number; readonly target: number } | null;
+}
+
+/**
+ * Where the position of the graph shown lands in a newly checked graph
+ * (`mapPosition`, worked out in the thread): valid while the host still
+ * stands at `from` on graph `generation`.
+ */
+export interface MappedPosition {
+  readonly generation: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * A new good graph: the one of check `checked` when the thread still has it,
+ * else check `text` again. Stand at `target`, and (when `evaluate`) run the
+ * background NaN check.
+ */
 export interface LoadMessage {
   readonly type: 'load';
   readonly generation: number;
+  readonly checked: number;
   readonly text: string;
   readonly check: WorkerCheckOptions;
   readonly files: WorkerFiles | null;
@@ -39,6 +71,7 @@ export interface LoadMessage {
 }
 
 export type ToWorker =
+  | CheckMessage
   | LoadMessage
   | { readonly type: 'goTo'; readonly generation: number; readonly target: number; readonly request: number }
   | { readonly type: 'hover'; readonly generation: number; readonly request: number; readonly binding: number; readonly maxItems: number }
@@ -76,6 +109,8 @@ export interface TapeUpdate {
 export const PACKED_MAX_ELEMENTS = 4096;
 
 export type FromWorker =
+  /** The check of a text (see `CheckTransfer`). */
+  | { readonly type: 'checked'; readonly request: number; readonly transfer: CheckTransfer; readonly mapped: MappedPosition | null }
   /** The tape moved; `settled` once it stands at the target of goTo `request`. */
   | { readonly type: 'tape'; readonly generation: number; readonly request: number; readonly settled: boolean; readonly update: TapeUpdate }
   /** What the background check found (may be empty). */
