@@ -1,5 +1,6 @@
 import { runCheck, runGradcheck, runRun, runTrace, type CliIo } from './commands';
 import { renderCommand } from './renderCommand';
+import { trainCommand } from './trainCommand';
 import { useNodeKernels } from '../node/engineKernels';
 
 const USAGE = `usage: graphstep <command> FILE [options]
@@ -15,6 +16,10 @@ commands:
                                kinks skipped); exit 1 when a leaf fails
   render FILE -o OUT.svg [--step N] [--expand]
                                the graph at position N (default: all steps done) as SVG
+  train FILE [--steps N] [--json] [--max-tensor-elements N]
+                               the file's train statement: progress on stderr, then the loss
+                               and accuracy history (--steps N overrides its step count;
+                               --max-tensor-elements raises the 10,000,000 limit for big data)
 
 options of every command:
   --root DIR                   the folder load() may read from (default: the FILE's own folder)
@@ -34,6 +39,8 @@ export function main(argv: readonly string[], io: CliIo): number {
       return runGradcheck(rest, io);
     case 'render':
       return renderCommand([...rest], io);
+    case 'train':
+      return trainCommand(rest, io);
     case '--help':
     case '-h':
     case 'help':
@@ -43,7 +50,7 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.stdout('graphstep 0.1.0\n');
       return 0;
     default:
-      io.stderr(command === undefined ? USAGE : `graphstep: expected a command (check, run, trace, gradcheck, render), found '${command}'\n\n${USAGE}`);
+      io.stderr(command === undefined ? USAGE : `graphstep: expected a command (check, run, trace, gradcheck, render, train), found '${command}'\n\n${USAGE}`);
       return 2;
   }
 }
