@@ -226,6 +226,30 @@ describe('the evaluation thread protocol: the thread side (TapeService)', () => 
   });
 });
 
+describe('the evaluation thread protocol: a large update taken a slice at a time', () => {
+  it('applySome with no time to spare takes the update in many calls, shows the new position only at the end, and ends equal to the stepper', () => {
+    const lines = ['input x0 = [1.5, -0.5]'];
+    for (let i = 1; i <= 1500; i++) lines.push(`x${i} = relu(x${i - 1} * 1.0001)`);
+    const text = lines.join('\n');
+    const graph = graphOf(text);
+    const stepper = new Stepper(graph);
+    stepper.runBackward();
+    const update = overTheWire(new SentTape(graph).update(stepper).update);
+    const mirror = new TapeMirror(graphOf(text));
+    const mark = mirror.changeMark;
+    let calls = 1;
+    while (!mirror.applySome(update, 0)) {
+      assert.equal(mirror.position, 0, 'the position moves only once the update is whole');
+      calls++;
+    }
+    assert.ok(calls > 10, `taken in ${calls} calls`);
+    assert.equal(snapshot(mirror), snapshot(stepper));
+    const changed = mirror.changedSince(mark)!;
+    assert.equal(changed.nodes.length, graph.nodes.filter((n) => n.kind !== 'const').length, 'every node but the constants changed (a value, a gradient or a count)');
+    assert.equal(changed.consumers.length, graph.nodes.filter((n) => n.inputs.length > 0).length);
+  });
+});
+
 describe('the evaluation thread protocol: a check on its way to the host (CheckTransfer)', () => {
   /** A file with every kind of list: statements, bindings, references, a warning and a function. */
   function longFile(statements: number): string {
