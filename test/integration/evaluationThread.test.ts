@@ -62,13 +62,15 @@ describe('evaluation in the session\'s thread: the extension host never blocks',
   });
 
   it('an edit during a long step supersedes it: the thread is replaced and the new text is shown', async () => {
-    const { editor, session } = await untitledSession(COSTLY);
+    // Seconds of one product, so the edit surely comes while it runs.
+    const { editor, session } = await untitledSession(COSTLY.replace(/790/g, '1400'));
     const step = vscode.commands.executeCommand('graphstep.nextStep');
     const busy = session.evaluation.thread;
     await waitFor('the thread to be inside the product', () => busy.busyMs() > 20);
     const first = busy.worker;
     const whole = new vscode.Range(0, 0, editor.document.lineCount, 0);
     assert.ok(await editor.edit((b) => b.replace(whole, APPLE)));
+    (await graphStepApi()).sessions.rebuild(session); // now, not after the typing pause
     await waitFor('the new graph', () => session.isSettled && session.graph!.nodes.length === 5);
     await step;
     assert.notEqual(session.evaluation.thread.worker, first, 'the busy thread was terminated');
