@@ -67,8 +67,8 @@ describe('what each package carries', function () {
   this.timeout(60_000);
 
   it('the .vsix holds what the extension runs: no CLI, no contributor docs, no sources', async () => {
-    const { listFiles } = (await import('@vscode/vsce')) as { listFiles(o: { cwd: string; packageManager: 'none' }): Promise<string[]> };
-    const files = await listFiles({ cwd: root, packageManager: 'none' });
+    const { listFiles, PackageManager } = await import('@vscode/vsce');
+    const files = await listFiles({ cwd: root, packageManager: PackageManager.None });
     for (const needed of ['package.json', 'out/extension.js', 'out/webview.js', 'media/icon.png', 'syntaxes/graphstep.tmLanguage.json', 'docs/language.md', 'examples/apple.nn']) {
       assert.ok(files.includes(needed), `${needed} in the .vsix`);
     }
