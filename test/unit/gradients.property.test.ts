@@ -193,6 +193,50 @@ const lossInputs = (scores: (shape: Shape) => fc.Arbitrary<Tensor>, softTargets:
     return fc.tuple(scores(shape), targets).map(([y, t]) => ({ inputs: [y, t], constant: softTargets ? [] : [1] }));
   });
 
+const small = (max: number): fc.Arbitrary<number> => fc.integer({ min: 1, max });
+
+/** x [N, C, H, W] with filters that fit it, any stride, pad and dilation. */
+const conv2dCase: fc.Arbitrary<GradCase> = fc
+  .record({ n: small(2), c: small(2), h: fc.integer({ min: 3, max: 5 }), w: fc.integer({ min: 3, max: 5 }), fn: small(2), fh: small(3), fw: small(3), stride: small(2), pad: fc.integer({ min: 0, max: 1 }), dilation: small(2) })
+  .filter((g) => g.h + 2 * g.pad >= g.dilation * (g.fh - 1) + 1 && g.w + 2 * g.pad >= g.dilation * (g.fw - 1) + 1)
+  .chain((g) =>
+    fc
+      .tuple(tensorOf([g.n, g.c, g.h, g.w], -2, 2), tensorOf([g.fn, g.c, g.fh, g.fw], -2, 2), tensorOf([g.fn], -1, 1))
+      .map((inputs) => ({ inputs, attrs: { stride: g.stride, pad: g.pad, dilation: g.dilation } })),
+  );
+
+/** x [N, C, H, W] with a pooling window that fits, stride None or given, pad at most half the window. */
+const poolCase = (distinctValues: boolean, withCountMode: boolean): fc.Arbitrary<GradCase> =>
+  fc
+    .record({ n: small(2), c: small(2), h: fc.integer({ min: 2, max: 5 }), w: fc.integer({ min: 2, max: 5 }), ph: small(3), pw: small(3), stride: fc.option(small(2), { nil: null }), pad: fc.integer({ min: 0, max: 1 }), include: fc.boolean() })
+    .filter((g) => 2 * g.pad <= Math.min(g.ph, g.pw) && g.h + 2 * g.pad >= g.ph && g.w + 2 * g.pad >= g.pw)
+    .chain((g) =>
+      (distinctValues ? distinct([g.n, g.c, g.h, g.w]) : tensorOf([g.n, g.c, g.h, g.w], -2, 2)).map((x) => ({
+        inputs: [x],
+        attrs: { h: g.ph, w: g.pw, stride: g.stride, pad: g.pad, ...(withCountMode ? { count_include_pad: g.include } : {}) },
+      })),
+    );
+
+const spatialCase: fc.Arbitrary<GradCase> = fc.tuple(small(2), small(3), small(3), small(3)).chain(([n, c, h, w]) => tensorOf([n, c, h, w], -2, 2).map((x) => ({ inputs: [x] })));
+
+const batchnormCase: fc.Arbitrary<GradCase> = fc.tuple(small(2), small(3), shapeOf(0, 2)).chain(([n, c, rest]) =>
+  fc
+    .tuple(tensorOf([n, c, ...rest], -2, 2), tensorOf([c], -2, 2), tensorOf([c], -1, 1), tensorOf([c], -1, 1), tensorOf([c], 0.2, 2), fc.constantFrom(1e-5, 0.1))
+    .map(([x, gamma, beta, mean, variance, eps]) => ({ inputs: [x, gamma, beta, mean, variance], attrs: { eps } })),
+);
+
+const concatCase: fc.Arbitrary<GradCase> = shapeOf(1, 3).chain((s) =>
+  fc.tuple(fc.integer({ min: -s.length, max: s.length - 1 }), small(3)).chain(([axis, other]) => {
+    const t = s.slice();
+    t[axis < 0 ? axis + s.length : axis] = other;
+    return fc.tuple(tensorOf(s, -2, 2), tensorOf(t, -2, 2)).map((inputs) => ({ inputs, attrs: { axis } }));
+  }),
+);
+
+const leakyReluCase: fc.Arbitrary<GradCase> = shapeOf(0, 3).chain((s) =>
+  fc.tuple(awayFromZero(s, 0.05, 3), fc.constantFrom(0.01, 0.2)).map(([x, alpha]) => ({ inputs: [x], attrs: { alpha } })),
+);
+
 describe('gradients: every op backward against central differences (fast-check)', () => {
   property('add', binaryCase(-3, 3));
   property('sub', binaryCase(-3, 3));
@@ -225,6 +269,15 @@ describe('gradients: every op backward against central differences (fast-check)'
   property('mse', binaryCase(-3, 3));
   property('max', maxCase);
   property('pick', pickCase);
+  property('leaky_relu', leakyReluCase);
+  property('log_softmax', softmaxCase);
+  property('conv2d', conv2dCase);
+  property('max_pool', poolCase(true, false));
+  property('avg_pool', poolCase(false, true));
+  property('global_avg_pool', spatialCase);
+  property('flatten', spatialCase);
+  property('batchnorm', batchnormCase);
+  property('concat', concatCase);
 
   it('covers every registered op', () => {
     assert.deepEqual([...covered].sort(), OPS.map((o) => o.name).sort());
