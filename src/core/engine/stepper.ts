@@ -1,5 +1,5 @@
 import type { Graph, GraphNode } from '../graph/graph';
-import type { OpDef } from '../ops/opDef';
+import { NOT_TRAINING, type EvaluationContext, type OpDef } from '../ops/opDef';
 import { opByName } from '../ops/registry';
 import { Tensor } from '../tensor';
 import { addTensors } from './accumulate';
@@ -48,10 +48,14 @@ export class Stepper {
   private touched: number[] = [];
   private touchedDropped = 0;
 
-  /** `ops` looks up each node's op (the registry's by default; a test may pass others). */
+  /**
+   * `ops` looks up each node's op (the registry's by default; a test may pass
+   * others); `context` says which training step the tape is (none by default).
+   */
   constructor(
     readonly graph: Graph,
     ops: (name: string) => OpDef | undefined = opByName,
+    readonly context: EvaluationContext = NOT_TRAINING,
   ) {
     const plan = planOf(graph, ops);
     const nodes = graph.nodes;
@@ -252,7 +256,7 @@ export class Stepper {
   private forwardStep(id: number, changes: Change[]): void {
     const node = this.graph.nodes[id]!;
     changes.push({ slot: 'value', id, previous: this.values[id] ?? null });
-    this.values[id] = this.ops[id]!.forward(this.inputValues(node), node.attrs);
+    this.values[id] = this.ops[id]!.forward(this.inputValues(node), node.attrs, this.context);
   }
 
   private inputValues(node: GraphNode): Tensor[] {
@@ -275,7 +279,7 @@ export class Stepper {
     const gradOutput = this.grads[id];
     if (!op || !gradOutput) return;
     const needsGrad = this.needsGrad[id]!;
-    const inputGrads = op.backward({ inputs: this.inputValues(node), output: this.values[id]!, gradOutput, attrs: node.attrs, needsGrad });
+    const inputGrads = op.backward({ inputs: this.inputValues(node), output: this.values[id]!, gradOutput, attrs: node.attrs, needsGrad, context: this.context });
     const edges = this.edgeGrads[id]!;
     for (let k = 0; k < node.inputs.length; k++) {
       const g = inputGrads[k];

@@ -22,6 +22,23 @@ export interface AttrSpec {
 
 export type ShapeResult = { readonly ok: true; readonly shape: Shape } | { readonly ok: false; readonly message: string };
 
+/**
+ * What an evaluation of the tape is for. An op whose forward differs while a
+ * network learns (dropout) reads it; every other op ignores it.
+ */
+export interface EvaluationContext {
+  /**
+   * The training step this forward and backward pass belongs to, counted
+   * from 0 (the index of its loss in `graphstep train --json`), or null
+   * outside training: a plain run or step, constant folding, a gradient
+   * check, an accuracy measurement.
+   */
+  readonly trainingStep: number | null;
+}
+
+/** The context of every evaluation that is not a training step. */
+export const NOT_TRAINING: EvaluationContext = Object.freeze({ trainingStep: null });
+
 /** What an op's local backward gets. */
 export interface BackwardContext {
   readonly inputs: readonly Tensor[];
@@ -30,6 +47,8 @@ export interface BackwardContext {
   readonly attrs: OpAttrs;
   /** Whether each input wants a gradient (false for constants); an op may return null there. */
   readonly needsGrad: readonly boolean[];
+  /** The evaluation this backward belongs to; absent means NOT_TRAINING. */
+  readonly context?: EvaluationContext;
 }
 
 /**
@@ -56,7 +75,8 @@ export interface OpDef {
   readonly doc: string;
   /** Output shape, or a message naming both shapes when they do not fit. */
   shape(inputs: readonly Shape[], attrs: OpAttrs): ShapeResult;
-  forward(inputs: readonly Tensor[], attrs: OpAttrs): Tensor;
+  /** `context` absent means NOT_TRAINING. */
+  forward(inputs: readonly Tensor[], attrs: OpAttrs, context?: EvaluationContext): Tensor;
   /**
    * A problem with the input values that shapes cannot show (a class index
    * out of range), or null. Optional: forward never throws and gives NaN
