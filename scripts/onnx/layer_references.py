@@ -5,6 +5,7 @@ PyTorch (torch.nn.functional, float64, CPU). Run: /usr/bin/python3 scripts/onnx/
 import json
 import os
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -16,7 +17,7 @@ def randn(*shape):
     return torch.randn(*shape, dtype=torch.float64)
 
 
-def case(op, inputs, attrs, fn):
+def case(op, inputs, attrs, fn, training_step=None):
     leaves = [t.clone().requires_grad_(True) for t in inputs]
     y = fn(*leaves)
     g = randn(*y.shape)
@@ -28,6 +29,7 @@ def case(op, inputs, attrs, fn):
         'upstream': g.flatten().tolist(),
         'output': {'shape': list(y.shape), 'data': y.detach().flatten().tolist()},
         'grads': [leaf.grad.flatten().tolist() for leaf in leaves],
+        'trainingStep': training_step,
     }
 
 
@@ -70,6 +72,14 @@ for shape in [(5,), (3, 4), (2, 3, 10)]:
     cases.append(case('tanh', [randn(*shape)], {}, torch.tanh))
     for alpha in (0.01, 0.2):
         cases.append(case('leaky_relu', [randn(*shape)], {'alpha': alpha}, lambda x, a=alpha: F.leaky_relu(x, a)))
+
+# dropout: the mask of training step k is np.random.seed(seed + k); np.random.rand(*shape) >= ratio
+for (shape, ratio, seed, step) in [((4, 5), 0.5, 0, 0), ((4, 5), 0.5, 0, 1), ((2, 3, 4), 0.2, 7, 12), ((10,), 0.0, 3, 0)]:
+    np.random.seed(seed + step)
+    keep = torch.from_numpy(np.random.rand(*shape) >= ratio).to(torch.float64)
+    cases.append(case('dropout', [randn(*shape)], {'ratio': ratio, 'seed': seed},
+                      lambda x, m=keep, r=ratio: x * m / (1 - r), training_step=step))
+cases.append(case('dropout', [randn(3, 4)], {'ratio': 0.5, 'seed': 0}, lambda x: F.dropout(x, 0.5, training=False)))
 
 with open(OUT, 'w') as f:
     json.dump({'torch': torch.__version__, 'cases': cases}, f, indent=0)

@@ -23,6 +23,7 @@ interface LayerCase {
   readonly upstream: number[];
   readonly output: TensorJson;
   readonly grads: number[][];
+  readonly trainingStep: number | null;
 }
 
 const fixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/onnx/torch-layers.json'), 'utf8')) as { cases: LayerCase[] };
@@ -40,7 +41,8 @@ describe('layers against PyTorch float64 (forward and backward)', () => {
   for (const c of fixture.cases) {
     const k = (counts.get(c.op) ?? 0) + 1;
     counts.set(c.op, k);
-    it(`${c.op} #${k} ${c.inputs.map((t) => `[${t.shape}]`).join(' ')} ${JSON.stringify(c.attrs)}`, () => {
+    const step = c.trainingStep === null ? '' : ` in training step ${c.trainingStep}`;
+    it(`${c.op} #${k} ${c.inputs.map((t) => `[${t.shape}]`).join(' ')} ${JSON.stringify(c.attrs)}${step}`, () => {
       const op = opByName(c.op)!;
       const attrs: Record<string, number | boolean | null> = {};
       for (const spec of op.attrs) attrs[spec.name] = (spec.default as number | boolean | null | undefined) ?? null;
@@ -49,10 +51,11 @@ describe('layers against PyTorch float64 (forward and backward)', () => {
       const shape = op.shape(inputs.map((t) => t.shape), attrs as OpAttrs);
       assert.ok(shape.ok, shape.ok ? '' : shape.message);
       assert.deepEqual(shape.shape, c.output.shape);
-      const y = op.forward(inputs, attrs as OpAttrs);
+      const context = { trainingStep: c.trainingStep };
+      const y = op.forward(inputs, attrs as OpAttrs, context);
       assert.deepEqual(y.shape, c.output.shape);
       assertClose(y.data, c.output.data, 'output');
-      const grads = op.backward({ inputs, output: y, gradOutput: new Tensor(y.shape, Float64Array.from(c.upstream)), attrs: attrs as OpAttrs, needsGrad: inputs.map(() => true) });
+      const grads = op.backward({ inputs, output: y, gradOutput: new Tensor(y.shape, Float64Array.from(c.upstream)), attrs: attrs as OpAttrs, needsGrad: inputs.map(() => true), context });
       c.grads.forEach((g, i) => assertClose(grads[i]!.data, g, `gradient of input ${op.inputs[i]}`));
     });
   }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { OpAttrs } from '../../src/core/ops/opDef';
+import type { EvaluationContext, OpAttrs } from '../../src/core/ops/opDef';
 import { OPS, opByName } from '../../src/core/ops/registry';
 import { Tensor, sizeOf, type Shape } from '../../src/core/tensor';
 
@@ -16,6 +16,8 @@ interface GradCase {
   readonly attrs?: OpAttrs;
   /** Inputs that get no gradient (class indices). */
   readonly constant?: readonly number[];
+  /** The evaluation (a training step, for dropout); none by default. */
+  readonly context?: EvaluationContext;
 }
 
 const RUNS = 40;
@@ -41,12 +43,12 @@ function checkGradients(name: string, c: GradCase, seed: number): void {
   const attrs = c.attrs ?? {};
   const shape = op.shape(c.inputs.map((x) => x.shape), attrs);
   assert.ok(shape.ok, shape.ok ? '' : shape.message);
-  const y = op.forward(c.inputs, attrs);
+  const y = op.forward(c.inputs, attrs, c.context);
   const G = upstream(y.shape, seed);
   const needsGrad = c.inputs.map((_, i) => !(c.constant ?? []).includes(i));
-  const grads = op.backward({ inputs: c.inputs, output: y, gradOutput: G, attrs, needsGrad });
+  const grads = op.backward({ inputs: c.inputs, output: y, gradOutput: G, attrs, needsGrad, context: c.context });
   const loss = (inputs: readonly Tensor[]): number => {
-    const out = op.forward(inputs, attrs).data;
+    const out = op.forward(inputs, attrs, c.context).data;
     let s = 0;
     for (let i = 0; i < out.length; i++) s += G.data[i]! * out[i]!;
     return s;
@@ -237,6 +239,13 @@ const leakyReluCase: fc.Arbitrary<GradCase> = shapeOf(0, 3).chain((s) =>
   fc.tuple(awayFromZero(s, 0.05, 3), fc.constantFrom(0.01, 0.2)).map(([x, alpha]) => ({ inputs: [x], attrs: { alpha } })),
 );
 
+/** Dropout in a training step (a mask) or outside training (the identity). */
+const dropoutCase: fc.Arbitrary<GradCase> = shapeOf(0, 3, 4).chain((s) =>
+  fc
+    .tuple(tensorOf(s, -3, 3), fc.constantFrom(0, 0.25, 0.5, 0.9), fc.integer({ min: 0, max: 1000 }), fc.option(fc.integer({ min: 0, max: 50 }), { nil: null }))
+    .map(([x, ratio, seed, trainingStep]) => ({ inputs: [x], attrs: { ratio, seed }, context: { trainingStep } })),
+);
+
 describe('gradients: every op backward against central differences (fast-check)', () => {
   property('add', binaryCase(-3, 3));
   property('sub', binaryCase(-3, 3));
@@ -278,6 +287,7 @@ describe('gradients: every op backward against central differences (fast-check)'
   property('flatten', spatialCase);
   property('batchnorm', batchnormCase);
   property('concat', concatCase);
+  property('dropout', dropoutCase);
 
   it('covers every registered op', () => {
     assert.deepEqual([...covered].sort(), OPS.map((o) => o.name).sort());

@@ -2,6 +2,7 @@ import { leakyRelu, logSoftmax } from './activations';
 import { add, div, matmul, mul, neg, pow, sub } from './arithmetic';
 import { batchnorm } from './batchnorm';
 import { conv2d } from './conv';
+import { dropout } from './dropout';
 import { abs, exp, log, relu, sigmoid, sqrt, tanh } from './elementwise';
 import { affine, softmax } from './layers';
 import { crossEntropy, mse, softmaxWithLoss } from './losses';
@@ -48,6 +49,7 @@ export const OPS: readonly OpDef[] = [
   flatten,
   batchnorm,
   concat,
+  dropout,
 ];
 
 const byName = new Map<string, OpDef>();
