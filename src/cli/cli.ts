@@ -1,4 +1,5 @@
 import { runCheck, runGradcheck, runRun, runTrace, type CliIo } from './commands';
+import { importCommand } from './importCommand';
 import { renderCommand } from './renderCommand';
 import { useNodeKernels } from '../node/engineKernels';
 
@@ -15,6 +16,8 @@ commands:
                                kinks skipped); exit 1 when a leaf fails
   render FILE -o OUT.svg [--step N] [--expand]
                                the graph at position N (default: all steps done) as SVG
+  import MODEL.onnx -o OUT.nn [--input NAME=FILE.npy]...
+                               an ONNX model as a .nn file, its weights as .npy files beside it
 
 options of every command:
   --root DIR                   the folder load() may read from (default: the FILE's own folder)
@@ -34,6 +37,8 @@ export function main(argv: readonly string[], io: CliIo): number {
       return runGradcheck(rest, io);
     case 'render':
       return renderCommand([...rest], io);
+    case 'import':
+      return importCommand(rest, io);
     case '--help':
     case '-h':
     case 'help':
@@ -43,7 +48,7 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.stdout('graphstep 0.1.0\n');
       return 0;
     default:
-      io.stderr(command === undefined ? USAGE : `graphstep: expected a command (check, run, trace, gradcheck, render), found '${command}'\n\n${USAGE}`);
+      io.stderr(command === undefined ? USAGE : `graphstep: expected a command (check, run, trace, gradcheck, render, import), found '${command}'\n\n${USAGE}`);
       return 2;
   }
 }
