@@ -12,6 +12,7 @@ import os
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'test', 'fixtures', 'onnx')
@@ -66,11 +67,40 @@ class LeNet(nn.Module):
         return torch.softmax(self.fc2(x), dim=-1)
 
 
+class OpsMix(nn.Module):
+    """Every other operator the import translates, in one small net."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, stride=1, padding=1, bias=False)
+        # ONNX stores float attributes as float32: the values the import reads are these, widened
+        self.bn = nn.BatchNorm2d(4, eps=float(np.float32(1e-5)))
+        self.W = nn.Parameter(torch.randn(5, 12))
+        with torch.no_grad():
+            self.bn.running_mean.copy_(torch.randn(4) * 0.1)
+            self.bn.running_var.copy_(torch.rand(4) + 0.5)
+            self.bn.weight.copy_(torch.randn(4))
+            self.bn.bias.copy_(torch.randn(4))
+
+    def forward(self, x):
+        h = self.bn(F.leaky_relu(self.conv(x), float(np.float32(0.1))))
+        a = F.avg_pool2d(h, 2, padding=1, count_include_pad=False)
+        g = F.adaptive_avg_pool2d(a, 1).squeeze(3).squeeze(2)
+        m = a.mean(dim=(2, 3))
+        s = a.sum(dim=3).sum(dim=2)
+        c = torch.cat([g, m, s / 16], dim=1)
+        c = (c - c.mean()) * 0.5
+        e = torch.exp(-c) + torch.sqrt(c ** 2 + 1) + torch.log(c ** 2 + 1)
+        z = (e @ self.W.t()).unsqueeze(0).reshape(2, -1)
+        return F.log_softmax(z, dim=1)
+
+
 MODELS = [
     ('mlp_sigmoid', MlpSigmoid, (2, 4), 11, False),
     ('mlp_tanh_softmax', MlpTanhSoftmax, (3, 4), 12, True),
     ('cnn', SmallCnn, (2, 1, 8, 8), 13, False),
     ('lenet', LeNet, (2, 1, 14, 14), 17, True),
+    ('ops_mix', OpsMix, (2, 3, 6, 6), 13, False),
 ]
 
 
@@ -90,7 +120,8 @@ for seed, (name, make, shape, opset, dynamic) in enumerate(MODELS):
     example = torch.randn(*shape)
     path = os.path.join(OUT, f'{name}.onnx')
     torch.onnx.export(model, example, path, opset_version=opset, input_names=['x'], output_names=['y'],
-                      dynamic_axes={'x': {0: 'batch'}, 'y': {0: 'batch'}} if dynamic else None)
+                      dynamic_axes={'x': {0: 'batch'}, 'y': {0: 'batch'}} if dynamic else None,
+                      do_constant_folding=name != 'ops_mix')
     model64 = model.double()
     x = torch.randn(*shape, dtype=torch.float64)
     y, _, _ = grads(model64, x, torch.ones(1, dtype=torch.float64))

@@ -76,7 +76,7 @@ function assertRelative(actual: Float64Array, expected: readonly number[], what:
   }
 }
 
-const MODELS = ['mlp_sigmoid', 'mlp_tanh_softmax', 'cnn', 'lenet'];
+const MODELS = ['mlp_sigmoid', 'mlp_tanh_softmax', 'cnn', 'lenet', 'ops_mix'];
 /** Σ softmax is 1 whatever the input, so the gradients of sum(output) are 0 and both sides give rounding noise (below 1e-15). */
 const SOFTMAX_OUTPUT = new Set(['mlp_tanh_softmax', 'lenet']);
 

@@ -101,7 +101,7 @@ class Importer {
       const dynamic = info.shape?.some((d) => d === null) ? ' (dynamic dimensions as 1)' : '';
       if (given) {
         const fileName = this.addFile(id, given);
-        this.lines.push(`input ${id} = load(${JSON.stringify(fileName)})  # graph input '${info.name}'`);
+        this.lines.push(`input ${id} = load(${JSON.stringify(fileName)})  # graph input '${info.name}' ${formatShape(shape)}`);
       } else {
         const dims = shape.length > 0 ? `${shape.join(', ')}, ` : '';
         this.lines.push(`input ${id} = randn(${dims}seed=${k})  # graph input '${info.name}' ${formatShape(shape)}${dynamic}`);
