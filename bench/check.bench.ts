@@ -1,10 +1,20 @@
 /**
- * Figures of checking: parse + check of large files, cold (the first call in
- * a fresh process, as when a file is opened) and warm, and the hostile inputs
- * that must each check in under a second. Cold figures are medians over
- * several fresh processes, each running this bundle with GRAPHSTEP_COLD_CASE.
+ * Figures of checking: parse + check of large files, cold and warm, and the
+ * hostile inputs that must each check in under a second.
+ *
+ * Cold: the first checkSource call in a fresh Node process, after the bundle
+ * is loaded (the JIT has compiled nothing of the checker yet, as when the CLI
+ * or a just-activated extension checks its first file); the time of that one
+ * call, wall and CPU (CPU counts V8's compiler and GC threads too). Medians
+ * over several fresh processes, each running this bundle with
+ * GRAPHSTEP_COLD_CASE. The whole `graphstep check` of the same file (process
+ * start, loading, reading the file, checking) is shown beside it. Warm: the
+ * median of many calls in one process.
  */
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { checkSource, type CheckOptions } from '../src/core/check';
 import { Stepper } from '../src/core/engine/stepper';
 import { loadTensor } from '../src/core/ops/loadFile';
@@ -24,22 +34,50 @@ function caseText(name: string): string {
 
 const CHECK_ONLY: CheckOptions = { evaluate: false };
 
-/** In a child process: time the first check of one case and print it. */
+/** In a child process: time the first check of one case and print its wall and CPU milliseconds. */
 export function runColdCase(name: string): void {
   const text = caseText(name);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   checkSource(text, CHECK_ONLY);
-  process.stdout.write(`${performance.now() - t0}\n`);
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  process.stdout.write(`${wall} ${(cpu.user + cpu.system) / 1000}\n`);
 }
 
-function coldMedianMs(name: string, runs: number): number {
-  const times: number[] = [];
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Median wall and CPU ms of the first check in `runs` fresh processes. */
+function coldMedianMs(name: string, runs: number): { wall: number; cpu: number } {
+  const walls: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < runs; i++) {
     const out = execFileSync(process.execPath, [process.argv[1]!], { env: { ...process.env, GRAPHSTEP_COLD_CASE: name }, encoding: 'utf8' });
-    times.push(Number(out.trim()));
+    const [wall, cpu] = out.trim().split(' ').map(Number);
+    walls.push(wall!);
+    cpus.push(cpu!);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return { wall: median(walls), cpu: median(cpus) };
+}
+
+/** Median wall ms of the whole `graphstep check FILE` (a fresh process: start, load, read, check), or null without the CLI bundle. */
+function cliCheckMs(file: string, runs: number): number | null {
+  const cli = path.resolve(__dirname, '../cli.js');
+  if (!fs.existsSync(cli)) return null;
+  const walls: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    try {
+      execFileSync(process.execPath, [cli, 'check', file], { stdio: 'ignore' });
+    } catch {
+      // exit code 1 (warnings or errors) still timed
+    }
+    walls.push(performance.now() - t0);
+  }
+  return median(walls);
 }
 
 function fmt(ms: number): string {
@@ -59,16 +97,27 @@ function medianOfRuns(fn: () => void, runs = 5): number {
 }
 
 export function benchCheck(): void {
-  console.log('\nparse + check, without running the tape (cold: median first call of 7 fresh processes; warm: median in one process):');
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`\nparse + check, without running the tape (load average ${load} on ${os.cpus().length} cores):`);
+  console.log('  cold = the first checkSource call in a fresh process after loading (median of 7 processes, wall and CPU);');
+  console.log('  CLI = the whole `graphstep check FILE` in a fresh process (start, load, read, check, and the tape run when it is cheap; median of 5); warm = median in one process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphstep-bench-'));
   for (const [name, label, goal] of [
     ['10k', 'generated file, 10,000 op nodes', 20],
     ['1mb', '1 MB file', 150],
   ] as const) {
     const text = caseText(name);
+    const file = path.join(dir, `${name}.nn`);
+    fs.writeFileSync(file, text);
     const cold = coldMedianMs(name, 7);
+    const cli = cliCheckMs(file, 5);
     const warm = medianMs(() => checkSource(text, CHECK_ONLY), 1000, 20);
-    console.log(`  ${label.padEnd(34)} cold ${fmt(cold).padStart(9)} (goal ${goal} ms)   warm ${fmt(warm).padStart(9)}`);
+    const size = `${(text.length / 1024).toFixed(0)} KiB`;
+    console.log(
+      `  ${label.padEnd(32)} ${size.padStart(8)}  cold ${fmt(cold.wall).padStart(8)} (cpu ${fmt(cold.cpu)}; goal ${goal} ms)   CLI ${cli === null ? '—' : fmt(cli)}   warm ${fmt(warm)}`,
+    );
   }
+  fs.rmSync(dir, { recursive: true, force: true });
 
   console.log('\nhostile inputs, each checked (and where it builds, run forward and backward); goal under 1 s, median of 5:');
   const x100k = Array(100_000).fill('x').join(' + ');

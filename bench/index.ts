@@ -10,6 +10,7 @@ import { checkSource } from '../src/core/check';
 import { Stepper } from '../src/core/engine/stepper';
 import { benchCheck, runColdCase } from './check.bench';
 import { twoLayerSource } from './engine.bench';
+import { benchStages } from './stages.bench';
 import { medianMs } from './timing';
 
 // Bundled into out/bench/ so it runs the code exactly as the extension does.
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   }
 
   benchCheck();
+  benchStages();
 
   console.log('');
   const { benchEngine } = await import('./engine.bench');

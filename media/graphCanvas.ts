@@ -30,6 +30,7 @@ interface NodeElements {
   readonly g: SVGGElement;
   readonly title: SVGTitleElement | null;
   readonly sum: SVGTextElement | null;
+  readonly update: SVGTextElement | null;
   readonly data: SVGTextElement | null;
   readonly grad: SVGTextElement | null;
   last: NodeTexts;
@@ -317,7 +318,7 @@ export class GraphCanvas {
         g.classList.toggle('gs-found', this.found === node.graphNode);
         const expandKey = node.role === 'op' ? graph.nodes[node.graphNode]?.expandKey : undefined;
         if (expandKey !== undefined) g.append(...parseFragment(expandBadge(node, expandKey)));
-        this.shownNodes.set(i, { g, title: g.querySelector<SVGTitleElement>('title'), sum: g.querySelector('.gs-sum'), data: g.querySelector('.gs-cell-data'), grad: g.querySelector('.gs-cell-grad'), last: texts[k]!, aria });
+        this.shownNodes.set(i, { g, title: g.querySelector<SVGTitleElement>('title'), sum: g.querySelector('.gs-sum'), update: g.querySelector('.gs-update'), data: g.querySelector('.gs-cell-data'), grad: g.querySelector('.gs-cell-grad'), last: texts[k]!, aria });
       });
     }
   }
@@ -340,6 +341,7 @@ export class GraphCanvas {
       const t = this.textsOf(i);
       const last = el.last;
       if (t.sum !== last.sum && el.sum) setText(el.sum, t.sum);
+      if (t.update !== last.update && el.update) setText(el.update, t.update ?? '');
       if (t.data !== last.data && el.data) setText(el.data, t.data);
       if (t.grad !== last.grad && el.grad) setText(el.grad, t.grad);
       if (t.title !== last.title && el.title) setText(el.title, t.title);

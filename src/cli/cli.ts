@@ -1,6 +1,7 @@
 import { runCheck, runGradcheck, runRun, runTrace, type CliIo } from './commands';
 import { importCommand } from './importCommand';
 import { renderCommand } from './renderCommand';
+import { trainCommand } from './trainCommand';
 import { useNodeKernels } from '../node/engineKernels';
 
 const USAGE = `usage: graphstep <command> FILE [options]
@@ -16,6 +17,10 @@ commands:
                                kinks skipped); exit 1 when a leaf fails
   render FILE -o OUT.svg [--step N] [--expand]
                                the graph at position N (default: all steps done) as SVG
+  train FILE [--steps N] [--json] [--max-tensor-elements N]
+                               the file's train statement: progress on stderr, then the loss
+                               and accuracy history (--steps N overrides its step count;
+                               --max-tensor-elements raises the 10,000,000 limit for big data)
   import MODEL.onnx -o OUT.nn [--input NAME=FILE.npy]...
                                an ONNX model as a .nn file, its weights as .npy files beside it
 
@@ -37,6 +42,8 @@ export function main(argv: readonly string[], io: CliIo): number {
       return runGradcheck(rest, io);
     case 'render':
       return renderCommand([...rest], io);
+    case 'train':
+      return trainCommand(rest, io);
     case 'import':
       return importCommand(rest, io);
     case '--help':
@@ -48,7 +55,7 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.stdout('graphstep 0.1.0\n');
       return 0;
     default:
-      io.stderr(command === undefined ? USAGE : `graphstep: expected a command (check, run, trace, gradcheck, render, import), found '${command}'\n\n${USAGE}`);
+      io.stderr(command === undefined ? USAGE : `graphstep: expected a command (check, run, trace, gradcheck, render, train, import), found '${command}'\n\n${USAGE}`);
       return 2;
   }
 }

@@ -25,7 +25,7 @@ export function formatDiagnostic(file: string, d: Diagnostic): string {
   return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message}`;
 }
 
-interface Parsed {
+export interface Parsed {
   readonly file: string;
   readonly flags: ReadonlySet<string>;
   /** `--root DIR`: the folder `load()` may read from; default the file's own folder. */
@@ -59,7 +59,7 @@ export function takeRoot(args: readonly string[]): { readonly rest: string[]; re
   return { rest, root };
 }
 
-function parseArgs(argv: readonly string[], allowed: readonly string[], io: CliIo): Parsed | null {
+export function parseArgs(argv: readonly string[], allowed: readonly string[], io: CliIo): Parsed | null {
   const taken = takeRoot(argv);
   if (typeof taken === 'string') {
     io.stderr(`graphstep: ${taken}\n`);
@@ -81,7 +81,7 @@ function parseArgs(argv: readonly string[], allowed: readonly string[], io: CliI
 }
 
 /** Reads and checks the file, printing its diagnostics to stderr; null when the file is missing or has an error. */
-function load(parsed: Parsed, io: CliIo, printWarnings = true, options: CheckOptions = {}): (CheckResult & { graph: Graph }) | null {
+export function load(parsed: Parsed, io: CliIo, printWarnings = true, options: CheckOptions = {}): (CheckResult & { graph: Graph }) | null {
   const file = parsed.file;
   if (!fs.existsSync(file)) {
     io.stderr(`graphstep: expected a .nn file, found no file at ${file}\n`);
@@ -129,7 +129,7 @@ export function runJson(stepper: Stepper): object {
     output: out ? (out.name ?? null) : null,
     steps: { forward: stepper.forwardSteps, backward: stepper.backwardSteps },
     nodes: graph.nodes.map((n) => {
-      const node = {
+      const node: Record<string, unknown> = {
         id: n.id,
         name: n.name,
         kind: n.kind,
@@ -140,8 +140,12 @@ export function runJson(stepper: Stepper): object {
         value: jsonTensor(stepper.value(n.id)),
         grad: jsonTensor(stepper.grad(n.id)),
       };
-      const group = n.group === null ? null : graph.groups[n.group]!;
-      return group ? { ...node, group: { key: group.key, kind: group.kind, label: group.label } } : node;
+      // added, not spread in: a copy of each of 100,000 nodes showed
+      if (n.group !== null) {
+        const group = graph.groups[n.group]!;
+        node['group'] = { key: group.key, kind: group.kind, label: group.label };
+      }
+      return node;
     }),
   };
 }

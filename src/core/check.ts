@@ -11,6 +11,7 @@ import { byStart, type Diagnostic } from './language/range';
 import type { FileAccess } from './ops/constructorDef';
 import { opByName } from './ops/registry';
 import { sizeOf, type Tensor } from './tensor';
+import type { TrainingPlan } from './train/trainingPlan';
 
 export { tapeMemoryBytes } from './graph/tapeMemory';
 
@@ -59,6 +60,12 @@ export interface CheckResult {
   readonly memoryBytes: number;
   /** True when `evaluate` was asked for but the tape cost more than `maxEvaluationCost`, so its values were not checked. */
   readonly evaluationSkipped: boolean;
+  /**
+   * The file's `train` statement resolved against `graph`, or null (no graph,
+   * no train statement, or composites opened: the plan names the nodes of the
+   * graph as written). Absent in a result made by hand.
+   */
+  readonly training?: TrainingPlan | null;
 }
 
 const NO_FILES: FileAccess = { read: () => ({ ok: false, message: 'load: expected a file next to the .nn file, found no file access here' }) };
@@ -102,7 +109,9 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
   for (let i = 0; i < diagnostics.length; i++) diagnostics[i] = shortMessage(diagnostics[i]!);
   // an opened composite renumbers nodes: the bindings of the graph shown are the ones to read
   const bindings = graph?.bindings ?? built.graph.bindings;
-  return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped };
+  const training = graph && !options.expand ? built.training : null;
+  if (graph && training) graph = { ...graph, training: { optimizer: training.optimizer.name, hyper: training.hyper, params: training.params } };
+  return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped, training };
 }
 
 /**
@@ -111,10 +120,11 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
  * and the first whose gradient, is not finite.
  */
 export function evaluationProblems(graph: Graph): Diagnostic[] {
-  const steps = evaluationSteps(graph);
+  // a plain loop over the same steps: a generator's resume per step showed at 100,000 steps
+  const evaluation = new Evaluation(graph);
   for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
+    const done = evaluation.step();
+    if (done) return done;
   }
 }
 
@@ -123,37 +133,58 @@ export function evaluationProblems(graph: Graph): Diagnostic[] {
  * event loop back between steps and stop when the text changes.
  */
 export function* evaluationSteps(graph: Graph): Generator<void, Diagnostic[]> {
-  const stepper = new Stepper(graph);
-  const warnings: Diagnostic[] = [];
-  let valueWarned = false;
-  let gradWarned = false;
+  const evaluation = new Evaluation(graph);
   for (;;) {
+    const done = evaluation.step();
+    if (done) return done;
+    yield;
+  }
+}
+
+/** The run of `evaluationProblems`: one step at a time, the warnings found so far. */
+class Evaluation {
+  private readonly stepper: Stepper;
+  private readonly warnings: Diagnostic[] = [];
+  private valueWarned = false;
+  private gradWarned = false;
+
+  constructor(private readonly graph: Graph) {
+    this.stepper = new Stepper(graph);
+  }
+
+  /** Runs the next step; the problems when the tape is done (or an error stops it), else null. */
+  step(): Diagnostic[] | null {
+    const stepper = this.stepper;
     const upcoming = stepper.nodeAtStep(stepper.position + 1);
-    if (upcoming === null) return warnings;
-    const node = graph.nodes[upcoming]!;
+    if (upcoming === null) return this.warnings;
+    const node = this.graph.nodes[upcoming]!;
     if (stepper.position < stepper.forwardSteps) {
-      const problem = opByName(node.op)?.checkValues?.(node.inputs.map((i) => stepper.value(i)!), node.attrs) ?? null;
-      if (problem) return [{ severity: 'error', range: node.range, message: problem }];
+      const op = opByName(node.op);
+      if (op?.checkValues) {
+        const problem = op.checkValues(node.inputs.map((i) => stepper.value(i)!), node.attrs);
+        if (problem) return [{ severity: 'error', range: node.range, message: problem }];
+      }
     }
     stepper.next();
-    const what = node.name ? `'${node.name}'` : node.op;
-    if (stepper.phase === 'forward' && !valueWarned) {
+    if (this.valueWarned && this.gradWarned) return null;
+    const what = (): string => (node.name ? `'${node.name}'` : node.op);
+    if (stepper.phase === 'forward' && !this.valueWarned) {
       const bad = firstNonFinite(stepper.value(node.id));
       if (bad !== null) {
-        warnings.push({ severity: 'warning', range: node.range, message: `${what}: expected finite values, found ${bad} (first made here)` });
-        valueWarned = true;
+        this.warnings.push({ severity: 'warning', range: node.range, message: `${what()}: expected finite values, found ${bad} (first made here)` });
+        this.valueWarned = true;
       }
-    } else if (stepper.phase === 'backward' && !gradWarned) {
-      for (const input of node.inputs) {
-        const bad = firstNonFinite(stepper.grad(input));
+    } else if (stepper.phase === 'backward' && !this.gradWarned) {
+      for (let k = 0; k < node.inputs.length; k++) {
+        const bad = firstNonFinite(stepper.grad(node.inputs[k]!));
         if (bad !== null) {
-          warnings.push({ severity: 'warning', range: node.range, message: `${what}: expected finite gradients, found ${bad} in the backward pass (first made here)` });
-          gradWarned = true;
+          this.warnings.push({ severity: 'warning', range: node.range, message: `${what()}: expected finite gradients, found ${bad} in the backward pass (first made here)` });
+          this.gradWarned = true;
           break;
         }
       }
     }
-    yield;
+    return null;
   }
 }
 
@@ -164,7 +195,9 @@ export function* evaluationSteps(graph: Graph): Generator<void, Diagnostic[]> {
  */
 export function tapeCost(graph: Graph): number {
   let cost = 0;
-  for (const node of graph.nodes) {
+  const nodes = graph.nodes;
+  for (let id = 0; id < nodes.length; id++) {
+    const node = nodes[id]!;
     if (node.kind !== 'op') continue;
     const out = sizeOf(node.shape);
     if (node.op === 'matmul' || node.op === 'affine') {
@@ -172,7 +205,7 @@ export function tapeCost(graph: Graph): number {
       cost += out * (a.length === 0 ? 1 : a[a.length - 1]!);
     } else {
       let most = out;
-      for (const i of node.inputs) most = Math.max(most, sizeOf(graph.nodes[i]!.shape));
+      for (let k = 0; k < node.inputs.length; k++) most = Math.max(most, sizeOf(nodes[node.inputs[k]!]!.shape));
       cost += most;
     }
   }
@@ -190,6 +223,7 @@ function shortMessage(d: Diagnostic): Diagnostic {
 
 function firstNonFinite(t: Tensor | null): number | null {
   if (!t) return null;
-  for (const x of t.data) if (!Number.isFinite(x)) return x;
+  const data = t.data;
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return data[i]!;
   return null;
 }

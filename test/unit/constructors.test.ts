@@ -148,7 +148,7 @@ describe('constructors: load("path")', () => {
     const garbled: FileAccess = { read: () => ({ ok: true, bytes: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) }) };
     assert.equal(loadProblem('x.npy', ctx({ files: garbled })), 'load: x.npy is not a .npy file: expected the bytes \\x93NUMPY at the start');
     assert.equal(loadProblem('missing.npy'), 'load: expected a file, found none at missing.npy');
-    assert.equal(loadProblem('data.txt'), `load: expected a .npy, .csv or .json file, found '.txt' in "data.txt"`);
+    assert.equal(loadProblem('data.txt'), `load: expected a .npy, .npz, .csv, .json or IDX (…idx3-ubyte) file, or one of them gzipped (.gz), found '.txt' in "data.txt"`);
   });
 
   it('checks the element limit from the .npy header before reading the data', () => {
@@ -194,7 +194,7 @@ describe('constructors: load("path")', () => {
   });
 
   it('takes exactly one path string', () => {
-    assert.deepEqual(constructorByName('load')!.shape(args([n(1)])), { ok: false, message: 'load: expected one path string load("data.npy"), found 1', argIndex: 0 });
-    assert.equal((constructorByName('load')!.shape(args([])) as { message: string }).message, 'load: expected one path string load("data.npy"), found 0 arguments');
+    assert.deepEqual(constructorByName('load')!.shape(args([n(1)])), { ok: false, message: 'load: expected a path string load("data.npy") or load("data.npz", "x"), found 1', argIndex: 0 });
+    assert.equal((constructorByName('load')!.shape(args([])) as { message: string }).message, 'load: expected a path string load("data.npy") or load("data.npz", "x"), found 0 arguments');
   });
 });

@@ -34,7 +34,7 @@ function show(e: Expr): string {
 describe('parser', () => {
   it('parses the four statement forms', () => {
     const s = only('input a = 2\nparam W = zeros(3)\nconst t = [1, 0]\nb = a * 3\noutput b\n');
-    assert.deepEqual(s.map((x) => x.kind === 'assign' ? `${x.declaration ?? '-'} ${x.name}` : `output ${x.name}`), ['input a', 'param W', 'const t', '- b', 'output b']);
+    assert.deepEqual(s.map((x) => x.kind === 'assign' ? `${x.declaration ?? '-'} ${x.name}` : x.kind === 'output' ? `output ${x.name}` : x.kind), ['input a', 'param W', 'const t', '- b', 'output b']);
   });
 
   it('binds + - looser than * / @, unary minus looser than **, and ** to the right', () => {

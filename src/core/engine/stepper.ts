@@ -67,7 +67,8 @@ export class Stepper {
     this.values = new Array<Tensor | null>(nodes.length);
     for (let i = 0; i < nodes.length; i++) this.values[i] = nodes[i]!.value ?? null;
     this.grads = new Array<Tensor | null>(nodes.length).fill(null);
-    this.edgeGrads = nodes.map((n) => (n.inputs.length === 0 ? NO_EDGES : new Array<Tensor | null>(n.inputs.length).fill(null)));
+    // a node's arrow gradients get their array at its first backward step (most Steppers never step back that far)
+    this.edgeGrads = new Array<(Tensor | null)[]>(nodes.length).fill(NO_EDGES);
     this.arrived = new Array<number>(nodes.length).fill(0);
   }
 
@@ -184,7 +185,8 @@ export class Stepper {
   }
 
   private logTouched(changes: readonly Change[]): void {
-    for (const c of changes) {
+    for (let i = 0; i < changes.length; i++) {
+      const c = changes[i]!;
       this.touched.push(c.id);
       if (c.slot === 'contribution') this.touched.push(-c.consumer - 1);
     }
@@ -280,7 +282,8 @@ export class Stepper {
     if (!op || !gradOutput) return;
     const needsGrad = this.needsGrad[id]!;
     const inputGrads = op.backward({ inputs: this.inputValues(node), output: this.values[id]!, gradOutput, attrs: node.attrs, needsGrad, context: this.context });
-    const edges = this.edgeGrads[id]!;
+    let edges = this.edgeGrads[id]!;
+    if (edges === NO_EDGES && node.inputs.length > 0) edges = this.edgeGrads[id] = new Array<Tensor | null>(node.inputs.length).fill(null);
     for (let k = 0; k < node.inputs.length; k++) {
       const g = inputGrads[k];
       if (!needsGrad[k] || !g) continue;
@@ -325,19 +328,41 @@ function planOf(graph: Graph, lookup: (name: string) => OpDef | undefined): Plan
   const nodes = graph.nodes;
   const backward = backwardPlanOf(graph);
   const expected = new Array<number>(nodes.length).fill(0);
-  for (const id of backward) {
-    for (const input of nodes[id]!.inputs) if (wantsGrad(nodes[input]!)) expected[input]!++;
+  for (let b = 0; b < backward.length; b++) {
+    const inputs = nodes[backward[b]!]!.inputs;
+    for (let k = 0; k < inputs.length; k++) if (wantsGrad(nodes[inputs[k]!]!)) expected[inputs[k]!]!++;
   }
   if (graph.output !== null) expected[graph.output]!++;
-  plan = {
-    ops: nodes.map((n) => (n.kind === 'op' ? requireOp(n, lookup) : null)),
-    forward: nodes.filter((n) => n.kind === 'op').map((n) => n.id),
-    backward,
-    expected,
-    needsGrad: nodes.map((n) => n.inputs.map((i) => wantsGrad(nodes[i]!))),
-  };
+  const ops = new Array<OpDef | null>(nodes.length);
+  const forward: number[] = [];
+  const needsGrad = new Array<readonly boolean[]>(nodes.length);
+  for (let id = 0; id < nodes.length; id++) {
+    const node = nodes[id]!;
+    ops[id] = node.kind === 'op' ? requireOp(node, lookup) : null;
+    if (node.kind === 'op') forward.push(id);
+    needsGrad[id] = gradMask(nodes, node.inputs);
+  }
+  plan = { ops, forward, backward, expected, needsGrad };
   if (lookup === opByName) plans.set(graph, plan);
   return plan;
+}
+
+/** Shared masks of the few-input nodes, by input count and bits: a graph of 100,000 nodes needs a handful, not 100,000 arrays. */
+const masks = new Map<number, readonly boolean[]>();
+
+/** For each input, whether it takes a gradient. */
+function gradMask(nodes: readonly GraphNode[], inputs: readonly number[]): readonly boolean[] {
+  if (inputs.length > 8) return inputs.map((i) => wantsGrad(nodes[i]!));
+  let bits = 0;
+  for (let k = 0; k < inputs.length; k++) if (wantsGrad(nodes[inputs[k]!]!)) bits |= 1 << k;
+  const key = (inputs.length << 8) | bits;
+  let mask = masks.get(key);
+  if (mask === undefined) {
+    const made: boolean[] = [];
+    for (let k = 0; k < inputs.length; k++) made.push((bits & (1 << k)) !== 0);
+    masks.set(key, (mask = Object.freeze(made)));
+  }
+  return mask;
 }
 
 function requireOp(node: GraphNode, lookup: (name: string) => OpDef | undefined): OpDef {
@@ -354,14 +379,14 @@ function wantsGrad(node: GraphNode): boolean {
 /** The op nodes the output depends on, last first; the output alone when it is a leaf. */
 function backwardPlanOf(graph: Graph): number[] {
   if (graph.output === null) return [];
-  const reaches = new Array<boolean>(graph.nodes.length).fill(false);
-  reaches[graph.output] = true;
+  const reaches = new Uint8Array(graph.nodes.length);
+  reaches[graph.output] = 1;
   const plan: number[] = [];
   for (let id = graph.output; id >= 0; id--) {
     if (!reaches[id]) continue;
     const node = graph.nodes[id]!;
     if (node.kind === 'op') plan.push(id);
-    for (const input of node.inputs) reaches[input] = true;
+    for (let k = 0; k < node.inputs.length; k++) reaches[node.inputs[k]!] = 1;
   }
   if (plan.length === 0) plan.push(graph.output);
   return plan;

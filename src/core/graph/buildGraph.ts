@@ -12,6 +12,7 @@ import { SuggestionIndex } from './suggest';
 import { formatBytes, memoryMessage } from './tapeMemory';
 import type { FunctionCall } from './groups';
 import { functionSignature, UserFunctions, type UserFunction } from './userFunctions';
+import { TrainingStatements, type TrainingPlan } from '../train/trainingPlan';
 
 export interface BuildOptions {
   /** Largest tensor allowed, checked before anything is allocated. */
@@ -32,6 +33,8 @@ export interface BuildResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Every inlined call of a user function; a node's `group` is an index into it. */
   readonly calls: readonly FunctionCall[];
+  /** The file's `train` statement with its batch and test, resolved; null when it has none or one had an error. */
+  readonly training: TrainingPlan | null;
 }
 
 /** Every op's call names, for "did you mean" after an unknown function. */
@@ -93,8 +96,33 @@ class GraphBuilder {
   private currentCall: number | null = null;
   private callLimitReported = false;
   private readonly callStack: { readonly fn: UserFunction; readonly range: Range }[] = [];
+  private readonly training = new TrainingStatements({
+    constant: (expr) => this.toTensor(this.lower(expr, true), 'a training statement'),
+    addConstLeaf: (name, nameRange, value) => {
+      const id = this.addNode(name, 'const', 'const', NO_INPUTS, NO_ATTRS, value.shape, nameRange, value);
+      this.bindName(name, id, nameRange);
+      return id;
+    },
+    bindFailed: (name, nameRange) => this.bindName(name, -1, nameRange),
+    lookup: (name, range) => {
+      const found = this.lowerName(name, range, false);
+      return found.kind === 'node' ? found.id : null;
+    },
+    nodes: this.nodes,
+    defaultSeed: seedFromName,
+    error: (range, message) => this.error(range, message),
+  });
 
   constructor(private readonly options: BuildOptions) {}
+
+  /** A binding made by a training statement (the loop in `build` makes the others). */
+  private bindName(name: string, nodeId: number, range: Range): void {
+    const binding = this.bindings.length;
+    this.bindings.push({ name, nodeId, range, statementRange: this.statementRange });
+    this.references.push({ range, binding, isDefinition: true });
+    this.scope.set(name, binding);
+    this.names?.add(name);
+  }
 
   build(statements: readonly Statement[]): BuildResult {
     let output: number | null = null;
@@ -123,6 +151,11 @@ class GraphBuilder {
         output = this.bindings[binding]!.nodeId;
         continue;
       }
+      if (statement.kind === 'batch' || statement.kind === 'train' || statement.kind === 'test' || statement.kind === 'unpack') {
+        this.statementName = statement.kind === 'train' ? statement.loss.name : statement.names[0]!.name;
+        this.training.add(statement);
+        continue;
+      }
       this.statementName = statement.name;
       const nodeId = this.assign(statement);
       const binding = this.bindings.length;
@@ -133,8 +166,9 @@ class GraphBuilder {
       lastBinding = binding;
     }
     if (output === null && lastBinding !== null) output = this.bindings[lastBinding]!.nodeId;
+    const training = this.training.finish();
     const graph: Graph = { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references, groups: [] };
-    return { graph, diagnostics: this.diagnostics, calls: this.calls };
+    return { graph, diagnostics: this.diagnostics, calls: this.calls, training };
   }
 
   private reportMemory(range: Range, budget: number, found: string): void {
@@ -162,7 +196,7 @@ class GraphBuilder {
       const value = this.toTensor(this.lower(statement.expr, true), `the value of ${kind} '${excerpt(statement.name)}'`);
       if (!value) return -1;
       this.warnIfNotFinite(value, statement.expr.range, `the value of '${excerpt(statement.name)}'`);
-      return this.addNode({ name: statement.name, kind, op: kind, inputs: NO_INPUTS, attrs: NO_ATTRS, shape: value.shape, range: statement.nameRange, value });
+      return this.addNode(statement.name, kind, kind, NO_INPUTS, NO_ATTRS, value.shape, statement.nameRange, value);
     }
     const firstNew = this.nodes.length;
     const result = this.lower(statement.expr, false);
@@ -359,9 +393,11 @@ class GraphBuilder {
   }
 
   private lowerOpCall(op: OpDef, expr: Extract<Expr, { kind: 'call' }>, leafMode: boolean): Lowered {
-    if (op.attrs.length === 0 && expr.args.length === op.inputs.length && expr.args.every((a) => a.keyword === null)) {
+    const args = expr.args;
+    if (op.attrs.length === 0 && args.length === op.inputs.length && allPositional(args)) {
       // the common call: every input given in order, no attributes
-      const inputs = expr.args.map((a) => this.lower(a.value, leafMode));
+      const inputs = new Array<Lowered>(args.length);
+      for (let i = 0; i < args.length; i++) inputs[i] = this.lower(args[i]!.value, leafMode);
       return this.applyOp(op, inputs, NO_ATTRS, expr.range, expr.range);
     }
     const inputs: (Lowered | undefined)[] = new Array(op.inputs.length).fill(undefined);
@@ -509,12 +545,16 @@ class GraphBuilder {
 
   /** One op applied to lowered inputs: folded when all are constants, else a new node. */
   private applyOp(op: OpDef, inputs: readonly Lowered[], attrs: Record<string, AttrValue>, opRange: Range, range: Range): Lowered {
-    if (inputs.some((i) => i.kind === 'poison')) return { kind: 'poison', range };
-    const shapes: Shape[] = [];
-    for (let i = 0; i < inputs.length; i++) {
+    const n = inputs.length;
+    for (let i = 0; i < n; i++) if (inputs[i]!.kind === 'poison') return { kind: 'poison', range };
+    const shapes = new Array<Shape>(n);
+    let constants = true;
+    for (let i = 0; i < n; i++) {
       const input = inputs[i]!;
-      if (input.kind === 'node') shapes.push(this.nodes[input.id]!.shape);
-      else if (input.kind === 'const') shapes.push(input.tensor.shape);
+      if (input.kind === 'node') {
+        shapes[i] = this.nodes[input.id]!.shape;
+        constants = false;
+      } else if (input.kind === 'const') shapes[i] = input.tensor.shape;
       else {
         this.error(input.range, `${op.name}: expected a tensor for ${op.inputs[i]}, found ${describeLowered(input)}`);
         return { kind: 'poison', range };
@@ -526,10 +566,13 @@ class GraphBuilder {
       return { kind: 'poison', range };
     }
     if (!this.withinLimit(result.shape, opRange, op.name)) return { kind: 'poison', range };
-    const warning = op.shapeWarning?.(shapes, attrs) ?? null;
-    if (warning) this.diagnostics.push({ severity: 'warning', range: opRange, message: warning });
-    if (inputs.every((i) => i.kind === 'const')) {
-      const values = inputs.map((i) => (i as { tensor: Tensor }).tensor);
+    if (op.shapeWarning) {
+      const warning = op.shapeWarning(shapes, attrs);
+      if (warning) this.diagnostics.push({ severity: 'warning', range: opRange, message: warning });
+    }
+    if (constants) {
+      const values = new Array<Tensor>(n);
+      for (let i = 0; i < n; i++) values[i] = (inputs[i] as { tensor: Tensor }).tensor;
       const problem = op.checkValues?.(values, attrs) ?? null;
       if (problem) {
         this.error(opRange, problem);
@@ -537,12 +580,16 @@ class GraphBuilder {
       }
       return { kind: 'const', tensor: op.forward(values, attrs), range };
     }
-    const ids = inputs.map((input) =>
-      input.kind === 'node'
-        ? input.id
-        : this.addNode({ name: null, kind: 'const', op: 'const', inputs: NO_INPUTS, attrs: NO_ATTRS, shape: (input as { tensor: Tensor }).tensor.shape, range: input.range, value: (input as { tensor: Tensor }).tensor }),
-    );
-    const id = this.addNode({ name: null, kind: 'op', op: op.name, inputs: ids, attrs, shape: result.shape, range: opRange });
+    const ids = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const input = inputs[i]!;
+      if (input.kind === 'node') ids[i] = input.id;
+      else {
+        const tensor = (input as { tensor: Tensor }).tensor;
+        ids[i] = this.addNode(null, 'const', 'const', NO_INPUTS, NO_ATTRS, tensor.shape, input.range, tensor);
+      }
+    }
+    const id = this.addNode(null, 'op', op.name, ids, attrs, result.shape, opRange, undefined);
     return { kind: 'node', id, range };
   }
 
@@ -576,24 +623,11 @@ class GraphBuilder {
     }
   }
 
-  private addNode(node: Omit<GraphNode, 'id' | 'statementRange' | 'group' | 'expandKey'>): number {
+  private addNode(name: string | null, kind: NodeKind, op: string, inputs: readonly number[], attrs: Record<string, AttrValue>, shape: Shape, range: Range, value: Tensor | undefined): number {
     const id = this.nodes.length;
-    this.valueBytes += sizeOf(node.shape) * BYTES_PER_ELEMENT;
+    this.valueBytes += sizeOf(shape) * BYTES_PER_ELEMENT;
     // One object shape for every node (value present even when undefined) keeps V8 on its fast path.
-    this.nodes.push({
-      id,
-      name: node.name,
-      kind: node.kind,
-      op: node.op,
-      inputs: node.inputs,
-      attrs: node.attrs,
-      shape: node.shape,
-      range: node.range,
-      statementRange: this.statementRange,
-      value: node.value,
-      group: this.currentCall,
-      expandKey: undefined,
-    });
+    this.nodes.push({ id, name, kind, op, inputs, attrs, shape, range, statementRange: this.statementRange, value, group: this.currentCall, expandKey: undefined });
     return id;
   }
 
@@ -612,6 +646,11 @@ class GraphBuilder {
     }
     this.diagnostics.push({ severity: 'error', range, message });
   }
+}
+
+function allPositional(args: readonly Argument[]): boolean {
+  for (let i = 0; i < args.length; i++) if (args[i]!.keyword !== null) return false;
+  return true;
 }
 
 function mentionsName(expr: Expr): boolean {

@@ -80,6 +80,12 @@ export interface Graph {
   readonly references: readonly NameReference[];
   /** Groups of nodes, parents before children; nodes point at their innermost one. */
   readonly groups: readonly GraphGroup[];
+  /** Set when the file trains: the optimizer each training step updates the `params` (node ids) with. */
+  readonly training?: {
+    readonly optimizer: string;
+    readonly hyper: Readonly<Record<string, number>>;
+    readonly params: readonly number[];
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Statement } from '../language/ast';
 import type { Range } from '../language/range';
 import { isComposite } from './expandComposites';
-import { copyNode, type Graph, type GraphGroup, type GraphNode } from './graph';
+import type { Graph, GraphGroup, GraphNode } from './graph';
 import { sourceBlocks } from './groupsByBlock';
 
 /** One inlined call of a user function, as the builder records it; nodes made inside point at it by index. */
@@ -19,17 +19,23 @@ export interface FunctionCall {
  * The groups of a built graph: source blocks (see groupsByBlock), the calls
  * of user functions inside them, and the key of every composite op. Builder
  * nodes point at their function call (or null); the result's nodes point at
- * their innermost group. Groups with no node are dropped.
+ * their innermost group. Groups with no node are dropped. The graph's nodes
+ * are the builder's own and get their groups in place.
  */
 export function withGroups(graph: Graph, statements: readonly Statement[], text: string, calls: readonly FunctionCall[]): Graph {
-  const statementAt = new Map<number, number>();
-  statements.forEach((s, i) => statementAt.set(s.range.start.line, i));
+  // the statement starting on each line (an array, not a map: a file may have 100,000 statements)
+  const lastLine = statements.length > 0 ? statements[statements.length - 1]!.range.start.line : -1;
+  const statementOnLine = new Int32Array(lastLine + 1).fill(-1);
+  for (let i = 0; i < statements.length; i++) statementOnLine[statements[i]!.range.start.line] = i;
+  const statementAt = (line: number): number | undefined => (line >= 0 && line <= lastLine && statementOnLine[line]! >= 0 ? statementOnLine[line] : undefined);
   const nodesPerStatement = new Array<number>(statements.length).fill(0);
-  for (const node of graph.nodes) {
-    const s = statementAt.get(node.statementRange.start.line);
+  for (let i = 0; i < graph.nodes.length; i++) {
+    const s = statementAt(graph.nodes[i]!.statementRange.start.line);
     if (s !== undefined) nodesPerStatement[s]!++;
   }
-  const statementKeys = keysOfStatements(statements);
+  // keys are needed only for calls and composites: made at the first one
+  let keys: string[] | null = null;
+  const statementKey = (s: number): string => (keys ??= keysOfStatements(statements))[s]!;
 
   const blocks = sourceBlocks(text, statements, (i) => nodesPerStatement[i]!, graph.nodes.length);
   // innermost block of each statement (chunks come after their block, so they win)
@@ -48,16 +54,16 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
   const callGroup: number[] = [];
   const callCounts = new Map<string, number>();
   for (const call of calls) {
-    const statement = statementAt.get(call.statementLine);
+    const statement = statementAt(call.statementLine);
     const parent = call.parent !== null ? callGroup[call.parent]! : statement !== undefined ? blockOf[statement]! : null;
-    const scope = call.parent !== null ? groups[callGroup[call.parent]!]!.key : `fn:${statement !== undefined ? statementKeys[statement] : `line ${call.statementLine + 1}`}`;
+    const scope = call.parent !== null ? groups[callGroup[call.parent]!]!.key : `fn:${statement !== undefined ? statementKey(statement) : `line ${call.statementLine + 1}`}`;
     callGroup.push(groups.length);
     groups.push({ key: counted(callCounts, `${scope}/${call.name}`), kind: 'function', label: call.name, parent, range: call.range });
   }
 
   const nodeGroup = graph.nodes.map((node) => {
     if (node.group !== null) return callGroup[node.group]!;
-    const s = statementAt.get(node.statementRange.start.line);
+    const s = statementAt(node.statementRange.start.line);
     return s === undefined ? null : blockOf[s]!;
   });
 
@@ -73,20 +79,24 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
   });
 
   const compositeCounts = new Map<string, number>();
-  const nodes: GraphNode[] = graph.nodes.map((node, i) => {
+  // The builder's nodes are fresh and this call's alone: each gets its group in place (a copy of every node showed at 10,000 nodes).
+  const nodes = graph.nodes as Mutable<GraphNode>[];
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
     const group = nodeGroup[i] === null ? null : newId[nodeGroup[i]!]!;
-    let expandKey: string | undefined;
     if (node.kind === 'op' && isComposite(node.op)) {
       const call = node.group === null ? null : groups[callGroup[node.group]!]!.key;
-      const s = statementAt.get(node.statementRange.start.line);
+      const s = statementAt(node.statementRange.start.line);
       // inside a call: composite:NAME/FUNCTION/OP, after the call's key fn:NAME/FUNCTION
-      const scope = `composite:${call !== null ? call.slice('fn:'.length) : s !== undefined ? statementKeys[s] : `line ${node.range.start.line + 1}`}`;
-      expandKey = counted(compositeCounts, `${scope}/${node.op}`);
+      const scope = `composite:${call !== null ? call.slice('fn:'.length) : s !== undefined ? statementKey(s) : `line ${node.range.start.line + 1}`}`;
+      node.expandKey = counted(compositeCounts, `${scope}/${node.op}`);
     }
-    return copyNode(node, node.id, node.inputs, node.name, group, expandKey);
-  });
-  return { ...graph, nodes, groups: kept };
+    node.group = group;
+  }
+  return { ...graph, groups: kept };
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** `key`, then `key#2`, `key#3`… for later uses of the same key. */
 function counted(counts: Map<string, number>, key: string): string {

@@ -39,9 +39,19 @@ export interface SourceBlock {
  */
 export function sourceBlocks(text: string, statements: readonly Statement[], nodesOf: (statement: number) => number, totalNodes: number): SourceBlock[] {
   if (statements.length === 0) return [];
-  const lines = text.split(/\r\n|\r|\n/);
-  const headed = lines.some((l) => HEADER.test(l));
+  // only a file with a '#' can have a header; the lines are cut out one at a time, as the gaps between statements ask
+  const lines = text.includes('#') ? text.split(/\r\n|\r|\n/) : null;
+  const headed = lines !== null && lines.some((l) => HEADER.test(l));
   if (!headed && totalNodes <= BLOCK_GROUPING_MIN_NODES) return [];
+  let starts: Int32Array | null = null;
+  const lineAt = (l: number): string | undefined => {
+    if (lines !== null) return lines[l];
+    starts ??= lineStarts(text);
+    if (l + 1 >= starts.length) return undefined;
+    let end = starts[l + 1]! - 1;
+    if (end > starts[l]! && text.charCodeAt(end) === 10 && text.charCodeAt(end - 1) === 13) end--;
+    return text.slice(starts[l]!, end);
+  };
 
   // paragraphs: [first statement, last statement, title]
   const paragraphs: { first: number; last: number; title: string | null }[] = [];
@@ -51,7 +61,7 @@ export function sourceBlocks(text: string, statements: readonly Statement[], nod
     let breaks = i === 0;
     let title: string | null = null;
     for (let l = previousEnd + 1; l < start; l++) {
-      const line = lines[l] ?? '';
+      const line = lineAt(l) ?? '';
       const header = HEADER.exec(line);
       if (header) {
         breaks = true;
@@ -136,4 +146,21 @@ function linesLabel(statements: readonly Statement[], first: number, last: numbe
 
 function rangeOf(statements: readonly Statement[], first: number, last: number): Range {
   return { start: statements[first]!.range.start, end: statements[last]!.range.end };
+}
+
+/** Offsets where each line starts (after \r\n, \r or \n), and one more past the end: line l is starts[l] to starts[l + 1] less its break. */
+function lineStarts(text: string): Int32Array {
+  let count = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) count++;
+  }
+  const starts = new Int32Array(count + 1);
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts[line++] = i + 1;
+  }
+  starts[count] = text.length + 1;
+  return starts;
 }

@@ -41,7 +41,9 @@ export function tapeMemoryBytes(graph: Graph): TapeMemory {
     for (let id = graph.output; id >= 0; id--) {
       if (!reaches[id]) continue;
       const node = nodes[id]!;
-      for (const input of node.inputs) {
+      const inputs = node.inputs;
+      for (let k = 0; k < inputs.length; k++) {
+        const input = inputs[k]!;
         reaches[input] = 1;
         if (node.kind !== 'op' || nodes[input]!.kind === 'const') continue;
         const bytes = sizeOf(nodes[input]!.shape) * BYTES_PER_ELEMENT;

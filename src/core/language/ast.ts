@@ -38,7 +38,26 @@ export type Statement =
       readonly range: Range;
     }
   | { readonly kind: 'output'; readonly name: string; readonly nameRange: Range; readonly range: Range }
-  | DefStatement;
+  | DefStatement
+  | TrainingStatement;
+
+/**
+ * The statements of training, each starting with a word that is a keyword
+ * only there (`batch x = …` is a statement, `batch = 3` an assignment):
+ * - `batch a, b = sample(A, B, size=n, seed=s)`: const leaves drawn anew at every training step;
+ * - `train LOSS with OPTIMIZER for N steps`;
+ * - `test a, b = A2, B2`: what stands in for the batch leaves when accuracy is measured.
+ * `nameRange` is the first name's.
+ */
+export type TrainingStatement =
+  | { readonly kind: 'batch'; readonly names: readonly Parameter[]; readonly expr: Expr; readonly nameRange: Range; readonly range: Range }
+  | { readonly kind: 'train'; readonly loss: Parameter; readonly optimizer: Expr; readonly steps: Expr; readonly nameRange: Range; readonly range: Range }
+  | { readonly kind: 'test'; readonly names: readonly Parameter[]; readonly values: readonly Expr[]; readonly nameRange: Range; readonly range: Range }
+  /** `const X, T = spiral(n, classes, seed=s)`: one const leaf per value of a data set. */
+  | { readonly kind: 'unpack'; readonly names: readonly Parameter[]; readonly expr: Expr; readonly nameRange: Range; readonly range: Range };
+
+/** The words that start a training statement when a name follows them. */
+export const TRAINING_WORDS: readonly string[] = ['batch', 'train', 'test'];
 
 /** A parameter of a user function: a name local to its body. */
 export interface Parameter {

@@ -4,11 +4,124 @@ import type { Diagnostic, Position, Range } from './range';
 /** `invalid` stands for text the lexer already reported and skipped (a tensor literal over the size limit). */
 export type TokenKind = 'name' | 'number' | 'string' | 'op' | 'newline' | 'eof' | 'invalid';
 
+/** Token kinds as the compact store keeps them (indices into KIND_NAMES). */
+export const NAME = 0;
+export const NUMBER = 1;
+export const STRING = 2;
+export const OP = 3;
+export const NEWLINE = 4;
+export const EOF = 5;
+export const INVALID = 6;
+const KIND_NAMES: readonly TokenKind[] = ['name', 'number', 'string', 'op', 'newline', 'eof', 'invalid'];
+
+/** The operator code of `**` (every other operator is its one character's code). */
+export const POWER = 0x2a2a;
+
 /**
- * A token: its kind, exact source text (the unquoted value for strings) and
- * place. Tokens never span lines, so a line and two columns say where; the
- * `range` object is made only when asked for, which keeps a large file's
- * check from spending its time in the garbage collector.
+ * The tokens of a text, stored column-wise in typed arrays: a token is an
+ * index. Nothing per token lives on the garbage-collected heap; its text is
+ * sliced from the source only when asked for. Tokens never span lines, so a
+ * line and a start column say where (the end column is the start plus the
+ * length, except for the zero-width line ends).
+ */
+export class TokenStore {
+  length = 0;
+  kinds: Uint8Array;
+  /** For operators: the character code (POWER for `**`); 0 otherwise. */
+  ops: Uint16Array;
+  /** Offsets in the text of the token's first character and one past its last. */
+  starts: Int32Array;
+  ends: Int32Array;
+  lines: Int32Array;
+  columns: Int32Array;
+  /** Depth of open `(`/`[` before the token: a newline inside brackets does not end a statement. */
+  depths: Int32Array;
+
+  constructor(
+    readonly text: string,
+    capacity: number,
+  ) {
+    this.kinds = new Uint8Array(capacity);
+    this.ops = new Uint16Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.lines = new Int32Array(capacity);
+    this.columns = new Int32Array(capacity);
+    this.depths = new Int32Array(capacity);
+  }
+
+  push(kind: number, op: number, start: number, end: number, line: number, column: number, depth: number): void {
+    if (this.length === this.kinds.length) this.grow();
+    const i = this.length++;
+    this.kinds[i] = kind;
+    this.ops[i] = op;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.lines[i] = line;
+    this.columns[i] = column;
+    this.depths[i] = depth;
+  }
+
+  private grow(): void {
+    const n = this.kinds.length * 2;
+    const widen = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.kinds = widen(this.kinds, (k) => new Uint8Array(k));
+    this.ops = widen(this.ops, (k) => new Uint16Array(k));
+    this.starts = widen(this.starts, (k) => new Int32Array(k));
+    this.ends = widen(this.ends, (k) => new Int32Array(k));
+    this.lines = widen(this.lines, (k) => new Int32Array(k));
+    this.columns = widen(this.columns, (k) => new Int32Array(k));
+    this.depths = widen(this.depths, (k) => new Int32Array(k));
+  }
+
+  kindName(i: number): TokenKind {
+    return KIND_NAMES[this.kinds[i]!]!;
+  }
+
+  /** The token's text: the source text, the unquoted value of a string, `\n` for a line end, '' for eof and invalid. */
+  textOf(i: number): string {
+    const kind = this.kinds[i]!;
+    if (kind === NEWLINE) return '\n';
+    if (kind === EOF || kind === INVALID) return '';
+    const start = this.starts[i]!;
+    const end = this.ends[i]!;
+    if (kind === STRING) {
+      const closed = end - start >= 2 && this.text.charCodeAt(end - 1) === this.text.charCodeAt(start);
+      return this.text.slice(start + 1, closed ? end - 1 : end);
+    }
+    return this.text.slice(start, end);
+  }
+
+  /** Whether the token is the name `word`, compared in place. */
+  isName(i: number, word: string): boolean {
+    return this.kinds[i] === NAME && this.ends[i]! - this.starts[i]! === word.length && this.text.startsWith(word, this.starts[i]!);
+  }
+
+  /** A new position object where the token starts. */
+  startOf(i: number): Position {
+    return { line: this.lines[i]!, character: this.columns[i]! };
+  }
+
+  /** A new position object where the token ends. */
+  endOf(i: number): Position {
+    return { line: this.lines[i]!, character: this.columns[i]! + this.ends[i]! - this.starts[i]! };
+  }
+
+  /** A new range object for the token. */
+  rangeOf(i: number): Range {
+    const line = this.lines[i]!;
+    const column = this.columns[i]!;
+    return { start: { line, character: column }, end: { line, character: column + this.ends[i]! - this.starts[i]! } };
+  }
+}
+
+/**
+ * A token as an object (kind, text, place): for callers that walk a few
+ * tokens; the parser reads the compact store.
  */
 export class Token {
   private cachedRange: Range | undefined;
@@ -28,10 +141,19 @@ export class Token {
   }
 }
 
-const OPERATOR_CHARS = new Set(['+', '-', '*', '/', '@', '=', '(', ')', '[', ']', ',', '.']);
+/** `tokenize` as token objects. */
+export function tokenize(text: string, diagnostics: Diagnostic[], maxLiteralElements = Infinity): Token[] {
+  const store = lex(text, diagnostics, maxLiteralElements);
+  const tokens: Token[] = [];
+  for (let i = 0; i < store.length; i++) {
+    const column = store.columns[i]!;
+    tokens.push(new Token(store.kindName(i), store.textOf(i), store.lines[i]!, column, column + store.ends[i]! - store.starts[i]!, store.depths[i]!));
+  }
+  return tokens;
+}
+
 const NAME_START = /[\p{L}_]/u;
 const NAME_PART = /[\p{L}\p{N}\p{Mn}\p{Mc}_]/u;
-const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 
 /**
  * Splits `.nn` source into tokens. Never throws: an unexpected character is a
@@ -42,8 +164,9 @@ const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
  * A tensor literal is measured before its numbers become tokens: one with
  * more than `maxLiteralElements` numbers is reported and skipped whole.
  */
-export function tokenize(text: string, diagnostics: Diagnostic[], maxLiteralElements = Infinity): Token[] {
-  const tokens: Token[] = [];
+export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements = Infinity): TokenStore {
+  const tokens = new TokenStore(text, Math.max(64, text.length >> 2));
+  const n = text.length;
   let line = 0;
   let lineStart = 0;
   let depth = 0;
@@ -51,12 +174,8 @@ export function tokenize(text: string, diagnostics: Diagnostic[], maxLiteralElem
   let squareDepth = 0;
   let i = 0;
   const pos = (offset: number): Position => ({ line, character: offset - lineStart });
-  const push = (kind: TokenKind, start: number, end: number, tokenText = text.slice(start, end)): void => {
-    tokens.push(new Token(kind, tokenText, line, start - lineStart, end - lineStart, depth));
-  };
 
-  while (i < text.length) {
-    const c = text[i]!;
+  while (i < n) {
     const code = text.charCodeAt(i);
     if (isAsciiNameStart(code)) {
       let end = i + 1;
@@ -66,72 +185,79 @@ export function tokenize(text: string, diagnostics: Diagnostic[], maxLiteralElem
         else if (k >= 128 && (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end))) end += isHighSurrogate(text, end) ? 2 : 1;
         else break;
       }
-      push('name', i, end);
+      tokens.push(NAME, 0, i, end, line, i - lineStart, depth);
       i = end;
       continue;
     }
-    if (c === '\n' || c === '\r') {
-      const end = c === '\r' && text[i + 1] === '\n' ? i + 2 : i + 1;
-      // zero width: a range ending at a line end never reaches past it
-      push('newline', i, i, '\n');
-      i = end;
-      line++;
-      lineStart = i;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\f' || c === '\v' || c === '\uFEFF') {
+    if (code === 32) {
       i++;
       continue;
     }
-    if (c === '#') {
-      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
-      continue;
-    }
-    if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r')) {
-      // Explicit line continuation, as in Python.
-      i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 2;
+    if (code === 10 || code === 13) {
+      const end = code === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+      // zero width: a range ending at a line end never reaches past it
+      tokens.push(NEWLINE, 0, i, i, line, i - lineStart, depth);
+      i = end;
       line++;
       lineStart = i;
       continue;
     }
-    if ((code >= 48 && code <= 57) || (c === '.' && text[i + 1] !== undefined && text[i + 1]! >= '0' && text[i + 1]! <= '9')) {
-      NUMBER.lastIndex = i;
-      const m = NUMBER.exec(text)!;
-      let end = i + m[0].length;
-      push('number', i, end);
-      if (end < text.length && (isAsciiNameStart(text.charCodeAt(end)) || NAME_START.test(text[end]!))) {
+    if (code === 9 || code === 12 || code === 11 || code === 0xfeff) {
+      i++;
+      continue;
+    }
+    if (code === 35) {
+      // '#': a comment runs to the line end
+      while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      continue;
+    }
+    const next = text.charCodeAt(i + 1);
+    if (code === 92 && (next === 10 || next === 13)) {
+      // Explicit line continuation, as in Python.
+      i += next === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 2;
+      line++;
+      lineStart = i;
+      continue;
+    }
+    if (isDigit(code) || (code === 46 && isDigit(next))) {
+      let end = scanNumber(text, i);
+      tokens.push(NUMBER, 0, i, end, line, i - lineStart, depth);
+      if (end < n && (isAsciiNameStart(text.charCodeAt(end)) || NAME_START.test(text[end]!))) {
         // `2x` or `1e`: report once, swallow the rest of the word.
         const start = end;
-        while (end < text.length && NAME_PART.test(text[end]!)) end++;
+        while (end < n && NAME_PART.test(text[end]!)) end++;
         diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: `expected a number, found '${excerpt(text.slice(i, end))}'` });
-        tokens.pop();
-        push('number', i, start);
+        tokens.ends[tokens.length - 1] = start;
       }
       i = end;
       continue;
     }
-    if (NAME_START.test(c) || isSurrogateLetter(text, i)) {
+    if (code >= 128 && (NAME_START.test(text[i]!) || isSurrogateLetter(text, i))) {
       let end = i + 1;
-      while (end < text.length && (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end))) end += isHighSurrogate(text, end) ? 2 : 1;
-      push('name', i, end);
+      while (end < n && (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end))) end += isHighSurrogate(text, end) ? 2 : 1;
+      tokens.push(NAME, 0, i, end, line, i - lineStart, depth);
       i = end;
       continue;
     }
-    if (c === '"' || c === "'") {
+    if (code === 34 || code === 39) {
       let end = i + 1;
-      while (end < text.length && text[end] !== c && text[end] !== '\n' && text[end] !== '\r') end++;
-      if (text[end] !== c) {
-        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: `expected a closing ${c} to end the string, found the end of the line` });
-        push('string', i, end, text.slice(i + 1, end));
+      for (;;) {
+        const k = text.charCodeAt(end);
+        if (end >= n || k === code || k === 10 || k === 13) break;
+        end++;
+      }
+      if (text.charCodeAt(end) !== code) {
+        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: `expected a closing ${text[i]} to end the string, found the end of the line` });
+        tokens.push(STRING, 0, i, end, line, i - lineStart, depth);
         i = end;
       } else {
-        push('string', i, end + 1, text.slice(i + 1, end));
+        tokens.push(STRING, 0, i, end + 1, line, i - lineStart, depth);
         i = end + 1;
       }
       continue;
     }
-    const op = c === '*' && text[i + 1] === '*' ? '**' : OPERATOR_CHARS.has(c) ? c : undefined;
-    if (op === '[' && squareDepth === 0 && maxLiteralElements < Infinity) {
+    const op = code === 42 && next === 42 ? POWER : isOperator(code) ? code : 0;
+    if (op === 91 && squareDepth === 0 && maxLiteralElements < Infinity) {
       const measured = measureLiteral(text, i, maxLiteralElements);
       if (measured.numbers > maxLiteralElements) {
         diagnostics.push({
@@ -139,7 +265,7 @@ export function tokenize(text: string, diagnostics: Diagnostic[], maxLiteralElem
           range: { start: pos(i), end: pos(i + 1) },
           message: `tensor literal: expected at most ${maxLiteralElements} elements (graphstep.maxTensorElements), found more than ${maxLiteralElements} numbers`,
         });
-        push('invalid', i, i + 1, '');
+        tokens.push(INVALID, 0, i, i + 1, line, i - lineStart, depth);
         for (let k = i; k < measured.end; k++) {
           const ch = text.charCodeAt(k);
           if (ch === 10 || (ch === 13 && text.charCodeAt(k + 1) !== 10)) {
@@ -151,22 +277,69 @@ export function tokenize(text: string, diagnostics: Diagnostic[], maxLiteralElem
         continue;
       }
     }
-    if (op !== undefined) {
-      if (op === ')' || op === ']') depth = Math.max(0, depth - 1);
-      if (op === ']') squareDepth = Math.max(0, squareDepth - 1);
-      if (op === '[') squareDepth++;
-      push('op', i, i + op.length);
-      if (op === '(' || op === '[') depth++;
-      i += op.length;
+    if (op !== 0) {
+      if (op === 41 || op === 93) depth = depth > 0 ? depth - 1 : 0;
+      if (op === 93) squareDepth = squareDepth > 0 ? squareDepth - 1 : 0;
+      if (op === 91) squareDepth++;
+      const width = op === POWER ? 2 : 1;
+      tokens.push(OP, op, i, i + width, line, i - lineStart, depth);
+      if (op === 40 || op === 91) depth++;
+      i += width;
       continue;
     }
     const width = isHighSurrogate(text, i) && isLowSurrogate(text, i + 1) ? 2 : 1;
     diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(i + width) }, message: `unexpected character '${text.slice(i, i + width)}'` });
     i += width;
   }
-  push('newline', i, i, '\n');
-  push('eof', i, i, '');
+  tokens.push(NEWLINE, 0, i, i, line, i - lineStart, depth);
+  tokens.push(EOF, 0, i, i, line, i - lineStart, depth);
   return tokens;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** `+ - * / @ = ( ) [ ] , .` */
+function isOperator(code: number): boolean {
+  switch (code) {
+    case 43:
+    case 45:
+    case 42:
+    case 47:
+    case 64:
+    case 61:
+    case 40:
+    case 41:
+    case 91:
+    case 93:
+    case 44:
+    case 46:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The end of the number at `i`: `\d+\.?\d*` or `\.\d+`, then an optional exponent `[eE][+-]?\d+`. */
+function scanNumber(text: string, i: number): number {
+  let end = i;
+  while (isDigit(text.charCodeAt(end))) end++;
+  if (text.charCodeAt(end) === 46) {
+    end++;
+    while (isDigit(text.charCodeAt(end))) end++;
+  }
+  const e = text.charCodeAt(end);
+  if (e === 101 || e === 69) {
+    let k = end + 1;
+    const sign = text.charCodeAt(k);
+    if (sign === 43 || sign === 45) k++;
+    if (isDigit(text.charCodeAt(k))) {
+      while (isDigit(text.charCodeAt(k))) k++;
+      end = k;
+    }
+  }
+  return end;
 }
 
 function isAsciiNameStart(code: number): boolean {

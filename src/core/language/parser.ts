@@ -1,7 +1,7 @@
-import type { Argument, BinaryOperator, Declaration, DefStatement, Expr, Parameter, Statement } from './ast';
-import { DECLARATIONS, KEYWORDS } from './ast';
+import type { Argument, BinaryOperator, Declaration, DefStatement, Expr, Parameter, Statement, TrainingStatement } from './ast';
+import { DECLARATIONS, KEYWORDS, TRAINING_WORDS } from './ast';
 import { excerpt } from './excerpt';
-import { tokenize, type Token } from './lexer';
+import { EOF, INVALID, lex, NAME, NEWLINE, NUMBER, OP, POWER, STRING, type TokenStore } from './lexer';
 import type { Diagnostic, Range } from './range';
 
 /** Deepest nesting of brackets and unary operators the parser follows before it reports instead of recursing. */
@@ -23,31 +23,58 @@ class StatementError extends Error {}
  */
 export function parse(text: string, maxLiteralElements = Infinity): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const tokens = tokenize(text, diagnostics, maxLiteralElements);
+  const tokens = lex(text, diagnostics, maxLiteralElements);
   const lexical = diagnostics.length;
   const statements = new Parser(tokens, diagnostics).parseFile();
+  if (lexical === 0) return { statements, diagnostics };
   // A line the lexer already reported needs no second, derived complaint from the parser.
   const reported = new Set(diagnostics.slice(0, lexical).map((d) => d.range.start.line));
   const kept = [...diagnostics.slice(0, lexical), ...diagnostics.slice(lexical).filter((d) => !reported.has(d.range.start.line))];
   return { statements, diagnostics: kept };
 }
 
+/** Character codes of the operators the parser asks about. */
+const PLUS = 43;
+const MINUS = 45;
+const TIMES = 42;
+const SLASH = 47;
+const AT = 64;
+const EQUALS = 61;
+const LPAREN = 40;
+const RPAREN = 41;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const COMMA = 44;
+const DOT = 46;
+
+/**
+ * A recursive-descent parser over the compact token store: a token is an
+ * index, and only the names, numbers and ranges the syntax tree keeps are
+ * made into objects.
+ */
 class Parser {
   private index = 0;
   private nesting = 0;
-  /** The brackets open at this point of the statement, innermost last. */
-  private readonly open: Token[] = [];
+  /** The brackets open at this point of the statement (token indices), innermost last. */
+  private readonly open: number[] = [];
+  private readonly kinds: Uint8Array;
+  private readonly ops: Uint16Array;
+  private readonly last: number;
 
   constructor(
-    private readonly tokens: readonly Token[],
+    private readonly tokens: TokenStore,
     private readonly diagnostics: Diagnostic[],
-  ) {}
+  ) {
+    this.kinds = tokens.kinds;
+    this.ops = tokens.ops;
+    this.last = tokens.length - 1;
+  }
 
   parseFile(): Statement[] {
     const statements: Statement[] = [];
     for (;;) {
-      while (this.peek().kind === 'newline') this.index++;
-      if (this.peek().kind === 'eof') return statements;
+      while (this.kinds[this.index] === NEWLINE) this.index++;
+      if (this.kinds[this.index] === EOF) return statements;
       try {
         statements.push(this.parseStatement());
       } catch (e) {
@@ -60,38 +87,49 @@ class Parser {
   private parseStatement(): Statement {
     this.nesting = 0;
     this.open.length = 0;
-    const first = this.peek();
-    if (first.kind === 'name' && first.text === 'output' && this.peek(1).kind === 'name') {
+    const first = this.index;
+    const tokens = this.tokens;
+    const secondIsName = this.kinds[first] === NAME && this.kinds[first + 1] === NAME;
+    if (secondIsName && tokens.isName(first, 'output')) {
       this.index++;
       const name = this.next();
       this.expectStatementEnd();
-      return { kind: 'output', name: name.text, nameRange: name.range, range: span(first.range, name.range) };
+      const nameRange = tokens.rangeOf(name);
+      return { kind: 'output', name: tokens.textOf(name), nameRange, range: { start: tokens.startOf(first), end: nameRange.end } };
     }
-    if (first.kind === 'name' && first.text === 'def' && this.peek(1).kind === 'name') return this.parseDef(first);
+    if (secondIsName && tokens.isName(first, 'def')) return this.parseDef(first);
+    if (secondIsName && trainingWordAt(tokens, first)) return this.parseTraining(first);
+    if (secondIsName && tokens.isName(first, 'const') && this.isOp(first + 2, COMMA)) return this.parseUnpack(first);
     let declaration: Declaration | null = null;
-    if (first.kind === 'name' && DECLARATIONS.includes(first.text) && this.peek(1).kind === 'name') {
-      declaration = first.text as Declaration;
-      this.index++;
+    if (secondIsName) {
+      const word = declarationAt(tokens, first);
+      if (word !== null) {
+        declaration = word;
+        this.index++;
+      }
     }
     const name = this.next();
-    if (name.kind !== 'name' || KEYWORDS.includes(name.text)) {
+    if (this.kinds[name] !== NAME || isKeyword(tokens, name)) {
       const wanted = declaration ? `a name after '${declaration}'` : 'a statement (NAME = EXPR, input/param/const NAME = EXPR, or output NAME)';
-      this.fail(name.range, `expected ${wanted}, found ${describe(name)}`);
+      this.fail(tokens.rangeOf(name), `expected ${wanted}, found ${this.describe(name)}`);
     }
     const equals = this.next();
-    if (equals.text !== '=' || equals.kind !== 'op') {
-      this.fail(equals.range, `expected '=' after '${excerpt(name.text)}', found ${describe(equals)}`);
+    if (!this.isOp(equals, EQUALS)) {
+      this.fail(tokens.rangeOf(equals), `expected '=' after '${excerpt(tokens.textOf(name))}', found ${this.describe(equals)}`);
     }
+    const nameText = tokens.textOf(name);
+    const nameRange = tokens.rangeOf(name);
     const expr = this.parseExpression();
     this.expectStatementEnd();
-    return { kind: 'assign', declaration, name: name.text, nameRange: name.range, expr, range: span(first.range, expr.range) };
+    return { kind: 'assign', declaration, name: nameText, nameRange, expr, range: { start: first === name ? nameRange.start : tokens.startOf(first), end: expr.range.end } };
   }
 
   /** `def NAME(p1, p2, ...) = EXPR`, after the `def`. */
-  private parseDef(keyword: Token): DefStatement {
+  private parseDef(keyword: number): DefStatement {
+    const tokens = this.tokens;
     this.index++;
     const name = this.next();
-    if (KEYWORDS.includes(name.text)) this.fail(name.range, `expected a function name after 'def', found ${describe(name)}`);
+    if (isKeyword(tokens, name)) this.fail(tokens.rangeOf(name), `expected a function name after 'def', found ${this.describe(name)}`);
     const params: Parameter[] = [];
     try {
       return this.parseDefRest(keyword, name, params);
@@ -99,45 +137,121 @@ class Parser {
       if (!(e instanceof StatementError)) throw e;
       // a def that does not parse still defines its name, so its calls say nothing more
       this.skipStatement();
-      return { kind: 'def', name: name.text, nameRange: name.range, params, body: { kind: 'error', range: name.range }, range: span(keyword.range, name.range) };
+      const nameRange = tokens.rangeOf(name);
+      return { kind: 'def', name: tokens.textOf(name), nameRange, params, body: { kind: 'error', range: nameRange }, range: { start: tokens.startOf(keyword), end: nameRange.end } };
     }
   }
 
   /** The parameters and body of a def, after its name; `params` fills as they are read. */
-  private parseDefRest(keyword: Token, name: Token, params: Parameter[]): DefStatement {
+  private parseDefRest(keyword: number, name: number, params: Parameter[]): DefStatement {
+    const tokens = this.tokens;
+    const nameText = tokens.textOf(name);
     const open = this.next();
-    if (open.kind !== 'op' || open.text !== '(') this.fail(open.range, `expected '(' and the parameters after 'def ${excerpt(name.text)}', found ${describe(open)}`);
-    this.enter(open.range);
+    if (!this.isOp(open, LPAREN)) this.fail(tokens.rangeOf(open), `expected '(' and the parameters after 'def ${excerpt(nameText)}', found ${this.describe(open)}`);
+    this.enter(open);
     this.open.push(open);
     let t = this.peekInBrackets(open);
-    while (!(t.kind === 'op' && t.text === ')')) {
+    while (!this.isOp(t, RPAREN)) {
       const param = this.next();
-      if (param.kind !== 'name' || KEYWORDS.includes(param.text)) this.fail(param.range, `expected a parameter name in 'def ${excerpt(name.text)}(…)', found ${describe(param)}`);
-      params.push({ name: param.text, range: param.range });
+      if (this.kinds[param] !== NAME || isKeyword(tokens, param)) this.fail(tokens.rangeOf(param), `expected a parameter name in 'def ${excerpt(nameText)}(…)', found ${this.describe(param)}`);
+      params.push({ name: tokens.textOf(param), range: tokens.rangeOf(param) });
       t = this.peekInBrackets(open);
-      if (t.kind === 'op' && t.text === ',') {
+      if (this.isOp(t, COMMA)) {
         this.index++;
         t = this.peekInBrackets(open);
-      } else if (!(t.kind === 'op' && t.text === ')')) {
-        this.fail(t.range, `expected ',' or ')' after the parameter '${excerpt(param.text)}', found ${describe(t)}`);
+      } else if (!this.isOp(t, RPAREN)) {
+        this.fail(tokens.rangeOf(t), `expected ',' or ')' after the parameter '${excerpt(tokens.textOf(param))}', found ${this.describe(t)}`);
       }
     }
     this.index++;
     this.nesting--;
     this.open.pop();
     const equals = this.next();
-    if (equals.kind !== 'op' || equals.text !== '=') {
-      this.fail(equals.range, `expected '=' and the function's expression after 'def ${excerpt(name.text)}(${excerpt(params.map((p) => p.name).join(', '))})', found ${describe(equals)}`);
+    if (!this.isOp(equals, EQUALS)) {
+      this.fail(tokens.rangeOf(equals), `expected '=' and the function's expression after 'def ${excerpt(nameText)}(${excerpt(params.map((p) => p.name).join(', '))})', found ${this.describe(equals)}`);
     }
     const body = this.parseExpression();
     this.expectStatementEnd();
-    return { kind: 'def', name: name.text, nameRange: name.range, params, body, range: span(keyword.range, body.range) };
+    return { kind: 'def', name: nameText, nameRange: tokens.rangeOf(name), params, body, range: { start: tokens.startOf(keyword), end: body.range.end } };
+  }
+
+  /** `batch a, b = EXPR`, `train LOSS with OPT for N steps` or `test a, b = A2, B2`, at the keyword. */
+  private parseTraining(keyword: number): TrainingStatement {
+    const tokens = this.tokens;
+    const start = tokens.startOf(keyword);
+    this.index++;
+    if (tokens.isName(keyword, 'train')) {
+      const loss = this.expectName(`the loss after 'train'`);
+      this.expectWord(['with'], `'with' and an optimizer after 'train ${excerpt(loss.name)}'`);
+      const optimizer = this.parseExpression();
+      this.expectWord(['for'], `'for N steps' after the optimizer`);
+      const steps = this.parseExpression();
+      const end = this.expectWord(['steps', 'step'], `'steps' after 'for N'`);
+      this.expectStatementEnd();
+      return { kind: 'train', loss, optimizer, steps, nameRange: loss.range, range: { start, end: end.end } };
+    }
+    const word = tokens.textOf(keyword);
+    const names = this.nameList(`a name after '${word}'`);
+    this.expectEquals(`${word} ${names.map((n) => n.name).join(', ')}`);
+    if (word === 'batch') {
+      const expr = this.parseExpression();
+      this.expectStatementEnd();
+      return { kind: 'batch', names, expr, nameRange: names[0]!.range, range: { start, end: expr.range.end } };
+    }
+    const values = [this.parseExpression()];
+    while (this.isOp(this.index, COMMA)) {
+      this.index++;
+      values.push(this.parseExpression());
+    }
+    this.expectStatementEnd();
+    return { kind: 'test', names, values, nameRange: names[0]!.range, range: { start, end: values[values.length - 1]!.range.end } };
+  }
+
+  /** `const X, T = EXPR`, at the `const`. */
+  private parseUnpack(keyword: number): TrainingStatement {
+    const start = this.tokens.startOf(keyword);
+    this.index++;
+    const names = this.nameList(`a name after 'const'`);
+    this.expectEquals(`const ${names.map((n) => n.name).join(', ')}`);
+    const expr = this.parseExpression();
+    this.expectStatementEnd();
+    return { kind: 'unpack', names, expr, nameRange: names[0]!.range, range: { start, end: expr.range.end } };
+  }
+
+  /** `a, b, …`: one name or more, separated by commas. */
+  private nameList(wanted: string): Parameter[] {
+    const names = [this.expectName(wanted)];
+    while (this.isOp(this.index, COMMA)) {
+      this.index++;
+      names.push(this.expectName(`a name after ','`));
+    }
+    return names;
+  }
+
+  private expectEquals(after: string): void {
+    const equals = this.next();
+    if (!this.isOp(equals, EQUALS)) this.fail(this.tokens.rangeOf(equals), `expected '=' after '${excerpt(after)}', found ${this.describe(equals)}`);
+  }
+
+  private expectName(wanted: string): Parameter {
+    const t = this.next();
+    if (this.kinds[t] !== NAME || isKeyword(this.tokens, t)) this.fail(this.tokens.rangeOf(t), `expected ${wanted}, found ${this.describe(t)}`);
+    return { name: this.tokens.textOf(t), range: this.tokens.rangeOf(t) };
+  }
+
+  /** A word of the train statement (`with`, `for`, `steps`); returns its range. */
+  private expectWord(words: readonly string[], wanted: string): Range {
+    const t = this.peekInExpression();
+    if (!words.some((w) => this.tokens.isName(t, w))) this.fail(this.tokens.rangeOf(t), `expected ${wanted}, found ${this.describe(t)}`);
+    this.index++;
+    return this.tokens.rangeOf(t);
   }
 
   private expectStatementEnd(): void {
-    const t = this.peek();
-    if (t.kind !== 'newline' && t.kind !== 'eof') {
-      this.fail(t.range, `expected the end of the statement, found ${describe(t)}`);
+    const t = this.index;
+    const kind = this.kinds[t];
+    if (kind !== NEWLINE && kind !== EOF) {
+      this.fail(this.tokens.rangeOf(t), `expected the end of the statement, found ${this.describe(t)}`);
     }
   }
 
@@ -145,10 +259,11 @@ class Parser {
     let left = this.parseTerm();
     for (;;) {
       const t = this.peekInExpression();
-      if (t.kind !== 'op' || (t.text !== '+' && t.text !== '-')) return left;
+      const op = this.kinds[t] === OP ? this.ops[t] : 0;
+      if (op !== PLUS && op !== MINUS) return left;
       this.index++;
       const right = this.parseTerm();
-      left = binary(t.text, left, right, t.range);
+      left = binary(op === PLUS ? '+' : '-', left, right, this.tokens.rangeOf(t));
     }
   }
 
@@ -156,21 +271,24 @@ class Parser {
     let left = this.parseUnary();
     for (;;) {
       const t = this.peekInExpression();
-      if (t.kind !== 'op' || (t.text !== '*' && t.text !== '/' && t.text !== '@')) return left;
+      const op = this.kinds[t] === OP ? this.ops[t] : 0;
+      if (op !== TIMES && op !== SLASH && op !== AT) return left;
       this.index++;
       const right = this.parseUnary();
-      left = binary(t.text, left, right, t.range);
+      left = binary(op === TIMES ? '*' : op === SLASH ? '/' : '@', left, right, this.tokens.rangeOf(t));
     }
   }
 
   private parseUnary(): Expr {
     const t = this.peekInExpression();
-    if (t.kind === 'op' && (t.text === '-' || t.text === '+')) {
+    const op = this.kinds[t] === OP ? this.ops[t] : 0;
+    if (op === MINUS || op === PLUS) {
       this.index++;
-      this.enter(t.range);
+      this.enter(t);
       const operand = this.parseUnary();
       this.nesting--;
-      return { kind: 'unary', op: t.text, operand, opRange: t.range, range: span(t.range, operand.range) };
+      const opRange = this.tokens.rangeOf(t);
+      return { kind: 'unary', op: op === MINUS ? '-' : '+', operand, opRange, range: span(opRange, operand.range) };
     }
     return this.parsePower();
   }
@@ -178,12 +296,12 @@ class Parser {
   private parsePower(): Expr {
     const base = this.parsePostfix();
     const t = this.peekInExpression();
-    if (t.kind === 'op' && t.text === '**') {
+    if (this.isOp(t, POWER)) {
       this.index++;
-      this.enter(t.range);
+      this.enter(t);
       const exponent = this.parseUnary();
       this.nesting--;
-      return binary('**', base, exponent, t.range);
+      return binary('**', base, exponent, this.tokens.rangeOf(t));
     }
     return base;
   }
@@ -192,17 +310,19 @@ class Parser {
     let expr = this.parseAtom();
     for (;;) {
       const t = this.peekInExpression();
-      if (t.kind === 'op' && t.text === '.') {
+      if (this.kinds[t] !== OP) return expr;
+      const op = this.ops[t];
+      if (op === DOT) {
         this.index++;
         const attr = this.next();
-        if (attr.kind !== 'name' || attr.text !== 'T') {
-          this.fail(attr.range, `expected 'T' after '.', found ${describe(attr)}`);
+        if (!this.tokens.isName(attr, 'T')) {
+          this.fail(this.tokens.rangeOf(attr), `expected 'T' after '.', found ${this.describe(attr)}`);
         }
-        const opRange = span(t.range, attr.range);
-        expr = { kind: 'transpose', operand: expr, opRange, range: span(expr.range, attr.range) };
+        const opRange = { start: this.tokens.startOf(t), end: this.tokens.endOf(attr) };
+        expr = { kind: 'transpose', operand: expr, opRange, range: { start: expr.range.start, end: opRange.end } };
         continue;
       }
-      if (t.kind === 'op' && t.text === '(' && expr.kind === 'name') {
+      if (op === LPAREN && expr.kind === 'name') {
         expr = this.parseCall(expr.name, expr.range);
         continue;
       }
@@ -211,115 +331,121 @@ class Parser {
   }
 
   private parseCall(callee: string, calleeRange: Range): Expr {
+    const tokens = this.tokens;
     const open = this.next();
-    this.enter(open.range);
+    this.enter(open);
     this.open.push(open);
     const args: Argument[] = [];
     let close = this.peekInBrackets(open);
-    while (!(close.kind === 'op' && close.text === ')')) {
-      let keyword: Token | null = null;
-      if (close.kind === 'name' && this.peekAfterNewlines(1).text === '=') {
+    while (!this.isOp(close, RPAREN)) {
+      let keyword = -1;
+      if (this.kinds[close] === NAME && this.isOp(this.afterNewlines(close + 1), EQUALS)) {
         keyword = this.next();
         this.peekInBrackets(open);
         this.next();
       }
       const value = this.parseExpression();
-      args.push({
-        keyword: keyword?.text ?? null,
-        keywordRange: keyword?.range ?? null,
-        value,
-        range: keyword ? span(keyword.range, value.range) : value.range,
-      });
+      if (keyword < 0) args.push({ keyword: null, keywordRange: null, value, range: value.range });
+      else {
+        const keywordRange = tokens.rangeOf(keyword);
+        args.push({ keyword: tokens.textOf(keyword), keywordRange, value, range: span(keywordRange, value.range) });
+      }
       const sep = this.peekInBrackets(open);
-      if (sep.kind === 'op' && sep.text === ',') {
+      if (this.isOp(sep, COMMA)) {
         this.index++;
         close = this.peekInBrackets(open);
-      } else if (sep.kind === 'op' && sep.text === ')') {
+      } else if (this.isOp(sep, RPAREN)) {
         close = sep;
       } else {
-        this.fail(sep.range, `expected ',' or ')' in the call to ${excerpt(callee)}, found ${describe(sep)}`);
+        this.fail(tokens.rangeOf(sep), `expected ',' or ')' in the call to ${excerpt(callee)}, found ${this.describe(sep)}`);
       }
     }
     this.index++;
     this.nesting--;
     this.open.pop();
-    return { kind: 'call', callee, calleeRange, args, range: span(calleeRange, close.range) };
+    return { kind: 'call', callee, calleeRange, args, range: { start: calleeRange.start, end: tokens.endOf(close) } };
   }
 
   private parseAtom(): Expr {
+    const tokens = this.tokens;
     const t = this.peekInExpression();
-    switch (t.kind) {
-      case 'number':
+    switch (this.kinds[t]) {
+      case NUMBER:
         this.index++;
-        return { kind: 'number', value: Number(t.text), range: t.range };
-      case 'string':
+        return { kind: 'number', value: Number(tokens.textOf(t)), range: tokens.rangeOf(t) };
+      case STRING:
         this.index++;
-        return { kind: 'string', value: t.text, range: t.range };
-      case 'invalid':
+        return { kind: 'string', value: tokens.textOf(t), range: tokens.rangeOf(t) };
+      case INVALID:
         // already reported by the lexer; the statement still binds its name
         this.index++;
-        return { kind: 'error', range: t.range };
-      case 'name':
+        return { kind: 'error', range: tokens.rangeOf(t) };
+      case NAME: {
         this.index++;
-        if (t.text === 'true' || t.text === 'True') return { kind: 'bool', value: true, range: t.range };
-        if (t.text === 'false' || t.text === 'False') return { kind: 'bool', value: false, range: t.range };
-        if (t.text === 'None') return { kind: 'none', range: t.range };
-        return { kind: 'name', name: t.text, range: t.range };
-      case 'op':
-        if (t.text === '(') {
+        const text = tokens.textOf(t);
+        if (text === 'true' || text === 'True') return { kind: 'bool', value: true, range: tokens.rangeOf(t) };
+        if (text === 'false' || text === 'False') return { kind: 'bool', value: false, range: tokens.rangeOf(t) };
+        if (text === 'None') return { kind: 'none', range: tokens.rangeOf(t) };
+        return { kind: 'name', name: text, range: tokens.rangeOf(t) };
+      }
+      case OP:
+        if (this.ops[t] === LPAREN) {
           this.index++;
-          this.enter(t.range);
+          this.enter(t);
           this.open.push(t);
           this.peekInBrackets(t);
           const inner = this.parseExpression();
           const close = this.peekInBrackets(t);
-          if (close.text !== ')') this.fail(close.range, `expected ')' to close the '(' at ${where(t.range)}, found ${describe(close)}`);
+          if (!this.isOp(close, RPAREN)) this.fail(tokens.rangeOf(close), `expected ')' to close the '(' at ${where(tokens.rangeOf(t))}, found ${this.describe(close)}`);
           this.index++;
           this.nesting--;
           this.open.pop();
-          return { ...inner, range: span(t.range, close.range) };
+          return { ...inner, range: { start: tokens.startOf(t), end: tokens.endOf(close) } };
         }
-        if (t.text === '[') return this.parseTensorLiteral();
+        if (this.ops[t] === LBRACKET) return this.parseTensorLiteral();
         break;
       default:
         break;
     }
-    const unclosed = this.open[this.open.length - 1];
-    if (unclosed && (t.kind === 'eof' || (t.kind === 'newline' && this.peek(1).kind === 'eof') || (t.kind === 'newline' && this.startsStatement(this.index + 1)))) {
-      const closer = unclosed.text === '(' ? ')' : ']';
-      this.fail(unclosed.range, `expected '${closer}' to close this '${unclosed.text}', found the end of the statement`);
+    const unclosed = this.open.length > 0 ? this.open[this.open.length - 1]! : -1;
+    const kind = this.kinds[t];
+    if (unclosed >= 0 && (kind === EOF || (kind === NEWLINE && this.kinds[this.at(t + 1)] === EOF) || (kind === NEWLINE && this.startsStatement(t + 1)))) {
+      const opener = this.ops[unclosed] === LPAREN ? '(' : '[';
+      const closer = opener === '(' ? ')' : ']';
+      this.fail(tokens.rangeOf(unclosed), `expected '${closer}' to close this '${opener}', found the end of the statement`);
     }
-    return this.fail(t.range, `expected a value (a name, number, call, '(' or '['), found ${describe(t)}`);
+    return this.fail(tokens.rangeOf(t), `expected a value (a name, number, call, '(' or '['), found ${this.describe(t)}`);
   }
 
   private parseTensorLiteral(): Expr {
     const open = this.next();
-    this.enter(open.range);
+    this.enter(open);
     this.open.push(open);
     const elements: Expr[] = [];
     let t = this.peekInBrackets(open);
-    while (!(t.kind === 'op' && t.text === ']')) {
+    while (!this.isOp(t, RBRACKET)) {
       elements.push(this.parseExpression());
       t = this.peekInBrackets(open);
-      if (t.kind === 'op' && t.text === ',') {
+      if (this.isOp(t, COMMA)) {
         this.index++;
         t = this.peekInBrackets(open);
-      } else if (!(t.kind === 'op' && t.text === ']')) {
-        this.fail(t.range, `expected ',' or ']' in the tensor literal, found ${describe(t)}`);
+      } else if (!this.isOp(t, RBRACKET)) {
+        this.fail(this.tokens.rangeOf(t), `expected ',' or ']' in the tensor literal, found ${this.describe(t)}`);
       }
     }
     this.index++;
     this.nesting--;
     this.open.pop();
-    return { kind: 'tensor', elements, range: span(open.range, t.range) };
+    return { kind: 'tensor', elements, range: { start: this.tokens.startOf(open), end: this.tokens.endOf(t) } };
   }
 
   /** The next token of an expression; line ends count only outside brackets. */
-  private peekInExpression(): Token {
+  private peekInExpression(): number {
     let j = this.index;
-    while (this.tokens[j]!.kind === 'newline' && this.tokens[j]!.depth > 0 && this.tokens[j + 1]!.kind !== 'eof' && !this.startsStatement(j + 1)) j++;
+    const kinds = this.kinds;
+    while (kinds[j] === NEWLINE && this.tokens.depths[j]! > 0 && kinds[j + 1] !== EOF && !this.startsStatement(j + 1)) j++;
     this.index = j;
-    return this.tokens[j]!;
+    return j;
   }
 
   /**
@@ -327,49 +453,42 @@ class Parser {
    * the next line plainly starts a new statement, which means the bracket was
    * never closed.
    */
-  private peekInBrackets(open: Token): Token {
-    while (this.peek().kind === 'newline') {
-      if (this.peek().kind === 'newline' && (this.startsStatement(this.index + 1) || this.peek(1).kind === 'eof')) {
-        const closer = open.text === '(' ? ')' : ']';
-        this.fail(open.range, `expected '${closer}' to close this '${open.text}', found the end of the statement`);
+  private peekInBrackets(open: number): number {
+    while (this.kinds[this.index] === NEWLINE) {
+      if (this.startsStatement(this.index + 1) || this.kinds[this.at(this.index + 1)] === EOF) {
+        const opener = this.ops[open] === LPAREN ? '(' : '[';
+        const closer = opener === '(' ? ')' : ']';
+        this.fail(this.tokens.rangeOf(open), `expected '${closer}' to close this '${opener}', found the end of the statement`);
       }
       this.index++;
     }
-    return this.peek();
+    return this.index;
   }
 
   /** Whether the tokens from j look like the start of a statement at the beginning of a line. */
   private startsStatement(j: number): boolean {
-    const a = this.tokens[j]!;
-    const b = this.tokens[j + 1]!;
-    if (a.kind !== 'name') return false;
-    if ((DECLARATIONS.includes(a.text) || a.text === 'output' || a.text === 'def') && b.kind === 'name') return true;
-    return b.kind === 'op' && b.text === '=' && this.tokens[j - 1]?.kind === 'newline';
+    if (j > this.last || this.kinds[j] !== NAME) return false;
+    const b = j + 1;
+    if (this.kinds[b] === NAME && (declarationAt(this.tokens, j) !== null || this.tokens.isName(j, 'output') || this.tokens.isName(j, 'def') || trainingWordAt(this.tokens, j))) return true;
+    return this.isOp(b, EQUALS) && j > 0 && this.kinds[j - 1] === NEWLINE;
   }
 
-  private peekAfterNewlines(offset: number): Token {
-    let j = this.index;
-    let seen = 0;
-    for (;;) {
-      if (this.tokens[j]!.kind !== 'newline') {
-        if (seen === offset) return this.tokens[j]!;
-        seen++;
-      }
-      if (this.tokens[j]!.kind === 'eof') return this.tokens[j]!;
-      j++;
-    }
+  /** The first token from j on that is not a line end (eof at the latest). */
+  private afterNewlines(j: number): number {
+    while (this.kinds[j] === NEWLINE) j++;
+    return j;
   }
 
-  private enter(range: Range): void {
+  private enter(token: number): void {
     if (++this.nesting > MAX_NESTING) {
-      this.fail(range, `expected at most ${MAX_NESTING} levels of nesting, found more`);
+      this.fail(this.tokens.rangeOf(token), `expected at most ${MAX_NESTING} levels of nesting, found more`);
     }
   }
 
   private skipStatement(): void {
-    while (this.peek().kind !== 'eof') {
+    while (this.kinds[this.index] !== EOF) {
       const t = this.next();
-      if (t.kind === 'newline' && (t.depth === 0 || this.startsStatement(this.index))) return;
+      if (this.kinds[t] === NEWLINE && (this.tokens.depths[t] === 0 || this.startsStatement(this.index))) return;
     }
   }
 
@@ -378,19 +497,61 @@ class Parser {
     throw new StatementError(message);
   }
 
-  private peek(offset = 0): Token {
-    return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)]!;
+  private isOp(t: number, op: number): boolean {
+    return this.kinds[t] === OP && this.ops[t] === op;
   }
 
-  private next(): Token {
-    const t = this.peek();
-    if (t.kind !== 'eof') this.index++;
+  /** Index j, or the eof token past the end. */
+  private at(j: number): number {
+    return j < this.last ? j : this.last;
+  }
+
+  private next(): number {
+    const t = this.index;
+    if (this.kinds[t] !== EOF) this.index++;
     return t;
+  }
+
+  private describe(t: number): string {
+    const text = this.tokens.textOf(t);
+    switch (this.kinds[t]) {
+      case EOF:
+        return 'the end of the file';
+      case NEWLINE:
+        return 'the end of the line';
+      case STRING:
+        return `the string "${excerpt(text)}"`;
+      case NUMBER:
+        return `the number ${excerpt(text)}`;
+      case NAME:
+        return KEYWORDS.includes(text) ? `the keyword '${text}'` : `'${excerpt(text)}'`;
+      default:
+        return `'${text}'`;
+    }
   }
 }
 
-function binary(op: string, left: Expr, right: Expr, opRange: Range): Expr {
-  return { kind: 'binary', op: op as BinaryOperator, left, right, opRange, range: span(left.range, right.range) };
+/** `input`, `param` or `const` at token j, or null. */
+function declarationAt(tokens: TokenStore, j: number): Declaration | null {
+  for (const word of DECLARATIONS) if (tokens.isName(j, word)) return word as Declaration;
+  return null;
+}
+
+/** Whether token j is `batch`, `train` or `test` (a training statement when a name follows). */
+function trainingWordAt(tokens: TokenStore, j: number): boolean {
+  for (const word of TRAINING_WORDS) if (tokens.isName(j, word)) return true;
+  return false;
+}
+
+const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
+const LONGEST_KEYWORD = Math.max(...KEYWORDS.map((k) => k.length));
+
+function isKeyword(tokens: TokenStore, j: number): boolean {
+  return tokens.kinds[j] === NAME && tokens.ends[j]! - tokens.starts[j]! <= LONGEST_KEYWORD && KEYWORD_SET.has(tokens.textOf(j));
+}
+
+function binary(op: BinaryOperator, left: Expr, right: Expr, opRange: Range): Expr {
+  return { kind: 'binary', op, left, right, opRange, range: span(left.range, right.range) };
 }
 
 function span(a: Range, b: Range): Range {
@@ -399,21 +560,4 @@ function span(a: Range, b: Range): Range {
 
 function where(range: Range): string {
   return `${range.start.line + 1}:${range.start.character + 1}`;
-}
-
-function describe(t: Token): string {
-  switch (t.kind) {
-    case 'eof':
-      return 'the end of the file';
-    case 'newline':
-      return 'the end of the line';
-    case 'string':
-      return `the string "${excerpt(t.text)}"`;
-    case 'number':
-      return `the number ${excerpt(t.text)}`;
-    case 'name':
-      return KEYWORDS.includes(t.text) ? `the keyword '${t.text}'` : `'${excerpt(t.text)}'`;
-    default:
-      return `'${t.text}'`;
-  }
 }

@@ -233,16 +233,17 @@ export const onehot = sized(
 
 export const load: ConstructorDef = {
   name: 'load',
-  signature: 'load("path")',
-  doc: 'A tensor from a .npy (float64/float32/int/bool, C order), .csv (read like np.loadtxt(path, delimiter=",")) or .json (nested arrays) file, relative to the .nn file.',
+  signature: 'load("path", member?)',
+  doc: 'A tensor from a .npy (float64/float32/int/bool, C order), .npz (load("d.npz", "x") reads the array x), .csv (read like np.loadtxt(path, delimiter=",")), .json (nested arrays) or MNIST IDX (…idx3-ubyte) file, or any of them gzipped (.gz), relative to the .nn file.',
   keywords: [],
   shape: (args) => {
     const kw = unknownKeyword('load', args, []);
     if (kw) return kw;
-    const [path] = args.positional;
-    if (args.positional.length !== 1 || typeof path !== 'string') {
-      return problem(`load: expected one path string load("data.npy"), found ${args.positional.length === 1 ? describe(path!) : `${args.positional.length} arguments`}`, args.positional.length === 1 ? { argIndex: 0 } : {});
+    const [path, member] = args.positional;
+    if (args.positional.length < 1 || args.positional.length > 2 || typeof path !== 'string') {
+      return problem(`load: expected a path string load("data.npy") or load("data.npz", "x"), found ${args.positional.length === 1 || args.positional.length === 2 ? describe(path!) : `${args.positional.length} arguments`}`, args.positional.length === 1 || args.positional.length === 2 ? { argIndex: 0 } : {});
     }
+    if (member !== undefined && typeof member !== 'string') return problem(`load: expected the name of an array of the .npz archive as a string, found ${describe(member)}`, { argIndex: 1 });
     return { ok: true, shape: null };
   },
   build: (args, ctx) => {
@@ -255,8 +256,9 @@ export const load: ConstructorDef = {
       const name = excerpt(path);
       return problem(reason.includes(name) ? `load: ${reason}` : `load: cannot read "${name}": ${excerpt(reason, 200)}`, { argIndex: 0 });
     }
-    const result = loadTensor(path, file.bytes, ctx.maxElements);
-    return result.ok ? result : problem(result.message, { argIndex: 0 });
+    const member = args.positional[1] as string | undefined;
+    const result = loadTensor(path, file.bytes, ctx.maxElements, member);
+    return result.ok ? result : problem(result.message, { argIndex: result.message.startsWith('load: expected a member name') ? 1 : 0 });
   },
 };
 

@@ -27,12 +27,14 @@ export function shapeLimitProblem(shape: Shape, maxElements: number): string | n
   if (shape.length > MAX_RANK) return `expected at most ${MAX_RANK} dimensions (a fixed limit, as in numpy), found ${shape.length}`;
   let size = 1;
   let space = 1;
-  for (const d of shape) {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
     size *= d;
-    space *= Math.max(d, 1);
+    space *= d > 1 ? d : 1;
   }
   if (size > maxElements) return `expected at most ${maxElements} elements (graphstep.maxTensorElements), found shape ${shapeText(shape)} with ${size}`;
-  for (const d of shape) {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
     if (d > maxElements) return `expected every dimension to be at most ${maxElements} (graphstep.maxTensorElements), found ${d} in shape ${shapeText(shape)}`;
   }
   if (space > maxElements) {

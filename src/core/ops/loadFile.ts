@@ -1,6 +1,7 @@
 import { excerpt } from '../language/excerpt';
 import { Tensor, type Shape } from '../tensor';
 import { shapeLimitProblem } from './limits';
+import { gunzip, npzMember, parseIdx } from './loadArchives';
 
 /*
  * Parsers for `load("path")`: .npy, .csv and .json. Each problem is a message
@@ -12,14 +13,35 @@ export type LoadResult = { readonly ok: true; readonly value: Tensor } | { reado
 
 const failure = (message: string): LoadResult => ({ ok: false, message });
 
-/** Reads `bytes` by the path's extension. */
-export function loadTensor(path: string, bytes: Uint8Array, maxElements: number): LoadResult {
-  const ext = /\.([^./\\]*)$/.exec(path)?.[1]?.toLowerCase() ?? '';
+/** MNIST's names: `train-images-idx3-ubyte`, `t10k-labels.idx1-ubyte`. */
+const IDX_NAME = /[.-]idx\d+-ubyte$/i;
+
+/**
+ * Reads `bytes` by the path's extension: .npy, .csv, .json, .npz (the
+ * array `member`, or the only one), an IDX file (`…idx3-ubyte`), or any of
+ * these gzipped as `NAME.gz`.
+ */
+export function loadTensor(path: string, bytes: Uint8Array, maxElements: number, member?: string): LoadResult {
   const name = excerpt(path);
+  let inner = path;
+  if (/\.gz$/i.test(path)) {
+    const inflated = gunzip(name, bytes);
+    if (!inflated.ok) return inflated;
+    bytes = inflated.value;
+    inner = path.slice(0, -3);
+  }
+  const ext = /\.([^./\\]*)$/.exec(inner)?.[1]?.toLowerCase() ?? '';
+  if (member !== undefined && ext !== 'npz') return failure(`load: expected a member name only for an .npz archive, found "${excerpt(member)}" for "${name}"`);
+  if (IDX_NAME.test(inner)) return parseIdx(name, bytes, maxElements);
+  if (ext === 'npz') {
+    const found = npzMember(name, bytes, member);
+    if (!found.ok) return found;
+    return parseNpy(`${name}:${excerpt(found.value.name)}`, found.value.bytes, maxElements);
+  }
   if (ext === 'npy') return parseNpy(name, bytes, maxElements);
   if (ext === 'csv') return parseCsv(name, decodeUtf8(bytes), maxElements);
   if (ext === 'json') return parseJsonTensor(name, decodeUtf8(bytes), maxElements);
-  return failure(`load: expected a .npy, .csv or .json file, found ${ext ? `'.${excerpt(ext)}'` : 'no extension'} in "${name}"`);
+  return failure(`load: expected a .npy, .npz, .csv, .json or IDX (…idx3-ubyte) file, or one of them gzipped (.gz), found ${ext ? `'.${excerpt(ext)}'` : 'no extension'} in "${name}"`);
 }
 
 /** The limits of every shape (rank, each dimension, elements), checked before the tensor is allocated. */

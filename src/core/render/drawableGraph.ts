@@ -1,6 +1,7 @@
 import { formatNumber } from '../format';
 import type { Graph, GroupKind, NodeKind } from '../graph/graph';
 import { opByName } from '../ops/registry';
+import type { ParamUpdate } from '../train/updateLabel';
 import { shapeText } from './labelText';
 
 /** One node as the drawing needs it: plain JSON, sent to the webview as it is. */
@@ -17,6 +18,8 @@ export interface DrawableNode {
   readonly group?: number | null;
   /** Set on a composite op (affine, softmax, …) that can be opened into its elementary ops: the key to open it by. */
   readonly expandKey?: string;
+  /** Set on a param of a file that trains: how a training step updates it (drawn at the end of the backward pass). */
+  readonly update?: ParamUpdate;
 }
 
 /** What made a group: an opened composite op, a call of a user function, or a block of source lines. */
@@ -59,6 +62,11 @@ export function drawableGraph(graph: Graph): DrawableGraph {
     };
     return n.expandKey === undefined ? node : { ...node, expandKey: n.expandKey };
   });
+  const training = graph.training;
+  if (training) {
+    const update: ParamUpdate = { optimizer: training.optimizer, hyper: training.hyper };
+    for (const id of training.params) nodes[id] = { ...nodes[id]!, update };
+  }
   const output = graph.output;
   const groups = graph.groups.map((g): DrawableGroup => ({ id: g.id, key: g.key, kind: g.kind, label: g.label, parent: g.parent }));
   return { nodes, output, outputName: output === null ? null : graph.nodes[output]!.name, groups };

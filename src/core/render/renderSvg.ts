@@ -7,6 +7,7 @@
 import type { DrawableGraph } from './drawableGraph';
 import type { DrawingState, NodeState } from './drawingState';
 import type { GraphLayout, LayoutDirection, LayoutEdge, LayoutFrame, LayoutNode } from './layout';
+import { updateLabel, updateRule } from '../train/updateLabel';
 import { shapeText } from './labelText';
 import { SVG_STYLE } from './svgStyle';
 
@@ -62,6 +63,8 @@ export interface NodeTexts {
   readonly title: string;
   readonly current: boolean;
   readonly pending: boolean;
+  /** A trained param's update (`W1 ← W1 − lr·∂W1`), drawn above it; empty before the end of the backward pass, null for other nodes. */
+  readonly update: string | null;
 }
 
 export function nodeTexts(node: LayoutNode, graph: DrawableGraph, state: DrawingState): NodeTexts {
@@ -74,6 +77,7 @@ export function nodeTexts(node: LayoutNode, graph: DrawableGraph, state: Drawing
     `${displayName(graph, id)} — ${g.kind === 'op' ? g.op : g.kind}, ${shapeText(g.shape)}`,
     `value = ${s?.value?.exact ?? 'not computed yet'}`,
     `gradient = ${s?.grad?.exact ?? 'none yet'}${s && s.expected > 0 ? ` (${s.arrived}/${s.expected} contributions)` : ''}`,
+    ...(g.update ? [updateRule(g.name ?? displayName(graph, id), g.update)] : []),
   ].join('\n');
   return {
     sum,
@@ -82,6 +86,7 @@ export function nodeTexts(node: LayoutNode, graph: DrawableGraph, state: Drawing
     title,
     current: node.role !== 'output' && state.currentNode === id,
     pending: !s?.value,
+    update: g.update && node.role !== 'output' && node.role !== 'group' ? updateLabel(g.name ?? displayName(graph, id), g.update, s, state.position === state.total && state.total > 0) : null,
   };
 }
 
@@ -179,6 +184,8 @@ export function nodeSvg(node: LayoutNode, index: number, t: NodeTexts, titles: b
     }
   }
   if (node.caption) parts.push(`<text class="gs-sum" x="${x}" y="${y + h / 2 + 13}">${escapeXml(t.sum)}</text>`);
+  // under the node (and its sum), from its left edge: a param is usually a source at the drawing's left border
+  if (t.update !== null) parts.push(`<text class="gs-update" x="${x - w / 2}" y="${y + h / 2 + (node.caption ? 26 : 13)}">${escapeXml(t.update)}</text>`);
   parts.push('</g>');
   return parts.join('');
 }

@@ -22,6 +22,7 @@ export const SVG_STYLE = `
 .gs-node .gs-divider { stroke: var(--vscode-contrastBorder, var(--vscode-editor-foreground, #3b3b3b)); stroke-width: 1; }
 .gs-node .gs-cell-grad, .gs-node .gs-sum { fill: var(--vscode-charts-red, #c4262e); }
 .gs-node .gs-sum { font-size: 11px; font-weight: 600; }
+.gs-node .gs-update { fill: var(--vscode-charts-purple, #7c3aed); font-size: 11px; font-weight: 600; text-anchor: start; }
 .gs-pending { opacity: 0.45; }
 .gs-node.gs-current .gs-shape { stroke: var(--vscode-focusBorder, #0069c2); stroke-width: 3.5; fill: #cce3f9; fill: color-mix(in srgb, var(--vscode-focusBorder, #0069c2) 22%, var(--vscode-editorWidget-background, #f8f8f8)); }
 .gs-node.gs-highlight .gs-shape { stroke: var(--vscode-charts-orange, #d18616); stroke-width: 3; stroke-dasharray: 5 3; }

@@ -13,6 +13,9 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 
 /** The numpy broadcast of two shapes (axes aligned at the right; 1 stretches), or null when they do not fit. */
 export function broadcastShapes(a: Shape, b: Shape): Shape | null {
+  // shapes are immutable: when one side already is the result, it is the result (no new array per node)
+  if (a.length >= b.length && broadcastsTo(b, a)) return a;
+  if (b.length >= a.length && broadcastsTo(a, b)) return b;
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 1; i <= rank; i++) {

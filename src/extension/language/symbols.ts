@@ -30,6 +30,20 @@ export class StatementSymbolProvider implements vscode.DocumentSymbolProvider {
         symbols.push(new vscode.DocumentSymbol(statement.name, `def (${statement.params.map((p) => p.name).join(', ')})`, vscode.SymbolKind.Method, range, nameRange));
         continue;
       }
+      if (statement.kind === 'batch' || statement.kind === 'unpack') {
+        // each name is a const leaf of its own
+        for (const n of statement.names) {
+          b++;
+          const detail = statement.kind === 'batch' ? 'batch (rows drawn at every training step)' : 'const';
+          symbols.push(new vscode.DocumentSymbol(n.name, detail, vscode.SymbolKind.Constant, range, toVscodeRange(n.range)));
+        }
+        continue;
+      }
+      if (statement.kind === 'train' || statement.kind === 'test') {
+        const label = statement.kind === 'train' ? `train ${statement.loss.name}` : `test ${statement.names.map((n) => n.name).join(', ')}`;
+        symbols.push(new vscode.DocumentSymbol(label, statement.kind === 'train' ? 'the training of the parameters' : 'the held-out set for accuracy', vscode.SymbolKind.Event, range, nameRange));
+        continue;
+      }
       const binding = bindings[b++];
       const node = graph && binding && binding.nodeId >= 0 ? graph.nodes[binding.nodeId] : undefined;
       const made = node ? nodeKindText(graph!, node.id) : (statement.declaration ?? 'computed');

@@ -1,0 +1,92 @@
+import { formatNumber, formatTensorSummary, jsonNumber, tensorToJson } from '../core/format';
+import { Training } from '../core/train/training';
+import { load, parseArgs, type CliIo } from './commands';
+
+/** Most progress lines a run prints (one per tenth of the steps, and the last). */
+const PROGRESS_LINES = 10;
+
+/**
+ * `graphstep train FILE [--steps N] [--json]`: runs the file's `train`
+ * statement. Progress goes to stderr, so stdout holds only the summary or
+ * the JSON object.
+ */
+export function trainCommand(args: readonly string[], io: CliIo, now: () => number = () => performance.now()): number {
+  const taken = takeSteps(args);
+  if (typeof taken === 'string') {
+    io.stderr(`graphstep: ${taken}\n`);
+    return 2;
+  }
+  const parsed = parseArgs(taken.rest, ['--json'], io);
+  if (!parsed) return 2;
+  const json = parsed.flags.has('--json');
+  const result = load(parsed, io, !json, taken.maxTensorElements === undefined ? {} : { maxTensorElements: taken.maxTensorElements });
+  if (!result) return 1;
+  const plan = result.training;
+  if (!plan) {
+    io.stderr(`${parsed.file}: error: expected a train statement (train LOSS with OPTIMIZER for N steps), found none\n`);
+    return 1;
+  }
+  const graph = result.graph;
+  const steps = taken.steps ?? plan.steps;
+  const training = new Training(graph, plan);
+  const started = now();
+  const every = Math.max(1, Math.ceil(steps / PROGRESS_LINES));
+  for (let k = 0; k < steps; k++) {
+    const loss = training.next();
+    if ((k + 1) % every === 0 || k + 1 === steps) {
+      const last = training.epochs[training.epochs.length - 1];
+      const accuracy = last ? `  train accuracy ${percent(last.trainAccuracy)}${last.testAccuracy === null ? '' : `  test accuracy ${percent(last.testAccuracy)}`} (step ${last.step})` : '';
+      io.stderr(`step ${k + 1}/${steps}  loss ${loss.toPrecision(6)}${accuracy}  ${((now() - started) / 1000).toFixed(1)} s\n`);
+    }
+  }
+  const names = plan.params.map((id) => graph.nodes[id]!.name ?? `#${id}`);
+  if (json) {
+    const params: Record<string, unknown> = {};
+    names.forEach((name, k) => (params[name] = tensorToJson(training.parameters[k]!)));
+    const epochs = training.epochs.map((e) => ({ step: e.step, train_accuracy: jsonNumber(e.trainAccuracy), test_accuracy: e.testAccuracy === null ? null : jsonNumber(e.testAccuracy) }));
+    io.stdout(JSON.stringify({ steps, loss: training.losses.map(jsonNumber), epochs, params }) + '\n');
+    return 0;
+  }
+  const lossNode = graph.nodes[plan.loss]!;
+  const hyper = Object.entries(plan.hyper)
+    .map(([k, v]) => `${k}=${formatNumber(v)}`)
+    .join(', ');
+  const lines = [
+    `trained ${lossNode.name ?? 'the loss'} with ${plan.optimizer.name}(${hyper}) for ${steps} steps${plan.batch ? ` of ${plan.batch.size} rows` : ' on the whole data'} in ${((now() - started) / 1000).toFixed(2)} s`,
+    `loss: first ${formatNumber(training.losses[0]!)}, last ${formatNumber(training.losses[steps - 1]!)}`,
+  ];
+  if (training.epochs.length > 0) {
+    lines.push('', 'step      train accuracy  test accuracy');
+    for (const e of training.epochs) lines.push(`${String(e.step).padEnd(10)}${percent(e.trainAccuracy).padEnd(16)}${e.testAccuracy === null ? '-' : percent(e.testAccuracy)}`);
+  }
+  lines.push('', 'params:');
+  names.forEach((name, k) => {
+    const t = training.parameters[k]!;
+    lines.push(`  ${name} [${t.shape.join(',')}]: ${formatTensorSummary(t, 6).replace(/\s*\n\s*/g, ' ')}`);
+  });
+  io.stdout(lines.join('\n') + '\n');
+  return 0;
+}
+
+function percent(x: number): string {
+  return `${(x * 100).toFixed(2)}%`;
+}
+
+/** Takes `--steps N` and `--max-tensor-elements N` out of the arguments. */
+function takeSteps(args: readonly string[]): { readonly rest: string[]; readonly steps: number | undefined; readonly maxTensorElements: number | undefined } | string {
+  const rest: string[] = [];
+  const values: Record<string, number> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const option = ['--steps', '--max-tensor-elements'].find((o) => a === o || a.startsWith(`${o}=`));
+    if (!option) {
+      rest.push(a);
+      continue;
+    }
+    const text = a === option ? args[++i] : a.slice(option.length + 1);
+    const n = text === undefined || !/^\d+$/.test(text) ? NaN : Number(text);
+    if (!Number.isSafeInteger(n) || n < 1) return `expected a whole number ≥ 1 after ${option}, found ${text === undefined ? 'nothing' : `'${text}'`}`;
+    values[option] = n;
+  }
+  return { rest, steps: values['--steps'], maxTensorElements: values['--max-tensor-elements'] };
+}

@@ -1,0 +1,56 @@
+import * as assert from 'node:assert/strict';
+import { lex, tokenize } from '../../src/core/language/lexer';
+import type { Diagnostic } from '../../src/core/language/range';
+
+describe('lexer', () => {
+  it('reads every kind of token with its text, place and bracket depth', () => {
+    const tokens = tokenize('y = f(x, "s") ** 2.5e-3 # note\n  .5 @ W[0]\r\nz', []);
+    const seen = tokens.map((t) => `${t.kind}:${t.text === '\n' ? '\\n' : t.text}@${t.line}:${t.start}-${t.end}/${t.depth}`);
+    assert.deepEqual(seen, [
+      'name:y@0:0-1/0',
+      'op:=@0:2-3/0',
+      'name:f@0:4-5/0',
+      'op:(@0:5-6/0',
+      'name:x@0:6-7/1',
+      'op:,@0:7-8/1',
+      'string:s@0:9-12/1',
+      'op:)@0:12-13/0',
+      'op:**@0:14-16/0',
+      'number:2.5e-3@0:17-23/0',
+      'newline:\\n@0:30-30/0',
+      'number:.5@1:2-4/0',
+      'op:@@1:5-6/0',
+      'name:W@1:7-8/0',
+      'op:[@1:8-9/0',
+      'number:0@1:9-10/1',
+      'op:]@1:10-11/0',
+      'newline:\\n@1:11-11/0',
+      'name:z@2:0-1/0',
+      'newline:\\n@2:1-1/0',
+      'eof:@2:1-1/0',
+    ]);
+  });
+
+  it('keeps an exponent only when digits follow, and reports a number run into a name', () => {
+    const diagnostics: Diagnostic[] = [];
+    const tokens = tokenize('a = 1e+ 2x 3.', diagnostics);
+    assert.deepEqual(
+      tokens.filter((t) => t.kind === 'number').map((t) => t.text),
+      ['1', '2', '3.'],
+    );
+    assert.deepEqual(
+      diagnostics.map((d) => d.message),
+      ["expected a number, found '1e'", "expected a number, found '2x'"],
+    );
+  });
+
+  it('stores tokens in typed arrays that grow past their first guess, and slices text only when asked', () => {
+    const text = Array.from({ length: 2000 }, (_, i) => `x${i}=(x+1)*[2]`).join('\n');
+    const store = lex(text, []);
+    assert.equal(store.length, 2000 * 12 + 1);
+    assert.equal(store.textOf(0), 'x0');
+    assert.equal(store.textOf(store.length - 3), ']');
+    assert.deepEqual(store.rangeOf(12), { start: { line: 1, character: 0 }, end: { line: 1, character: 2 } });
+    assert.ok(store.isName(12, 'x1') && !store.isName(12, 'x10'));
+  });
+});
