@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { onnx } from 'onnx-proto';
 import { checkSource } from '../../src/core/check';
 import { Stepper } from '../../src/core/engine/stepper';
 import type { Graph } from '../../src/core/graph/graph';
