@@ -5,7 +5,7 @@
  * loader on an array nested 10,000 deep. Each figure is the median of a few
  * runs in this process (warm), with the CPU time of the same runs.
  */
-import { runJson } from '../src/cli/commands';
+import { runJson, runTable } from '../src/cli/commands';
 import { checkSource } from '../src/core/check';
 import { Stepper } from '../src/core/engine/stepper';
 import { buildGraph } from '../src/core/graph/buildGraph';
@@ -52,7 +52,7 @@ export function stageInputs(): { label: string; text: string }[] {
 
 export function benchStages(runs = 3): void {
   console.log(`\nhostile inputs stage by stage (goal under 1 s each; median of ${runs} warm runs, wall and CPU ms):`);
-  const stages = ['lex', 'parse', 'build + fold', 'check (all)', 'forward+backward', 'run --json', 'layout + SVG'];
+  const stages = ['lex', 'parse', 'build + fold', 'check (all)', 'forward+backward', 'run --json', 'run (table)', 'layout + SVG'];
   console.log(`  ${'stage'.padEnd(18)}${stageInputs().map((i) => i.label.padStart(30)).join('')}`);
   const columns = stageInputs().map(({ text }) => {
     const parsed = parse(text, 1e7);
@@ -67,6 +67,7 @@ export function benchStages(runs = 3): void {
       measure(() => checkSource(text, { evaluate: false }), runs),
       measure(() => new Stepper(graph).runBackward(), runs),
       measure(() => JSON.stringify(runJson(stepper)), runs),
+      measure(() => runTable(stepper), runs),
       measure(() => renderSvg(drawable, layoutGraph(drawable, 'operations'), drawingState(stepper)), 1),
     ];
   });

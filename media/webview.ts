@@ -13,6 +13,7 @@ import { DetailView } from './detailView';
 import { FindBox } from './findBox';
 import { GraphCanvas } from './graphCanvas';
 import { rasterizeSvg } from './rasterize';
+import { MARGIN } from './viewport';
 import { vscode } from './vscodeApi';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -79,8 +80,10 @@ function layoutFor(g: DrawableGraph, v: GraphView): { key: string; layout: Graph
   let shape = shapeKeys.get(g);
   if (shape === undefined) shapeKeys.set(g, (shape = layoutKey(g)));
   const host = $('graph');
-  // To the nearest 100 px: the layout follows the panel's shape, not every pixel of a resize.
-  const viewport = { width: Math.round(host.clientWidth / 100) * 100 || 800, height: Math.round(host.clientHeight / 100) * 100 || 600 };
+  // The room inside the view's margins, down to a multiple of 25 px: the layout follows the panel's shape (a drawing
+  // folds to fit across it), not every pixel of a resize.
+  const room = (px: number, fallback: number): number => (px > 0 ? Math.max(50, Math.floor((px - 2 * MARGIN) / 25) * 25) : fallback);
+  const viewport = { width: room(host.clientWidth, 800), height: room(host.clientHeight, 600) };
   const shut = collapsed.of(documentUri, g);
   const key = `${v} ${resolveDirection(direction, viewport)} ${viewport.width}×${viewport.height} ${CollapsedGroups.keyOf(shut)}\n${shape}`;
   let layout = layouts.get(key);

@@ -161,7 +161,7 @@ function columnWidths(rows: readonly (readonly string[])[], cap: number): number
   return widths;
 }
 
-function runTable(stepper: Stepper): string {
+export function runTable(stepper: Stepper): string {
   const rows = [['id', 'name', 'kind', 'op', 'shape', 'value', 'grad']];
   for (const n of stepper.graph.nodes) {
     rows.push([String(n.id), n.name ?? '', n.kind, n.op, `[${n.shape.join(',')}]`, show(stepper.value(n.id)), show(stepper.grad(n.id))]);

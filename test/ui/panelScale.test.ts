@@ -119,6 +119,7 @@ describe('graph panel at every size, in the real workbench (half of a 1600-px wi
     assert.deepEqual(clipped.map((t) => t.text), [], 'no label cut at the left or right edge');
     const { graph } = loadExample('examples/two_layer_net.nn');
     assert.equal(new Set(m.nodes.map((n) => n.node)).size, graph.nodes.length, 'every node is in view');
+    assert.ok(m.texts.some((t) => t.text === 'loss'), 'the output, named at the end of its arrow, is in view');
   });
 
   it('zooms in after Fit: Fit, then + twice, and the graph is still there', async () => {

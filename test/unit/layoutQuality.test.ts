@@ -143,15 +143,17 @@ describe('layoutGraph: fitting the panel', () => {
     assert.equal(layoutGraph(drawable, 'operations', { direction: 'auto', viewport: { width: 900, height: 500 } }).direction, 'LR');
   });
 
-  it('fits the two-layer net in a half-width panel (800×900) with text at 11 px or more', () => {
+  it('fits the two-layer net whole at full size in a panel a little taller than wide, drawn left to right', () => {
     const { drawable } = loadExample('examples/two_layer_net.nn');
+    // Top to bottom it is 848 px across, wider than the panel; folded left to right it is whole.
+    assert.ok(layoutGraph(drawable, 'operations', 'TB', { viewport: { width: 800, height: 900 } }).width > 800);
     const layout = layoutGraph(drawable, 'operations', 'auto', { viewport: { width: 800, height: 900 } });
-    assert.equal(layout.direction, 'TB');
-    // The labels are 12 px: a scale of 11/12 must show the whole drawing.
-    const scale = Math.min(800 / layout.width, 900 / layout.height);
-    assert.ok(scale * FONT_SIZE.label >= 11, `whole drawing ${layout.width}×${layout.height} fits at ${(scale * FONT_SIZE.label).toFixed(1)} px`);
+    assert.equal(layout.direction, 'LR');
+    assert.ok(layout.width <= 800 && layout.height <= 900, `whole drawing ${layout.width}×${layout.height} at full size (text ${FONT_SIZE.label} px)`);
     assertNoOverlap(layout);
     assertInside(layout);
+    // A setting still forces the direction.
+    assert.equal(layoutGraph(drawable, 'operations', 'TB', { viewport: { width: 800, height: 900 } }).direction, 'TB');
   });
 
   it('folds a long chain into bands near the viewport\'s shape, and leaves it unfolded without a viewport', () => {
@@ -175,6 +177,15 @@ describe('layoutGraph: fitting the panel', () => {
         assert.ok(Math.abs(a.x - from.x) <= from.width / 2 + 3 && Math.abs(a.y - from.y) <= from.height / 2 + 3, 'starts at its source');
         assert.ok(Math.abs(b.x - to.x) <= to.width / 2 + 3 && Math.abs(b.y - to.y) <= to.height / 2 + 3, 'ends at its target');
       }
+    }
+  });
+
+  it('folds the two-layer net into as many more bands as make it whole in a half-width panel', () => {
+    const { drawable } = loadExample('examples/two_layer_net.nn');
+    for (const viewport of [{ width: 725, height: 650 }, { width: 700, height: 675 }]) {
+      const layout = layoutGraph(drawable, 'operations', 'auto', { viewport });
+      assert.ok(layout.width <= viewport.width && layout.height <= viewport.height, `${layout.width}×${layout.height} within ${viewport.width}×${viewport.height} (${layout.bands} bands)`);
+      assertNoOverlap(layout);
     }
   });
 

@@ -152,6 +152,15 @@ export function tokenize(text: string, diagnostics: Diagnostic[], maxLiteralElem
   return tokens;
 }
 
+/** Classes of the ASCII characters: a name starts with WORD_START and goes on with it or DIGIT. */
+const WORD_START = 2;
+const DIGIT = 3;
+const ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) ASCII[c] = WORD_START;
+  else if (c >= 48 && c <= 57) ASCII[c] = DIGIT;
+}
+
 const NAME_START = /[\p{L}_]/u;
 const NAME_PART = /[\p{L}\p{N}\p{Mn}\p{Mc}_]/u;
 
@@ -177,12 +186,12 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
 
   while (i < n) {
     const code = text.charCodeAt(i);
-    if (isAsciiNameStart(code)) {
+    const type = code < 128 ? ASCII[code]! : 0;
+    if (type === WORD_START) {
       let end = i + 1;
       for (;;) {
         const k = text.charCodeAt(end);
-        if (isAsciiNameStart(k) || (k >= 48 && k <= 57)) end++;
-        else if (k >= 128 && (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end))) end += isHighSurrogate(text, end) ? 2 : 1;
+        if (k < 128 ? ASCII[k]! >= WORD_START : k === k && (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end))) end += k >= 0xd800 && k <= 0xdbff ? 2 : 1;
         else break;
       }
       tokens.push(NAME, 0, i, end, line, i - lineStart, depth);

@@ -258,7 +258,7 @@ class Parser {
   private parseExpression(): Expr {
     let left = this.parseTerm();
     for (;;) {
-      const t = this.peekInExpression();
+      const t = this.kinds[this.index] === NEWLINE ? this.peekInExpression() : this.index;
       const op = this.kinds[t] === OP ? this.ops[t] : 0;
       if (op !== PLUS && op !== MINUS) return left;
       this.index++;
@@ -270,7 +270,7 @@ class Parser {
   private parseTerm(): Expr {
     let left = this.parseUnary();
     for (;;) {
-      const t = this.peekInExpression();
+      const t = this.kinds[this.index] === NEWLINE ? this.peekInExpression() : this.index;
       const op = this.kinds[t] === OP ? this.ops[t] : 0;
       if (op !== TIMES && op !== SLASH && op !== AT) return left;
       this.index++;
@@ -280,7 +280,7 @@ class Parser {
   }
 
   private parseUnary(): Expr {
-    const t = this.peekInExpression();
+    const t = this.kinds[this.index] === NEWLINE ? this.peekInExpression() : this.index;
     const op = this.kinds[t] === OP ? this.ops[t] : 0;
     if (op === MINUS || op === PLUS) {
       this.index++;
@@ -295,7 +295,7 @@ class Parser {
 
   private parsePower(): Expr {
     const base = this.parsePostfix();
-    const t = this.peekInExpression();
+    const t = this.kinds[this.index] === NEWLINE ? this.peekInExpression() : this.index;
     if (this.isOp(t, POWER)) {
       this.index++;
       this.enter(t);
@@ -309,7 +309,7 @@ class Parser {
   private parsePostfix(): Expr {
     let expr = this.parseAtom();
     for (;;) {
-      const t = this.peekInExpression();
+      const t = this.kinds[this.index] === NEWLINE ? this.peekInExpression() : this.index;
       if (this.kinds[t] !== OP) return expr;
       const op = this.ops[t];
       if (op === DOT) {
@@ -368,7 +368,7 @@ class Parser {
 
   private parseAtom(): Expr {
     const tokens = this.tokens;
-    const t = this.peekInExpression();
+    const t = this.kinds[this.index] === NEWLINE ? this.peekInExpression() : this.index;
     switch (this.kinds[t]) {
       case NUMBER:
         this.index++;
@@ -439,7 +439,7 @@ class Parser {
     return { kind: 'tensor', elements, range: { start: this.tokens.startOf(open), end: this.tokens.endOf(t) } };
   }
 
-  /** The next token of an expression; line ends count only outside brackets. */
+  /** The next token of an expression; line ends count only outside brackets (callers skip the call when the next token is no line end). */
   private peekInExpression(): number {
     let j = this.index;
     const kinds = this.kinds;

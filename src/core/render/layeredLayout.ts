@@ -29,22 +29,24 @@ const LANE = 7;
 /** A drawing is folded only when it is this much wider (in the engine's frame) than the viewport's shape. */
 const FOLD_FROM = 2;
 /** Work (item links visited) the ordering may spend, scaled by the graph's size up to these bounds. */
-const ORDER_WORK = 2_000_000;
+const ORDER_WORK = 600_000;
 /** Rounds of promotion, and how many nodes one promotion may push before it is given up. */
 const SLACK_ROUNDS = 8;
 const PROMOTE_ROUNDS = 8;
-const PROMOTE_WORK = 200_000;
+const PROMOTE_WORK = 100_000;
 /** Edge segments the layout may make: this many, plus this many per node (beyond, the longest arrows are not routed). */
 const ITEM_BUDGET = 150_000;
 /** Segments of an arrow this close to the straight line past them are not drawn as bend points; at most this many in a row. */
-const STRAIGHT_TOLERANCE = 1.5;
+const STRAIGHT_TOLERANCE = 4;
 const MAX_DROPPED = 24;
-/** Above this many items, half the placement sweeps. */
-const PLACE_FEWER_ABOVE = 60_000;
+/** Work (items visited) the placement may spend: between 2 and 8 sweeps. */
+const PLACE_WORK = 300_000;
 const ITEM_BUDGET_PER_NODE = 8;
 const PROMOTE_REACH = 64;
 const MAX_SWEEPS = 24;
 const MAX_TRANSPOSE_PASSES = 12;
+/** Exchange passes run after every sweep only when the work budget allows at least this many sweeps. */
+const EXCHANGE_IN_SWEEPS_FROM = 6;
 
 export interface LayeredOptions {
   /**
@@ -142,10 +144,16 @@ export function layeredLayout(input: LayoutEngineInput, options: LayeredOptions 
   });
   const items: Items = { count, rank, width, height, dummy, light, line, order: new Int32Array(count), y: new Float64Array(count), ...adjacency(count, linkFrom, linkTo) };
   const ranks = buildRanks(items);
-  orderRanks(ranks, items, linkFrom.length);
+  orderByNodeRanks(ranks, items, linkFrom.length);
   placeVertically(ranks, items);
   const placed = placeBands(ranks, items, options.wrapTo);
-  const at = (i: number): Point => placed.at(i);
+  // Every item's place, once, so the arrows below make a point object only for the bends they keep.
+  const X = new Float64Array(count);
+  const Y = new Float64Array(count);
+  placed.place(X, Y);
+  const at = (i: number): Point => ({ x: X[i]!, y: Y[i]! });
+  // Segments dropped since the last point kept (their items): each must stay on the line that replaces them.
+  const dropped = new Int32Array(MAX_DROPPED);
   return {
     width: placed.width,
     height: placed.height,
@@ -155,21 +163,29 @@ export function layeredLayout(input: LayoutEngineInput, options: LayeredOptions 
       const points: Point[] = [];
       let prev = edge.from;
       const end = chainStart[e + 1]!;
-      // Segments dropped since the last point kept: each must stay on the line that replaces them.
-      const dropped: Point[] = [];
+      let droppedCount = 0;
+      // The last point kept (or the arrow's start).
+      let bx = X[edge.from]!;
+      let by = Y[edge.from]!;
       for (let j = chainStart[e]!; j < end; j++) {
         const id = chainItems[j]!;
-        if (placed.detour(prev, id, points)) dropped.length = 0;
+        if (placed.detour(prev, id, points)) {
+          droppedCount = 0;
+          bx = points[points.length - 1]!.x;
+          by = points[points.length - 1]!.y;
+        }
         const next = j + 1 < end ? chainItems[j + 1]! : edge.to;
-        const p = at(id);
-        const before = points.length > 0 ? points[points.length - 1]! : at(edge.from);
-        const after = at(next);
+        const ax = X[next]!;
+        const ay = Y[next]!;
         // A segment on the straight line between what comes before and after it adds nothing to the drawing (the label's always counts).
-        const straight = id !== labelItem[e] && !placed.folds(id, next) && dropped.length < MAX_DROPPED && nearLine(p, before, after) && dropped.every((d) => nearLine(d, before, after));
-        if (straight) dropped.push(p);
+        let straight = id !== labelItem[e] && droppedCount < MAX_DROPPED && !placed.folds(id, next) && nearLine(X[id]!, Y[id]!, bx, by, ax, ay);
+        for (let d = 0; straight && d < droppedCount; d++) straight = nearLine(X[dropped[d]!]!, Y[dropped[d]!]!, bx, by, ax, ay);
+        if (straight) dropped[droppedCount++] = id;
         else {
-          points.push(p);
-          dropped.length = 0;
+          points.push(at(id));
+          bx = X[id]!;
+          by = Y[id]!;
+          droppedCount = 0;
         }
         prev = id;
       }
@@ -198,13 +214,14 @@ function routedSpan(input: LayoutEngineInput, layer: Int32Array): number {
   return k < spans.length ? spans[k]! : 1;
 }
 
-/** Whether `p` lies within STRAIGHT_TOLERANCE of the segment from `a` to `b`. */
-function nearLine(p: Point, a: Point, b: Point): boolean {
-  const dx = b.x - a.x;
-  const dy = b.y - a.y;
-  const length = Math.hypot(dx, dy);
-  if (length === 0) return Math.hypot(p.x - a.x, p.y - a.y) <= STRAIGHT_TOLERANCE;
-  return Math.abs(dx * (p.y - a.y) - dy * (p.x - a.x)) / length <= STRAIGHT_TOLERANCE;
+/** Whether the point (px, py) lies within STRAIGHT_TOLERANCE of the line through (ax, ay) and (bx, by). */
+function nearLine(px: number, py: number, ax: number, ay: number, bx: number, by: number): boolean {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const squared = dx * dx + dy * dy;
+  if (squared === 0) return (px - ax) ** 2 + (py - ay) ** 2 <= STRAIGHT_TOLERANCE ** 2;
+  const cross = dx * (py - ay) - dy * (px - ax);
+  return cross * cross <= STRAIGHT_TOLERANCE ** 2 * squared;
 }
 
 function adjacency(count: number, from: ArrayLike<number>, to: ArrayLike<number>): Pick<Items, 'predStart' | 'preds' | 'succStart' | 'succs'> {
@@ -292,8 +309,9 @@ function assignLayers(input: LayoutEngineInput, options: LayeredOptions): Int32A
     }
     return diff;
   };
+  // Work: nodes moved by every attempt, kept or not.
   let work = 0;
-  for (let round = 0; round < PROMOTE_ROUNDS; round++) {
+  for (let round = 0; round < PROMOTE_ROUNDS && work < PROMOTE_WORK; round++) {
     let promoted = 0;
     for (let v = n - 1; v >= 0; v--) {
       if (indegree(v) === 0 || outdegree(v) === 0) continue;
@@ -301,9 +319,9 @@ function assignLayers(input: LayoutEngineInput, options: LayeredOptions): Int32A
       for (;;) {
         changed.length = 0;
         const diff = promote(v);
+        work += changed.length;
         if (diff !== null && diff < 0 && work < PROMOTE_WORK) {
           promoted++;
-          work += changed.length;
           continue;
         }
         for (const c of changed) layer[c]!--;
@@ -330,7 +348,7 @@ function assignLayers(input: LayoutEngineInput, options: LayeredOptions): Int32A
   return layer;
 }
 
-function buildRanks(items: Items): Int32Array[] {
+function buildRanks(items: Pick<Items, 'count' | 'rank' | 'order'>): Int32Array[] {
   let maxRank = -1;
   for (let i = 0; i < items.count; i++) maxRank = Math.max(maxRank, items.rank[i]!);
   const sizes = new Int32Array(maxRank + 1);
@@ -346,22 +364,103 @@ function buildRanks(items: Items): Int32Array[] {
   return ranks;
 }
 
+/** What ordering reads of the items. */
+type OrderItems = Pick<Items, 'count' | 'rank' | 'order' | 'predStart' | 'preds' | 'succStart' | 'succs'>;
+
+/**
+ * Orders the ranks by ordering the node ranks alone, then each label rank
+ * between them. Every item of a label rank (an arrow's label, or a segment
+ * passing) has one link in and one link out, to the node ranks on either
+ * side, so it can be left out: the node ranks are ordered as a graph whose
+ * links run from node rank to node rank (half the items and links, so half
+ * the work), and each label rank then takes the order of the items its
+ * links enter (ties by the order they leave), which adds no crossing to
+ * those of that graph and keeps each arrow's label beside the node it
+ * enters. Exchange passes over the whole drawing follow.
+ */
+function orderByNodeRanks(ranks: Int32Array[], items: Items, links: number): void {
+  const { predStart, preds, succStart, succs } = items;
+  // Node-rank items keep their relative (source) order in the reduced numbering.
+  const reduced = new Int32Array(items.count).fill(-1);
+  let m = 0;
+  for (let id = 0; id < items.count; id++) {
+    if (items.rank[id]! % 2 === 0) reduced[id] = m++;
+    else if (predStart[id + 1]! - predStart[id]! !== 1 || succStart[id + 1]! - succStart[id]! !== 1) {
+      orderRanks(ranks, items, links);
+      return;
+    }
+  }
+  const full = new Int32Array(m);
+  const rank = new Int32Array(m);
+  for (let id = 0; id < items.count; id++) {
+    if (reduced[id]! < 0) continue;
+    full[reduced[id]!] = id;
+    rank[reduced[id]!] = items.rank[id]! / 2;
+  }
+  const from = new Int32Array(items.count - m);
+  const to = new Int32Array(items.count - m);
+  let link = 0;
+  for (let id = 0; id < items.count; id++) {
+    if (reduced[id]! >= 0) continue;
+    from[link] = reduced[preds[predStart[id]!]!]!;
+    to[link++] = reduced[succs[succStart[id]!]!]!;
+  }
+  const nodeItems: OrderItems = { count: m, rank, order: new Int32Array(m), ...adjacency(m, from, to) };
+  const nodeRanks = buildRanks(nodeItems);
+  orderRanks(nodeRanks, nodeItems, link);
+  const order = items.order;
+  for (let r = 0; r < nodeRanks.length; r++) {
+    const source = nodeRanks[r]!;
+    const target = ranks[2 * r]!;
+    for (let k = 0; k < source.length; k++) {
+      target[k] = full[source[k]!]!;
+      order[target[k]!] = k;
+    }
+  }
+  // Each label rank in the order of the items its links enter: the links into each of them, in the order they leave.
+  for (let r = 1; r < ranks.length; r += 2) {
+    const rankItems = ranks[r]!;
+    let k = 0;
+    for (const next of ranks[r + 1]!) {
+      const first = k;
+      for (let j = predStart[next]!; j < predStart[next + 1]!; j++) {
+        const id = preds[j]!;
+        // Insertion by the order of what the link leaves (a node has few inputs).
+        const at = order[preds[predStart[id]!]!]!;
+        let i = k++;
+        while (i > first && order[preds[predStart[rankItems[i - 1]!]!]!]! > at) {
+          rankItems[i] = rankItems[i - 1]!;
+          i--;
+        }
+        rankItems[i] = id;
+      }
+    }
+    for (let i = 0; i < rankItems.length; i++) order[rankItems[i]!] = i;
+  }
+  const perSweep = Math.max(1, items.count + links * 3);
+  const passes = Math.max(1, Math.min(MAX_TRANSPOSE_PASSES, Math.floor(ORDER_WORK / perSweep)));
+  for (let p = 0; p < passes; p++) if (!transpose(ranks, items)) break;
+}
+
 /**
  * Barycenter sweeps down and up, keeping the order with the fewest crossings,
  * then adjacent exchanges. The number of sweeps shrinks with the graph so the
  * work stays within ORDER_WORK.
  */
-function orderRanks(ranks: Int32Array[], items: Items, links: number): void {
+function orderRanks(ranks: Int32Array[], items: OrderItems, links: number): void {
   const perSweep = Math.max(1, items.count + links * 3);
   const sweeps = Math.max(2, Math.min(MAX_SWEEPS, Math.floor(ORDER_WORK / perSweep)));
   const best = items.order.slice();
   let bestCrossings = countRankCrossings(ranks, items);
   const key = new Float64Array(items.count);
   let stale = 0;
-  for (let s = 0; s < sweeps && bestCrossings > 0 && stale < 4; s++) {
+  // A graph whose budget allows only a few sweeps (a dense one: every arrow crossing many ranks) gets barycenter sweeps
+  // alone, which find nearly all there is to find there, and one exchange pass at the end.
+  const exchangeInSweeps = sweeps >= EXCHANGE_IN_SWEEPS_FROM;
+  for (let s = 0; s < sweeps && bestCrossings > 0 && stale < (exchangeInSweeps ? 4 : 1); s++) {
     if (s % 2 === 0) for (let r = 1; r < ranks.length; r++) sortByBarycenter(ranks[r]!, items, items.predStart, items.preds, key);
     else for (let r = ranks.length - 2; r >= 0; r--) sortByBarycenter(ranks[r]!, items, items.succStart, items.succs, key);
-    transpose(ranks, items);
+    if (exchangeInSweeps) transpose(ranks, items);
     const crossings = countRankCrossings(ranks, items);
     if (crossings < bestCrossings) {
       bestCrossings = crossings;
@@ -372,13 +471,14 @@ function orderRanks(ranks: Int32Array[], items: Items, links: number): void {
   items.order.set(best);
   for (const rank of ranks) for (let k = 0; k < rank.length; k++) rank[k] = -1;
   for (let id = 0; id < items.count; id++) ranks[items.rank[id]!]![best[id]!] = id;
-  const passes = Math.max(1, Math.min(MAX_TRANSPOSE_PASSES, Math.floor(ORDER_WORK / perSweep)));
+  const passes = exchangeInSweeps ? Math.max(1, Math.min(MAX_TRANSPOSE_PASSES, Math.floor(ORDER_WORK / perSweep))) : 1;
   for (let p = 0; p < passes && bestCrossings > 0; p++) if (!transpose(ranks, items)) break;
 }
 
-/** Reused by every sort (layouts run one at a time): no garbage per rank and sweep. */
-const movableScratch: number[] = [];
+/** Reused by every sort and count (layouts run one at a time): no garbage per rank and sweep. */
+let movableScratch = new Int32Array(256);
 let sortScratch = new Float64Array(256);
+let endsScratch = new Int32Array(256);
 /** Ranks below this size sort by packed keys (key · 65536 and the place below 2^16 fit a float exactly). */
 const SORT_TIE = 65536;
 
@@ -386,19 +486,21 @@ const SORT_TIE = 65536;
  * Sorts a rank by the mean position of each item's neighbours in the rank
  * before (or after); items with no such neighbour keep their places.
  */
-function sortByBarycenter(rank: Int32Array, items: Items, start: Int32Array, list: Int32Array, key: Float64Array): void {
+function sortByBarycenter(rank: Int32Array, items: OrderItems, start: Int32Array, list: Int32Array, key: Float64Array): void {
+  if (movableScratch.length < rank.length) movableScratch = new Int32Array(2 * rank.length);
   const movable = movableScratch;
-  movable.length = 0;
-  for (const id of rank) {
+  const order = items.order;
+  let count = 0;
+  for (let k = 0; k < rank.length; k++) {
+    const id = rank[k]!;
     const a = start[id]!;
     const b = start[id + 1]!;
     if (a === b) continue;
     let sum = 0;
-    for (let j = a; j < b; j++) sum += items.order[list[j]!]!;
+    for (let j = a; j < b; j++) sum += order[list[j]!]!;
     key[id] = sum / (b - a);
-    movable.push(id);
+    movable[count++] = id;
   }
-  const count = movable.length;
   if (count < 2) return;
   if (count < SORT_TIE && rank.length < SORT_TIE) {
     // Key (to 1/65536) and place packed in one float, sorted natively: several times faster than a comparator.
@@ -412,7 +514,7 @@ function sortByBarycenter(rank: Int32Array, items: Items, start: Int32Array, lis
       if (start[id] !== start[id + 1]) rank[k] = movable[packed[m++]! % SORT_TIE]!;
     }
   } else {
-    const sorted = movable.slice().sort((p, q) => key[p]! - key[q]! || items.order[p]! - items.order[q]!);
+    const sorted = Array.from(movable.subarray(0, count)).sort((p, q) => key[p]! - key[q]! || items.order[p]! - items.order[q]!);
     let m = 0;
     for (let k = 0; k < rank.length; k++) {
       const id = rank[k]!;
@@ -423,14 +525,34 @@ function sortByBarycenter(rank: Int32Array, items: Items, start: Int32Array, lis
 }
 
 /** One pass of exchanging adjacent items wherever that removes crossings; whether any moved. */
-function transpose(ranks: Int32Array[], items: Items): boolean {
+function transpose(ranks: Int32Array[], items: OrderItems): boolean {
   let moved = false;
+  const { predStart, preds, succStart, succs, order, rank: rankOf } = items;
   for (const rank of ranks) {
     for (let k = 0; k + 1 < rank.length; k++) {
       const u = rank[k]!;
       const v = rank[k + 1]!;
-      const keep = pairCrossings(u, v, items, items.predStart, items.preds, -1) + pairCrossings(u, v, items, items.succStart, items.succs, 1);
-      const swap = pairCrossings(v, u, items, items.predStart, items.preds, -1) + pairCrossings(v, u, items, items.succStart, items.succs, 1);
+      let keep: number;
+      let swap: number;
+      const pu = predStart[u]!;
+      const pv = predStart[v]!;
+      const su = succStart[u]!;
+      const sv = succStart[v]!;
+      if (predStart[u + 1] === pu + 1 && predStart[v + 1] === pv + 1 && succStart[u + 1] === su + 1 && succStart[v + 1] === sv + 1) {
+        // Two segments (one link on each side, the common case by far): compare their ends directly.
+        const r = rankOf[u]!;
+        const a = preds[pu]!;
+        const b = preds[pv]!;
+        const c = succs[su]!;
+        const d = succs[sv]!;
+        const before = rankOf[a] === r - 1 && rankOf[b] === r - 1 ? Math.sign(order[a]! - order[b]!) : 0;
+        const after = rankOf[c] === r + 1 && rankOf[d] === r + 1 ? Math.sign(order[c]! - order[d]!) : 0;
+        keep = (before > 0 ? 1 : 0) + (after > 0 ? 1 : 0);
+        swap = (before < 0 ? 1 : 0) + (after < 0 ? 1 : 0);
+      } else {
+        keep = pairCrossings(u, v, items, predStart, preds, -1) + pairCrossings(u, v, items, succStart, succs, 1);
+        swap = pairCrossings(v, u, items, predStart, preds, -1) + pairCrossings(v, u, items, succStart, succs, 1);
+      }
       if (swap < keep) {
         rank[k] = v;
         rank[k + 1] = u;
@@ -444,7 +566,7 @@ function transpose(ranks: Int32Array[], items: Items): boolean {
 }
 
 /** Crossings among the links of `u` and `v` (u drawn above v) to one neighbouring rank. */
-function pairCrossings(u: number, v: number, items: Items, start: Int32Array, list: Int32Array, side: number): number {
+function pairCrossings(u: number, v: number, items: OrderItems, start: Int32Array, list: Int32Array, side: number): number {
   let c = 0;
   const r = items.rank[u]! + side;
   for (let i = start[u]!; i < start[u + 1]!; i++) {
@@ -458,25 +580,26 @@ function pairCrossings(u: number, v: number, items: Items, start: Int32Array, li
 /** Crossings between each pair of adjacent ranks, by counting inversions with a Fenwick tree. */
 export function countRankCrossings(ranks: readonly Int32Array[], items: Pick<Items, 'rank' | 'order' | 'succStart' | 'succs'>): number {
   let total = 0;
-  const ends: number[] = [];
+  if (endsScratch.length < items.succs.length) endsScratch = new Int32Array(items.succs.length);
+  const ends = endsScratch;
+  const { succStart, succs, rank: rankOf, order } = items;
   let tree = new Int32Array(64);
   for (let r = 0; r + 1 < ranks.length; r++) {
-    ends.length = 0;
-    for (const id of ranks[r]!) {
-      const from = ends.length;
-      for (let j = items.succStart[id]!; j < items.succStart[id + 1]!; j++) {
-        const succ = items.succs[j]!;
-        if (items.rank[succ] === r + 1) ends.push(items.order[succ]!);
+    let count = 0;
+    const rank = ranks[r]!;
+    for (let k = 0; k < rank.length; k++) {
+      const id = rank[k]!;
+      const from = count;
+      for (let j = succStart[id]!; j < succStart[id + 1]!; j++) {
+        const succ = succs[j]!;
+        if (rankOf[succ] === r + 1) ends[count++] = order[succ]!;
       }
-      if (ends.length - from > 1) {
-        const part = ends.slice(from).sort((a, b) => a - b);
-        for (let j = 0; j < part.length; j++) ends[from + j] = part[j]!;
-      }
+      if (count - from > 1) ends.subarray(from, count).sort();
     }
     const size = ranks[r + 1]!.length;
     if (tree.length < size + 1) tree = new Int32Array(2 * size + 1);
     else tree.fill(0, 0, size + 1);
-    for (let k = 0; k < ends.length; k++) {
+    for (let k = 0; k < count; k++) {
       // Segments already seen that end below this one cross it.
       let seenUpTo = 0;
       for (let i = ends[k]! + 1; i > 0; i -= i & -i) seenUpTo += tree[i]!;
@@ -501,27 +624,46 @@ function placeVertically(ranks: Int32Array[], items: Items): void {
   const desired = new Float64Array(maxSize);
   const weights = new Float64Array(maxSize);
   const scratch = { offset: new Float64Array(maxSize), mean: new Float64Array(maxSize), weight: new Float64Array(maxSize), size: new Int32Array(maxSize) };
-  const passes = items.count > PLACE_FEWER_ABOVE ? 4 : 8;
+  const passes = 2 * Math.max(1, Math.min(4, Math.floor(PLACE_WORK / (2 * items.count))));
+  // Each link's weight, seen from either end (fixed for the whole placement).
+  const { dummy, light, y, line } = items;
+  const linkWeights = (start: Int32Array, list: Int32Array): [Float64Array, Float64Array] => {
+    const weightOf = new Float64Array(list.length);
+    const total = new Float64Array(items.count);
+    for (let id = 0; id < items.count; id++) {
+      let w = 0;
+      for (let j = start[id]!; j < start[id + 1]!; j++) {
+        const nb = list[j]!;
+        // Segment-to-segment links weigh most, so long edges run straight (as in Gansner et al.).
+        const base = dummy[id]! && dummy[nb]! ? 8 : dummy[id]! || dummy[nb]! ? 2 : 1;
+        weightOf[j] = light[nb]! && !light[id]! ? base / 64 : base;
+        w += weightOf[j]!;
+      }
+      total[id] = w;
+    }
+    return [weightOf, total];
+  };
+  const [predWeight, predTotal] = linkWeights(items.predStart, items.preds);
+  const [succWeight, succTotal] = linkWeights(items.succStart, items.succs);
   for (let pass = 0; pass < passes; pass++) {
     const forward = pass % 2 === 0;
-    const [start, list] = forward ? [items.predStart, items.preds] : [items.succStart, items.succs];
+    const start = forward ? items.predStart : items.succStart;
+    const list = forward ? items.preds : items.succs;
+    const linkWeight = forward ? predWeight : succWeight;
+    const totalWeight = forward ? predTotal : succTotal;
     for (let step = 0; step < ranks.length; step++) {
       const rank = ranks[forward ? step : ranks.length - 1 - step]!;
       for (let k = 0; k < rank.length; k++) {
         const id = rank[k]!;
         let sum = 0;
-        let w = 0;
         for (let j = start[id]!; j < start[id + 1]!; j++) {
           const nb = list[j]!;
-          // Segment-to-segment links weigh most, so long edges run straight (as in Gansner et al.).
-          const base = items.dummy[id]! && items.dummy[nb]! ? 8 : items.dummy[id]! || items.dummy[nb]! ? 2 : 1;
-          const weight = items.light[nb]! && !items.light[id]! ? base / 64 : base;
-          sum += weight * (items.y[nb]! + items.line[nb]!);
-          w += weight;
+          sum += linkWeight[j]! * (y[nb]! + line[nb]!);
         }
-        desired[k] = w > 0 ? sum / w - items.line[id]! : items.y[id]!;
+        const w = totalWeight[id]!;
+        desired[k] = w > 0 ? sum / w - line[id]! : y[id]!;
         // Light items give way to the rest when they compete for a place.
-        weights[k] = (w > 0 ? w : 0.01) * (items.light[id]! ? 1e-3 : 1);
+        weights[k] = (w > 0 ? w : 0.01) * (light[id]! ? 1e-3 : 1);
       }
       fitInOrder(rank, items, desired, weights, scratch);
     }
@@ -562,7 +704,8 @@ interface Placement {
   readonly width: number;
   readonly height: number;
   readonly bands: number;
-  at(item: number): Point;
+  /** Every item's centre, into `x` and `y`. */
+  place(x: Float64Array, y: Float64Array): void;
   /** Whether a link runs from one band into another. */
   folds(from: number, to: number): boolean;
   /** Appends the lane points of a link that runs from one band into the next; whether it did. */
@@ -620,6 +763,30 @@ function placeBands(ranks: Int32Array[], items: Items, viewport: Size | undefine
     });
     return width / Math.max(1, height);
   };
+  /** The whole width of the drawing folded at `cuts`: its longest band, the lanes on either side and the margins. */
+  const widthOf = (cuts: readonly number[]): number => {
+    let widest = 0;
+    let lanes = 0;
+    let start = 0;
+    cuts.concat([R - 1]).forEach((c, b) => {
+      const laneRoom = b < cuts.length ? BAND_GAP / 2 + load[c]! * LANE : 0;
+      widest = Math.max(widest, rankX[c]! + half[c]! - (rankX[start]! - half[start]!) + laneRoom);
+      if (b < cuts.length) lanes = Math.max(lanes, load[c]!);
+      start = c + 1;
+    });
+    return 2 * MARGIN + widest + (cuts.length ? BAND_GAP / 2 + lanes * LANE : 0);
+  };
+  /** The whole height of the drawing folded at `cuts`, margins included. */
+  const heightOf = (cuts: readonly number[]): number => {
+    let height = 2 * MARGIN;
+    let start = 0;
+    cuts.concat([R - 1]).forEach((c, b) => {
+      const [lo, hi] = top(start, c);
+      height += hi - lo + (b < cuts.length ? BAND_GAP + load[c]! * LANE : 0);
+      start = c + 1;
+    });
+    return height;
+  };
   let cuts: number[] = [];
   if (viewport && aspect > 0 && R > 4 && length + 2 * MARGIN > viewport.width && shapeOf([]) > FOLD_FROM * aspect) {
     // The number of bands whose folded shape comes nearest the viewport's (the shape falls as bands are added).
@@ -632,6 +799,14 @@ function placeBands(ranks: Int32Array[], items: Items, viewport: Size | undefine
     }
     const candidates = [lo - 1, lo].filter((k) => k >= 2).map((k) => chooseCuts(rankX, half, load, length, k));
     cuts = candidates.reduce((best, c) => (Math.abs(Math.log(shapeOf(c) / aspect)) < Math.abs(Math.log(shapeOf(best) / aspect)) ? c : best), candidates[0] ?? []);
+    // Not whole in the viewport, but more bands would fit it whole (a small graph just too wide): as few more as do.
+    if (widthOf(cuts) > viewport.width || heightOf(cuts) > viewport.height) {
+      for (let k = cuts.length + 2; k <= Math.floor(R / 2) && widthOf(cuts) > viewport.width; k++) {
+        const more = chooseCuts(rankX, half, load, length, k);
+        if (more.length < k - 1 || heightOf(more) > viewport.height) break;
+        if (widthOf(more) <= viewport.width) cuts = more;
+      }
+    }
   }
   const bandOf = new Int32Array(R);
   const bandStart = [0, ...cuts.map((c) => c + 1)];
@@ -662,6 +837,14 @@ function placeBands(ranks: Int32Array[], items: Items, viewport: Size | undefine
     const b = bandOf[items.rank[i]!]!;
     return { x: rankX[items.rank[i]!]! + shiftX[b]!, y: items.y[i]! + shiftY[b]! };
   };
+  const place = (x: Float64Array, y: Float64Array): void => {
+    for (let i = 0; i < items.count; i++) {
+      const r = items.rank[i]!;
+      const b = bandOf[r]!;
+      x[i] = rankX[r]! + shiftX[b]!;
+      y[i] = items.y[i]! + shiftY[b]!;
+    }
+  };
   // Lane of each link crossing a cut: the lowest link takes the innermost lane on the right, so they nest.
   const laneOf = new Map<number, number>();
   cuts.forEach((c) => {
@@ -674,7 +857,7 @@ function placeBands(ranks: Int32Array[], items: Items, viewport: Size | undefine
     width,
     height: cursor + MARGIN,
     bands: bandStart.length,
-    at,
+    place,
     folds: (from, to) => cuts.length > 0 && bandOf[items.rank[from]!] !== bandOf[items.rank[to]!],
     detour(from, to, out) {
       const b = bandOf[items.rank[from]!]!;

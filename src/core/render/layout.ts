@@ -140,9 +140,34 @@ export function resolveDirection(setting: DirectionSetting | undefined, viewport
 export function layoutGraph(graph: DrawableGraph, view: GraphView, direction?: DirectionSetting | LayoutOptions, more: LayoutOptions = {}): GraphLayout {
   const options: LayoutOptions = typeof direction === 'object' ? { ...direction, ...more } : { ...more, direction: direction ?? more.direction };
   const dir = resolveDirection(options.direction, options.viewport);
-  const tb = dir === 'TB';
   const specs = view === 'operations' ? operationsView(graph) : valuesView(graph);
   const visible = collapseGroups(graph, specs.nodes, specs.edges, options.collapsed ?? defaultCollapsed(graph), groupBox);
+  const viewport = options.viewport && options.viewport.width > 0 && options.viewport.height > 0 ? options.viewport : undefined;
+  const layout = layoutVisible(graph, view, visible, dir, viewport, options);
+  // `auto` in a panel of nearly any shape: a small graph that is not whole in the panel one way but is the other way is drawn that way.
+  if ((options.direction ?? 'auto') === 'auto' && viewport && visible.nodes.length <= BOTH_DIRECTIONS_UP_TO && !wholeIn(layout, viewport)) {
+    const other = layoutVisible(graph, view, visible, dir === 'LR' ? 'TB' : 'LR', viewport, options);
+    if (wholeIn(other, viewport)) return other;
+  }
+  return layout;
+}
+
+/** Graphs up to this many boxes are laid out both ways when the panel's shape alone does not give a drawing that fits. */
+const BOTH_DIRECTIONS_UP_TO = 400;
+
+function wholeIn(layout: GraphLayout, viewport: Size): boolean {
+  return layout.width <= viewport.width && layout.height <= viewport.height;
+}
+
+function layoutVisible(
+  graph: DrawableGraph,
+  view: GraphView,
+  visible: { nodes: (NodeSpec & { readonly cluster: number | null })[]; edges: EdgeSpec[] },
+  dir: LayoutDirection,
+  viewport: Size | undefined,
+  options: LayoutOptions,
+): GraphLayout {
+  const tb = dir === 'TB';
   const nodes = visible.nodes;
   const edges = visible.edges;
   const engine = options.engine === 'dagre' ? 'dagre' : 'layered';
@@ -156,7 +181,6 @@ export function layoutGraph(graph: DrawableGraph, view: GraphView, direction?: D
     nodes: nodes.map((n) => turn(engineBox(n))),
     edges: edges.map((e) => (e.label ? { from: e.from, to: e.to, label: labelBox(e.label) } : { from: e.from, to: e.to })),
   };
-  const viewport = options.viewport && options.viewport.width > 0 && options.viewport.height > 0 ? options.viewport : undefined;
   const wrapTo = viewport && turn(viewport);
   const result =
     engine === 'dagre'
@@ -297,9 +321,9 @@ function labelSize(shape: readonly number[]): Size {
  * textbook's arrows), straight under its label. Made in the left-to-right
  * frame; `mirrored` writes the path data top to bottom.
  */
+const pathParts: string[] = [];
+
 function edgeShape(from: VisibleBox, to: VisibleBox, bends: readonly Point[], label: Point | null, labelBox: Size | undefined, mirrored: boolean): { path: string; points: Point[] } {
-  // Mirroring across the diagonal is affine, so the curves stay the same curves.
-  const xy = (x: number, y: number): string => (mirrored ? `${fmt(y)},${fmt(x)}` : `${fmt(x)},${fmt(y)}`);
   const points: Point[] = [];
   // Left to right the arrow runs through the middle of its label's box (value above, gradient below); mirrored, along its side.
   const lineY = (y: number): number => (mirrored && labelBox ? y - labelBox.height / 2 : y);
@@ -313,23 +337,34 @@ function edgeShape(from: VisibleBox, to: VisibleBox, bends: readonly Point[], la
   }
   const first = points[0] ?? to;
   const last = points[points.length - 1] ?? from;
-  const all = [boundary(from, first.y, 1), ...points, boundary(to, last.y, -1)];
-  let d = `M${xy(all[0]!.x, all[0]!.y)}`;
-  for (let i = 1; i < all.length; i++) {
-    const p = all[i - 1]!;
-    const q = all[i]!;
-    if (Math.abs(q.y - p.y) < 0.5 || q.x <= p.x) d += `L${xy(q.x, q.y)}`;
+  points.unshift(boundary(from, first.y, 1));
+  points.push(boundary(to, last.y, -1));
+  // The path's pieces, joined once (a long arrow has hundreds of bends: no string per piece).
+  const parts = pathParts;
+  parts.length = 0;
+  // Mirroring across the diagonal is affine, so the curves stay the same curves.
+  const xy = (x: number, y: number, before: string): void => {
+    parts.push(before, fmt(mirrored ? y : x), ',', fmt(mirrored ? x : y));
+  };
+  xy(points[0]!.x, points[0]!.y, 'M');
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i - 1]!;
+    const q = points[i]!;
+    if (Math.abs(q.y - p.y) < 0.5 || q.x <= p.x) xy(q.x, q.y, 'L');
     else {
       const mx = (p.x + q.x) / 2;
-      d += `C${xy(mx, p.y)} ${xy(mx, q.y)} ${xy(q.x, q.y)}`;
+      xy(mx, p.y, 'C');
+      xy(mx, q.y, ' ');
+      xy(q.x, q.y, ' ');
     }
   }
+  const d = parts.join('');
   // The polyline in the drawing's own frame (mirrored back when top to bottom).
-  for (let i = 0; i < all.length; i++) {
-    const p = all[i]!;
-    all[i] = mirrored ? { x: round(p.y), y: round(p.x) } : { x: round(p.x), y: round(p.y) };
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    points[i] = mirrored ? { x: round(p.y), y: round(p.x) } : { x: round(p.x), y: round(p.y) };
   }
-  return { path: d, points: all };
+  return { path: d, points };
 }
 
 type VisibleBox = Pick<LayoutNode, 'x' | 'y' | 'width' | 'height' | 'shape'>;
@@ -356,5 +391,11 @@ function round(x: number): number {
 
 /** Path coordinates in whole units (a tenth of a pixel is invisible, and whole numbers print much faster). */
 function fmt(x: number): string {
-  return String(Math.round(x));
+  const n = Math.round(x);
+  if (n >= 0 && n < INT_TEXT_CACHE) return (intText[n] ??= String(n));
+  return String(n);
 }
+
+/** The text of small whole numbers, made once: a large drawing prints hundreds of thousands of coordinates. */
+const INT_TEXT_CACHE = 1 << 17;
+const intText: string[] = [];
