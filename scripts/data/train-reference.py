@@ -235,4 +235,5 @@ def main():
     print(f'{len(cases)} cases, numpy {np.__version__}')
 
 
-main()
+if __name__ == '__main__':
+    main()

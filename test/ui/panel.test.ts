@@ -82,6 +82,20 @@ describe('graph panel in the real workbench', () => {
     await wb.screenshot('panel-apple-orange-start');
   });
 
+  it('puts the step buttons in the editor title while the panel is active, and they step', async () => {
+    const wb = workbench!;
+    const view = wb.webview();
+    await view.locator('#graph').click({ position: { x: 5, y: 5 } });
+    const action = (title: string) => wb.page.locator(`.editor-actions a.action-label[aria-label^="${title}"]`);
+    await action('Next Step').first().waitFor();
+    for (const title of ['Reset', 'Previous Step', 'Next Step', 'Run Forward Pass', 'Run Backward Pass']) assert.ok(await action(title).first().isVisible(), `${title} in the title`);
+    await wb.screenshot('panel-title-step-buttons');
+    await action('Next Step').first().click();
+    await waitForPhase(view, 'forward 1/4');
+    await action('Reset').first().click();
+    await waitForPhase(view, 'start 0/4');
+  });
+
   it('runs the backward pass from the toolbar and shows 715, 650, 1.1, 110, 2.2, 165, 3.3 (exact forms in the tooltips)', async () => {
     const wb = workbench!;
     const view = wb.webview();

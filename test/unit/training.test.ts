@@ -2,6 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkSource } from '../../src/core/check';
+import { Stepper } from '../../src/core/engine/stepper';
+import { NOT_TRAINING } from '../../src/core/ops/opDef';
+import { TapePass } from '../../src/core/train/tapePass';
 import { BatchSampler } from '../../src/core/train/batchSampler';
 import { Training } from '../../src/core/train/training';
 import { createFileAccess } from '../../src/node/fileAccess';
@@ -191,5 +194,24 @@ describe('examples/train_digits.nn', () => {
     // 1500 rows, batches of 100: an epoch is 15 steps
     assert.deepEqual(json.epochs.slice(0, 3).map((e) => e.step), [0, 15, 30]);
     assert.ok(json.epochs[json.epochs.length - 1]!.test_accuracy >= 0.95, JSON.stringify(json.epochs[json.epochs.length - 1]));
+  });
+});
+
+describe('a training step computes what stepping the graph computes', () => {
+  it('step 0 of examples/train_digits.nn: the loss and every param gradient of the Stepper, to the bit', () => {
+    const file = path.join(__dirname, '..', '..', 'examples', 'train_digits.nn');
+    const result = checkSource(fs.readFileSync(file, 'utf8'), { files: createFileAccess(file, path.dirname(file)) });
+    const graph = result.graph!;
+    const plan = result.training!;
+    // outside training the batch leaves hold the first draw, so stepping the file is step 0
+    const stepper = new Stepper(graph);
+    stepper.runBackward();
+    const pass = new TapePass(graph.nodes, [plan.loss]);
+    const values = pass.values(new Map(), NOT_TRAINING);
+    const grads = pass.gradients(plan.loss, values, NOT_TRAINING);
+    assert.equal(values[plan.loss]!.data[0], stepper.value(plan.loss)!.data[0]);
+    for (const id of plan.params) assert.deepEqual(Array.from(grads[id]!.data), Array.from(stepper.grad(id)!.data), graph.nodes[id]!.name!);
+    const training = new Training(graph, plan);
+    assert.equal(training.next(), stepper.value(plan.loss)!.data[0]);
   });
 });

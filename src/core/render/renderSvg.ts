@@ -184,8 +184,9 @@ export function nodeSvg(node: LayoutNode, index: number, t: NodeTexts, titles: b
     }
   }
   if (node.caption) parts.push(`<text class="gs-sum" x="${x}" y="${y + h / 2 + 13}">${escapeXml(t.sum)}</text>`);
-  // under the node (and its sum), from its left edge: a param is usually a source at the drawing's left border
-  if (t.update !== null) parts.push(`<text class="gs-update" x="${x - w / 2}" y="${y + h / 2 + (node.caption ? 26 : 13)}">${escapeXml(t.update)}</text>`);
+  // A param is a source, and its arrow leaves from its centre (rightwards or downwards): the line
+  // goes under it, starting just right of the centre, clear of the arrow in both directions.
+  if (t.update !== null) parts.push(`<text class="gs-update" x="${x + 6}" y="${y + h / 2 + (node.caption ? 26 : 13)}">${escapeXml(t.update)}</text>`);
   parts.push('</g>');
   return parts.join('');
 }
