@@ -73,6 +73,10 @@ for shape in [(5,), (3, 4), (2, 3, 10)]:
     for alpha in (0.01, 0.2):
         cases.append(case('leaky_relu', [randn(*shape)], {'alpha': alpha}, lambda x, a=alpha: F.leaky_relu(x, a)))
 
+for (shape, axes) in [((2, 3, 4), [0, 2, 1]), ((2, 3, 4, 5), [3, 1, 0, 2]), ((3, 4), [])]:
+    cases.append(case('transpose', [randn(*shape)], {'axes': axes},
+                      lambda x, a=axes: x.permute(*a) if a else x.permute(*reversed(range(x.dim())))))
+
 # dropout: the mask of training step k is np.random.seed(seed + k); np.random.rand(*shape) >= ratio
 for (shape, ratio, seed, step) in [((4, 5), 0.5, 0, 0), ((4, 5), 0.5, 0, 1), ((2, 3, 4), 0.2, 7, 12), ((10,), 0.0, 3, 0)]:
     np.random.seed(seed + step)

@@ -18,7 +18,7 @@ interface TensorJson {
 }
 interface LayerCase {
   readonly op: string;
-  readonly attrs: Record<string, number | boolean | null>;
+  readonly attrs: Record<string, number | boolean | null | number[]>;
   readonly inputs: TensorJson[];
   readonly upstream: number[];
   readonly output: TensorJson;
@@ -44,8 +44,8 @@ describe('layers against PyTorch float64 (forward and backward)', () => {
     const step = c.trainingStep === null ? '' : ` in training step ${c.trainingStep}`;
     it(`${c.op} #${k} ${c.inputs.map((t) => `[${t.shape}]`).join(' ')} ${JSON.stringify(c.attrs)}${step}`, () => {
       const op = opByName(c.op)!;
-      const attrs: Record<string, number | boolean | null> = {};
-      for (const spec of op.attrs) attrs[spec.name] = (spec.default as number | boolean | null | undefined) ?? null;
+      const attrs: Record<string, number | boolean | null | number[]> = {};
+      for (const spec of op.attrs) attrs[spec.name] = (spec.default as number | boolean | null | number[] | undefined) ?? null;
       Object.assign(attrs, c.attrs);
       const inputs = c.inputs.map((t) => new Tensor(t.shape, Float64Array.from(t.data)));
       const shape = op.shape(inputs.map((t) => t.shape), attrs as OpAttrs);
@@ -94,6 +94,14 @@ describe('layers in a .nn file', () => {
     assert.deepEqual(ok.diagnostics, []);
     const bad = checkSource('input x = ones(2, 3)\ny = leaky_relu(x, alpha=None)');
     assert.match(bad.diagnostics[0]!.message, /^leaky_relu: expected a finite number for alpha, found/);
+  });
+
+  it('orders the axes as transpose(x, axes...) says, and refuses what is not a permutation', () => {
+    const r = checkSource('input x = zeros(2, 3, 4)\ny = transpose(x, 2, 0, 1)');
+    assert.deepEqual(r.diagnostics, []);
+    assert.deepEqual(r.graph!.nodes.find((n) => n.name === 'y')!.shape, [4, 2, 3]);
+    const bad = checkSource('input x = zeros(2, 3, 4)\ny = transpose(x, 0, 0, 1)');
+    assert.match(bad.diagnostics[0]!.message, /^transpose: expected a permutation of the axes 0\.\.2, found \(0, 0, 1\)/);
   });
 
   it('refuses a window larger than the padded input, naming both sizes', () => {

@@ -253,6 +253,13 @@ const dropoutCase: fc.Arbitrary<GradCase> = shapeOf(0, 3, 4).chain((s) =>
     .map(([x, ratio, seed, trainingStep]) => ({ inputs: [x], attrs: { ratio, seed }, context: { trainingStep } })),
 );
 
+/** Plain transpose (axes reversed) or any order of the axes. */
+const transposeCase: fc.Arbitrary<GradCase> = shapeOf(0, 4).chain((s) =>
+  fc
+    .tuple(tensorOf(s, -3, 3), fc.boolean(), fc.shuffledSubarray(s.map((_, i) => i), { minLength: s.length, maxLength: s.length }))
+    .map(([x, reversed, axes]) => ({ inputs: [x], attrs: { axes: reversed ? [] : axes } })),
+);
+
 describe('gradients: every op backward against central differences (fast-check)', () => {
   property('add', binaryCase(-3, 3));
   property('sub', binaryCase(-3, 3));
@@ -273,7 +280,7 @@ describe('gradients: every op backward against central differences (fast-check)'
   property('abs', unaryAwayFromZero(0.05, 3));
   property('sum', reductionCase);
   property('mean', reductionCase);
-  property('transpose', unaryCase(-3, 3));
+  property('transpose', transposeCase);
   property('reshape', reshapeCase);
   property('affine', affineCase);
   property('softmax', softmaxCase);

@@ -213,8 +213,7 @@ const TRANSLATIONS: Readonly<Record<string, Translate>> = {
     const rank = x.shape.length;
     const perm = intsOf(s.node, 'perm') ?? x.shape.map((_, i) => rank - 1 - i);
     if (perm.every((p, i) => p === rank - 1 - i)) return transposed(x);
-    if (perm.every((p, i) => p === i)) return x;
-    throw problem(s.node, `perm [${perm.join(', ')}] is not supported; expected the axes reversed ([${x.shape.map((_, i) => rank - 1 - i).join(', ')}], written x.T)`);
+    return call(s.node, 'transpose', [x], { axes: perm.slice() });
   },
   Squeeze: (s) => {
     const x = required(s, 0);

@@ -85,3 +85,46 @@ export const concat: OpDef = {
     return [ctx.needsGrad[0] ? new Tensor(a.shape, da) : null, ctx.needsGrad[1] ? new Tensor(b.shape, db) : null];
   },
 };
+
+/** The axes of transpose(x, axes...): none means reversed; else a permutation of 0..rank-1 (negative counts from the end), or a message. */
+export function permutation(shape: Shape, axes: readonly number[]): number[] | string {
+  const rank = shape.length;
+  if (axes.length === 0) return shape.map((_, i) => rank - 1 - i);
+  if (axes.length !== rank) return `transpose: expected ${rank} axes for shape ${formatShape(shape)}, found ${axes.length} (${axes.join(', ')})`;
+  const out = axes.map((a) => (a < 0 ? a + rank : a));
+  const seen = new Set<number>();
+  for (let i = 0; i < out.length; i++) {
+    const a = out[i]!;
+    if (a < 0 || a >= rank || seen.has(a)) return `transpose: expected a permutation of the axes 0..${rank - 1}, found (${axes.join(', ')})`;
+    seen.add(a);
+  }
+  return out;
+}
+
+/** x with its axes permuted: output axis i is input axis perm[i] (np.transpose(x, perm)). */
+export function permuteAxes(x: Tensor, perm: readonly number[]): Tensor {
+  const rank = x.rank;
+  const shape = perm.map((p) => x.shape[p]!);
+  const strides = new Array<number>(rank);
+  let s = 1;
+  for (let ax = rank - 1; ax >= 0; ax--) {
+    strides[ax] = s;
+    s *= x.shape[ax]!;
+  }
+  const steps = perm.map((p) => strides[p]!);
+  const out = new Float64Array(x.size);
+  const counter = new Array<number>(rank).fill(0);
+  let src = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = x.data[src]!;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      if (++counter[ax]! < shape[ax]!) {
+        src += steps[ax]!;
+        break;
+      }
+      src -= steps[ax]! * (shape[ax]! - 1);
+      counter[ax] = 0;
+    }
+  }
+  return new Tensor(shape, out);
+}
