@@ -81,6 +81,9 @@ async function main(): Promise<void> {
     await benchLayout();
   }
 
+  console.log('');
+  await (await import('./worker.bench')).benchWorker();
+
   const renderBench = path.join(root, 'bench/render.bench.ts');
   if (fs.existsSync(renderBench)) {
     const { benchRender } = (await import('./render.bench')) as { benchRender: () => Promise<void> };

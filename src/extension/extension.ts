@@ -15,7 +15,7 @@ export interface GraphStepApi {
 
 export function activate(context: vscode.ExtensionContext): GraphStepApi {
   useNodeKernels();
-  const sessions = new SessionRegistry();
+  const sessions = new SessionRegistry(context.asAbsolutePath('out/evalWorker.js'));
   context.subscriptions.push(sessions);
   registerStepCommands(context, sessions);
   registerStatusBar(context, sessions);

@@ -1,18 +1,13 @@
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { gradCheckReportHtml } from '../core/editor/gradCheckReportHtml';
-import { gradientCheckSteps, type GradCheckReport } from '../core/engine/gradcheck';
+import type { GradCheckReport } from '../core/engine/gradcheck';
 import type { Graph } from '../core/graph/graph';
-import type { SessionRegistry } from './sessions';
-
-/** How long the check runs before it gives the extension host back. */
-const SLICE_MS = 12;
+import type { DocumentSession, SessionRegistry } from './sessions';
 
 /**
- * GraphStep: Gradient Check. Runs the core's check in time slices (yielding
- * to the event loop between them, so the extension host never blocks) under
- * a cancellable progress notification, stores the report on the session so
+ * GraphStep: Gradient Check. Runs the core's check in the document's
+ * evaluation thread under a cancellable progress notification, stores the report on the session so
  * the panel can mark failing leaves, and shows the table. Resolves to the
  * report, or undefined when there was nothing to check or it was cancelled.
  */
@@ -25,17 +20,22 @@ export function registerGradientCheck(context: vscode.ExtensionContext, sessions
       if (!session) return void vscode.window.showInformationMessage('GraphStep: open a .nn file first.');
       const graph = session.graph;
       if (!graph || !session.isCurrent) return void vscode.window.showWarningMessage('GraphStep: this file has errors; fix them to check its gradients (see the Problems panel).');
-      const report = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `GraphStep: checking the gradients of ${path.basename(session.uri.path)}`, cancellable: true },
-        (progress, token) => {
-          let reported = 0;
-          return runGradientCheck(graph, token, (done, total) => {
-            if (total === 0) return; // still running the backward pass the check compares against
-            progress.report({ message: `${done} of ${total} entries`, increment: (100 * (done - reported)) / total });
-            reported = done;
-          });
-        },
-      );
+      let report: GradCheckReport | undefined;
+      try {
+        report = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `GraphStep: checking the gradients of ${path.basename(session.uri.path)}`, cancellable: true },
+          (progress, token) => {
+            let reported = 0;
+            return runGradientCheck(session, token, (done, total) => {
+              if (total === 0) return; // still running the backward pass the check compares against
+              progress.report({ message: `${done} of ${total} entries`, increment: (100 * (done - reported)) / total });
+              reported = done;
+            });
+          },
+        );
+      } catch (e) {
+        return void vscode.window.showErrorMessage(`GraphStep: the gradient check failed: ${(e as Error).message}`);
+      }
       if (!report) return undefined;
       if (session.graph !== graph) {
         void vscode.window.showWarningMessage('GraphStep: the file changed during the gradient check; run it again.');
@@ -50,29 +50,16 @@ export function registerGradientCheck(context: vscode.ExtensionContext, sessions
 }
 
 /**
- * Drives the check's generator in slices of about {@link SLICE_MS}. The
- * clock handed to it counts only the time it runs, so the times in the
- * report leave out the pauses between slices.
+ * Runs the check in the session's evaluation thread (the extension host only
+ * receives its progress and its report). Resolves to the report, or
+ * undefined when cancelled or when an edit superseded it.
  */
-export async function runGradientCheck(
-  graph: Graph,
+export function runGradientCheck(
+  session: DocumentSession,
   token: vscode.CancellationToken,
   onProgress: (done: number, total: number) => void,
 ): Promise<GradCheckReport | undefined> {
-  let ranMs = 0;
-  let sliceStart = 0;
-  const clock = (): number => ranMs + (performance.now() - sliceStart);
-  const steps = gradientCheckSteps(graph, clock);
-  for (;;) {
-    if (token.isCancellationRequested) return undefined;
-    sliceStart = performance.now();
-    let result = steps.next();
-    while (!result.done && performance.now() - sliceStart < SLICE_MS) result = steps.next();
-    ranMs += performance.now() - sliceStart;
-    if (result.done) return result.value;
-    onProgress(result.value.done, result.value.total);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  return session.gradientCheck(token, onProgress);
 }
 
 /** The report's table in a small webview beside the editor, reused for each run. */

@@ -1,38 +1,80 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkSource, DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TENSOR_ELEMENTS, evaluationSteps, tapeCost, type CheckResult } from '../core/check';
-import { withLeafValue } from '../core/debug/graphRuntime';
+import { DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TENSOR_ELEMENTS, type CheckResult } from '../core/check';
+import type { InlineValueLabel } from '../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../core/engine/gradcheck';
-import { mapPosition } from '../core/engine/positionMap';
-import { Stepper } from '../core/engine/stepper';
 import type { Graph } from '../core/graph/graph';
-import { byStart, type Diagnostic } from '../core/language/range';
 import type { Tensor } from '../core/tensor';
-import { createFileAccess } from '../node/fileAccess';
+import { byStart, type Diagnostic } from '../core/language/range';
+import { quickCheck } from './worker/quickCheck';
+import { TapeClient, type CheckAnswer, type StepMove } from './worker/tapeClient';
+import type { TapeMirror } from './worker/tapeMirror';
+import type { WorkerCheckOptions, WorkerFiles } from './worker/workerProtocol';
 
 export const LANGUAGE_ID = 'graphstep';
 
 /** Above this many multiply-adds per pass (about a second here), NaN checks wait for the user to step. */
 const AUTO_EVALUATE_MAX_COST = 5e8;
 
-/** A move on the tape (SPEC §2). */
-export type StepMove = 'next' | 'previous' | 'runForward' | 'runBackward' | 'reset' | { readonly goTo: number };
+/**
+ * Whether the thread runs the background NaN check of a new graph unasked:
+ * when one pass is cheap (AUTO_EVALUATE_MAX_COST) and the check's own copy
+ * of the tape fits in the memory budget beside the tape being stepped (so
+ * at most half of `graphstep.maxMemoryMB`).
+ */
+function evaluatesUnasked(check: CheckResult, maxMemoryMB: number): boolean {
+  return check.cost <= AUTO_EVALUATE_MAX_COST && 2 * check.memoryBytes <= maxMemoryMB * 1048576;
+}
+
+export type { StepMove };
+
+/** What a session needs from the registry that owns it. */
+export interface SessionOwner {
+  /** out/evalWorker.js */
+  readonly workerScript: string;
+  /** The session's graph, position or diagnostics changed (`fire`: tell the listeners; else only the Problems panel). */
+  changed(session: DocumentSession, diagnostics: boolean, fire?: boolean): void;
+}
 
 /**
  * What GraphStep knows about one `.nn` document: the last check, the last
- * good graph and its stepper (the position on the tape). Everything in the
- * editor and the panel reads from here.
+ * good graph and the position on its tape. Everything in the editor and the
+ * panel reads from here.
+ *
+ * The extension host's thread only routes messages: the session's
+ * evaluation thread (`TapeClient`) checks the text (syntax, names, shapes,
+ * leaf values), owns the tape, steps, runs the background NaN check and
+ * Gradient Check, and answers hovers and inline values. The host keeps the
+ * last check (read from the thread a slice at a time) and a mirror of the
+ * tape at the position the thread last reported (`stepper`), so the panel,
+ * the status bar and the language features read them synchronously.
  */
 export class DocumentSession {
   private checkResult: CheckResult;
-  private lastGoodGraph: Graph | null = null;
-  private currentStepper: Stepper | null = null;
+  private checked: number | null = null;
+  private checkRequests = 0;
+  private pendingVersion: number | null = null;
+  private readonly checkWaiters: (() => void)[] = [];
   private currentRevision = 0;
   private gradCheckReport: GradCheckReport | null = null;
   private readonly expanded = new Set<string>();
+  private readonly tape: TapeClient;
+  /** The error shown since the thread stopped unexpectedly; cleared once a new thread reports. */
+  private stopped: Diagnostic | null = null;
 
-  constructor(readonly document: vscode.TextDocument) {
+  constructor(
+    readonly document: vscode.TextDocument,
+    private readonly owner: SessionOwner,
+  ) {
     this.checkResult = { graph: null, diagnostics: [], statements: [], bindings: [], references: [], cost: 0, memoryBytes: 0, evaluationSkipped: false };
+    this.tape = new TapeClient(owner.workerScript, {
+      changed: () => this.tapeChanged(),
+      problems: (found) => this.addProblems(found),
+      died: (message) => {
+        this.stopped = this.checkResult.diagnostics.find((d) => d.message === message) ?? null;
+        void vscode.window.showErrorMessage(message);
+      },
+    });
   }
 
   get uri(): vscode.Uri {
@@ -41,11 +83,12 @@ export class DocumentSession {
 
   /** The last good graph: kept while the file has errors. */
   get graph(): Graph | null {
-    return this.lastGoodGraph;
+    return this.tape.shown?.graph ?? null;
   }
 
-  get stepper(): Stepper | null {
-    return this.currentStepper;
+  /** The tape at the position last computed (read-only: move it with `SessionRegistry.step`). */
+  get stepper(): TapeMirror | null {
+    return this.tape.shown;
   }
 
   /** The current diagnostics (errors mean `graph` is the last good one, not this text's). */
@@ -58,9 +101,19 @@ export class DocumentSession {
     return this.checkResult;
   }
 
-  /** Whether the graph is the current text's (false while the text has errors). */
+  /** The document version the check is of (null before the first check). */
+  get checkedVersion(): number | null {
+    return this.checked;
+  }
+
+  /** Whether the text checks without errors (its graph is `graph`, or will be once its tape is computed). */
   get isCurrent(): boolean {
     return this.checkResult.graph !== null;
+  }
+
+  /** Whether the tape shows the current graph at the position asked for last (false while the thread computes). */
+  get isSettled(): boolean {
+    return this.tape.isSettled;
   }
 
   /** Bumped on every rebuild and step; updates carry it so stale ones are dropped. */
@@ -78,12 +131,9 @@ export class DocumentSession {
     return this.expanded;
   }
 
-  /** Opens or closes a composite op (by its node's `expandKey`); true when that changed something (then rebuild). */
-  setExpanded(key: string, expanded: boolean): boolean {
-    if (this.expanded.has(key) === expanded) return false;
-    if (expanded) this.expanded.add(key);
-    else this.expanded.delete(key);
-    return true;
+  /** The host's side of the evaluation thread (tests reach the thread through it). */
+  get evaluation(): TapeClient {
+    return this.tape;
   }
 
   setGradCheck(report: GradCheckReport | null): void {
@@ -91,84 +141,159 @@ export class DocumentSession {
     this.currentRevision++;
   }
 
-  /** Checks the document's text again; the position follows the same node (`mapPosition`). */
+  /**
+   * Opens or closes a composite op (by its node's `expandKey`); true when
+   * that changed something (then rebuild: the graph is built again with it
+   * opened into its elementary ops, and the position follows the same node).
+   */
+  setExpanded(key: string, expanded: boolean): boolean {
+    if (this.expanded.has(key) === expanded) return false;
+    if (expanded) this.expanded.add(key);
+    else this.expanded.delete(key);
+    return true;
+  }
+
+  /**
+   * Gives a leaf a new value (the debugger's Set Value): the thread
+   * recomputes the tape up to the same position; lasts until the file is
+   * rebuilt. Resolves once the new tape is shown; a message when it cannot.
+   */
+  setLeafValue(nodeId: number, value: Tensor): Promise<string | null> {
+    if (!this.tape.loadedGraph) return Promise.resolve('the file has errors: there is no graph to change');
+    return this.tape.setLeafValue(nodeId, value);
+  }
+
+  /**
+   * Checks the document's text again, in the evaluation thread (the host's
+   * thread only reads the answer, a slice at a time), then hands a good
+   * graph to the thread's tape (see `TapeClient.load`). The owner hears of
+   * it when the check is in.
+   */
   rebuild(): void {
     const config = vscode.workspace.getConfiguration('graphstep', this.document.uri);
-    const maxTensorElements = config.get<number>('maxTensorElements', DEFAULT_MAX_TENSOR_ELEMENTS);
     const maxMemoryMB = config.get<number>('maxMemoryMB', DEFAULT_MAX_MEMORY_MB);
-    const file = this.document.uri.fsPath;
-    const folder = vscode.workspace.getWorkspaceFolder(this.document.uri)?.uri.fsPath ?? path.dirname(file);
-    const files = this.document.uri.scheme === 'file' || this.document.uri.scheme === 'vscode-remote'
-      ? createFileAccess(file, folder)
-      : { read: () => ({ ok: false as const, message: 'load: expected a file saved on disk, found an unsaved document' }) };
-    try {
-      // Evaluation (NaN warnings, value errors) runs afterwards in slices (SessionRegistry.evaluateLater), so typing never waits for the whole tape.
-      this.checkResult = checkSource(this.document.getText(), { maxTensorElements, maxMemoryMB, files, evaluate: false, ...(this.expanded.size > 0 ? { expand: this.expanded } : {}) });
-    } catch (e) {
-      const message = `GraphStep could not check this file: ${(e as Error).message}`;
-      this.checkResult = { ...this.checkResult, graph: null, diagnostics: [{ severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+    const options: WorkerCheckOptions = {
+      maxTensorElements: config.get<number>('maxTensorElements', DEFAULT_MAX_TENSOR_ELEMENTS),
+      maxMemoryMB,
+      ...(this.expanded.size > 0 ? { expand: [...this.expanded] } : {}),
+    };
+    const files = this.files();
+    const text = this.document.getText();
+    const version = this.document.version;
+    const request = ++this.checkRequests;
+    const quick = quickCheck(text, options, this.expanded);
+    if (quick) {
+      // Small and cheap: checked here at once (a few milliseconds), as the thread would.
+      this.tape.cancelCheck();
+      this.pendingVersion = null;
+      for (const resolve of this.checkWaiters.splice(0)) resolve();
+      const hadErrors = this.checkResult.diagnostics.some((d) => d.severity === 'error');
+      this.apply(version, quick, text, options, files, maxMemoryMB, null);
+      this.owner.changed(this, true, !this.isCurrent || hadErrors || this.graph === this.checkResult.graph);
+      return;
     }
-    const graph = this.checkResult.graph;
-    if (graph) {
-      const before = this.currentStepper;
-      this.lastGoodGraph = graph;
+    this.pendingVersion = version;
+    void this.tape.check(text, options, files).then((answer) => {
+      if (request !== this.checkRequests || this.document.isClosed) return;
+      this.pendingVersion = null;
+      const hadErrors = this.checkResult.diagnostics.some((d) => d.severity === 'error');
+      if (answer) this.apply(version, answer.check, text, options, files, maxMemoryMB, answer);
+      for (const resolve of this.checkWaiters.splice(0)) resolve();
+      // Listeners hear of a text with errors at once, and of a good one once its graph is shown: at once at
+      // position 0 or when it mends errors, else when its tape is computed (the previous graph is shown until
+      // then), so the panel draws a large graph once per edit, not twice.
+      this.owner.changed(this, true, !this.isCurrent || hadErrors || this.graph === this.checkResult.graph);
+    });
+  }
+
+  private apply(version: number, check: CheckResult, text: string, options: WorkerCheckOptions, files: WorkerFiles | null, maxMemoryMB: number, answer: CheckAnswer | null): void {
+    this.checked = version;
+    this.checkResult = check;
+    this.stopped = null;
+    if (check.graph) {
       this.gradCheckReport = null;
-      this.currentStepper = new Stepper(graph);
-      // The position follows the node that was last run (not its index), so an inserted
-      // statement does not move it. Keeping it means recomputing the tape up to it on every
-      // edit: done unless that would hold the extension host for seconds (then it starts at 0).
-      if (before && before.position > 0 && tapeCost(graph) <= AUTO_EVALUATE_MAX_COST) {
-        this.currentStepper.goTo(mapPosition(before.graph, before.position, graph));
-      }
+      this.tape.load(check.graph, text, options, files, evaluatesUnasked(check, maxMemoryMB), answer);
     }
     this.currentRevision++;
   }
 
-  /**
-   * Adds what only running the tape shows (the first NaN/Infinity as a
-   * warning, values an op cannot take as errors) to the check it was run for;
-   * false when the text has changed since.
-   */
-  addEvaluationProblems(check: CheckResult, found: readonly Diagnostic[]): boolean {
-    if (this.checkResult !== check || found.length === 0) return false;
-    const diagnostics = [...check.diagnostics, ...found].sort(byStart);
-    this.checkResult = { ...check, diagnostics };
-    this.currentRevision++;
-    return true;
+  /** Whether a check of the text is under way. */
+  get isChecking(): boolean {
+    return this.pendingVersion !== null;
   }
 
-  /**
-   * Gives a leaf a new value (the debugger's Set Value) and recomputes the
-   * tape up to the same position; lasts until the file is rebuilt. A message
-   * when it cannot.
-   */
-  setLeafValue(nodeId: number, value: Tensor): string | null {
-    const graph = this.lastGoodGraph;
-    const stepper = this.currentStepper;
-    if (!graph || !stepper) return 'the file has errors: there is no graph to change';
-    const replaced = withLeafValue(graph, nodeId, value);
-    if (typeof replaced === 'string') return replaced;
-    this.lastGoodGraph = replaced;
-    this.currentStepper = new Stepper(replaced);
-    this.currentStepper.goTo(stepper.position);
-    this.currentRevision++;
-    return null;
+  /** The document version being checked now, if any. */
+  get checkingVersion(): number | null {
+    return this.pendingVersion;
   }
 
-  /** Moves on the tape; returns whether the position changed. */
-  step(move: StepMove): boolean {
-    const stepper = this.currentStepper;
-    if (!stepper) return false;
-    const before = stepper.position;
-    if (typeof move === 'object') stepper.goTo(move.goTo);
-    else if (move === 'next') stepper.next();
-    else if (move === 'previous') stepper.previous();
-    else if (move === 'runForward') stepper.runForward();
-    else if (move === 'runBackward') stepper.runBackward();
-    else stepper.reset();
-    if (stepper.position === before) return false;
+  /** Resolves once no check is under way (the latest rebuild's check is in). */
+  whenChecked(): Promise<void> {
+    if (this.pendingVersion === null) return Promise.resolve();
+    return new Promise((resolve) => this.checkWaiters.push(resolve));
+  }
+
+  /** Moves on the tape; resolves once the thread has computed the new position (false when nothing moved). */
+  step(move: StepMove): Promise<boolean> {
+    return this.tape.step(move);
+  }
+
+  /** The hover of binding number `binding` of the current check, computed by the thread; null when it cannot say. */
+  hoverMarkdown(binding: number, maxItems: number): Promise<string | null> {
+    return this.isCurrent ? this.tape.hoverMarkdown(binding, maxItems) : Promise.resolve(null);
+  }
+
+  /** The inline values at the current position, computed by the thread; null when it cannot say. */
+  inlineLabels(): Promise<readonly InlineValueLabel[] | null> {
+    return this.isCurrent ? this.tape.inlineLabels() : Promise.resolve(null);
+  }
+
+  /** Gradient Check in the thread: the report; undefined when cancelled or superseded; throws when it failed. */
+  async gradientCheck(token: vscode.CancellationToken, onProgress: (done: number, total: number) => void): Promise<GradCheckReport | undefined> {
+    if (!this.isCurrent) return undefined;
+    const abort = new AbortController();
+    const subscription = token.onCancellationRequested(() => abort.abort());
+    if (token.isCancellationRequested) abort.abort();
+    try {
+      return await this.tape.gradientCheck(abort.signal, onProgress);
+    } finally {
+      subscription.dispose();
+    }
+  }
+
+  /** Ends the thread (the document was closed). */
+  dispose(): void {
+    this.tape.dispose();
+    this.pendingVersion = null;
+    for (const resolve of this.checkWaiters.splice(0)) resolve();
+  }
+
+  private tapeChanged(): void {
     this.currentRevision++;
-    return true;
+    const stopped = this.stopped;
+    if (stopped && this.tape.thread.worker) {
+      this.stopped = null;
+      const check = this.checkResult;
+      this.checkResult = { ...check, diagnostics: check.diagnostics.filter((d) => d !== stopped) };
+      return this.owner.changed(this, true);
+    }
+    this.owner.changed(this, false);
+  }
+
+  /** Adds what only running the tape shows to the current check's diagnostics. */
+  private addProblems(found: readonly Diagnostic[]): void {
+    if (found.length === 0) return;
+    const check = this.checkResult;
+    this.checkResult = { ...check, diagnostics: [...check.diagnostics, ...found].sort(byStart) };
+    this.currentRevision++;
+    this.owner.changed(this, true);
+  }
+
+  private files(): WorkerFiles | null {
+    const uri = this.document.uri;
+    if (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote') return null;
+    const file = uri.fsPath;
+    return { file, folder: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(file) };
   }
 }
 
@@ -178,13 +303,22 @@ export class SessionRegistry implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DocumentSession>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly owner: SessionOwner;
   private lastActive: DocumentSession | undefined;
   readonly diagnostics = vscode.languages.createDiagnosticCollection('graphstep');
 
   /** Fired when a session was rebuilt or stepped. */
   readonly onDidChange = this.changed.event;
 
-  constructor() {
+  /** `workerScript`: the evaluation thread's bundle, out/evalWorker.js. */
+  constructor(workerScript: string) {
+    this.owner = {
+      workerScript,
+      changed: (session, diagnostics, fire = true) => {
+        if (diagnostics) this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
+        if (fire) this.changed.fire(session);
+      },
+    };
     this.disposables.push(
       this.changed,
       this.diagnostics,
@@ -209,8 +343,13 @@ export class SessionRegistry implements vscode.Disposable {
   sessionFor(document: vscode.TextDocument): DocumentSession {
     const key = document.uri.toString();
     let session = this.sessions.get(key);
+    // An untitled name is reused once its document is closed: a session of the closed document is not this one's.
+    if (session && session.document !== document && session.document.isClosed) {
+      session.dispose();
+      session = undefined;
+    }
     if (!session) {
-      session = new DocumentSession(document);
+      session = new DocumentSession(document, this.owner);
       this.sessions.set(key, session);
       this.rebuild(session);
     }
@@ -230,49 +369,43 @@ export class SessionRegistry implements vscode.Disposable {
     this.changed.fire(session);
   }
 
-  /** Moves a session on its tape and tells everyone who listens. */
-  step(session: DocumentSession, move: StepMove): void {
-    if (session.step(move)) this.changed.fire(session);
+  /**
+   * Moves a session on its tape; listeners hear of it when the thread has
+   * computed the new position. Resolves then (false when nothing moved).
+   */
+  step(session: DocumentSession, move: StepMove): Promise<boolean> {
+    return session.step(move);
   }
 
-  /** Rechecks now (pending debounced rebuilds included). */
+  /**
+   * Rechecks now (pending debounced rebuilds included); listeners hear of
+   * it when the check is in (see `DocumentSession.rebuild`).
+   */
   rebuild(session: DocumentSession): void {
     const key = session.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     session.rebuild();
-    this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
-    this.changed.fire(session);
-    this.evaluateLater(session);
   }
 
   /**
-   * Runs the new graph's tape once, in slices of about 10 ms with the event
-   * loop handed back between them, and adds what it finds to the diagnostics.
-   * Stops as soon as the text changes. A tape costing more than
-   * AUTO_EVALUATE_MAX_COST multiply-adds is left for the user to step.
+   * Resolves once the session shows what its text means now: the check of
+   * the latest rebuild, and (for a good text) its graph's tape at the
+   * position asked for last. Gives up after `timeoutMs`.
    */
-  private evaluateLater(session: DocumentSession): void {
-    const check = session.check;
-    const graph = check.graph;
-    if (!graph || tapeCost(graph) > AUTO_EVALUATE_MAX_COST) return;
-    const steps = evaluationSteps(graph);
-    const slice = (): void => {
-      if (session.check !== check || session.document.isClosed) return;
-      const start = performance.now();
-      let result: IteratorResult<void, readonly Diagnostic[]>;
-      try {
-        do result = steps.next();
-        while (!result.done && performance.now() - start < 10);
-      } catch (e) {
-        result = { done: true, value: [{ severity: 'error', message: `GraphStep could not evaluate this file: ${(e as Error).message}`, range: graph.nodes[0]!.range }] };
-      }
-      if (!result.done) return void setImmediate(slice);
-      if (!session.addEvaluationProblems(check, result.value)) return;
-      this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
-      this.changed.fire(session);
-    };
-    setImmediate(slice);
+  async whenSettled(session: DocumentSession, timeoutMs = 10_000): Promise<void> {
+    await session.whenChecked();
+    const settled = (): boolean => !session.isCurrent || session.isSettled;
+    if (settled() || session.document.isClosed) return;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      const subscription = this.onDidChange((s) => s === session && settled() && done());
+    });
   }
 
   private scheduleRebuild(document: vscode.TextDocument): void {
@@ -284,14 +417,18 @@ export class SessionRegistry implements vscode.Disposable {
 
   private close(document: vscode.TextDocument): void {
     const key = document.uri.toString();
+    const session = this.sessions.get(key);
+    if (session && session.document !== document) return; // a newer document of the same name has its own session
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
+    session?.dispose();
     if (this.sessions.delete(key)) this.diagnostics.delete(document.uri);
     if (this.lastActive?.document === document) this.lastActive = undefined;
   }
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    for (const s of this.sessions.values()) s.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -12,16 +12,17 @@ export function registerStepCommands(context: vscode.ExtensionContext, sessions:
   };
   for (const [command, move] of Object.entries(moves)) {
     context.subscriptions.push(
-      vscode.commands.registerCommand(command, () => {
+      // Resolves once the evaluation thread has computed the new position.
+      vscode.commands.registerCommand(command, async () => {
         const session = sessions.activeSession();
         if (!session) return void vscode.window.showInformationMessage('GraphStep: open a .nn file first.');
         if (!session.stepper) return void vscode.window.showWarningMessage('GraphStep: this file has errors; fix them to step (see the Problems panel).');
-        sessions.step(session, move);
+        await sessions.step(session, move);
       }),
     );
   }
   context.subscriptions.push(
-    vscode.commands.registerCommand('graphstep.runToCursor', () => {
+    vscode.commands.registerCommand('graphstep.runToCursor', async () => {
       const editor = vscode.window.activeTextEditor;
       const session = editor && sessions.isGraphStep(editor.document) ? sessions.sessionFor(editor.document) : undefined;
       const stepper = session?.stepper;
@@ -29,7 +30,7 @@ export function registerStepCommands(context: vscode.ExtensionContext, sessions:
       const node = nodeAtLine(session.graph!, editor.selection.active);
       const target = node === null ? null : stepper.positionOfNode(node);
       if (target === null) return void vscode.window.showInformationMessage('GraphStep: no step computes anything on this line.');
-      sessions.step(session, { goTo: target });
+      await sessions.step(session, { goTo: target });
     }),
   );
 }

@@ -29,12 +29,12 @@ describe('Gradient Check (issues 5, 6)', () => {
 
   it('never blocks the extension host: other work runs between its slices', async () => {
     const document = await openFile(fixtureUri('big_net.nn'));
-    const graph = (await graphStepApi()).sessions.sessionFor(document).graph!;
+    const session = (await graphStepApi()).sessions.sessionFor(document);
     // A timer armed at the first progress report must fire while the check is still
     // running: it can only if the check hands the event loop back between slices.
     let progressCalls = 0;
     let progressWhenTimerFired: number | null = null;
-    const report = await runGradientCheck(graph, new vscode.CancellationTokenSource().token, () => {
+    const report = await runGradientCheck(session, new vscode.CancellationTokenSource().token, () => {
       if (progressCalls++ === 0) setTimeout(() => (progressWhenTimerFired = progressCalls), 0);
     });
     assert.ok(report && report.leaves.length === 5);
@@ -44,10 +44,10 @@ describe('Gradient Check (issues 5, 6)', () => {
 
   it('stops when cancelled', async () => {
     const document = await openFile(fixtureUri('big_net.nn'));
-    const graph = (await graphStepApi()).sessions.sessionFor(document).graph!;
+    const session = (await graphStepApi()).sessions.sessionFor(document);
     const source = new vscode.CancellationTokenSource();
     let progressCalls = 0;
-    const report = await runGradientCheck(graph, source.token, () => {
+    const report = await runGradientCheck(session, source.token, () => {
       progressCalls++;
       source.cancel();
     });

@@ -110,4 +110,16 @@ describe('groups by source block', () => {
     const g = graphOf('# --- net\ninput x = [[1, 2]]\nparam W = [[1], [1]]\nparam b = [0]\ny = affine(x, W, b)\n', 'all');
     assert.deepEqual(g.groups.map((x) => [x.kind, x.label, x.parent]), [['block', 'net', null], ['composite', 'Affine', 0]]);
   });
+
+  it('splits at the same blank lines whatever the line ends (LF, CRLF, CR), with or without a comment in the file', () => {
+    const lf = chain(120, 40);
+    const labels = (text: string): string[] => graphOf(text).groups.map((x) => x.label);
+    const expected = labels(lf);
+    assert.ok(expected.length > 1, 'the chain is large enough to group');
+    assert.deepEqual(labels(lf.replace(/\n/g, '\r\n')), expected);
+    assert.deepEqual(labels(lf.replace(/\n/g, '\r')), expected);
+    // a '#' anywhere makes the blank-line search read the lines another way: same blocks
+    assert.deepEqual(labels(lf.replace('x1 = x0', 'x1 = x0 # first')), expected);
+    assert.deepEqual(labels(lf.replace(/\n/g, '\r\n').replace('x1 = x0', 'x1 = x0 # first')), expected);
+  });
 });

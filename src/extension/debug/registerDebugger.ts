@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { inlineValueLabels } from '../../core/editor/inlineValueLabels';
 import { LANGUAGE_ID, type SessionRegistry } from '../sessions';
 import { debugState, programOf, programUri } from './debugState';
 import { GraphDebugSession } from './graphDebugSession';
@@ -49,6 +48,8 @@ async function openRuntime(sessions: SessionRegistry, program: string): Promise<
   if (!sessions.isGraphStep(document)) return `expected a .nn file to step through, found ${program}`;
   const session = sessions.sessionFor(document);
   sessions.rebuild(session);
+  // The new graph's tape is computed in the document's evaluation thread: start from it, not from the one before.
+  await sessions.whenSettled(session);
   return new SessionRuntime(sessions, session);
 }
 
@@ -91,12 +92,15 @@ function defaultConfiguration(program: string): vscode.DebugConfiguration {
 class GraphInlineValuesProvider implements vscode.InlineValuesProvider {
   constructor(private readonly sessions: SessionRegistry) {}
 
-  provideInlineValues(document: vscode.TextDocument, viewport: vscode.Range): vscode.InlineValue[] {
+  /** The labels come from the document's evaluation thread, like GraphStep's own inline values. */
+  async provideInlineValues(document: vscode.TextDocument, viewport: vscode.Range): Promise<vscode.InlineValue[]> {
     if (!debugState.isDebugging(document.uri)) return [];
     const session = this.sessions.sessionFor(document);
     const stepper = session.stepper;
     if (!stepper || !session.isCurrent) return [];
-    return inlineValueLabels(stepper, session.check.bindings)
+    const labels = (await session.inlineLabels()) ?? [];
+    if (document.isClosed) return [];
+    return labels
       .filter((label) => label.line >= viewport.start.line && label.line <= viewport.end.line && label.line < document.lineCount)
       .map((label) => new vscode.InlineValueText(document.lineAt(label.line).range, label.text));
   }

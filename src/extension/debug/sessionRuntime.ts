@@ -23,8 +23,13 @@ export class SessionRuntime implements GraphRuntime {
     return programOf(this.session.document.uri);
   }
 
+  /** The graph and position last handed to the debugger: a change that moves neither is no news to it. */
+  private seen: { readonly graph: unknown; readonly position: number } | null = null;
+
   async view(): Promise<TapeView | null> {
-    return this.session.stepper;
+    const tape = this.session.stepper;
+    this.seen = tape ? { graph: tape.graph, position: tape.position } : null;
+    return tape;
   }
 
   async problem(): Promise<string | null> {
@@ -43,7 +48,7 @@ export class SessionRuntime implements GraphRuntime {
   }
 
   async setLeafValue(nodeId: number, value: Tensor): Promise<string | null> {
-    const problem = this.session.setLeafValue(nodeId, value);
+    const problem = await this.session.setLeafValue(nodeId, value);
     if (!problem) this.sessions.notify(this.session);
     return problem;
   }
@@ -72,6 +77,12 @@ export class SessionRuntime implements GraphRuntime {
   }
 
   onDidChange(listener: () => void): Subscription {
-    return this.sessions.onDidChange((s) => s === this.session && listener());
+    // The evaluation thread reports a tape that stands where it stood (its first report, added problems): not a move.
+    return this.sessions.onDidChange((s) => {
+      if (s !== this.session) return;
+      const tape = s.stepper;
+      if (tape && this.seen && tape.graph === this.seen.graph && tape.position === this.seen.position) return;
+      listener();
+    });
   }
 }

@@ -22,8 +22,8 @@ export class NameCompletionProvider implements vscode.CompletionItemProvider {
     private readonly docs: LanguageDocs,
   ) {}
 
-  provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
-    const session = this.fresh.sessionFor(document);
+  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
+    const session = await this.fresh.sessionFor(document);
     const graph = session.isCurrent ? session.check.graph : null;
     const candidates = completionCandidates(document.getText(), session.check, graph, position);
     const word = document.getWordRangeAtPosition(position, NAME);

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { referenceAt } from '../../core/editor/bindingLookup';
 import { functionHoverMarkdown } from '../../core/editor/functionNames';
-import { bindingHoverMarkdown } from '../../core/editor/hoverMarkdown';
 import { constructorByName } from '../../core/ops/constructors';
 import { opByName } from '../../core/ops/registry';
 import { toVscodeRange } from '../sessions';
@@ -26,21 +25,19 @@ export class BindingHoverProvider implements vscode.HoverProvider {
     private readonly docs: LanguageDocs,
   ) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const session = this.fresh.sessionFor(document);
+  /** Values come from the session's evaluation thread, so the hover waits for it rather than the host. */
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const session = await this.fresh.sessionFor(document);
     const check = session.check;
     const reference = referenceAt(check, position);
     if (!reference) return this.callHover(document, position);
     const binding = check.bindings[reference.binding]!;
-    const stepper = session.stepper;
-    let markdown: string;
-    if (binding.role) {
-      markdown = functionHoverMarkdown(document.getText(), check, binding);
-    } else if (session.isCurrent && stepper && binding.nodeId >= 0) {
-      markdown = bindingHoverMarkdown(stepper, binding, { maxItems: HOVER_MAX_ITEMS });
-    } else {
+    let markdown: string | null;
+    if (binding.role) markdown = functionHoverMarkdown(document.getText(), check, binding);
+    else markdown = session.isCurrent && binding.nodeId >= 0 ? await session.hoverMarkdown(reference.binding, HOVER_MAX_ITEMS) : null;
+    if (markdown === null) {
       const line = binding.statementRange.start.line + 1;
-      const why = binding.nodeId < 0 ? 'its statement has an error' : 'the file has errors';
+      const why = binding.nodeId < 0 ? 'its statement has an error' : session.isCurrent ? 'the evaluation stopped' : 'the file has errors';
       markdown = `**\`${binding.name}\`** · line ${line}\n\nNo value or gradient: ${why} (see the Problems panel).`;
     }
     const contents = new vscode.MarkdownString(markdown);

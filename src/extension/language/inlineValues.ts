@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
-import { inlineValueLabels, type InlineValueLabel } from '../../core/editor/inlineValueLabels';
+import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
 import { debugState } from '../debug/debugState';
 import type { DocumentSession, SessionRegistry } from '../sessions';
 import { toVscodeRange } from '../sessions';
+
+/** Lines beyond each edge of the view that carry their labels too, so scrolling shows them at once. */
+const DECORATION_MARGIN_LINES = 100;
 
 /** The setting that turns inline values on and off. */
 export const INLINE_VALUES_SETTING = 'graphstep.inlineValues.enabled';
@@ -25,6 +28,10 @@ export class InlineValueDecorations implements vscode.Disposable {
   });
   /** What each document shows now, by URI: for tests, which cannot read decorations. */
   private readonly shown = new Map<string, readonly InlineValueLabel[]>();
+  /** The range of the operator the last step ran, by URI. */
+  private readonly current = new Map<string, vscode.Range[]>();
+  /** The update under way for each document (the labels come from its evaluation thread). */
+  private readonly updating = new Map<string, Promise<void>>();
   private readonly disposables: vscode.Disposable[];
 
   constructor(private readonly sessions: SessionRegistry) {
@@ -37,12 +44,15 @@ export class InlineValueDecorations implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.shown.delete(d.uri.toString())),
       // While a graphstep debug session steps a file, VS Code's inline values (the debugger's InlineValuesProvider) take over.
       debugState.onDidChange(() => this.updateAll()),
+      // Only the lines in view carry decorations (a 10,000-line file would otherwise get 10,000 of them per step).
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.decorate(e.textEditor)),
     ];
     this.updateAll();
   }
 
-  /** The labels a document shows now (empty when off, at position 0, or while the file has errors). */
-  labelsOf(uri: vscode.Uri): readonly InlineValueLabel[] {
+  /** The labels a document shows once the update under way is done (empty when off, at position 0, or while the file has errors). */
+  async labelsOf(uri: vscode.Uri): Promise<readonly InlineValueLabel[]> {
+    for (let pending = this.updating.get(uri.toString()); pending; pending = this.updating.get(uri.toString())) await pending;
     return this.shown.get(uri.toString()) ?? [];
   }
 
@@ -52,16 +62,33 @@ export class InlineValueDecorations implements vscode.Disposable {
   }
 
   private updateDocument(session: DocumentSession): void {
+    const key = session.uri.toString();
+    const update = this.update(session).finally(() => this.updating.get(key) === update && this.updating.delete(key));
+    this.updating.set(key, update);
+  }
+
+  /** Asks the thread for the labels at the current position; a newer change supersedes the answer. */
+  private async update(session: DocumentSession): Promise<void> {
+    const revision = session.revision;
     const enabled = vscode.workspace.getConfiguration('graphstep', session.uri).get<boolean>('inlineValues.enabled', true) && !debugState.isDebugging(session.uri);
     const stepper = session.stepper;
-    const labels = enabled && stepper && session.isCurrent ? inlineValueLabels(stepper, session.check.bindings) : [];
+    const labels = enabled && stepper && session.isCurrent && stepper.position > 0 ? ((await session.inlineLabels()) ?? []) : [];
+    if (session.revision !== revision || session.document.isClosed) return;
     this.shown.set(session.uri.toString(), labels);
     const current = enabled && stepper && session.isCurrent && stepper.currentNode !== null ? [toVscodeRange(stepper.graph.nodes[stepper.currentNode]!.range)] : [];
-    for (const editor of vscode.window.visibleTextEditors) {
-      if (editor.document !== session.document) continue;
-      editor.setDecorations(this.valueDecoration, labels.map((label) => toDecoration(editor.document, label)));
-      editor.setDecorations(this.currentStepDecoration, current);
-    }
+    this.current.set(session.uri.toString(), current);
+    for (const editor of vscode.window.visibleTextEditors) if (editor.document === session.document) this.decorate(editor);
+  }
+
+  /** Puts the labels of the lines in view (and a screenful either side) on an editor. */
+  private decorate(editor: vscode.TextEditor): void {
+    const key = editor.document.uri.toString();
+    const labels = this.shown.get(key);
+    if (!labels) return;
+    const ranges = editor.visibleRanges.map((r) => [r.start.line - DECORATION_MARGIN_LINES, r.end.line + DECORATION_MARGIN_LINES] as const);
+    const inView = labels.filter((label) => ranges.some(([from, to]) => label.line >= from && label.line <= to));
+    editor.setDecorations(this.valueDecoration, inView.map((label) => toDecoration(editor.document, label)));
+    editor.setDecorations(this.currentStepDecoration, this.current.get(key) ?? []);
   }
 
   dispose(): void {

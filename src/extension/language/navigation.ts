@@ -12,36 +12,36 @@ import type { FreshSessions } from './freshSessions';
 export class BindingNavigationProvider implements vscode.DefinitionProvider, vscode.ReferenceProvider, vscode.DocumentHighlightProvider, vscode.RenameProvider {
   constructor(private readonly fresh: FreshSessions) {}
 
-  provideDefinition(document: vscode.TextDocument, position: vscode.Position): vscode.Location | undefined {
-    const found = this.find(document, position);
+  async provideDefinition(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Location | undefined> {
+    const found = await this.find(document, position);
     if (!found) return undefined;
     return new vscode.Location(document.uri, toVscodeRange(found.check.bindings[found.reference.binding]!.range));
   }
 
-  provideReferences(document: vscode.TextDocument, position: vscode.Position, context: vscode.ReferenceContext): vscode.Location[] {
-    const found = this.find(document, position);
+  async provideReferences(document: vscode.TextDocument, position: vscode.Position, context: vscode.ReferenceContext): Promise<vscode.Location[]> {
+    const found = await this.find(document, position);
     if (!found) return [];
     return occurrencesOf(found.check, found.reference.binding)
       .filter((r) => context.includeDeclaration || !r.isDefinition)
       .map((r) => new vscode.Location(document.uri, toVscodeRange(r.range)));
   }
 
-  provideDocumentHighlights(document: vscode.TextDocument, position: vscode.Position): vscode.DocumentHighlight[] {
-    const found = this.find(document, position);
+  async provideDocumentHighlights(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.DocumentHighlight[]> {
+    const found = await this.find(document, position);
     if (!found) return [];
     return occurrencesOf(found.check, found.reference.binding).map(
       (r) => new vscode.DocumentHighlight(toVscodeRange(r.range), r.isDefinition ? vscode.DocumentHighlightKind.Write : vscode.DocumentHighlightKind.Read),
     );
   }
 
-  prepareRename(document: vscode.TextDocument, position: vscode.Position): vscode.Range {
-    const found = this.find(document, position);
+  async prepareRename(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Range> {
+    const found = await this.find(document, position);
     if (!found) throw new Error('GraphStep: put the cursor on a name to rename it.');
     return toVscodeRange(found.reference.range);
   }
 
-  provideRenameEdits(document: vscode.TextDocument, position: vscode.Position, newName: string): vscode.WorkspaceEdit {
-    const found = this.find(document, position);
+  async provideRenameEdits(document: vscode.TextDocument, position: vscode.Position, newName: string): Promise<vscode.WorkspaceEdit> {
+    const found = await this.find(document, position);
     if (!found) throw new Error('GraphStep: put the cursor on a name to rename it.');
     const ranges = occurrencesOf(found.check, found.reference.binding).map((r) => r.range);
     const problem = renameProblem(document.getText(), found.check, ranges, newName);
@@ -51,8 +51,9 @@ export class BindingNavigationProvider implements vscode.DefinitionProvider, vsc
     return edit;
   }
 
-  private find(document: vscode.TextDocument, position: vscode.Position) {
-    const check = this.fresh.sessionFor(document).check;
+  /** The check of the current text (made in the document's evaluation thread) and the name at the position. */
+  private async find(document: vscode.TextDocument, position: vscode.Position) {
+    const check = (await this.fresh.sessionFor(document)).check;
     const reference = referenceAt(check, position);
     return reference ? { check, reference } : undefined;
   }

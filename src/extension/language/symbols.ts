@@ -11,8 +11,8 @@ import type { FreshSessions } from './freshSessions';
 export class StatementSymbolProvider implements vscode.DocumentSymbolProvider {
   constructor(private readonly fresh: FreshSessions) {}
 
-  provideDocumentSymbols(document: vscode.TextDocument): vscode.DocumentSymbol[] {
-    const session = this.fresh.sessionFor(document);
+  async provideDocumentSymbols(document: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
+    const session = await this.fresh.sessionFor(document);
     const { statements, bindings } = session.check;
     const graph = session.isCurrent ? session.check.graph : null;
     const symbols: vscode.DocumentSymbol[] = [];

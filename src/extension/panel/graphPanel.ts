@@ -5,7 +5,7 @@ import type { Diagnostic } from '../../core/language/range';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
 import { encodeTensor, validateWebviewMessage, type GradCheckMarks, type HostMessage, type TensorPayload, type WebviewMessage } from '../../core/protocol';
 import { drawableGraph, type DrawableGraph } from '../../core/render/drawableGraph';
-import { drawingPatch, drawingState, hasChangeLog, type StepSource } from '../../core/render/drawingState';
+import { drawingPatch, drawingState, hasChangeLog, type DrawingState, type StepSource } from '../../core/render/drawingState';
 import { shapeText } from '../../core/render/labelText';
 import type { GraphView } from '../../core/render/layout';
 import type { Tensor } from '../../core/tensor';
@@ -117,12 +117,80 @@ export class GraphPanel {
   private sendStep(stepper: StepSource, whole = false): void {
     const drawing = panelSettings(this.currentSession.uri).drawing;
     const changed = !whole && stepper === this.sentStepper && hasChangeLog(stepper) ? stepper.changedSince(this.sentMark) : null;
+    if (stepper.graph.nodes.length > SLICED_NODES) {
+      if (changed) this.queueLabels(changed.nodes, changed.consumers);
+      else {
+        this.post({ type: 'setState', revision: ++this.revision, state: blankState(stepper) });
+        this.queueAllLabels(stepper.graph);
+      }
+      this.sentStepper = stepper;
+      this.sentMark = hasChangeLog(stepper) ? stepper.changeMark : 0;
+      return;
+    }
     const base = this.revision;
     if (changed && changed.nodes.length + changed.consumers.length < stepper.graph.nodes.length / 2) {
       this.post({ type: 'patchState', revision: ++this.revision, base, patch: drawingPatch(stepper, changed, drawing) });
     } else this.post({ type: 'setState', revision: ++this.revision, state: drawingState(stepper, drawing) });
     this.sentStepper = stepper;
     this.sentMark = hasChangeLog(stepper) ? stepper.changeMark : 0;
+  }
+
+  /** Labels still to send, a slice at a time (a graph of more than SLICED_NODES nodes). */
+  private readonly labelNodes = new Set<number>();
+  private readonly labelConsumers = new Set<number>();
+  private labelsScheduled = false;
+  private isDisposed = false;
+
+  private queueAllLabels(graph: Graph): void {
+    this.labelNodes.clear();
+    this.labelConsumers.clear();
+    for (const n of graph.nodes) {
+      this.labelNodes.add(n.id);
+      if (n.inputs.length > 0) this.labelConsumers.add(n.id);
+    }
+    this.scheduleLabels();
+  }
+
+  private queueLabels(nodes: readonly number[], consumers: readonly number[]): void {
+    for (const id of nodes) this.labelNodes.add(id);
+    for (const id of consumers) this.labelConsumers.add(id);
+    this.scheduleLabels();
+  }
+
+  private scheduleLabels(): void {
+    if (this.labelsScheduled || (this.labelNodes.size === 0 && this.labelConsumers.size === 0)) return;
+    this.labelsScheduled = true;
+    setImmediate(() => this.sendLabels());
+  }
+
+  /**
+   * Sends the next slice of queued labels as a patch (each at most
+   * SLICE_LABELS nodes and consumers, read from the tape as it is now), so
+   * labelling a large graph never holds the extension host for long.
+   */
+  private sendLabels(): void {
+    this.labelsScheduled = false;
+    const stepper = this.currentSession.stepper;
+    if (this.isDisposed || !stepper || stepper.graph !== this.sentGraph) {
+      this.labelNodes.clear();
+      this.labelConsumers.clear();
+      return;
+    }
+    const nodes: number[] = [];
+    const consumers: number[] = [];
+    for (const id of this.labelNodes) {
+      if (nodes.length >= SLICE_LABELS) break;
+      nodes.push(id);
+    }
+    for (const id of nodes) this.labelNodes.delete(id);
+    for (const id of this.labelConsumers) {
+      if (nodes.length + consumers.length >= SLICE_LABELS) break;
+      consumers.push(id);
+    }
+    for (const id of consumers) this.labelConsumers.delete(id);
+    const base = this.revision;
+    this.post({ type: 'patchState', revision: ++this.revision, base, patch: drawingPatch(stepper, { nodes, consumers }, panelSettings(this.currentSession.uri).drawing) });
+    this.scheduleLabels();
   }
 
   setView(view: GraphView): void {
@@ -164,19 +232,24 @@ export class GraphPanel {
     this.sentGradCheck = session.gradCheck;
     const editor = vscode.window.activeTextEditor;
     const highlight = graph && session.isCurrent && editor?.document === session.document ? nodesAt(graph, editor.selection.active) : [];
+    // A large graph is sent without labels; they follow in slices (sendLabels).
+    const large = session.stepper !== null && session.stepper.graph.nodes.length > SLICED_NODES;
+    this.labelNodes.clear();
+    this.labelConsumers.clear();
     this.post({
       type: 'setGraph',
       revision: ++this.revision,
       documentUri: session.document.uri.toString(),
       fileName: path.basename(session.document.uri.path),
       graph: graph ? drawableOf(graph) : null,
-      state: session.stepper ? drawingState(session.stepper, settings.drawing) : null,
+      state: session.stepper ? (large ? blankState(session.stepper) : drawingState(session.stepper, settings.drawing)) : null,
       diagnostics: session.diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, character: d.range.start.character })),
       view: this.currentView,
       direction: settings.direction,
       highlight,
       gradCheck: gradCheckMarks(session.gradCheck),
     });
+    if (large) this.queueAllLabels(session.stepper!.graph);
   }
 
   private post(message: HostMessage): void {
@@ -268,11 +341,32 @@ export class GraphPanel {
   }
 
   dispose(): void {
+    this.isDisposed = true;
     for (const r of this.rasters.values()) r.reject(new Error('the graph panel was closed'));
     this.rasters.clear();
     for (const d of this.disposables) d.dispose();
     this.owner.disposed(this);
   }
+}
+
+/** Graphs of more nodes than this get their labels in slices after the graph (see `GraphPanel.sendLabels`). */
+const SLICED_NODES = 2000;
+/** Nodes and consumers labelled per slice: a few milliseconds. */
+const SLICE_LABELS = 1000;
+
+/** The state of a tape with no labels yet (where it stands, and how many contributions each node expects). */
+function blankState(stepper: StepSource): DrawingState {
+  const nodes = stepper.graph.nodes;
+  return {
+    position: stepper.position,
+    total: stepper.total,
+    forwardSteps: stepper.forwardSteps,
+    phase: stepper.phase,
+    currentNode: stepper.currentNode,
+    description: stepper.describePosition(),
+    nodes: nodes.map((n) => ({ value: null, grad: null, arrived: 0, expected: stepper.contributions(n.id).expected })),
+    edgeGrads: nodes.map((n) => n.inputs.map(() => null)),
+  };
 }
 
 /** What the panel marks of a Gradient Check: the leaves that failed. */

@@ -1,0 +1,165 @@
+import { performance } from 'node:perf_hooks';
+import { deserialize, serialize } from 'node:v8';
+import type { CheckResult } from '../../core/check';
+import type { Graph, GraphNode } from '../../core/graph/graph';
+import { tapePlan } from '../../core/engine/stepper';
+import { Tensor } from '../../core/tensor';
+import type { TapePlan } from './tapeMirror';
+
+/**
+ * A check made in the evaluation thread, on its way to the extension host.
+ * Receiving a whole check of a 10,000-statement file as one message would
+ * hold the host's thread for over 100 ms (rebuilding half a million small
+ * objects), so the long lists travel as one buffer of small serialized
+ * batches that the host reads a few at a time, handing its event loop back
+ * in between (`CheckAssembler`).
+ */
+export interface CheckTransfer {
+  /** The batches, one after another (`v8.serialize` of an array of items each). */
+  readonly bytes: Uint8Array;
+  /** Per batch: its section (see SECTIONS), then the offset where it ends. */
+  readonly batches: Int32Array;
+  readonly head: CheckHead;
+  /** The graph's tape plan (forward steps, backward steps, contributions expected per node), worked out in the thread. */
+  readonly plan: { readonly forward: Int32Array; readonly backward: Int32Array; readonly expected: Int32Array } | null;
+}
+
+/** The small part of a check, read at once. */
+interface CheckHead {
+  readonly hasGraph: boolean;
+  readonly output: number | null;
+  readonly groups: Graph['groups'];
+  readonly cost: number;
+  readonly memoryBytes: number;
+  readonly evaluationSkipped: boolean;
+  /** Whether the check's bindings and references are the graph's own lists (then they travel once). */
+  readonly sharedBindings: boolean;
+  readonly sharedReferences: boolean;
+}
+
+/** The lists that travel in batches, in this order. */
+const SECTIONS = ['nodes', 'graphBindings', 'graphReferences', 'diagnostics', 'statements', 'bindings', 'references'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** Items per batch: a batch of the largest items (statements) reads in well under 10 ms. */
+const BATCH_ITEMS = 50;
+
+/** Encodes a check in the thread; the buffers returned are to be transferred, not copied. */
+export function encodeCheck(check: CheckResult): { transfer: CheckTransfer; buffers: ArrayBuffer[] } {
+  const graph = check.graph;
+  const lists: Record<Section, readonly unknown[]> = {
+    nodes: graph?.nodes ?? [],
+    graphBindings: graph?.bindings ?? [],
+    graphReferences: graph?.references ?? [],
+    diagnostics: check.diagnostics,
+    statements: check.statements,
+    bindings: graph && check.bindings === graph.bindings ? [] : check.bindings,
+    references: graph && check.references === graph.references ? [] : check.references,
+  };
+  const chunks: Buffer[] = [];
+  const batches: number[] = [];
+  let end = 0;
+  SECTIONS.forEach((section, s) => {
+    const list = lists[section];
+    for (let i = 0; i < list.length; i += BATCH_ITEMS) {
+      const chunk = serialize(list.slice(i, i + BATCH_ITEMS));
+      chunks.push(chunk);
+      end += chunk.length;
+      batches.push(s, end);
+    }
+  });
+  const bytes = new Uint8Array(end);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.length;
+  }
+  const head: CheckHead = {
+    hasGraph: graph !== null,
+    output: graph?.output ?? null,
+    groups: graph?.groups ?? [],
+    cost: check.cost,
+    memoryBytes: check.memoryBytes,
+    evaluationSkipped: check.evaluationSkipped,
+    sharedBindings: graph !== null && check.bindings === graph.bindings,
+    sharedReferences: graph !== null && check.references === graph.references,
+  };
+  const batchArray = Int32Array.from(batches);
+  const p = graph ? tapePlan(graph) : null;
+  const plan = p ? { forward: Int32Array.from(p.forward), backward: Int32Array.from(p.backward), expected: Int32Array.from(p.expected) } : null;
+  const buffers = [bytes.buffer as ArrayBuffer, batchArray.buffer as ArrayBuffer];
+  if (plan) buffers.push(plan.forward.buffer as ArrayBuffer, plan.backward.buffer as ArrayBuffer, plan.expected.buffer as ArrayBuffer);
+  return { transfer: { bytes, batches: batchArray, head, plan }, buffers };
+}
+
+/**
+ * Reads a `CheckTransfer` on the host a slice at a time: `step(ms)` reads
+ * batches for about `ms` milliseconds and says whether it is done; then
+ * `result()` is the check, equal to the thread's (leaf values are Tensors
+ * again).
+ */
+export class CheckAssembler {
+  private next = 0;
+  private readonly lists: Record<Section, unknown[]> = {
+    nodes: [],
+    graphBindings: [],
+    graphReferences: [],
+    diagnostics: [],
+    statements: [],
+    bindings: [],
+    references: [],
+  };
+
+  constructor(private readonly transfer: CheckTransfer) {}
+
+  get done(): boolean {
+    return this.next * 2 >= this.transfer.batches.length;
+  }
+
+  step(ms: number): boolean {
+    const start = performance.now();
+    const { bytes, batches } = this.transfer;
+    while (!this.done) {
+      const i = this.next++;
+      const section = SECTIONS[batches[2 * i]!]!;
+      const from = i === 0 ? 0 : batches[2 * i - 1]!;
+      const items = deserialize(bytes.subarray(from, batches[2 * i + 1]!)) as unknown[];
+      if (section === 'nodes') for (const node of items) reviveValue(node as { value?: { readonly shape: readonly number[]; readonly data: Float64Array } });
+      const list = this.lists[section];
+      for (const item of items) list.push(item);
+      if (performance.now() - start >= ms) break;
+    }
+    return this.done;
+  }
+
+  /** The graph's tape plan, as `tapePlan` gives it (null without a graph). */
+  plan(): TapePlan | null {
+    const p = this.transfer.plan;
+    return p ? { forward: Array.from(p.forward), backward: Array.from(p.backward), expected: Array.from(p.expected) } : null;
+  }
+
+  result(): CheckResult {
+    if (!this.done) throw new Error('the check has not been read whole yet');
+    const h = this.transfer.head;
+    const l = this.lists;
+    const graph: Graph | null = h.hasGraph
+      ? { nodes: l.nodes as GraphNode[], output: h.output, bindings: l.graphBindings as Graph['bindings'], references: l.graphReferences as Graph['references'], groups: h.groups }
+      : null;
+    return {
+      graph,
+      diagnostics: l.diagnostics as CheckResult['diagnostics'],
+      statements: l.statements as CheckResult['statements'],
+      bindings: h.sharedBindings && graph ? graph.bindings : (l.bindings as CheckResult['bindings']),
+      references: h.sharedReferences && graph ? graph.references : (l.references as CheckResult['references']),
+      cost: h.cost,
+      memoryBytes: h.memoryBytes,
+      evaluationSkipped: h.evaluationSkipped,
+    };
+  }
+}
+
+/** A structured clone keeps a tensor's fields but not its class. */
+function reviveValue(node: { value?: { readonly shape: readonly number[]; readonly data: Float64Array } }): void {
+  const v = node.value;
+  if (v && !(v instanceof Tensor)) node.value = new Tensor(v.shape, v.data);
+}

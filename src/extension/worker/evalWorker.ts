@@ -1,0 +1,18 @@
+/**
+ * The evaluation thread's entry (bundled as out/evalWorker.js): one per
+ * document with a graph, started by its session. It switches on the
+ * engine's Node kernels, hands the host's messages to a TapeService and
+ * posts its answers back.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { useNodeKernels } from '../../node/engineKernels';
+import { TapeService } from './tapeService';
+import type { ToWorker } from './workerProtocol';
+
+const port = parentPort;
+if (!port) throw new Error('evalWorker.js runs only as a worker thread');
+// The same kernels as the extension host and the CLI (WebAssembly SIMD, helper threads for large products): the same bits.
+useNodeKernels();
+const busySince = new Float64Array((workerData as { busySince: SharedArrayBuffer }).busySince);
+const service = new TapeService((message, transfer) => port.postMessage(message, transfer ?? []), busySince);
+port.on('message', (message: ToWorker) => service.receive(message));

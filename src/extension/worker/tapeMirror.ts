@@ -1,0 +1,206 @@
+import { performance } from 'node:perf_hooks';
+import { tapePlan, type Phase } from '../../core/engine/stepper';
+import type { Graph } from '../../core/graph/graph';
+import { Tensor } from '../../core/tensor';
+import { PACKED_MAX_ELEMENTS, type TapeUpdate } from './workerProtocol';
+
+/**
+ * The host's copy of a tape at the position the evaluation thread last
+ * reported: the same reading interface as a `Stepper` (position, values,
+ * gradients, edge gradients, contributions), filled from `TapeUpdate`s and
+ * never computing anything itself. The panel, the status bar and the
+ * commands read it synchronously; nothing here is slower than the number of
+ * slots an update names.
+ */
+export class TapeMirror {
+  readonly forwardPlan: readonly number[];
+  readonly backwardPlan: readonly number[];
+  private readonly expected: readonly number[];
+  private readonly values: (Tensor | null)[];
+  private readonly grads: (Tensor | null)[];
+  /** By consumer; made when its first edge gradient arrives. */
+  private readonly edgeGrads: ((Tensor | null)[] | undefined)[];
+  private readonly arrived: Int32Array;
+  private currentPosition = 0;
+  /** Which nodes each update touched, in order: a node id, or -(consumer + 1) for a consumer's arrow gradients (as `Stepper`'s record). */
+  private touched: number[] = [];
+  private touchedDropped = 0;
+  /** An update being taken a slice at a time (`applySome`): how far it has got. */
+  private pending: { readonly update: TapeUpdate; readonly tensors: Tensor[]; d: number; offset: number; large: number; list: number; i: number } | null = null;
+
+  /** `plan`: the graph's tape plan when already known (the evaluation thread sends it with its check). */
+  constructor(
+    readonly graph: Graph,
+    plan: TapePlan = tapePlan(graph),
+  ) {
+    this.forwardPlan = plan.forward;
+    this.backwardPlan = plan.backward;
+    this.expected = plan.expected;
+    const n = graph.nodes.length;
+    this.values = new Array<Tensor | null>(n);
+    for (let i = 0; i < n; i++) this.values[i] = graph.nodes[i]!.value ?? null;
+    this.grads = new Array<Tensor | null>(n).fill(null);
+    this.edgeGrads = new Array<(Tensor | null)[] | undefined>(n);
+    this.arrived = new Int32Array(n);
+  }
+
+  /** Takes what the thread sent, all at once. */
+  apply(update: TapeUpdate): void {
+    this.applySome(update);
+  }
+
+  /**
+   * Takes what the thread sent for at most about `budgetMs`: true once the
+   * whole update is in (the position moves then); else call again with the
+   * same update, so a large update never holds the host's thread long.
+   */
+  applySome(update: TapeUpdate, budgetMs = Infinity): boolean {
+    const start = performance.now();
+    let p = this.pending;
+    if (!p || p.update !== update) p = this.pending = { update, tensors: [], d: 0, offset: 0, large: 0, list: 0, i: 0 };
+    let work = 0;
+    const outOfTime = (): boolean => (++work & 255) === 0 && performance.now() - start >= budgetMs;
+    const { shapes, packed, large } = update;
+    const tensors = p.tensors;
+    while (p.d < shapes.length) {
+      const rank = shapes[p.d++]!;
+      const shape: number[] = [];
+      let size = 1;
+      for (let k = 0; k < rank; k++) size *= shape[k] = shapes[p.d++]!;
+      if (size <= PACKED_MAX_ELEMENTS) {
+        tensors.push(new Tensor(shape, packed.subarray(p.offset, p.offset + size)));
+        p.offset += size;
+      } else tensors.push(new Tensor(shape, large[p.large++]!));
+      if (outOfTime()) return false;
+    }
+    const at = (i: number): Tensor | null => (i < 0 ? null : tensors[i]!);
+    const lists = [update.values, update.grads, update.edges, update.arrived];
+    const touched = this.touched;
+    for (; p.list < 4; p.list++, p.i = 0) {
+      const list = lists[p.list]!;
+      const kind = p.list;
+      const stride = kind === 2 ? 3 : 2;
+      for (; p.i < list.length; p.i += stride) {
+        const id = list[p.i]!;
+        if (kind === 0) touched.push(id), (this.values[id] = at(list[p.i + 1]!));
+        else if (kind === 1) touched.push(id), (this.grads[id] = at(list[p.i + 1]!));
+        else if (kind === 2) touched.push(-id - 1), ((this.edgeGrads[id] ??= [])[list[p.i + 1]!] = at(list[p.i + 2]!));
+        else touched.push(id), (this.arrived[id] = list[p.i + 1]!);
+        if (outOfTime()) {
+          p.i += stride;
+          return false;
+        }
+      }
+    }
+    this.pending = null;
+    this.currentPosition = update.position;
+    // Bounded: the oldest half goes once it is long (a mark that old then gets null).
+    if (this.touched.length > TOUCHED_LIMIT) {
+      const drop = this.touched.length >> 1;
+      this.touchedDropped += drop;
+      this.touched = this.touched.slice(drop);
+    }
+    return true;
+  }
+
+  /** A mark to pass to `changedSince` later (as `Stepper.changeMark`). */
+  get changeMark(): number {
+    return this.touchedDropped + this.touched.length;
+  }
+
+  /**
+   * The nodes whose value, gradient or contribution count changed since
+   * `mark`, and the consumers whose arrow gradients changed (as
+   * `Stepper.changedSince`); null when the record no longer reaches back.
+   */
+  changedSince(mark: number): { readonly nodes: readonly number[]; readonly consumers: readonly number[] } | null {
+    if (mark < this.touchedDropped || mark > this.changeMark) return null;
+    const nodes = new Set<number>();
+    const consumers = new Set<number>();
+    for (let i = mark - this.touchedDropped; i < this.touched.length; i++) {
+      const t = this.touched[i]!;
+      if (t >= 0) nodes.add(t);
+      else consumers.add(-t - 1);
+    }
+    return { nodes: [...nodes], consumers: [...consumers] };
+  }
+
+  get forwardSteps(): number {
+    return this.forwardPlan.length;
+  }
+
+  get backwardSteps(): number {
+    return this.backwardPlan.length;
+  }
+
+  get total(): number {
+    return this.forwardPlan.length + this.backwardPlan.length;
+  }
+
+  get position(): number {
+    return this.currentPosition;
+  }
+
+  get phase(): Phase {
+    const p = this.currentPosition;
+    if (p === 0) return 'start';
+    return p <= this.forwardSteps ? 'forward' : 'backward';
+  }
+
+  get currentNode(): number | null {
+    return this.nodeAtStep(this.currentPosition);
+  }
+
+  /** The node run by step `position` (1-based), or null. */
+  nodeAtStep(position: number): number | null {
+    const f = this.forwardPlan.length;
+    if (position <= 0 || position > this.total) return null;
+    return position <= f ? this.forwardPlan[position - 1]! : this.backwardPlan[position - f - 1]!;
+  }
+
+  value(id: number): Tensor | null {
+    return this.values[id] ?? null;
+  }
+
+  grad(id: number): Tensor | null {
+    return this.grads[id] ?? null;
+  }
+
+  edgeGrad(consumer: number, inputIndex: number): Tensor | null {
+    return this.edgeGrads[consumer]?.[inputIndex] ?? null;
+  }
+
+  contributions(id: number): { arrived: number; expected: number } {
+    return { arrived: this.arrived[id] ?? 0, expected: this.expected[id] ?? 0 };
+  }
+
+  gradComplete(id: number): boolean {
+    const { arrived, expected } = this.contributions(id);
+    return arrived > 0 && arrived === expected;
+  }
+
+  /** As `Stepper.positionOfNode`, at the mirrored position. */
+  positionOfNode(id: number): number | null {
+    const f = this.forwardSteps;
+    const forward = this.forwardPlan.indexOf(id);
+    if (forward >= 0 && this.currentPosition <= f) return forward + 1;
+    let last: number | null = null;
+    this.backwardPlan.forEach((step, j) => {
+      if (step === id || this.graph.nodes[step]!.inputs.includes(id)) last = f + j + 1;
+    });
+    return last ?? (forward >= 0 ? forward + 1 : null);
+  }
+
+  /** "forward 3/4", "backward 2/4", or "start 0/4". */
+  describePosition(): string {
+    const p = this.currentPosition;
+    const f = this.forwardSteps;
+    if (p === 0) return `start 0/${f}`;
+    if (p <= f) return `forward ${p}/${f}`;
+    return `backward ${p - f}/${this.backwardSteps}`;
+  }
+}
+
+const TOUCHED_LIMIT = 1 << 20;
+
+export type TapePlan = ReturnType<typeof tapePlan>;
