@@ -16,6 +16,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'out/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   { ...common, entryPoints: ['src/extension/worker/evalWorker.ts'], outfile: 'out/evalWorker.js', platform: 'node', format: 'cjs' },
+  // the ONNX import, loaded by the extension only when its command runs (the protobuf decoder stays out of out/extension.js)
+  { ...common, entryPoints: ['src/core/onnx/importModel.ts'], outfile: 'out/onnxImport.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['src/cli/cli.ts'], outfile: 'out/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['media/webview.ts'], outfile: 'out/webview.js', platform: 'browser', format: 'iife' },
 ];

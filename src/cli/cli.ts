@@ -1,4 +1,5 @@
 import { runCheck, runGradcheck, runRun, runTrace, type CliIo } from './commands';
+import { importCommand } from './importCommand';
 import { renderCommand } from './renderCommand';
 import { trainCommand } from './trainCommand';
 import { useNodeKernels } from '../node/engineKernels';
@@ -20,6 +21,8 @@ commands:
                                the file's train statement: progress on stderr, then the loss
                                and accuracy history (--steps N overrides its step count;
                                --max-tensor-elements raises the 10,000,000 limit for big data)
+  import MODEL.onnx -o OUT.nn [--input NAME=FILE.npy]...
+                               an ONNX model as a .nn file, its weights as .npy files beside it
 
 options of every command:
   --root DIR                   the folder load() may read from (default: the FILE's own folder)
@@ -41,6 +44,8 @@ export function main(argv: readonly string[], io: CliIo): number {
       return renderCommand([...rest], io);
     case 'train':
       return trainCommand(rest, io);
+    case 'import':
+      return importCommand(rest, io);
     case '--help':
     case '-h':
     case 'help':
@@ -50,7 +55,7 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.stdout('graphstep 0.1.0\n');
       return 0;
     default:
-      io.stderr(command === undefined ? USAGE : `graphstep: expected a command (check, run, trace, gradcheck, render, train), found '${command}'\n\n${USAGE}`);
+      io.stderr(command === undefined ? USAGE : `graphstep: expected a command (check, run, trace, gradcheck, render, train, import), found '${command}'\n\n${USAGE}`);
       return 2;
   }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { useNodeKernels } from '../node/engineKernels';
 import { registerDebugger } from './debug/registerDebugger';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
+import { registerImportOnnxCommand } from './importOnnxCommand';
 import { registerGraphPanel } from './panel/registerGraphPanel';
 import { SessionRegistry } from './sessions';
 import { registerStatusBar } from './statusBar';
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): GraphStepApi {
   registerGraphPanel(context, sessions);
   registerLanguageFeatures(context, sessions);
   registerDebugger(context, sessions);
+  registerImportOnnxCommand(context);
   return { sessions };
 }
 

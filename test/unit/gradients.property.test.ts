@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { OpAttrs } from '../../src/core/ops/opDef';
+import type { EvaluationContext, OpAttrs } from '../../src/core/ops/opDef';
 import { OPS, opByName } from '../../src/core/ops/registry';
 import { Tensor, sizeOf, type Shape } from '../../src/core/tensor';
 
@@ -16,6 +16,8 @@ interface GradCase {
   readonly attrs?: OpAttrs;
   /** Inputs that get no gradient (class indices). */
   readonly constant?: readonly number[];
+  /** The evaluation (a training step, for dropout); none by default. */
+  readonly context?: EvaluationContext;
 }
 
 const RUNS = 40;
@@ -41,12 +43,12 @@ function checkGradients(name: string, c: GradCase, seed: number): void {
   const attrs = c.attrs ?? {};
   const shape = op.shape(c.inputs.map((x) => x.shape), attrs);
   assert.ok(shape.ok, shape.ok ? '' : shape.message);
-  const y = op.forward(c.inputs, attrs);
+  const y = op.forward(c.inputs, attrs, c.context);
   const G = upstream(y.shape, seed);
   const needsGrad = c.inputs.map((_, i) => !(c.constant ?? []).includes(i));
-  const grads = op.backward({ inputs: c.inputs, output: y, gradOutput: G, attrs, needsGrad });
+  const grads = op.backward({ inputs: c.inputs, output: y, gradOutput: G, attrs, needsGrad, context: c.context });
   const loss = (inputs: readonly Tensor[]): number => {
-    const out = op.forward(inputs, attrs).data;
+    const out = op.forward(inputs, attrs, c.context).data;
     let s = 0;
     for (let i = 0; i < out.length; i++) s += G.data[i]! * out[i]!;
     return s;
@@ -193,6 +195,71 @@ const lossInputs = (scores: (shape: Shape) => fc.Arbitrary<Tensor>, softTargets:
     return fc.tuple(scores(shape), targets).map(([y, t]) => ({ inputs: [y, t], constant: softTargets ? [] : [1] }));
   });
 
+const small = (max: number): fc.Arbitrary<number> => fc.integer({ min: 1, max });
+
+/** x [N, C, H, W] with filters that fit it, any stride, pad and dilation. */
+const conv2dCase: fc.Arbitrary<GradCase> = fc
+  .record({ n: small(2), c: small(2), h: fc.integer({ min: 3, max: 5 }), w: fc.integer({ min: 3, max: 5 }), fn: small(2), fh: small(3), fw: small(3), stride: small(2), pad: fc.integer({ min: 0, max: 1 }), dilation: small(2) })
+  .filter((g) => g.h + 2 * g.pad >= g.dilation * (g.fh - 1) + 1 && g.w + 2 * g.pad >= g.dilation * (g.fw - 1) + 1)
+  .chain((g) =>
+    fc
+      .tuple(tensorOf([g.n, g.c, g.h, g.w], -2, 2), tensorOf([g.fn, g.c, g.fh, g.fw], -2, 2), tensorOf([g.fn], -1, 1))
+      .map((inputs) => ({ inputs, attrs: { stride: g.stride, pad: g.pad, dilation: g.dilation } })),
+  );
+
+/** Values 0.1 apart in a random order, for tensors too large for `distinct`'s 81 values. */
+const permuted = (shape: Shape): fc.Arbitrary<Tensor> => {
+  const n = sizeOf(shape);
+  const steps = Array.from({ length: n }, (_, i) => i);
+  return fc.shuffledSubarray(steps, { minLength: n, maxLength: n }).map((a) => new Tensor(shape, Float64Array.from(a, (v) => (v - n / 2) / 10)));
+};
+
+/** x [N, C, H, W] with a pooling window that fits, stride None or given, pad at most half the window. */
+const poolCase = (distinctValues: boolean, withCountMode: boolean): fc.Arbitrary<GradCase> =>
+  fc
+    .record({ n: small(2), c: small(2), h: fc.integer({ min: 2, max: 5 }), w: fc.integer({ min: 2, max: 5 }), ph: small(3), pw: small(3), stride: fc.option(small(2), { nil: null }), pad: fc.integer({ min: 0, max: 1 }), include: fc.boolean() })
+    .filter((g) => 2 * g.pad <= Math.min(g.ph, g.pw) && g.h + 2 * g.pad >= g.ph && g.w + 2 * g.pad >= g.pw)
+    .chain((g) =>
+      (distinctValues ? permuted([g.n, g.c, g.h, g.w]) : tensorOf([g.n, g.c, g.h, g.w], -2, 2)).map((x) => ({
+        inputs: [x],
+        attrs: { h: g.ph, w: g.pw, stride: g.stride, pad: g.pad, ...(withCountMode ? { count_include_pad: g.include } : {}) },
+      })),
+    );
+
+const spatialCase: fc.Arbitrary<GradCase> = fc.tuple(small(2), small(3), small(3), small(3)).chain(([n, c, h, w]) => tensorOf([n, c, h, w], -2, 2).map((x) => ({ inputs: [x] })));
+
+const batchnormCase: fc.Arbitrary<GradCase> = fc.tuple(small(2), small(3), shapeOf(0, 2)).chain(([n, c, rest]) =>
+  fc
+    .tuple(tensorOf([n, c, ...rest], -2, 2), tensorOf([c], -2, 2), tensorOf([c], -1, 1), tensorOf([c], -1, 1), tensorOf([c], 0.2, 2), fc.constantFrom(1e-5, 0.1))
+    .map(([x, gamma, beta, mean, variance, eps]) => ({ inputs: [x, gamma, beta, mean, variance], attrs: { eps } })),
+);
+
+const concatCase: fc.Arbitrary<GradCase> = shapeOf(1, 3).chain((s) =>
+  fc.tuple(fc.integer({ min: -s.length, max: s.length - 1 }), small(3)).chain(([axis, other]) => {
+    const t = s.slice();
+    t[axis < 0 ? axis + s.length : axis] = other;
+    return fc.tuple(tensorOf(s, -2, 2), tensorOf(t, -2, 2)).map((inputs) => ({ inputs, attrs: { axis } }));
+  }),
+);
+
+const leakyReluCase: fc.Arbitrary<GradCase> = shapeOf(0, 3).chain((s) =>
+  fc.tuple(awayFromZero(s, 0.05, 3), fc.constantFrom(0.01, 0.2)).map(([x, alpha]) => ({ inputs: [x], attrs: { alpha } })),
+);
+
+/** Dropout in a training step (a mask) or outside training (the identity). */
+const dropoutCase: fc.Arbitrary<GradCase> = shapeOf(0, 3, 4).chain((s) =>
+  fc
+    .tuple(tensorOf(s, -3, 3), fc.constantFrom(0, 0.25, 0.5, 0.9), fc.integer({ min: 0, max: 1000 }), fc.option(fc.integer({ min: 0, max: 50 }), { nil: null }))
+    .map(([x, ratio, seed, trainingStep]) => ({ inputs: [x], attrs: { ratio, seed }, context: { trainingStep } })),
+);
+
+/** Plain transpose (axes reversed) or any order of the axes. */
+const transposeCase: fc.Arbitrary<GradCase> = shapeOf(0, 4).chain((s) =>
+  fc
+    .tuple(tensorOf(s, -3, 3), fc.boolean(), fc.shuffledSubarray(s.map((_, i) => i), { minLength: s.length, maxLength: s.length }))
+    .map(([x, reversed, axes]) => ({ inputs: [x], attrs: { axes: reversed ? [] : axes } })),
+);
+
 describe('gradients: every op backward against central differences (fast-check)', () => {
   property('add', binaryCase(-3, 3));
   property('sub', binaryCase(-3, 3));
@@ -213,7 +280,7 @@ describe('gradients: every op backward against central differences (fast-check)'
   property('abs', unaryAwayFromZero(0.05, 3));
   property('sum', reductionCase);
   property('mean', reductionCase);
-  property('transpose', unaryCase(-3, 3));
+  property('transpose', transposeCase);
   property('reshape', reshapeCase);
   property('affine', affineCase);
   property('softmax', softmaxCase);
@@ -225,6 +292,16 @@ describe('gradients: every op backward against central differences (fast-check)'
   property('mse', binaryCase(-3, 3));
   property('max', maxCase);
   property('pick', pickCase);
+  property('leaky_relu', leakyReluCase);
+  property('log_softmax', softmaxCase);
+  property('conv2d', conv2dCase);
+  property('max_pool', poolCase(true, false));
+  property('avg_pool', poolCase(false, true));
+  property('global_avg_pool', spatialCase);
+  property('flatten', spatialCase);
+  property('batchnorm', batchnormCase);
+  property('concat', concatCase);
+  property('dropout', dropoutCase);
 
   it('covers every registered op', () => {
     assert.deepEqual([...covered].sort(), OPS.map((o) => o.name).sort());

@@ -32,8 +32,8 @@ describe('the manifest (package.json)', () => {
   it('shows GraphStep commands in the palette only where they act', () => {
     const palette = new Map((contributes.menus.commandPalette as { command: string; when: string }[]).map((m) => [m.command, m.when]));
     for (const { command } of contributes.commands as { command: string }[]) {
-      if (command === 'graphstep.openExample') {
-        assert.ok(!palette.has(command), 'Open an Example works anywhere');
+      if (command === 'graphstep.openExample' || command === 'graphstep.importOnnx') {
+        assert.ok(!palette.has(command), `${command} works anywhere`);
         continue;
       }
       const when = palette.get(command);
@@ -69,7 +69,7 @@ describe('what each package carries', function () {
   it('the .vsix holds what the extension runs: no CLI, no contributor docs, no sources', async () => {
     const { listFiles, PackageManager } = await import('@vscode/vsce');
     const files = await listFiles({ cwd: root, packageManager: PackageManager.None });
-    for (const needed of ['package.json', 'out/extension.js', 'out/evalWorker.js', 'out/webview.js', 'media/icon.png', 'syntaxes/graphstep.tmLanguage.json', 'docs/language.md', 'examples/apple.nn']) {
+    for (const needed of ['package.json', 'out/extension.js', 'out/evalWorker.js', 'out/onnxImport.js', 'out/webview.js', 'media/icon.png', 'syntaxes/graphstep.tmLanguage.json', 'docs/language.md', 'examples/apple.nn']) {
       assert.ok(files.includes(needed), `${needed} in the .vsix`);
     }
     assert.deepEqual(

@@ -237,7 +237,8 @@ describe('ops: the registry', () => {
     for (const [alias, name] of Object.entries(aliases)) assert.equal(opByName(alias)?.name, name);
     const names = [
       'add', 'sub', 'mul', 'div', 'pow', 'matmul', 'neg', 'relu', 'sigmoid', 'tanh', 'exp', 'log', 'sqrt', 'abs', 'sum', 'mean', 'max', 'transpose', 'reshape', 'affine',
-      'softmax', 'pick', 'cross_entropy', 'softmax_with_loss', 'mse',
+      'softmax', 'pick', 'cross_entropy', 'softmax_with_loss', 'mse', 'leaky_relu', 'log_softmax', 'conv2d', 'max_pool', 'avg_pool', 'global_avg_pool',
+      'flatten', 'batchnorm', 'concat', 'dropout',
     ]; // prettier-ignore
     assert.deepEqual(OPS.map((o) => o.name), names);
     assert.equal(opByName('nope'), undefined);

@@ -1,6 +1,6 @@
 import type { Argument, Expr } from '../language/ast';
 import { parse } from '../language/parser';
-import type { AttrValue, OpAttrs } from '../ops/opDef';
+import type { AttrKind, AttrValue, OpAttrs } from '../ops/opDef';
 import { opByName, opByOperator } from '../ops/registry';
 import { Tensor, sizeOf, type Shape } from '../tensor';
 import { broadcastIndex, broadcastShapes, formatShape } from '../tensorMath/shapes';
@@ -169,7 +169,7 @@ function call(callee: string, args: readonly Argument[], scope: EvaluationScope)
     if (a.keyword === null) continue;
     const spec = op.attrs.find((s) => s.name === a.keyword);
     if (!spec) throw new EvaluationError(`${op.name}: expected one of the arguments ${op.attrs.map((s) => s.name).join(', ') || '(none)'}, found '${a.keyword}='`);
-    attrs[spec.name] = attrValue(op.name, a.value, scope);
+    attrs[spec.name] = attrValue(op.name, spec.kind, a.value, scope);
   }
   if (positional.length < op.inputs.length) throw new EvaluationError(`${op.name}: expected ${op.inputs.length} tensor argument${op.inputs.length === 1 ? '' : 's'} (${op.signature}), found ${positional.length}`);
   for (let k = 0; k < op.inputs.length; k++) inputs.push(evaluate(positional[k]!.value, scope));
@@ -181,16 +181,21 @@ function call(callee: string, args: readonly Argument[], scope: EvaluationScope)
       attrs[spec.name] = rest.slice(k).map((a) => integer(op.name, evaluate(a.value, scope)));
       break;
     }
-    attrs[spec.name] = attrValue(op.name, rest[k]!.value, scope);
+    attrs[spec.name] = attrValue(op.name, spec.kind, rest[k]!.value, scope);
   }
   for (const spec of op.attrs) if (!(spec.name in attrs) && spec.default !== undefined) attrs[spec.name] = spec.default;
   return runOp(op.name, inputs, attrs);
 }
 
-function attrValue(opName: string, expr: Expr, scope: EvaluationScope): AttrValue {
+function attrValue(opName: string, kind: AttrKind, expr: Expr, scope: EvaluationScope): AttrValue {
   if (expr.kind === 'none') return null;
   if (expr.kind === 'bool') return expr.value;
-  return integer(opName, evaluate(expr, scope));
+  const t = evaluate(expr, scope);
+  if (kind === 'float') {
+    if (t.size !== 1 || !Number.isFinite(t.data[0])) throw new EvaluationError(`${opName}: expected a finite number, found ${t.size === 1 ? String(t.data[0]) : `shape ${formatShape(t.shape)}`}`);
+    return t.data[0]!;
+  }
+  return integer(opName, t);
 }
 
 function integer(opName: string, t: Tensor): number {

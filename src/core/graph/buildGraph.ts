@@ -4,7 +4,7 @@ import type { Diagnostic, Range } from '../language/range';
 import type { ConstArg, ConstructorDef, FileAccess } from '../ops/constructorDef';
 import { constructorByName } from '../ops/constructors';
 import { BYTES_PER_ELEMENT, shapeLimitProblem, shapeText } from '../ops/limits';
-import type { AttrValue, OpDef } from '../ops/opDef';
+import type { AttrKind, AttrValue, OpDef } from '../ops/opDef';
 import { OPS, opByName, opByOperator } from '../ops/registry';
 import { sizeOf, Tensor, type Shape } from '../tensor';
 import type { Binding, Graph, GraphNode, NameReference, NodeKind } from './graph';
@@ -459,7 +459,7 @@ class GraphBuilder {
     return this.applyOp(op, inputs as Lowered[], attrs, expr.range, expr.range);
   }
 
-  private attrValue(op: OpDef, name: string, kind: 'int' | 'intOrNone' | 'bool' | 'ints', args: readonly Argument[]): AttrValue | undefined {
+  private attrValue(op: OpDef, name: string, kind: AttrKind, args: readonly Argument[]): AttrValue | undefined {
     const values = args.map((a) => this.lower(a.value, true));
     if (values.some((v) => v.kind === 'poison')) return undefined;
     const bad = (v: Lowered, wanted: string): undefined => {
@@ -483,6 +483,10 @@ class GraphBuilder {
       if (v.kind === 'bool') return v.value;
       if (v.kind === 'const' && v.tensor.rank === 0 && (v.tensor.data[0] === 0 || v.tensor.data[0] === 1)) return v.tensor.data[0] === 1;
       return bad(v, 'true or false');
+    }
+    if (kind === 'float') {
+      if (v.kind === 'const' && v.tensor.rank === 0 && Number.isFinite(v.tensor.data[0])) return v.tensor.data[0]!;
+      return bad(v, 'a finite number');
     }
     if (kind === 'intOrNone' && v.kind === 'none') return null;
     if (v.kind === 'const' && v.tensor.rank === 0 && Number.isInteger(v.tensor.data[0])) return v.tensor.data[0]!;

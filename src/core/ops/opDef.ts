@@ -3,17 +3,20 @@ import type { Shape, Tensor } from '../tensor';
 /** A value of an op's non-tensor argument (`axis=1`, `keepdims=true`, reshape's sizes). */
 export type AttrValue = number | boolean | null | readonly number[];
 
+/** What an attribute accepts; see AttrSpec. */
+export type AttrKind = 'int' | 'intOrNone' | 'float' | 'bool' | 'ints';
+
 /** An op's attributes, by name, after defaults are applied. */
 export type OpAttrs = Readonly<Record<string, AttrValue>>;
 
 /**
  * A non-tensor argument of an op. `int`/`bool` take one constant; `intOrNone`
- * also takes `None`; `ints` collects every remaining positional argument
- * (reshape's `d1, d2, ...`).
+ * also takes `None`; `float` takes any finite number (batchnorm's `eps`);
+ * `ints` collects every remaining positional argument (reshape's `d1, d2, ...`).
  */
 export interface AttrSpec {
   readonly name: string;
-  readonly kind: 'int' | 'intOrNone' | 'bool' | 'ints';
+  readonly kind: AttrKind;
   readonly default?: AttrValue;
 }
 

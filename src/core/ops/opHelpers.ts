@@ -27,3 +27,15 @@ export function intsAttr(attrs: OpAttrs, name: string): readonly number[] {
   if (Array.isArray(v)) return v as readonly number[];
   return typeof v === 'number' ? [v] : [];
 }
+
+/** An `int` attribute (`stride`), `fallback` when absent. */
+export function intAttr(attrs: OpAttrs, name: string, fallback: number): number {
+  const v = attrs[name];
+  return typeof v === 'number' ? v : fallback;
+}
+
+/** A `float` attribute (`eps`), `fallback` when absent. */
+export function floatAttr(attrs: OpAttrs, name: string, fallback: number): number {
+  const v = attrs[name];
+  return typeof v === 'number' ? v : fallback;
+}

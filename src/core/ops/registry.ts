@@ -1,10 +1,16 @@
+import { leakyRelu, logSoftmax } from './activations';
 import { add, div, matmul, mul, neg, pow, sub } from './arithmetic';
+import { batchnorm } from './batchnorm';
+import { conv2d } from './conv';
+import { dropout } from './dropout';
 import { abs, exp, log, relu, sigmoid, sqrt, tanh } from './elementwise';
 import { affine, softmax } from './layers';
 import { crossEntropy, mse, softmaxWithLoss } from './losses';
 import type { OpDef } from './opDef';
+import { avgPool, globalAvgPool, maxPool } from './pooling';
 import { mean, sum } from './reductions';
 import { max, pick } from './selection';
+import { concat, flatten } from './shapeLayers';
 import { reshape, transpose } from './shapeOps';
 
 /** Every operation of the language, in the order they are documented. */
@@ -34,6 +40,16 @@ export const OPS: readonly OpDef[] = [
   crossEntropy,
   softmaxWithLoss,
   mse,
+  leakyRelu,
+  logSoftmax,
+  conv2d,
+  maxPool,
+  avgPool,
+  globalAvgPool,
+  flatten,
+  batchnorm,
+  concat,
+  dropout,
 ];
 
 const byName = new Map<string, OpDef>();

@@ -2,18 +2,32 @@ import { Tensor } from '../tensor';
 import { formatShape, resolveReshape, transpose as transposeOf } from '../tensorMath';
 import type { OpDef } from './opDef';
 import { fail, intsAttr, ok } from './opHelpers';
+import { permutation, permuteAxes } from './shapeLayers';
 
 export const transpose: OpDef = {
   name: 'transpose',
   aliases: [],
   symbol: 'ᵀ',
   inputs: ['x'],
-  attrs: [],
-  signature: 'transpose(x)',
-  doc: 'Reverses the axes (also written x.T); a vector or scalar is unchanged. Backward: dout transposed.',
-  shape: ([x]) => ok(x!.slice().reverse()),
-  forward: ([x]) => transposeOf(x!),
-  backward: (ctx) => [transposeOf(ctx.gradOutput)],
+  attrs: [{ name: 'axes', kind: 'ints', default: [] }],
+  signature: 'transpose(x, axes...)',
+  doc: 'Reverses the axes (also written x.T), or orders them as the axes given, as np.transpose(x, axes); a vector or scalar is unchanged. Backward: dout with the inverse order.',
+  shape: ([x], attrs) => {
+    const perm = permutation(x!, intsAttr(attrs, 'axes'));
+    return typeof perm === 'string' ? fail(perm) : ok(perm.map((p) => x![p]!));
+  },
+  forward: ([x], attrs) => {
+    const axes = intsAttr(attrs, 'axes');
+    return axes.length === 0 ? transposeOf(x!) : permuteAxes(x!, permutation(x!.shape, axes) as number[]);
+  },
+  backward: (ctx) => {
+    const axes = intsAttr(ctx.attrs, 'axes');
+    if (axes.length === 0) return [transposeOf(ctx.gradOutput)];
+    const perm = permutation(ctx.inputs[0]!.shape, axes) as number[];
+    const inverse = new Array<number>(perm.length);
+    perm.forEach((p, i) => (inverse[p] = i));
+    return [permuteAxes(ctx.gradOutput, inverse)];
+  },
 };
 
 export const reshape: OpDef = {

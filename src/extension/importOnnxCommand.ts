@@ -1,0 +1,64 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type * as ImportModule from '../core/onnx/importModel';
+
+/** The import, from its own bundle (out/onnxImport.js): the protobuf decoder is loaded only when the command runs. */
+function loadImporter(): typeof ImportModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(__dirname, 'onnxImport.js')) as typeof ImportModule;
+}
+
+/**
+ * GraphStep: Import ONNX Model. Asks for the model and where to save the
+ * `.nn` file (both may be passed, as by a test or another extension), writes
+ * it with its `.npy` files beside it, opens it and its graph. Writes nothing
+ * when the model cannot be imported. Resolves to the `.nn` file's URI, or
+ * undefined.
+ */
+export function registerImportOnnxCommand(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('graphstep.importOnnx', async (model?: vscode.Uri, target?: vscode.Uri): Promise<vscode.Uri | undefined> => {
+      const source =
+        model ??
+        (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX model': ['onnx'] }, openLabel: 'Import', title: 'GraphStep: Import ONNX Model' }))?.[0];
+      if (!source) return undefined;
+      const stem = path.basename(source.path).replace(/\.onnx$/i, '');
+      const out =
+        target ??
+        (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(source, '..', `${stem}.nn`), filters: { 'GraphStep file': ['nn'] }, saveLabel: 'Import', title: 'GraphStep: save the imported model as' }));
+      if (!out) return undefined;
+      const outStem = path.basename(out.path).replace(/\.nn$/i, '');
+      const maxElements = vscode.workspace.getConfiguration('graphstep', out).get<number>('maxTensorElements', 10_000_000);
+      const imported = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GraphStep: importing ${path.basename(source.path)}` }, async () => {
+        let bytes: Uint8Array;
+        try {
+          bytes = await vscode.workspace.fs.readFile(source);
+        } catch (e) {
+          return { ok: false as const, message: `cannot read ${source.fsPath}: ${e instanceof Error ? e.message : String(e)}` };
+        }
+        return loadImporter().importModel(bytes, { modelName: path.basename(source.path), outputStem: outStem, maxElements });
+      });
+      if (!imported.ok) {
+        void vscode.window.showErrorMessage(`GraphStep: cannot import ${path.basename(source.path)}: ${imported.message}`);
+        return undefined;
+      }
+      const folder = vscode.Uri.joinPath(out, '..');
+      const written: vscode.Uri[] = [];
+      try {
+        for (const f of imported.model.files) {
+          const uri = vscode.Uri.joinPath(folder, f.fileName);
+          await vscode.workspace.fs.writeFile(uri, f.bytes);
+          written.push(uri);
+        }
+        await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(imported.model.text));
+      } catch (e) {
+        for (const uri of written) await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+        void vscode.window.showErrorMessage(`GraphStep: cannot write ${out.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(out));
+      await vscode.commands.executeCommand('graphstep.openGraphToSide');
+      return out;
+    }),
+  );
+}
