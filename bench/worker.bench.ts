@@ -107,6 +107,12 @@ class Host {
     if (!m) return;
     const large = m.graph.nodes.length > 2000;
     if (m.graph !== this.sentGraph) {
+      if (large && !this.graphTurn) {
+        // A large graph is drawn in a turn of its own (as GraphPanel does).
+        this.graphTurn = true;
+        return void setImmediate(() => this.panel());
+      }
+      this.graphTurn = false;
       this.sentGraph = m.graph;
       JSON.stringify({ graph: drawableGraph(m.graph), state: large ? blank(m) : drawingState(m) });
       if (large) this.queue(m.graph.nodes.map((n) => n.id), m.graph.nodes.filter((n) => n.inputs.length > 0).map((n) => n.id));
@@ -123,6 +129,7 @@ class Host {
     this.sent = { source: m, mark: hasChangeLog(m) ? m.changeMark : 0 };
   }
 
+  private graphTurn = false;
   private readonly labels = { nodes: new Set<number>(), consumers: new Set<number>(), scheduled: false };
 
   private queue(nodes: readonly number[], consumers: readonly number[]): void {
@@ -171,7 +178,7 @@ class Host {
   }
 
   async settled(): Promise<void> {
-    while ((this.tape.loadedGraph && !this.tape.isSettled) || this.labelling) await new Promise((r) => setTimeout(r, 2));
+    while ((this.tape.loadedGraph && !this.tape.isSettled) || this.labelling || this.graphTurn) await new Promise((r) => setTimeout(r, 2));
   }
 
   dispose(): void {

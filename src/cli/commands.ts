@@ -121,7 +121,7 @@ export function runRun(args: readonly string[], io: CliIo): number {
   return 0;
 }
 
-/** The `run --json` object of SPEC §3; a node in a group also names its innermost group. */
+/** The `run --json` object (README, "The command line"); a node in a group also names its innermost group. */
 export function runJson(stepper: Stepper): object {
   const graph = stepper.graph;
   const out = graph.output === null ? null : graph.nodes[graph.output]!;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { SessionRegistry, StepMove } from './sessions';
 
-/** The stepping commands of SPEC §4: each moves the active document's tape. */
+/** The stepping commands: each moves the active document's tape. */
 export function registerStepCommands(context: vscode.ExtensionContext, sessions: SessionRegistry): void {
   const moves: Record<string, StepMove> = {
     'graphstep.nextStep': 'next',

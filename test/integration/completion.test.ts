@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { openUntitled } from './positions';
 
-describe('completion and signature help (issue 3)', () => {
+describe('completion and signature help', () => {
   const docText = (d: string | vscode.MarkdownString | undefined): string => (typeof d === 'string' ? d : (d?.value ?? ''));
 
   it('completes names in scope and operations, with signatures and the language reference', async () => {

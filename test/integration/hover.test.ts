@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { fixtureUri, openFile } from './helpers';
 import { exampleUri, graphStepApi, hoverText, positionOf } from './positions';
 
-describe('hover (issue 1)', () => {
+describe('hover', () => {
   let document: vscode.TextDocument;
 
   before(async () => {

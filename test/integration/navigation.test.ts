@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { fixtureUri, openFile } from './helpers';
 import { exampleUri, pair, positionOf } from './positions';
 
-describe('outline, definition, references, highlights, rename (issue 3)', () => {
+describe('outline, definition, references, highlights, rename', () => {
   it('outlines one symbol per statement, rebound names once per binding', async () => {
     const document = await openFile(fixtureUri('rebinding.nn'));
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);

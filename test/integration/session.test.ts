@@ -24,7 +24,7 @@ const scalar = (session: DocumentSession, name: string, what: 'value' | 'grad'):
   return t ? t.data[0]! : null;
 };
 
-describe('the session of a document (SPEC §2, the apple slice)', () => {
+describe('the session of a document (the apple slice)', () => {
   afterEach(() => vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'));
 
   it('steps the apple graph: 200, then 220.00000000000003, then the gradients', async () => {

@@ -19,7 +19,7 @@ function tempFile(name: string, text: string): string {
   return file;
 }
 
-describe('the graphstep command line (SPEC §3)', () => {
+describe('the graphstep command line', () => {
   it('run --json prints every node with exact numbers, in the shape of the spec', () => {
     const r = cli('run', path.join(examples, 'apple.nn'), '--json');
     assert.equal(r.code, 0);

@@ -19,7 +19,7 @@ function snapshot(s: Stepper): string {
     .join('\n');
 }
 
-describe('stepping (SPEC §2)', () => {
+describe('stepping', () => {
   it('has F forward and B backward steps, positions 0…F+B', () => {
     const s = stepperOf(APPLE);
     assert.equal(s.forwardSteps, 2);

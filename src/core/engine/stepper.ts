@@ -22,7 +22,7 @@ type Change =
     };
 
 /**
- * The tape of a graph and a position on it (SPEC §2). Positions run from 0
+ * The tape of a graph and a position on it. Positions run from 0
  * (only leaves have values) through F forward steps (one per op node, in
  * source order) and B backward steps (the nodes the output depends on, in
  * reverse). Each step records the slots it changed, so `previous()` is an

@@ -102,7 +102,19 @@ export class GraphPanel {
   sessionChanged(session: DocumentSession): void {
     if (session !== this.currentSession) return;
     const stepper = session.stepper;
-    if (session.graph !== this.sentGraph || session.diagnostics !== this.sentDiagnostics || !stepper) return this.sendGraph();
+    if (session.graph !== this.sentGraph || session.diagnostics !== this.sentDiagnostics || !stepper) {
+      // A large graph is drawn in a turn of its own, not in the one that received it from the evaluation thread.
+      if (!session.graph || session.graph.nodes.length <= SLICED_NODES) return this.sendGraph();
+      if (!this.graphScheduled) {
+        this.graphScheduled = true;
+        setImmediate(() => {
+          this.graphScheduled = false;
+          if (!this.isDisposed) this.sendGraph();
+        });
+      }
+      return;
+    }
+    if (this.graphScheduled) return;
     if (session.gradCheck !== this.sentGradCheck) {
       this.sentGradCheck = session.gradCheck;
       this.post({ type: 'gradCheck', marks: gradCheckMarks(session.gradCheck) });
@@ -140,6 +152,7 @@ export class GraphPanel {
   private readonly labelConsumers = new Set<number>();
   private labelsScheduled = false;
   private isDisposed = false;
+  private graphScheduled = false;
 
   private queueAllLabels(graph: Graph): void {
     this.labelNodes.clear();

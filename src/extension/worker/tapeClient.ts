@@ -33,7 +33,7 @@ export interface CheckAnswer {
 /** How long the previous graph stays shown while the thread computes the new one up to its position. */
 const SWAP_AFTER_MS = 250;
 
-/** A move on the tape (SPEC §2). */
+/** A move on the tape. */
 export type StepMove = 'next' | 'previous' | 'runForward' | 'runBackward' | 'reset' | { readonly goTo: number };
 
 /** What the client tells its session. */
