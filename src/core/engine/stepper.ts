@@ -1,3 +1,4 @@
+import { ChangeLog, type Changed } from './changeLog';
 import type { Graph, GraphNode } from '../graph/graph';
 import { NOT_TRAINING, type EvaluationContext, type OpDef } from '../ops/opDef';
 import { opByName } from '../ops/registry';
@@ -45,8 +46,7 @@ export class Stepper {
    * or -(consumer + 1) for the arrow gradients of a consumer. The panel reads
    * it (changedSince) to send only what a move changed.
    */
-  private touched: number[] = [];
-  private touchedDropped = 0;
+  private readonly changes = new ChangeLog();
 
   /**
    * `ops` looks up each node's op (the registry's by default; a test may pass
@@ -162,7 +162,7 @@ export class Stepper {
 
   /** A mark to pass to `changedSince` later: how many changes have been made so far. */
   get changeMark(): number {
-    return this.touchedDropped + this.touched.length;
+    return this.changes.mark;
   }
 
   /**
@@ -172,31 +172,19 @@ export class Stepper {
    * Null when the record no longer reaches back to `mark` (then anything may
    * have changed). Cost: the number of changes since `mark`.
    */
-  changedSince(mark: number): { readonly nodes: readonly number[]; readonly consumers: readonly number[] } | null {
-    if (mark < this.touchedDropped || mark > this.changeMark) return null;
-    const nodes = new Set<number>();
-    const consumers = new Set<number>();
-    for (let i = mark - this.touchedDropped; i < this.touched.length; i++) {
-      const t = this.touched[i]!;
-      if (t >= 0) nodes.add(t);
-      else consumers.add(-t - 1);
-    }
-    return { nodes: [...nodes], consumers: [...consumers] };
+  changedSince(mark: number): Changed | null {
+    return this.changes.since(mark);
   }
 
   private logTouched(changes: readonly Change[]): void {
     for (let i = 0; i < changes.length; i++) {
       const c = changes[i]!;
-      this.touched.push(c.id);
-      if (c.slot === 'contribution') this.touched.push(-c.consumer - 1);
+      this.changes.node(c.id);
+      if (c.slot === 'contribution') this.changes.consumer(c.consumer);
     }
-    // Bounded: the oldest half goes once it is long (a mark that old then gets null).
-    if (this.touched.length > TOUCHED_LIMIT) {
-      const drop = this.touched.length >> 1;
-      this.touchedDropped += drop;
-      this.touched = this.touched.slice(drop);
-    }
+    this.changes.trim();
   }
+
 
   goTo(position: number): void {
     const target = Math.max(0, Math.min(this.total, Math.trunc(position)));
@@ -319,7 +307,6 @@ export function tapePlan(graph: Graph): { readonly forward: readonly number[]; r
   return planOf(graph, opByName);
 }
 
-const TOUCHED_LIMIT = 1 << 20;
 const NO_EDGES: (Tensor | null)[] = [];
 
 function planOf(graph: Graph, lookup: (name: string) => OpDef | undefined): Plan {

@@ -1,3 +1,4 @@
+import { ChangeLog, type Changed } from '../../core/engine/changeLog';
 import { performance } from 'node:perf_hooks';
 import { tapePlan, type Phase } from '../../core/engine/stepper';
 import type { Graph } from '../../core/graph/graph';
@@ -22,9 +23,8 @@ export class TapeMirror {
   private readonly edgeGrads: ((Tensor | null)[] | undefined)[];
   private readonly arrived: Int32Array;
   private currentPosition = 0;
-  /** Which nodes each update touched, in order: a node id, or -(consumer + 1) for a consumer's arrow gradients (as `Stepper`'s record). */
-  private touched: number[] = [];
-  private touchedDropped = 0;
+  /** Which nodes each update touched (as `Stepper`'s record). */
+  private readonly changes = new ChangeLog();
   /** An update being taken a slice at a time (`applySome`): how far it has got. */
   private pending: { readonly update: TapeUpdate; readonly tensors: Tensor[]; d: number; offset: number; large: number; list: number; i: number } | null = null;
 
@@ -75,17 +75,17 @@ export class TapeMirror {
     }
     const at = (i: number): Tensor | null => (i < 0 ? null : tensors[i]!);
     const lists = [update.values, update.grads, update.edges, update.arrived];
-    const touched = this.touched;
+    const changes = this.changes;
     for (; p.list < 4; p.list++, p.i = 0) {
       const list = lists[p.list]!;
       const kind = p.list;
       const stride = kind === 2 ? 3 : 2;
       for (; p.i < list.length; p.i += stride) {
         const id = list[p.i]!;
-        if (kind === 0) touched.push(id), (this.values[id] = at(list[p.i + 1]!));
-        else if (kind === 1) touched.push(id), (this.grads[id] = at(list[p.i + 1]!));
-        else if (kind === 2) touched.push(-id - 1), ((this.edgeGrads[id] ??= [])[list[p.i + 1]!] = at(list[p.i + 2]!));
-        else touched.push(id), (this.arrived[id] = list[p.i + 1]!);
+        if (kind === 0) changes.node(id), (this.values[id] = at(list[p.i + 1]!));
+        else if (kind === 1) changes.node(id), (this.grads[id] = at(list[p.i + 1]!));
+        else if (kind === 2) changes.consumer(id), ((this.edgeGrads[id] ??= [])[list[p.i + 1]!] = at(list[p.i + 2]!));
+        else changes.node(id), (this.arrived[id] = list[p.i + 1]!);
         if (outOfTime()) {
           p.i += stride;
           return false;
@@ -94,18 +94,13 @@ export class TapeMirror {
     }
     this.pending = null;
     this.currentPosition = update.position;
-    // Bounded: the oldest half goes once it is long (a mark that old then gets null).
-    if (this.touched.length > TOUCHED_LIMIT) {
-      const drop = this.touched.length >> 1;
-      this.touchedDropped += drop;
-      this.touched = this.touched.slice(drop);
-    }
+    changes.trim();
     return true;
   }
 
   /** A mark to pass to `changedSince` later (as `Stepper.changeMark`). */
   get changeMark(): number {
-    return this.touchedDropped + this.touched.length;
+    return this.changes.mark;
   }
 
   /**
@@ -113,16 +108,8 @@ export class TapeMirror {
    * `mark`, and the consumers whose arrow gradients changed (as
    * `Stepper.changedSince`); null when the record no longer reaches back.
    */
-  changedSince(mark: number): { readonly nodes: readonly number[]; readonly consumers: readonly number[] } | null {
-    if (mark < this.touchedDropped || mark > this.changeMark) return null;
-    const nodes = new Set<number>();
-    const consumers = new Set<number>();
-    for (let i = mark - this.touchedDropped; i < this.touched.length; i++) {
-      const t = this.touched[i]!;
-      if (t >= 0) nodes.add(t);
-      else consumers.add(-t - 1);
-    }
-    return { nodes: [...nodes], consumers: [...consumers] };
+  changedSince(mark: number): Changed | null {
+    return this.changes.since(mark);
   }
 
   get forwardSteps(): number {
@@ -201,6 +188,5 @@ export class TapeMirror {
   }
 }
 
-const TOUCHED_LIMIT = 1 << 20;
 
 export type TapePlan = ReturnType<typeof tapePlan>;
