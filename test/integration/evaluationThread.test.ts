@@ -40,11 +40,12 @@ async function whileTicking<T>(work: () => Promise<T>): Promise<{ result: T; tic
 describe('evaluation in the session\'s thread: the extension host never blocks', () => {
   afterEach(() => vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'));
 
-  it('a step through a 790×790 product runs while a timer on the host keeps firing', async () => {
-    const { session } = await untitledSession(COSTLY);
+  it('a step through a 1400×1400 product runs while a timer on the host keeps firing', async () => {
+    // Large enough to last well over 100 ms even on a fast, idle machine.
+    const { session } = await untitledSession(COSTLY.replace(/790/g, '1400'));
     const { ticks, maxGapMs, ms } = await whileTicking(async () => vscode.commands.executeCommand('graphstep.nextStep'));
     assert.equal(session.stepper!.position, 1);
-    assert.equal(session.stepper!.value(2)!.shape.join('x'), '790x790');
+    assert.equal(session.stepper!.value(2)!.shape.join('x'), '1400x1400');
     assert.ok(ms > 100, `the step took ${ms.toFixed(0)} ms: too short to show anything`);
     assert.ok(ticks >= 5, `the host timer fired ${ticks} times in ${ms.toFixed(0)} ms`);
     assert.ok(maxGapMs < ms / 2, `the host was held ${maxGapMs.toFixed(0)} ms of the ${ms.toFixed(0)} ms step`);
