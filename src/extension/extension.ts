@@ -1,29 +1,33 @@
+/**
+ * The extension's entry in Node (`main`: desktop VS Code and remote
+ * extension hosts). Evaluation threads are worker threads; `load()` reads the
+ * disk in the thread. The browser's entry is src/web/extension.ts.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type * as ImportModule from '../core/onnx/importModel';
 import { useNodeKernels } from '../node/engineKernels';
-import { registerDebugger } from './debug/registerDebugger';
-import { registerLanguageFeatures } from './language/registerLanguageFeatures';
-import { registerImportOnnxCommand } from './importOnnxCommand';
-import { registerGraphPanel } from './panel/registerGraphPanel';
-import { SessionRegistry } from './sessions';
-import { registerStatusBar } from './statusBar';
-import { registerStepCommands } from './stepCommands';
+import { nodeEvaluationThreads } from '../node/nodeThreads';
+import { activateWith, type GraphStepApi } from './activate';
 
-/** What the extension returns from `activate`: its sessions, for tests and other extensions. */
-export interface GraphStepApi {
-  readonly sessions: SessionRegistry;
-}
+export type { GraphStepApi } from './activate';
 
 export function activate(context: vscode.ExtensionContext): GraphStepApi {
   useNodeKernels();
-  const sessions = new SessionRegistry(context.asAbsolutePath('out/evalWorker.js'));
-  context.subscriptions.push(sessions);
-  registerStepCommands(context, sessions);
-  registerStatusBar(context, sessions);
-  registerGraphPanel(context, sessions);
-  registerLanguageFeatures(context, sessions);
-  registerDebugger(context, sessions);
-  registerImportOnnxCommand(context);
-  return { sessions };
+  return activateWith(context, {
+    threads: nodeEvaluationThreads(context.asAbsolutePath('out/evalWorker.js')),
+    documentFiles(document) {
+      const uri = document.uri;
+      if (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote') return null;
+      const file = uri.fsPath;
+      return { file, folder: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(file) };
+    },
+    languageReference: () => fs.readFileSync(context.asAbsolutePath('docs/language.md'), 'utf8'),
+    // Its own bundle (out/onnxImport.js): the protobuf decoder is loaded only when the command runs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loadOnnxImporter: async () => require(path.join(__dirname, 'onnxImport.js')) as typeof ImportModule,
+  });
 }
 
 export function deactivate(): void {}

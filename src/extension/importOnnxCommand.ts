@@ -2,12 +2,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as ImportModule from '../core/onnx/importModel';
 
-/** The import, from its own bundle (out/onnxImport.js): the protobuf decoder is loaded only when the command runs. */
-function loadImporter(): typeof ImportModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(__dirname, 'onnxImport.js')) as typeof ImportModule;
-}
-
 /**
  * GraphStep: Import ONNX Model. Asks for the model and where to save the
  * `.nn` file (both may be passed, as by a test or another extension), writes
@@ -15,7 +9,7 @@ function loadImporter(): typeof ImportModule {
  * when the model cannot be imported. Resolves to the `.nn` file's URI, or
  * undefined.
  */
-export function registerImportOnnxCommand(context: vscode.ExtensionContext): void {
+export function registerImportOnnxCommand(context: vscode.ExtensionContext, loadImporter: () => Promise<typeof ImportModule>): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('graphstep.importOnnx', async (model?: vscode.Uri, target?: vscode.Uri): Promise<vscode.Uri | undefined> => {
       const source =
@@ -36,7 +30,7 @@ export function registerImportOnnxCommand(context: vscode.ExtensionContext): voi
         } catch (e) {
           return { ok: false as const, message: `cannot read ${source.fsPath}: ${e instanceof Error ? e.message : String(e)}` };
         }
-        return loadImporter().importModel(bytes, { modelName: path.basename(source.path), outputStem: outStem, maxElements });
+        return (await loadImporter()).importModel(bytes, { modelName: path.basename(source.path), outputStem: outStem, maxElements });
       });
       if (!imported.ok) {
         void vscode.window.showErrorMessage(`GraphStep: cannot import ${path.basename(source.path)}: ${imported.message}`);

@@ -2,13 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileAccess } from '../core/ops/constructorDef';
 import { excerpt } from '../core/language/excerpt';
-
-/** Largest file `load()` reads; bigger files are refused before reading. */
-const MAX_FILE_BYTES = 512 * 1024 * 1024;
-
-type Read = ReturnType<FileAccess['read']>;
-
-const refuse = (message: string): Read => ({ ok: false, message: `load: ${message}` });
+import { MAX_LOAD_FILE_BYTES as MAX_FILE_BYTES, outsideRoot, pathFormProblem, quotedPath, refuseLoad as refuse, tooLargeFile, type FileRead as Read } from '../core/ops/loadRules';
 
 /**
  * File access for `load()`: paths are relative to the `.nn` file's folder and
@@ -23,11 +17,9 @@ export function createFileAccess(nnFile: string, root: string, rootName = 'the w
   const base = path.dirname(path.resolve(nnFile));
   return {
     read(relative: string): Read {
-      const quoted = JSON.stringify(excerpt(relative));
-      if (relative === '' || relative.includes('\0')) return refuse(`expected a file name, found ${quoted}`);
-      if (path.isAbsolute(relative) || path.win32.isAbsolute(relative)) {
-        return refuse(`expected a path relative to the .nn file, found the absolute path ${quoted} (absolute paths are refused: load() reads only inside ${rootName})`);
-      }
+      const quoted = quotedPath(relative);
+      const formProblem = pathFormProblem(relative, rootName);
+      if (formProblem) return formProblem;
       let realRoot: string;
       let realBase: string;
       try {
@@ -38,10 +30,7 @@ export function createFileAccess(nnFile: string, root: string, rootName = 'the w
       }
       const target = path.resolve(realBase, relative);
       const inside = path.relative(realRoot, target);
-      if (isOutside(inside)) {
-        const how = relative.split(/[\\/]/).includes('..') ? "its '..' leads" : 'it is';
-        return refuse(`expected a path inside ${rootName}, found ${quoted}: ${how} outside ${JSON.stringify(excerpt(realRoot, 80))}`);
-      }
+      if (isOutside(inside)) return outsideRoot(relative, rootName, realRoot);
       // walk down from the root, one component at a time, never following a link out of it
       let current = realRoot;
       const parts = inside === '' ? [] : inside.split(path.sep);
@@ -74,7 +63,7 @@ export function createFileAccess(nnFile: string, root: string, rootName = 'the w
       if (stat.nlink > 1) {
         return refuse(`expected a file with one name at ${quoted}, found one with ${stat.nlink} hard links (another name may be outside ${rootName}, so it is not read)`);
       }
-      if (stat.size > MAX_FILE_BYTES) return refuse(`expected a file of at most ${MAX_FILE_BYTES} bytes at ${quoted}, found ${stat.size}`);
+      if (stat.size > MAX_FILE_BYTES) return tooLargeFile(relative, stat.size);
       return readRegularFile(current, stat, quoted);
     },
   };

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { languageDocMarkdown, parseLanguageDoc, type LanguageDocEntry } from '../../core/editor/languageDoc';
 
 /**
@@ -10,7 +8,8 @@ import { languageDocMarkdown, parseLanguageDoc, type LanguageDocEntry } from '..
 export class LanguageDocs {
   private entries: Map<string, LanguageDocEntry> | null = null;
 
-  constructor(private readonly extensionPath: string) {}
+  /** `read`: the text of docs/language.md (each platform reads it its own way). */
+  constructor(private readonly read: () => string | undefined) {}
 
   /** Forward, backward and example of an operation or constructor from the reference, or ''. */
   markdownFor(name: string): string {
@@ -21,7 +20,8 @@ export class LanguageDocs {
   private load(): Map<string, LanguageDocEntry> {
     if (!this.entries) {
       try {
-        this.entries = parseLanguageDoc(fs.readFileSync(path.join(this.extensionPath, 'docs', 'language.md'), 'utf8'));
+        const text = this.read();
+        this.entries = text === undefined ? new Map() : parseLanguageDoc(text);
       } catch {
         this.entries = new Map();
       }

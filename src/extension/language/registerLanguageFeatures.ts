@@ -16,10 +16,10 @@ import { registerWalkthroughCommands } from './walkthrough';
  * outline, definition, references, highlights, rename, completion,
  * signature help; and the Gradient Check command.
  */
-export function registerLanguageFeatures(context: vscode.ExtensionContext, sessions: SessionRegistry): void {
+export function registerLanguageFeatures(context: vscode.ExtensionContext, sessions: SessionRegistry, languageReference: () => string | undefined): void {
   const selector: vscode.DocumentSelector = { language: LANGUAGE_ID };
   const fresh = new FreshSessions(sessions);
-  const docs = new LanguageDocs(context.extensionPath);
+  const docs = new LanguageDocs(languageReference);
   const navigation = new BindingNavigationProvider(fresh);
   const inlineValues = new InlineValueDecorations(sessions);
   context.subscriptions.push(

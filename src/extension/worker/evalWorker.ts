@@ -1,11 +1,13 @@
 /**
- * The evaluation thread's entry (bundled as out/evalWorker.js): one per
- * document with a graph, started by its session. It switches on the
+ * The evaluation thread's entry in Node (bundled as out/evalWorker.js): one
+ * per document with a graph, started by its session. It switches on the
  * engine's Node kernels, hands the host's messages to a TapeService and
- * posts its answers back.
+ * posts its answers back. The browser's entry is src/web/evalWorker.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { useNodeKernels } from '../../node/engineKernels';
+import { v8Codec } from '../../node/v8Codec';
+import { documentFiles } from './documentFiles';
 import { TapeService } from './tapeService';
 import type { ToWorker } from './workerProtocol';
 
@@ -14,5 +16,5 @@ if (!port) throw new Error('evalWorker.js runs only as a worker thread');
 // The same kernels as the extension host and the CLI (WebAssembly SIMD, helper threads for large products): the same bits.
 useNodeKernels();
 const busySince = new Float64Array((workerData as { busySince: SharedArrayBuffer }).busySince);
-const service = new TapeService((message, transfer) => port.postMessage(message, transfer ?? []), busySince);
+const service = new TapeService((message, transfer) => port.postMessage(message, transfer ?? []), { documentFiles, codec: v8Codec }, busySince);
 port.on('message', (message: ToWorker) => service.receive(message));

@@ -1,0 +1,28 @@
+/**
+ * The extension's entry in the browser (`browser`: VS Code for the Web, and
+ * any web worker extension host). The same features as on Node
+ * (`activateWith`); the differences are the platform's: evaluation threads
+ * are Workers started from a blob, the files `load()` reads come through
+ * `vscode.workspace.fs`, and nothing here imports a Node module (the build
+ * fails if anything does). See docs/web.md.
+ */
+import * as vscode from 'vscode';
+import workerSource from 'graphstep:web-eval-worker';
+import { activateWith, type GraphStepApi } from '../extension/activate';
+import { webEvaluationThreads } from './webThreads';
+import { workspaceFiles } from './workspaceFiles';
+
+export async function activate(context: vscode.ExtensionContext): Promise<GraphStepApi> {
+  const languageReference = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'docs', 'language.md')).then(
+    (bytes) => new TextDecoder().decode(bytes),
+    () => undefined,
+  );
+  return activateWith(context, {
+    threads: webEvaluationThreads(workerSource),
+    documentFiles: workspaceFiles,
+    languageReference: () => languageReference,
+    loadOnnxImporter: () => import('../core/onnx/importModel'),
+  });
+}
+
+export function deactivate(): void {}
