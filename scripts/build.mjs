@@ -1,12 +1,11 @@
 // Builds the bundles: the extension host on Node and its evaluation thread, the command line, the
 // webview, and the extension for the browser (VS Code for the Web) with its evaluation thread inside.
-import { builtinModules, createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 import './build-wasm.mjs';
+import { noNodeModules, webOptions, workerSource } from './web-build.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-const require = createRequire(import.meta.url);
 
 const common = {
   bundle: true,
@@ -25,52 +24,8 @@ const builds = [
   { ...common, entryPoints: ['media/webview.ts'], outfile: 'out/webview.js', platform: 'browser', format: 'iife' },
 ];
 
-/*
- * The browser builds. Nothing from Node may reach them: any import of a Node
- * built-in fails the build, naming the module and who imported it, except
- * three with a browser version made for the job: `path` (path-browserify; the
- * shared code uses it on URI paths, which are POSIX), and for the debug
- * adapter library `events` (the npm port of Node's EventEmitter) and `url`
- * (of which it uses only `URL`: src/web/shims/url.ts). `setImmediate` is
- * injected (src/web/shims/setImmediate.ts).
- */
-const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-const browserVersions = {
-  path: require.resolve('path-browserify'),
-  events: require.resolve('events/'),
-  url: new URL('../src/web/shims/url.ts', import.meta.url).pathname,
-};
-const noNodeModules = {
-  name: 'no-node-modules',
-  setup(build) {
-    build.onResolve({ filter: /.*/ }, (args) => {
-      if (!nodeBuiltins.has(args.path)) return undefined;
-      const browser = browserVersions[args.path.replace(/^node:/, '')];
-      if (browser) return { path: browser };
-      return { errors: [{ text: `the browser build must not import the Node module '${args.path}' (imported by ${args.importer})` }] };
-    });
-  },
-};
-const web = {
-  ...common,
-  platform: 'browser',
-  format: 'cjs',
-  mainFields: ['browser', 'module', 'main'],
-  inject: ['src/web/shims/setImmediate.ts'],
-  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
-};
-const webWorker = { ...web, entryPoints: ['src/web/evalWorker.ts'], format: 'iife', write: false, sourcemap: false, outfile: 'out/web/evalWorker.js', plugins: [noNodeModules] };
-
-/** `import source from 'graphstep:web-eval-worker'`: the thread's bundle, built first, as text. */
-function workerSource(text) {
-  return {
-    name: 'web-eval-worker',
-    setup(build) {
-      build.onResolve({ filter: /^graphstep:web-eval-worker$/ }, () => ({ path: 'evalWorker.js', namespace: 'web-eval-worker' }));
-      build.onLoad({ filter: /.*/, namespace: 'web-eval-worker' }, () => ({ contents: text(), loader: 'text' }));
-    },
-  };
-}
+const web = webOptions(common, production);
+const webWorker = { ...web, entryPoints: ['src/web/evalWorker.ts'], format: 'iife', write: false, sourcemap: false, outfile: 'out/web/evalWorker.js' };
 
 let workerText = '';
 const webExtension = {

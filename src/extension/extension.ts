@@ -10,6 +10,7 @@ import type * as ImportModule from '../core/onnx/importModel';
 import { useNodeKernels } from '../node/engineKernels';
 import { nodeEvaluationThreads } from '../node/nodeThreads';
 import { activateWith, type GraphStepApi } from './activate';
+import { workspaceFiles } from './workspaceFiles';
 
 export type { GraphStepApi } from './activate';
 
@@ -17,9 +18,10 @@ export function activate(context: vscode.ExtensionContext): GraphStepApi {
   useNodeKernels();
   return activateWith(context, {
     threads: nodeEvaluationThreads(context.asAbsolutePath('out/evalWorker.js')),
-    documentFiles(document) {
+    documentFiles(document, text) {
       const uri = document.uri;
-      if (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote') return null;
+      // a virtual workspace (no disk path): read through its file system, as in the browser
+      if (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote') return workspaceFiles(document, text);
       const file = uri.fsPath;
       return { file, folder: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(file) };
     },

@@ -8,7 +8,7 @@
 import { TapeService } from '../extension/worker/tapeService';
 import type { ToWorker } from '../extension/worker/workerProtocol';
 import { devalueCodec } from './devalueCodec';
-import { preparedFiles } from './preparedFiles';
+import { preparedFiles } from '../extension/worker/preparedFiles';
 
 interface WorkerScope {
   onmessage: ((event: { readonly data: ToWorker | { readonly type: 'busyClock'; readonly cell: SharedArrayBuffer } }) => void) | null;

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import workerSource from 'graphstep:web-eval-worker';
 import { activateWith, type GraphStepApi } from '../extension/activate';
 import { webEvaluationThreads } from './webThreads';
-import { workspaceFiles } from './workspaceFiles';
+import { workspaceFiles } from '../extension/workspaceFiles';
 
 export async function activate(context: vscode.ExtensionContext): Promise<GraphStepApi> {
   const languageReference = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'docs', 'language.md')).then(

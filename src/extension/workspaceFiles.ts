@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import { lex } from '../core/language/lexer';
 import { MAX_LOAD_FILE_BYTES, outsideRoot, pathFormProblem, quotedPath, refuseLoad, tooLargeFile, type FileRead } from '../core/ops/loadRules';
-import type { WorkerFiles } from '../extension/worker/workerProtocol';
+import type { WorkerFiles } from './worker/workerProtocol';
 
 const ROOT_NAME = 'the workspace folder';
 
 /**
- * What `load()` reads for a document in the browser, read before the text
- * goes to its thread (a Worker has no file system, and the check that calls
- * `load()` cannot wait): every string of the text is a path it may load,
+ * What `load()` reads for a document through `vscode.workspace.fs`, read
+ * before the text goes to its thread: in the browser (a Worker has no file
+ * system) and for a document of a virtual workspace (no disk path), where
+ * the check that calls `load()` cannot wait. Every string of the text is a path it may load,
  * read through `vscode.workspace.fs` under the same rules as on disk. A
  * string that names no file costs one failed lookup, and its answer
  * ("found none") is what `load()` would say anyway. Null for a document
