@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as ImportModule from '../core/onnx/importModel';
+import { useL10nBundle } from '../core/l10n';
 import { useNodeKernels } from '../node/engineKernels';
 import { nodeEvaluationThreads } from '../node/nodeThreads';
 import { activateWith, type GraphStepApi } from './activate';
@@ -15,6 +16,8 @@ import { workspaceFiles } from './workspaceFiles';
 export type { GraphStepApi } from './activate';
 
 export function activate(context: vscode.ExtensionContext): GraphStepApi {
+  // the core's text (diagnostics, hovers, the panel's page) in VS Code's display language
+  useL10nBundle(vscode.l10n.bundle);
   useNodeKernels();
   return activateWith(context, {
     threads: nodeEvaluationThreads(context.asAbsolutePath('out/evalWorker.js')),

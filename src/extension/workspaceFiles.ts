@@ -57,7 +57,7 @@ async function readInside(nnFile: vscode.Uri, root: vscode.Uri, relative: string
       return refuseLoad(`expected a file at ${quoted}, found none`);
     }
     if (stat.type & vscode.FileType.SymbolicLink) {
-      return refuseLoad(`expected a path inside ${ROOT_NAME} without symbolic links, found ${quoted}: it goes through a symbolic link, and here it cannot be told where that leads`);
+      return refuseLoad(vscode.l10n.t('expected a path inside the workspace folder without symbolic links, found {0}: it goes through a symbolic link, and here it cannot be told where that leads', quoted));
     }
     if (i < parts.length - 1 && !(stat.type & vscode.FileType.Directory)) return refuseLoad(`expected a file at ${quoted}, found none (${parts[i]} is not a folder)`);
   }

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { l10nBundle } from '../core/l10n';
 import type { EvaluationThreads, StartThread } from '../extension/worker/evaluationWorker';
 import type { FromWorker } from '../extension/worker/workerProtocol';
 import { v8Codec } from './v8Codec';
@@ -10,7 +11,8 @@ import { v8Codec } from './v8Codec';
 export function nodeThreads(script: string, resourceLimits?: { readonly maxOldGenerationSizeMb?: number }): StartThread {
   return (listener) => {
     const shared = new SharedArrayBuffer(16);
-    const worker = new Worker(script, { workerData: { busySince: shared }, resourceLimits, stdout: false, stderr: false });
+    // the host's translation bundle goes with it: diagnostics made there read in VS Code's display language
+    const worker = new Worker(script, { workerData: { busySince: shared, l10n: l10nBundle() }, resourceLimits, stdout: false, stderr: false });
     worker.on('message', (m: FromWorker) => listener.message(m));
     let reason = '';
     worker.on('error', (e) => (reason = e.message));

@@ -5,13 +5,21 @@
  * and the engine's portable kernels (WebAssembly SIMD without Node's helper
  * threads; the same bits).
  */
+import { useL10nBundle, type L10nBundle } from '../core/l10n';
 import { TapeService } from '../extension/worker/tapeService';
 import type { ToWorker } from '../extension/worker/workerProtocol';
 import { devalueCodec } from './devalueCodec';
 import { preparedFiles } from '../extension/worker/preparedFiles';
 
+/** What `webEvaluationThreads` sends before anything else. */
+interface StartMessage {
+  readonly type: 'start';
+  readonly l10n: L10nBundle | undefined;
+  readonly busyClock: SharedArrayBuffer | null;
+}
+
 interface WorkerScope {
-  onmessage: ((event: { readonly data: ToWorker | { readonly type: 'busyClock'; readonly cell: SharedArrayBuffer } }) => void) | null;
+  onmessage: ((event: { readonly data: ToWorker | StartMessage }) => void) | null;
   postMessage(message: unknown, transfer: ArrayBuffer[]): void;
 }
 
@@ -20,9 +28,10 @@ let busySince: Float64Array<ArrayBufferLike> = new Float64Array(2);
 let service: TapeService | undefined;
 scope.onmessage = (event) => {
   const message = event.data;
-  // Sent first, where the page shares memory: the clock cell the host reads.
-  if (message.type === 'busyClock') {
-    busySince = new Float64Array(message.cell);
+  if (message.type === 'start') {
+    // diagnostics made here read in VS Code's display language; the clock cell the host reads, where the page shares memory
+    useL10nBundle(message.l10n);
+    if (message.busyClock) busySince = new Float64Array(message.busyClock);
     return;
   }
   service ??= new TapeService((m, transfer) => scope.postMessage(m, transfer ?? []), { documentFiles: preparedFiles, codec: devalueCodec }, busySince);

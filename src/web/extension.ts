@@ -8,11 +8,14 @@
  */
 import * as vscode from 'vscode';
 import workerSource from 'graphstep:web-eval-worker';
+import { useL10nBundle } from '../core/l10n';
 import { activateWith, type GraphStepApi } from '../extension/activate';
 import { webEvaluationThreads } from './webThreads';
 import { workspaceFiles } from '../extension/workspaceFiles';
 
 export async function activate(context: vscode.ExtensionContext): Promise<GraphStepApi> {
+  // the core's text (diagnostics, hovers, the panel's page) in VS Code's display language
+  useL10nBundle(vscode.l10n.bundle);
   const languageReference = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'docs', 'language.md')).then(
     (bytes) => new TextDecoder().decode(bytes),
     () => undefined,

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+import { l10nBundle } from '../core/l10n';
 import { devalueCodec } from './devalueCodec';
 import type { EvaluationThreads } from '../extension/worker/evaluationWorker';
 import type { FromWorker } from '../extension/worker/workerProtocol';
@@ -9,6 +11,7 @@ import type { FromWorker } from '../extension/worker/workerProtocol';
  * is currently not supported"), so the thread's bundle comes as text inside
  * the extension's (`source`) and each thread starts from one blob made of it.
  *
+ * The first message gives the thread the host's translation bundle.
  * Without cross-origin isolation a page has no SharedArrayBuffer, so the
  * busy clock stays the host's own zeros there: an edit then waits for the
  * thread to finish its unit of work (at most one step, or one 20 ms slice of
@@ -26,10 +29,11 @@ export function webEvaluationThreads(source: string): EvaluationThreads {
       worker.onerror = (event: ErrorEvent) => {
         event.preventDefault();
         worker.terminate();
-        listener.died(event.message || 'the evaluation thread stopped with an error');
+        listener.died(event.message || l10n.t('the evaluation thread stopped with an error'));
       };
-      worker.onmessageerror = () => listener.died('the evaluation thread sent a message that could not be read');
-      if (shared) worker.postMessage({ type: 'busyClock', cell: shared });
+      worker.onmessageerror = () => listener.died(l10n.t('the evaluation thread sent a message that could not be read'));
+      // first, before any work: the host's translation bundle, and the clock cell where the page shares memory
+      worker.postMessage({ type: 'start', l10n: l10nBundle(), busyClock: shared });
       return {
         thread: {
           postMessage: (message) => worker.postMessage(message),

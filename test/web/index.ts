@@ -10,13 +10,13 @@ import 'mocha/mocha.js';
 /** The line scripts/run-web.ts looks for in the extension host's log. */
 export const RESULTS_MARK = 'graphstep-web-results:';
 
-export function run(): Promise<void> {
+export async function run(): Promise<void> {
   mocha.setup({ ui: 'bdd', reporter: 'spec', timeout: 60_000, color: false });
-  // After setup: the files call describe/it as they load.
-  require('./webHost.test');
-  require('./loadFiles.test');
-  require('./debugger.test');
-  require('./virtualWorkspace.test');
+  // After setup: the files call describe/it as they load (bundled in, by esbuild).
+  await import('./webHost.test');
+  await import('./loadFiles.test');
+  await import('./debugger.test');
+  await import('./virtualWorkspace.test');
   return new Promise((resolve, reject) => {
     const failed: string[] = [];
     const runner = mocha.run((failures) => {
