@@ -1,5 +1,5 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Utils } from 'vscode-uri';
 import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic } from '../../core/language/range';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
@@ -230,7 +230,7 @@ export class GraphPanel {
   }
 
   private updateTitle(): void {
-    this.panel.title = `Graph: ${path.basename(this.currentSession.document.uri.path)}`;
+    this.panel.title = `Graph: ${Utils.basename(this.currentSession.document.uri)}`;
   }
 
   /** Sends everything again: after a rebuild, or when a panel setting changed. */
@@ -253,7 +253,7 @@ export class GraphPanel {
       type: 'setGraph',
       revision: ++this.revision,
       documentUri: session.document.uri.toString(),
-      fileName: path.basename(session.document.uri.path),
+      fileName: Utils.basename(session.document.uri),
       graph: graph ? drawableOf(graph) : null,
       state: session.stepper ? (large ? blankState(session.stepper) : drawingState(session.stepper, settings.drawing)) : null,
       diagnostics: session.diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, character: d.range.start.character })),
