@@ -21,5 +21,6 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', 'webview.js')).toString(),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css')).toString(),
     codiconsUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', 'codicons', 'codicon.css')).toString(),
+    language: vscode.env.language,
   });
 }
