@@ -6,7 +6,7 @@ import type { GradCheckReport } from '../../core/engine/gradcheck';
 import { encodeTensor, validateWebviewMessage, type GradCheckMarks, type HostMessage, type TensorPayload, type WebviewMessage } from '../../core/protocol';
 import { drawableGraph, type DrawableGraph } from '../../core/render/drawableGraph';
 import { drawingPatch, drawingState, hasChangeLog, type DrawingState, type StepSource } from '../../core/render/drawingState';
-import { shapeText } from '../../core/render/labelText';
+import { drawnShape } from '../../core/render/labelText';
 import type { GraphView } from '../../core/render/layout';
 import type { Tensor } from '../../core/tensor';
 import type { DocumentSession, SessionRegistry } from '../sessions';
@@ -347,7 +347,7 @@ export class GraphPanel {
       type: 'tensors',
       requestId,
       node: id,
-      title: `${name} — ${node.kind === 'op' ? node.op : node.kind}, ${shapeText(node.shape)}${counts}${tooLarge}`,
+      title: `${name} — ${node.kind === 'op' ? node.op : node.kind}, ${drawnShape(node.shape)}${counts}${tooLarge}`,
       value: payload(value),
       grad: payload(stepper.grad(id)),
     });
