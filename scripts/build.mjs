@@ -1,5 +1,6 @@
 // Builds the bundles: the extension host on Node and its evaluation thread, the command line, the
 // webview, and the extension for the browser (VS Code for the Web) with its evaluation thread inside.
+import * as fs from 'node:fs';
 import * as esbuild from 'esbuild';
 import './build-wasm.mjs';
 import { noNodeModules, webOptions, workerSource } from './web-build.mjs';
@@ -23,6 +24,10 @@ const builds = [
   { ...common, entryPoints: ['src/cli/cli.ts'], outfile: 'out/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['media/webview.ts'], outfile: 'out/webview.js', platform: 'browser', format: 'iife' },
 ];
+
+// VS Code's icon font for the panel's toolbar, beside the bundles (the .vsix carries out/codicons).
+fs.mkdirSync('out/codicons', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `out/codicons/${file}`);
 
 const web = webOptions(common, production);
 const webWorker = { ...web, entryPoints: ['src/web/evalWorker.ts'], format: 'iife', write: false, sourcemap: false, outfile: 'out/web/evalWorker.js' };

@@ -19,8 +19,6 @@ export interface GraphStepApi {
  * the web worker extension host of VS Code for the Web).
  */
 export interface ExtensionPlatform extends SessionPlatform {
-  /** The language reference (docs/language.md) for completion and signature help; undefined without it. */
-  readonly languageReference: () => string | undefined;
   /** The ONNX import, loaded when its command first runs. */
   readonly loadOnnxImporter: () => Promise<typeof ImportModule>;
 }
@@ -32,7 +30,7 @@ export function activateWith(context: vscode.ExtensionContext, platform: Extensi
   registerStepCommands(context, sessions);
   registerStatusBar(context, sessions);
   registerGraphPanel(context, sessions);
-  registerLanguageFeatures(context, sessions, platform.languageReference);
+  registerLanguageFeatures(context, sessions);
   registerDebugger(context, sessions);
   registerImportOnnxCommand(context, platform.loadOnnxImporter);
   return { sessions };

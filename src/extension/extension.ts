@@ -3,7 +3,6 @@
  * extension hosts). Evaluation threads are worker threads; `load()` reads the
  * disk in the thread. The browser's entry is src/web/extension.ts.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as ImportModule from '../core/onnx/importModel';
@@ -28,7 +27,6 @@ export function activate(context: vscode.ExtensionContext): GraphStepApi {
       const file = uri.fsPath;
       return { file, folder: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(file) };
     },
-    languageReference: () => fs.readFileSync(context.asAbsolutePath('docs/language.md'), 'utf8'),
     // Its own bundle (out/onnxImport.js): the protobuf decoder is loaded only when the command runs.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loadOnnxImporter: async () => require(path.join(__dirname, 'onnxImport.js')) as typeof ImportModule,

@@ -13,17 +13,12 @@ import { activateWith, type GraphStepApi } from '../extension/activate';
 import { webEvaluationThreads } from './webThreads';
 import { workspaceFiles } from '../extension/workspaceFiles';
 
-export async function activate(context: vscode.ExtensionContext): Promise<GraphStepApi> {
+export function activate(context: vscode.ExtensionContext): GraphStepApi {
   // the core's text (diagnostics, hovers, the panel's page) in VS Code's display language
   useL10nBundle(vscode.l10n.bundle);
-  const languageReference = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'docs', 'language.md')).then(
-    (bytes) => new TextDecoder().decode(bytes),
-    () => undefined,
-  );
   return activateWith(context, {
     threads: webEvaluationThreads(workerSource),
     documentFiles: workspaceFiles,
-    languageReference: () => languageReference,
     loadOnnxImporter: () => import('../core/onnx/importModel'),
   });
 }

@@ -53,7 +53,7 @@ describe('GraphStep in the browser (the web worker extension host)', () => {
     assert.equal(session.stepper!.value(4)!.data[0], 220.00000000000003);
   });
 
-  it('opens the graph panel, and completion shows the language reference read from the extension', async () => {
+  it('opens the graph panel, and completion shows the language reference', async () => {
     await openFile(workspaceUri('apple.nn'));
     await vscode.commands.executeCommand('graphstep.openGraphToSide');
     await waitFor('the graph panel', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Graph: apple.nn'));
@@ -63,7 +63,7 @@ describe('GraphStep in the browser (the web worker extension host)', () => {
     const relu = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'relu');
     assert.exists(relu, 'relu is offered');
     const docs = relu!.documentation;
-    assert.match(typeof docs === 'string' ? docs : (docs?.value ?? ''), /\*\*forward\*\* max\(0, x\)/, 'the longer text comes from docs/language.md');
+    assert.match(typeof docs === 'string' ? docs : (docs?.value ?? ''), /\*\*forward\*\* max\(0, x\)/, 'the longer text of the language reference');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
