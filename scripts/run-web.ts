@@ -66,11 +66,21 @@ async function main(): Promise<number> {
       const take = (text: string, print: boolean): void => {
         const at = text.indexOf(RESULTS_MARK);
         if (at >= 0) results = JSON.parse(text.slice(text.indexOf('{', at), text.lastIndexOf('}') + 1));
-        else if (print && (verbose || !workbenchChatter.test(text))) process.stdout.write(`${text.replace(/%c|color: #?\w+ ?/g, '')}\n`);
+        else if (print && (verbose || !workbenchChatter.test(text))) process.stdout.write(`${text}\n`);
       };
       await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => take(format(...args), false));
-      // The web worker extension host logs (mocha's reporter among it) to the page's console.
-      page.on('console', (message) => take(message.text(), true));
+      // The web worker extension host logs (mocha's reporter among it) to the page's console, as
+      // console.log('%c[level]', 'color: …', format, ...args): formatted here as Node would.
+      page.on('console', (message) => {
+        void Promise.all(message.args().map((a) => a.jsonValue().catch(() => String(a)))).then(
+          (args: unknown[]) => {
+            const [first, ...rest] = args;
+            const styled = typeof first === 'string' && first.startsWith('%c');
+            take(styled ? format(...rest.slice(first.split('%c').length - 1)) : message.text(), true);
+          },
+          () => take(message.text(), true),
+        );
+      });
       const payload: Array<[string, string]> = [
         ['extensionDevelopmentPath', server.remoteUri(extensionDir)],
         ['extensionTestsPath', server.remoteUri(testsEntry)],

@@ -15,13 +15,13 @@ const ROOT_NAME = 'the workspace folder';
  * ("found none") is what `load()` would say anyway. Null for a document
  * that is not saved in a file system.
  */
-export async function workspaceFiles(document: vscode.TextDocument, text: string): Promise<WorkerFiles | null> {
+export function workspaceFiles(document: vscode.TextDocument, text: string): Promise<WorkerFiles> | null {
   const uri = document.uri;
+  // null at once (no promise) for an unsaved document: its check goes to the thread without waiting
   if (uri.scheme === 'untitled' || vscode.workspace.fs.isWritableFileSystem(uri.scheme) === undefined) return null;
   const root = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.Uri.joinPath(uri, '..');
   const read: Record<string, FileRead> = {};
-  await Promise.all([...stringsOf(text)].map(async (relative) => (read[relative] = await readInside(uri, root, relative))));
-  return { file: uri.toString(), folder: root.toString(), read };
+  return Promise.all([...stringsOf(text)].map(async (relative) => (read[relative] = await readInside(uri, root, relative)))).then(() => ({ file: uri.toString(), folder: root.toString(), read }));
 }
 
 /** The distinct string literals of a text, as the parser reads them. */
