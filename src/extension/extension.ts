@@ -7,6 +7,7 @@ import { registerGraphPanel } from './panel/registerGraphPanel';
 import { SessionRegistry } from './sessions';
 import { registerStatusBar } from './statusBar';
 import { registerStepCommands } from './stepCommands';
+import { registerTraining } from './training/registerTraining';
 
 /** What the extension returns from `activate`: its sessions, for tests and other extensions. */
 export interface GraphStepApi {
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): GraphStepApi {
   registerLanguageFeatures(context, sessions);
   registerDebugger(context, sessions);
   registerImportOnnxCommand(context);
+  registerTraining(context, sessions);
   return { sessions };
 }
 

@@ -6,6 +6,7 @@ import type { GradCheckReport } from '../core/engine/gradcheck';
 import type { Graph } from '../core/graph/graph';
 import type { Tensor } from '../core/tensor';
 import { byStart, type Diagnostic } from '../core/language/range';
+import { TrainingRun } from './training/trainingRun';
 import { quickCheck } from './worker/quickCheck';
 import { TapeClient, type CheckAnswer, type StepMove } from './worker/tapeClient';
 import type { TapeMirror } from './worker/tapeMirror';
@@ -61,6 +62,8 @@ export class DocumentSession {
   private readonly tape: TapeClient;
   /** The error shown since the thread stopped unexpectedly; cleared once a new thread reports. */
   private stopped: Diagnostic | null = null;
+  /** The last training (GraphStep: Train), kept when the file changes, marked stale. */
+  private trainingRun: TrainingRun | null = null;
 
   constructor(
     readonly document: vscode.TextDocument,
@@ -70,7 +73,9 @@ export class DocumentSession {
     this.tape = new TapeClient(owner.workerScript, {
       changed: () => this.tapeChanged(),
       problems: (found) => this.addProblems(found),
+      training: (progress) => this.trainingRun?.take(progress),
       died: (message) => {
+        this.trainingRun?.lost(message);
         this.stopped = this.checkResult.diagnostics.find((d) => d.message === message) ?? null;
         void vscode.window.showErrorMessage(message);
       },
@@ -170,6 +175,11 @@ export class DocumentSession {
    * it when the check is in.
    */
   rebuild(): void {
+    const run = this.trainingRun;
+    if (run && this.document.version !== run.version && !run.stale) {
+      if (run.active) this.tape.controlTraining(run.request, 'stop');
+      run.markStale();
+    }
     const config = vscode.workspace.getConfiguration('graphstep', this.document.uri);
     const maxMemoryMB = config.get<number>('maxMemoryMB', DEFAULT_MAX_MEMORY_MB);
     const options: WorkerCheckOptions = {
@@ -212,6 +222,7 @@ export class DocumentSession {
     this.stopped = null;
     if (check.graph) {
       this.gradCheckReport = null;
+      if (this.trainingRun?.iteration != null) this.trainingRun.showing(null);
       this.tape.load(check.graph, text, options, files, evaluatesUnasked(check, maxMemoryMB), answer);
     }
     this.currentRevision++;
@@ -259,6 +270,53 @@ export class DocumentSession {
     } finally {
       subscription.dispose();
     }
+  }
+
+  /** The last training of this document (null before the first). */
+  get training(): TrainingRun | null {
+    return this.trainingRun;
+  }
+
+  /**
+   * GraphStep: Train: trains the file in the evaluation thread from its
+   * first step (a training under way ends); its reports arrive on the run.
+   * A message when it cannot.
+   */
+  startTraining(): TrainingRun | string {
+    const graph = this.tape.loadedGraph;
+    if (!graph || !this.isCurrent) return 'this file has errors; fix them to train it (see the Problems panel)';
+    if (!graph.training) return 'this file has no train statement (train LOSS with OPTIMIZER for N steps)';
+    const previous = this.trainingRun;
+    if (previous?.active) this.tape.controlTraining(previous.request, 'stop');
+    const request = this.tape.train();
+    if (request === null) return 'this file has no graph to train';
+    const run = new TrainingRun(request, this.document.version);
+    run.onDidChange(() => run === this.trainingRun && this.owner.changed(this, false));
+    this.trainingRun = run;
+    this.currentRevision++;
+    this.owner.changed(this, false);
+    return run;
+  }
+
+  /** Pauses, resumes or stops the training under way. */
+  controlTraining(action: 'pause' | 'resume' | 'stop'): void {
+    const run = this.trainingRun;
+    if (run?.active) this.tape.controlTraining(run.request, action);
+  }
+
+  /**
+   * Puts the graph at iteration k of the last training: its params as they
+   * were before that iteration's update, its batch, the position kept.
+   * Resolves once it is shown (null), or with a message when it cannot.
+   */
+  async showIteration(k: number): Promise<string | null> {
+    const run = this.trainingRun;
+    if (!run) return 'train the file first (GraphStep: Train)';
+    if (run.stale) return 'the file changed since it trained; train it again';
+    if (!Number.isInteger(k) || k < 0 || k > run.step) return `expected an iteration in 0..${run.step}, found ${k}`;
+    const refused = await this.tape.showIteration(run.request, k);
+    if (refused === null && run === this.trainingRun && !run.stale) run.showing(k);
+    return refused;
   }
 
   /** Ends the thread (the document was closed). */
