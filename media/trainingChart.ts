@@ -4,6 +4,7 @@
  * axis, accuracy on the right), themed with the workbench's chart colours.
  * A click on the chart picks the iteration under the cursor.
  */
+import * as l10n from '@vscode/l10n';
 import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css';
 import { addStyle } from './trainingStyle';
@@ -100,10 +101,10 @@ export class TrainingChart {
       ...this.size(),
       scales: { x: { time: false }, loss: { auto: true }, accuracy: { auto: false, range: [0, 1] } },
       series: [
-        { label: 'iteration' },
-        { label: 'loss', scale: 'loss', stroke: () => p().loss, width: 1, points: { show: false }, value: (_u, v) => (v === null ? '–' : v.toPrecision(5)) },
-        { label: 'train accuracy', scale: 'accuracy', stroke: () => p().train, width: 1.5, spanGaps: true, points: { show: true, size: 4, fill: () => p().train }, value: (_u, v) => percent(v) },
-        { label: 'test accuracy', scale: 'accuracy', stroke: () => p().test, width: 1.5, spanGaps: true, points: { show: true, size: 4, fill: () => p().test }, value: (_u, v) => percent(v) },
+        { label: l10n.t('iteration') },
+        { label: l10n.t('loss'), scale: 'loss', stroke: () => p().loss, width: 1, points: { show: false }, value: (_u, v) => (v === null ? '–' : v.toPrecision(5)) },
+        { label: l10n.t('train accuracy'), scale: 'accuracy', stroke: () => p().train, width: 1.5, spanGaps: true, points: { show: true, size: 4, fill: () => p().train }, value: (_u, v) => percent(v) },
+        { label: l10n.t('test accuracy'), scale: 'accuracy', stroke: () => p().test, width: 1.5, spanGaps: true, points: { show: true, size: 4, fill: () => p().test }, value: (_u, v) => percent(v) },
       ],
       axes: [axis('x', 2), axis('loss', 3), axis('accuracy', 1, (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)}%`))],
       cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false } },
@@ -115,7 +116,7 @@ export class TrainingChart {
       const idx = plot.cursor.idx;
       if (idx !== null && idx !== undefined) this.pick(idx);
     });
-    plot.over.title = 'Click to put the graph at this iteration';
+    plot.over.title = l10n.t('Click to put the graph at this iteration');
     return plot;
   }
 

@@ -4,6 +4,7 @@
  * slider and a number box that, like a click on the curve, put the graph at
  * an iteration. The host owns the history; this keeps a copy to draw.
  */
+import * as l10n from '@vscode/l10n';
 import { decodeNumber, type WebviewMessage } from '../src/core/protocol';
 import type { TrainingMessage } from '../src/core/trainingProtocol';
 import trainingCss from './training.css';
@@ -32,16 +33,16 @@ export class TrainingView {
     const root = (this.root = document.createElement('section'));
     root.id = 'training';
     root.hidden = true;
-    root.setAttribute('aria-label', 'Training');
+    root.setAttribute('aria-label', l10n.t('Training'));
     root.innerHTML = `<div class="gs-training-bar">
-  <button class="gs-train" title="Train the file from its first step (GraphStep: Train)">Train</button>
-  <button class="gs-pause" title="Pause Training">Pause</button>
-  <button class="gs-resume" title="Resume Training">Resume</button>
-  <button class="gs-stop" title="Stop Training">Stop</button>
-  <label class="gs-iteration">Iteration <input class="gs-iteration-box" type="number" min="0" value="0" aria-label="Training iteration"></label>
-  <input class="gs-iteration-slider" type="range" min="0" max="0" value="0" aria-label="Training timeline">
+  <button class="gs-train" title="${esc(l10n.t('Train the file from its first step (GraphStep: Train)'))}">${esc(l10n.t('Train'))}</button>
+  <button class="gs-pause" title="${esc(l10n.t('Pause Training'))}">${esc(l10n.t('Pause'))}</button>
+  <button class="gs-resume" title="${esc(l10n.t('Resume Training'))}">${esc(l10n.t('Resume'))}</button>
+  <button class="gs-stop" title="${esc(l10n.t('Stop Training'))}">${esc(l10n.t('Stop'))}</button>
+  <label class="gs-iteration">${esc(l10n.t('Iteration'))} <input class="gs-iteration-box" type="number" min="0" value="0" aria-label="${esc(l10n.t('Training iteration'))}"></label>
+  <input class="gs-iteration-slider" type="range" min="0" max="0" value="0" aria-label="${esc(l10n.t('Training timeline'))}">
   <span class="gs-training-status" aria-live="polite"></span>
-  <span class="gs-stale" hidden>stale — the file changed</span>
+  <span class="gs-stale" hidden>${esc(l10n.t('stale — the file changed'))}</span>
 </div>
 <div class="gs-training-chart"></div>`;
     parent.insertBefore(root, before);
@@ -95,7 +96,7 @@ export class TrainingView {
     this.staleLabel.hidden = !run?.stale;
     const history = this.run;
     if (!run || !history) {
-      this.status.textContent = 'Train this file to see its loss and accuracy curves.';
+      this.status.textContent = l10n.t('Train this file to see its loss and accuracy curves.');
       return;
     }
     const taken = history.losses.length;
@@ -113,15 +114,28 @@ export class TrainingView {
 
 /** `step 120/2000 · loss 0.4521 · train 91.2% · test 90.1% · 1.6 MiB kept (a checkpoint every 20 steps)`, and why it stopped. */
 function statusText(run: Run, losses: readonly number[], epochs: readonly { train: number; test: number | null }[]): string {
-  const parts = [`step ${losses.length}/${run.steps}`];
+  const parts = [l10n.t('step {0}/{1}', losses.length, run.steps)];
   const loss = losses[losses.length - 1];
-  if (loss !== undefined) parts.push(`loss ${loss.toPrecision(5)}`);
+  if (loss !== undefined) parts.push(l10n.t('loss {0}', loss.toPrecision(5)));
   const epoch = epochs[epochs.length - 1];
-  if (epoch) parts.push(`train ${(epoch.train * 100).toFixed(1)}%${epoch.test === null ? '' : ` · test ${(epoch.test * 100).toFixed(1)}%`}`);
-  parts.push(`${bytes(run.memoryBytes)} kept (a checkpoint every ${run.checkpointEvery} step${run.checkpointEvery === 1 ? '' : 's'})`);
-  if (run.state !== 'running') parts.push(run.state + (run.message && !run.stale ? `: ${run.message}` : ''));
-  if (run.iteration !== null) parts.push(`showing iteration ${run.iteration}`);
+  if (epoch) parts.push(l10n.t('train {0}', `${(epoch.train * 100).toFixed(1)}%`));
+  if (epoch && epoch.test !== null) parts.push(l10n.t('test {0}', `${(epoch.test * 100).toFixed(1)}%`));
+  parts.push(run.checkpointEvery === 1 ? l10n.t('{0} kept (a checkpoint every step)', bytes(run.memoryBytes)) : l10n.t('{0} kept (a checkpoint every {1} steps)', bytes(run.memoryBytes), run.checkpointEvery));
+  if (run.state !== 'running') parts.push(STATE_TEXT[run.state]() + (run.message && !run.stale ? `: ${run.message}` : ''));
+  if (run.iteration !== null) parts.push(l10n.t('showing iteration {0}', run.iteration));
   return parts.join(' · ');
+}
+
+const STATE_TEXT: Record<Run['state'], () => string> = {
+  running: () => l10n.t('running'),
+  paused: () => l10n.t('paused'),
+  done: () => l10n.t('done'),
+  stopped: () => l10n.t('stopped'),
+  failed: () => l10n.t('failed'),
+};
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function bytes(n: number): string {

@@ -284,12 +284,12 @@ export class DocumentSession {
    */
   startTraining(): TrainingRun | string {
     const graph = this.tape.loadedGraph;
-    if (!graph || !this.isCurrent) return 'this file has errors; fix them to train it (see the Problems panel)';
-    if (!graph.training) return 'this file has no train statement (train LOSS with OPTIMIZER for N steps)';
+    if (!graph || !this.isCurrent) return vscode.l10n.t('this file has errors; fix them to train it (see the Problems panel)');
+    if (!graph.training) return vscode.l10n.t('this file has no train statement (train LOSS with OPTIMIZER for N steps)');
     const previous = this.trainingRun;
     if (previous?.active) this.tape.controlTraining(previous.request, 'stop');
     const request = this.tape.train();
-    if (request === null) return 'this file has no graph to train';
+    if (request === null) return vscode.l10n.t('this file has no graph to train');
     const run = new TrainingRun(request, this.document.version);
     run.onDidChange(() => run === this.trainingRun && this.owner.changed(this, false));
     this.trainingRun = run;
@@ -311,9 +311,9 @@ export class DocumentSession {
    */
   async showIteration(k: number): Promise<string | null> {
     const run = this.trainingRun;
-    if (!run) return 'train the file first (GraphStep: Train)';
-    if (run.stale) return 'the file changed since it trained; train it again';
-    if (!Number.isInteger(k) || k < 0 || k > run.step) return `expected an iteration in 0..${run.step}, found ${k}`;
+    if (!run) return vscode.l10n.t('train the file first (GraphStep: Train)');
+    if (run.stale) return vscode.l10n.t('the file changed since it trained; train it again');
+    if (!Number.isInteger(k) || k < 0 || k > run.step) return vscode.l10n.t('expected an iteration in 0..{0}, found {1}', run.step, k);
     const refused = await this.tape.showIteration(run.request, k);
     if (refused === null && run === this.trainingRun && !run.stale) run.showing(k);
     return refused;

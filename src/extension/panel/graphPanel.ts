@@ -353,7 +353,7 @@ export class GraphPanel {
     const value = stepper.value(id);
     const tooLarge = value && value.size > MAX_DETAIL_ELEMENTS ? ` · ${value.size} elements, too many to show` : '';
     const iteration = this.currentSession.training?.iteration;
-    const trained = iteration !== null && iteration !== undefined && (node.kind === 'param' || node.kind === 'const') ? ` · training iteration ${iteration}` : '';
+    const trained = iteration !== null && iteration !== undefined && (node.kind === 'param' || node.kind === 'const') ? vscode.l10n.t(' · training iteration {0}', iteration) : '';
     this.post({
       type: 'tensors',
       requestId,

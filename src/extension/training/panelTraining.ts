@@ -66,7 +66,7 @@ export class PanelTraining {
         else session.controlTraining(message.action);
         return;
       case 'goToIteration':
-        void session.showIteration(message.iteration).then((refused) => refused && vscode.window.showWarningMessage(`GraphStep: ${refused}`));
+        void session.showIteration(message.iteration).then((refused) => refused && vscode.window.showWarningMessage(vscode.l10n.t('GraphStep: {0}', refused)));
         return;
       case 'requestTraining':
         return this.resend(session);

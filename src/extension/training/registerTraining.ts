@@ -23,10 +23,10 @@ export function registerTraining(context: vscode.ExtensionContext, sessions: Ses
     vscode.window.onDidChangeActiveTextEditor(updateKeys),
     vscode.commands.registerCommand('graphstep.train', async (): Promise<TrainingSnapshot | undefined> => {
       const session = active();
-      if (!session) return void vscode.window.showInformationMessage('GraphStep: open a .nn file first.');
+      if (!session) return void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: open a .nn file first.'));
       const run = await trainWithProgress(session);
-      if (typeof run === 'string') return void vscode.window.showWarningMessage(`GraphStep: ${run}`);
-      if (run.state === 'failed') void vscode.window.showErrorMessage(`GraphStep: training stopped: ${run.message ?? 'it failed'}`);
+      if (typeof run === 'string') return void vscode.window.showWarningMessage(vscode.l10n.t('GraphStep: {0}', run));
+      if (run.state === 'failed') void vscode.window.showErrorMessage(vscode.l10n.t('GraphStep: training stopped: {0}', run.message ?? vscode.l10n.t('it failed')));
       return run.snapshot();
     }),
     vscode.commands.registerCommand('graphstep.pauseTraining', () => active()?.controlTraining('pause')),
@@ -35,20 +35,20 @@ export function registerTraining(context: vscode.ExtensionContext, sessions: Ses
     vscode.commands.registerCommand('graphstep.goToIteration', async (iteration?: number): Promise<string | null | undefined> => {
       const session = active();
       const run = session?.training;
-      if (!session || !run) return void vscode.window.showInformationMessage('GraphStep: train the file first (GraphStep: Train).');
+      if (!session || !run) return void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: train the file first (GraphStep: Train).'));
       let k = iteration;
       if (typeof k !== 'number') {
         const answer = await vscode.window.showInputBox({
-          title: 'GraphStep: Go to Training Iteration',
-          prompt: `An iteration in 0..${run.step}: its batch and its parameters before its update`,
+          title: vscode.l10n.t('GraphStep: Go to Training Iteration'),
+          prompt: vscode.l10n.t('An iteration in 0..{0}: its batch and its parameters before its update', run.step),
           value: String(run.iteration ?? run.step),
-          validateInput: (text) => (/^\d+$/.test(text.trim()) && Number(text) <= run.step ? null : `expected a whole number in 0..${run.step}`),
+          validateInput: (text) => (/^\d+$/.test(text.trim()) && Number(text) <= run.step ? null : vscode.l10n.t('expected a whole number in 0..{0}', run.step)),
         });
         if (answer === undefined) return undefined;
         k = Number(answer.trim());
       }
       const refused = await session.showIteration(k);
-      if (refused !== null) void vscode.window.showWarningMessage(`GraphStep: ${refused}`);
+      if (refused !== null) void vscode.window.showWarningMessage(vscode.l10n.t('GraphStep: {0}', refused));
       return refused;
     }),
   );
@@ -64,7 +64,7 @@ export async function trainWithProgress(session: DocumentSession, token?: vscode
   const run = session.startTraining();
   if (typeof run === 'string') return run;
   await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `GraphStep: training ${path.basename(session.uri.path)}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('GraphStep: training {0}', path.basename(session.uri.path)), cancellable: true },
     (progress, notificationToken) => {
       const stop = (): void => {
         if (run === session.training) session.controlTraining('stop');
@@ -89,10 +89,10 @@ export async function trainWithProgress(session: DocumentSession, token?: vscode
 /** `step 120/2000 · loss 0.4521 · 1.6 MB kept (every 20 steps)`, and `paused` while it is. */
 export function progressMessage(run: TrainingRun): string {
   const loss = run.losses[run.losses.length - 1];
-  const parts = [`step ${run.step}/${run.steps}`];
-  if (loss !== undefined) parts.push(`loss ${loss.toPrecision(5)}`);
-  parts.push(`${formatBytes(run.memoryBytes)} kept (a checkpoint every ${run.checkpointEvery} steps)`);
-  if (run.state === 'paused') parts.push('paused');
+  const parts = [vscode.l10n.t('step {0}/{1}', run.step, run.steps)];
+  if (loss !== undefined) parts.push(vscode.l10n.t('loss {0}', loss.toPrecision(5)));
+  parts.push(vscode.l10n.t('{0} kept (a checkpoint every {1} steps)', formatBytes(run.memoryBytes), run.checkpointEvery));
+  if (run.state === 'paused') parts.push(vscode.l10n.t('paused'));
   return parts.join(' · ');
 }
 

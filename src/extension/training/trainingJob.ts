@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { performance } from 'node:perf_hooks';
 import type { Graph } from '../../core/graph/graph';
 import { CheckpointedTraining, type IterationReplay } from '../../core/train/checkpointedTraining';
@@ -48,7 +49,7 @@ export class TrainingJob {
     try {
       this.run.next();
     } catch (e) {
-      return this.end('failed', `GraphStep could not run training step ${this.run.step}: ${(e as Error).message}`);
+      return this.end('failed', l10n.t('GraphStep could not run training step {0}: {1}', this.run.step, (e as Error).message));
     }
     if (this.run.done) this.end('done', null);
   }
@@ -135,7 +136,7 @@ export function leafValuesFor(source: Graph, target: Graph, values: ReadonlyMap<
     if (sourceLeaves && targetLeaves) {
       const k = key(id, source);
       const found = targetLeaves.get(k)?.[sourceLeaves.get(k)!.indexOf(id)];
-      if (found === undefined) return `the graph shown has no leaf ${source.nodes[id]!.name ?? `#${id}`} to put the iteration's value in`;
+      if (found === undefined) return l10n.t("the graph shown has no leaf {0} to put the iteration's value in", source.nodes[id]!.name ?? `#${id}`);
       node = found;
     }
     out.push({ node, shape: value.shape.slice(), data: value.data.slice() });

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { TrainingEpoch, TrainingProgress, TrainingState } from '../worker/workerProtocol';
 
 /** What the host keeps of one training (GraphStep: Train), read by the progress notification and the panel. */
@@ -118,7 +119,7 @@ export class TrainingRun {
     if (this.isStale) return;
     this.isStale = true;
     this.shown = null;
-    if (this.active) this.setState('stopped', 'the file changed');
+    if (this.active) this.setState('stopped', l10n.t('the file changed'));
     else this.changed();
   }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult } from '../../core/check';
 import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
@@ -267,7 +268,7 @@ export class TapeClient {
    * message when it cannot.
    */
   showIteration(training: number, iteration: number): Promise<string | null> {
-    if (!this.loaded) return Promise.resolve('the file has errors: there is no graph to show the iteration in');
+    if (!this.loaded) return Promise.resolve(l10n.t('the file has errors: there is no graph to show the iteration in'));
     const previous = this.generation;
     this.generation++;
     this.settled = false;
@@ -282,7 +283,7 @@ export class TapeClient {
         resolve: (moved) => {
           const refused = this.refusedIterations.get(request);
           this.refusedIterations.delete(request);
-          resolve(refused ?? (moved ? null : 'the evaluation stopped before the iteration was computed'));
+          resolve(refused ?? (moved ? null : l10n.t('the evaluation stopped before the iteration was computed')));
         },
       }),
     );
@@ -351,7 +352,7 @@ export class TapeClient {
       case 'trainLeaves':
         if (m.generation !== this.generation || !this.loaded) return;
         if (m.leaves) this.loaded = withLeafValues(this.loaded, m.leaves);
-        else this.refusedIterations.set(m.request, m.message ?? 'the iteration could not be shown');
+        else this.refusedIterations.set(m.request, m.message ?? l10n.t('the iteration could not be shown'));
         return;
       case 'hover':
       case 'inlineLabels':

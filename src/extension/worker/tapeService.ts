@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { performance } from 'node:perf_hooks';
 import { checkSource, evaluationSteps, type CheckResult } from '../../core/check';
 import { withLeafValue } from '../../core/debug/graphRuntime';
@@ -167,7 +168,7 @@ export class TapeService {
     this.source = { text: message.text, check: message.check, files: message.files };
     this.iteration = null;
     if (this.training?.running || this.training?.state === 'paused') {
-      this.training.end('stopped', 'the file changed');
+      this.training.end('stopped', l10n.t('the file changed'));
       this.reportTraining();
     }
     this.training = null;
@@ -223,9 +224,9 @@ export class TapeService {
   private startTraining(generation: number, request: number): void {
     const loaded = this.loaded;
     const fail = (message: string): void => this.post({ type: 'trainProgress', request, state: 'failed', message, steps: 0, from: 0, losses: new Float64Array(0), epochs: [], checkpointEvery: 1, memoryBytes: 0 });
-    if (!loaded || loaded.generation !== generation) return fail('the file changed before training started');
+    if (!loaded || loaded.generation !== generation) return fail(l10n.t('the file changed before training started'));
     if (this.training?.running || this.training?.state === 'paused') {
-      this.training.end('stopped', 'a new training started');
+      this.training.end('stopped', l10n.t('a new training started'));
       this.reportTraining();
     }
     this.training = null;
@@ -233,7 +234,7 @@ export class TapeService {
     // A graph shown with composite ops opened has no plan: the same text, checked as written, has.
     let check = loaded.check;
     if (!check.training && this.source) check = checkText(this.source.text, { ...this.source.check, expand: undefined }, this.source.files);
-    if (!check.graph || !check.training) return fail('expected a train statement (train LOSS with OPTIMIZER for N steps), found none');
+    if (!check.graph || !check.training) return fail(l10n.t('expected a train statement (train LOSS with OPTIMIZER for N steps), found none'));
     this.training = new TrainingJob(request, check.graph, check.training);
     this.reportTraining();
   }
@@ -248,8 +249,8 @@ export class TapeService {
     const loaded = this.loaded;
     if (!loaded || loaded.generation !== message.previous) return;
     const job = this.training;
-    if (!job || job.request !== message.training) return this.iterationFailed(loaded, message, 'that training is no longer in the evaluation thread; train again');
-    if (!Number.isInteger(message.iteration) || message.iteration < 0 || message.iteration > job.run.step) return this.iterationFailed(loaded, message, `expected an iteration in 0..${job.run.step}, found ${message.iteration}`);
+    if (!job || job.request !== message.training) return this.iterationFailed(loaded, message, l10n.t('that training is no longer in the evaluation thread; train again'));
+    if (!Number.isInteger(message.iteration) || message.iteration < 0 || message.iteration > job.run.step) return this.iterationFailed(loaded, message, l10n.t('expected an iteration in 0..{0}, found {1}', job.run.step, message.iteration));
     this.iteration = { message, replay: job.replayTo(message.iteration) };
   }
 
@@ -273,7 +274,7 @@ export class TapeService {
       leaves = leafValuesFor(this.training!.graph, loaded.graph, job.replay.leaves());
     } catch (e) {
       this.iteration = null;
-      return this.iterationFailed(loaded, message, `GraphStep could not recompute that iteration: ${(e as Error).message}`);
+      return this.iterationFailed(loaded, message, l10n.t('GraphStep could not recompute that iteration: {0}', (e as Error).message));
     }
     if (typeof leaves === 'string') return this.iterationFailed(loaded, message, leaves);
     const graph = withLeafValues(loaded.graph, leaves);
