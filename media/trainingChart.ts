@@ -114,7 +114,8 @@ export class TrainingChart {
     const plot = new uPlot(options, data, this.container);
     plot.over.addEventListener('click', () => {
       const idx = plot.cursor.idx;
-      if (idx !== null && idx !== undefined) this.pick(idx);
+      const iteration = idx === null || idx === undefined ? undefined : plot.data[0][idx];
+      if (iteration !== undefined) this.pick(iteration);
     });
     plot.over.title = l10n.t('Click to put the graph at this iteration');
     return plot;
@@ -140,17 +141,32 @@ function percent(v: number | null): string {
   return v === null ? '–' : `${(v * 100).toFixed(2)}%`;
 }
 
-/** uPlot's columns: x = 0..steps, the loss of each iteration, each accuracy where it was measured, null elsewhere. */
+/** Most points a curve is drawn with: a longer history is drawn every s-th iteration (each point still that iteration's exact loss). */
+const MAX_POINTS = 5000;
+
+/**
+ * uPlot's columns: x = 0..steps (every s-th when there are more than
+ * MAX_POINTS), the loss of each iteration, each accuracy at the point
+ * nearest where it was measured, null elsewhere.
+ */
 function alignedData(data: CurveData): uPlot.AlignedData {
-  const n = Math.max(data.losses.length + 1, 2);
-  const x = Array.from({ length: n }, (_, i) => i);
-  const loss: (number | null)[] = Array.from({ length: n }, (_, i) => data.losses[i] ?? null);
+  const last = data.losses.length;
+  const stride = Math.max(1, Math.ceil((last + 1) / MAX_POINTS));
+  const x: number[] = [];
+  for (let i = 0; i <= last; i += stride) x.push(i);
+  if (x[x.length - 1] !== last) x.push(last);
+  // uPlot needs two x values to make a scale
+  if (x.length < 2) x.push(1);
+  const n = x.length;
+  const loss: (number | null)[] = x.map((i) => data.losses[i] ?? null);
   const train: (number | null)[] = new Array<number | null>(n).fill(null);
   const test: (number | null)[] = new Array<number | null>(n).fill(null);
   for (const e of data.epochs) {
-    if (e.step + 1 >= n) continue;
-    train[e.step + 1] = e.train;
-    test[e.step + 1] = e.test;
+    const at = e.step + 1;
+    if (at > last) continue;
+    const j = Math.min(n - 1, Math.round(at / stride));
+    train[j] = e.train;
+    test[j] = e.test;
   }
   return [x, loss, train, test];
 }

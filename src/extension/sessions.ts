@@ -74,6 +74,7 @@ export class DocumentSession {
       changed: () => this.tapeChanged(),
       problems: (found) => this.addProblems(found),
       training: (progress) => this.trainingRun?.take(progress),
+      abandoned: () => this.trainingRun?.lost(vscode.l10n.t('the evaluation thread was restarted for a new text')),
       died: (message) => {
         this.trainingRun?.lost(message);
         this.stopped = this.checkResult.diagnostics.find((d) => d.message === message) ?? null;
@@ -321,6 +322,7 @@ export class DocumentSession {
 
   /** Ends the thread (the document was closed). */
   dispose(): void {
+    this.trainingRun?.lost(vscode.l10n.t('the document was closed'));
     this.tape.dispose();
     this.pendingVersion = null;
     for (const resolve of this.checkWaiters.splice(0)) resolve();

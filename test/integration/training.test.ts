@@ -70,6 +70,21 @@ describe('GraphStep: Train in the editor', () => {
     await vscode.commands.executeCommand('graphstep.reset');
   });
 
+  it('never blocks the extension host: a timer armed at the first report fires while training still reports', async () => {
+    const session = await sessionOf('train_forever.nn');
+    const source = new vscode.CancellationTokenSource();
+    let reports = 0;
+    let reportsWhenTimerFired: number | null = null;
+    const run = await trainWithProgress(session, source.token, () => {
+      if (reports++ === 0) setTimeout(() => (reportsWhenTimerFired = reports), 0);
+      // stop only once the timer has had its turn: if the host were held, it never would
+      if (reportsWhenTimerFired !== null && reports > reportsWhenTimerFired) source.cancel();
+    });
+    assert.ok(typeof run !== 'string');
+    assert.ok(reportsWhenTimerFired !== null, 'the timer never fired during training');
+    assert.equal(run.state, 'stopped');
+  });
+
   it('Pause, Resume and Stop Training: paused it takes no step, resumed it goes on, stopped the command returns', async () => {
     const session = await sessionOf('train_forever.nn');
     const trained = vscode.commands.executeCommand<TrainingSnapshot>('graphstep.train');

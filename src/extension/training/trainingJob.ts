@@ -1,5 +1,4 @@
 import * as l10n from '@vscode/l10n';
-import { performance } from 'node:perf_hooks';
 import type { Graph } from '../../core/graph/graph';
 import { CheckpointedTraining, type IterationReplay } from '../../core/train/checkpointedTraining';
 import type { TrainingPlan } from '../../core/train/trainingPlan';

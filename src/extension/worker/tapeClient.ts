@@ -50,6 +50,8 @@ export interface TapeClientListener {
   died(message: string): void;
   /** A training reported (GraphStep: Train). */
   training?(progress: TrainingProgress): void;
+  /** The thread was ended to take a new text (what it was computing, a training too, is gone). */
+  abandoned?(): void;
 }
 
 interface StepWaiter {
@@ -403,6 +405,7 @@ export class TapeClient {
   /** A long computation was superseded: end the thread (the next message starts a new one); its pending answers will not come. */
   private abandonThread(): void {
     this.thread.stop();
+    this.listener.abandoned?.();
     for (const resolve of this.answers.values()) resolve(null);
     this.answers.clear();
   }
