@@ -7,6 +7,7 @@ import { registerGraphPanel } from './panel/registerGraphPanel';
 import { SessionRegistry, type SessionPlatform } from './sessions';
 import { registerStatusBar } from './statusBar';
 import { registerStepCommands } from './stepCommands';
+import { registerTraining } from './training/registerTraining';
 
 /** What the extension returns from `activate`: its sessions, for tests and other extensions. */
 export interface GraphStepApi {
@@ -33,5 +34,6 @@ export function activateWith(context: vscode.ExtensionContext, platform: Extensi
   registerLanguageFeatures(context, sessions);
   registerDebugger(context, sessions);
   registerImportOnnxCommand(context, platform.loadOnnxImporter);
+  registerTraining(context, sessions);
   return { sessions };
 }

@@ -5,6 +5,7 @@ import type { GradCheckReport } from '../core/engine/gradcheck';
 import type { Graph } from '../core/graph/graph';
 import type { Tensor } from '../core/tensor';
 import { byStart, type Diagnostic } from '../core/language/range';
+import { TrainingRun } from './training/trainingRun';
 import { quickCheck } from './worker/quickCheck';
 import { TapeClient, type CheckAnswer, type StepMove } from './worker/tapeClient';
 import type { EvaluationThreads } from './worker/evaluationWorker';
@@ -43,6 +44,16 @@ export interface SessionPlatform {
   documentFiles(document: vscode.TextDocument, text: string): WorkerFiles | null | Promise<WorkerFiles | null>;
 }
 
+/** What the editor shows of a document's session (kept on the session, like all per-document state). */
+export interface ShownInEditor {
+  /** The inline value labels shown now; null before the first update. */
+  labels: readonly InlineValueLabel[] | null;
+  /** The range of the operator the last step ran. */
+  current: readonly vscode.Range[];
+  /** The update under way (the labels come from the evaluation thread). */
+  updating: Promise<void> | null;
+}
+
 /** What a session needs from the registry that owns it. */
 export interface SessionOwner {
   readonly platform: SessionPlatform;
@@ -75,6 +86,12 @@ export class DocumentSession {
   private readonly tape: TapeClient;
   /** The error shown since the thread stopped unexpectedly; cleared once a new thread reports. */
   private stopped: Diagnostic | null = null;
+  /** The last training (GraphStep: Train), kept when the file changes, marked stale. */
+  private trainingRun: TrainingRun | null = null;
+  /** The recheck due after typing (see `scheduleRebuild`). */
+  private rebuildTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the editor shows of this document: the inline values, the operator of the last step, and their update under way. */
+  readonly shownInEditor: ShownInEditor = { labels: null, current: [], updating: null };
 
   constructor(
     readonly document: vscode.TextDocument,
@@ -84,7 +101,10 @@ export class DocumentSession {
     this.tape = new TapeClient(owner.platform.threads, {
       changed: () => this.tapeChanged(),
       problems: (found) => this.addProblems(found),
+      training: (progress) => this.trainingRun?.take(progress),
+      abandoned: () => this.trainingRun?.lost(vscode.l10n.t('the evaluation thread was restarted for a new text')),
       died: (message) => {
+        this.trainingRun?.lost(message);
         this.stopped = this.checkResult.diagnostics.find((d) => d.message === message) ?? null;
         void vscode.window.showErrorMessage(message);
       },
@@ -184,6 +204,13 @@ export class DocumentSession {
    * it when the check is in.
    */
   rebuild(): void {
+    const run = this.trainingRun;
+    if (run && this.document.version !== run.version && !run.stale) {
+      if (run.active) this.tape.controlTraining(run.request, 'stop');
+      run.markStale();
+    }
+    clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = undefined;
     const config = vscode.workspace.getConfiguration('graphstep', this.document.uri);
     const maxMemoryMB = config.get<number>('maxMemoryMB', DEFAULT_MAX_MEMORY_MB);
     const options: WorkerCheckOptions = {
@@ -233,6 +260,7 @@ export class DocumentSession {
     this.stopped = null;
     if (check.graph) {
       this.gradCheckReport = null;
+      if (this.trainingRun?.iteration != null) this.trainingRun.showing(null);
       this.tape.load(check.graph, text, options, files, evaluatesUnasked(check, maxMemoryMB), answer);
     }
     this.currentRevision++;
@@ -282,8 +310,63 @@ export class DocumentSession {
     }
   }
 
+  /** The last training of this document (null before the first). */
+  get training(): TrainingRun | null {
+    return this.trainingRun;
+  }
+
+  /**
+   * GraphStep: Train: trains the file in the evaluation thread from its
+   * first step (a training under way ends); its reports arrive on the run.
+   * A message when it cannot.
+   */
+  startTraining(): TrainingRun | string {
+    const graph = this.tape.loadedGraph;
+    if (!graph || !this.isCurrent) return vscode.l10n.t('this file has errors; fix them to train it (see the Problems panel)');
+    if (!graph.training) return vscode.l10n.t('this file has no train statement (train LOSS with OPTIMIZER for N steps)');
+    const previous = this.trainingRun;
+    if (previous?.active) this.tape.controlTraining(previous.request, 'stop');
+    const request = this.tape.train();
+    if (request === null) return vscode.l10n.t('this file has no graph to train');
+    const run = new TrainingRun(request, this.document.version);
+    run.onDidChange(() => run === this.trainingRun && this.owner.changed(this, false));
+    this.trainingRun = run;
+    this.currentRevision++;
+    this.owner.changed(this, false);
+    return run;
+  }
+
+  /** Pauses, resumes or stops the training under way. */
+  controlTraining(action: 'pause' | 'resume' | 'stop'): void {
+    const run = this.trainingRun;
+    if (run?.active) this.tape.controlTraining(run.request, action);
+  }
+
+  /**
+   * Puts the graph at iteration k of the last training: its params as they
+   * were before that iteration's update, its batch, the position kept.
+   * Resolves once it is shown (null), or with a message when it cannot.
+   */
+  async showIteration(k: number): Promise<string | null> {
+    const run = this.trainingRun;
+    if (!run) return vscode.l10n.t('train the file first (GraphStep: Train)');
+    if (run.stale) return vscode.l10n.t('the file changed since it trained; train it again');
+    if (!Number.isInteger(k) || k < 0 || k > run.step) return vscode.l10n.t('expected an iteration in 0..{0}, found {1}', run.step, k);
+    const refused = await this.tape.showIteration(run.request, k);
+    if (refused === null && run === this.trainingRun && !run.stale) run.showing(k);
+    return refused;
+  }
+
+  /** Rechecks `delayMs` after the last call (the debounce of typing); `rebuild` cancels it. */
+  scheduleRebuild(delayMs: number): void {
+    clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = setTimeout(() => this.rebuild(), delayMs);
+  }
+
   /** Ends the thread (the document was closed). */
   dispose(): void {
+    this.trainingRun?.lost(vscode.l10n.t('the document was closed'));
+    clearTimeout(this.rebuildTimer);
     this.tape.dispose();
     this.pendingVersion = null;
     for (const resolve of this.checkWaiters.splice(0)) resolve();
@@ -315,7 +398,6 @@ export class DocumentSession {
 export class SessionRegistry implements vscode.Disposable {
   private readonly sessions = new Map<string, DocumentSession>();
   private readonly changed = new vscode.EventEmitter<DocumentSession>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly owner: SessionOwner;
   private lastActive: DocumentSession | undefined;
@@ -395,10 +477,13 @@ export class SessionRegistry implements vscode.Disposable {
    * it when the check is in (see `DocumentSession.rebuild`).
    */
   rebuild(session: DocumentSession): void {
-    const key = session.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
     session.rebuild();
+  }
+
+  /** The session of an open document, if it has one (never creates one). */
+  existingSession(uri: vscode.Uri): DocumentSession | undefined {
+    const session = this.sessions.get(uri.toString());
+    return session && !session.document.isClosed ? session : undefined;
   }
 
   /**
@@ -422,25 +507,19 @@ export class SessionRegistry implements vscode.Disposable {
   }
 
   private scheduleRebuild(document: vscode.TextDocument): void {
-    const session = this.sessionFor(document);
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => this.rebuild(session), 150));
+    this.sessionFor(document).scheduleRebuild(150);
   }
 
   private close(document: vscode.TextDocument): void {
     const key = document.uri.toString();
     const session = this.sessions.get(key);
     if (session && session.document !== document) return; // a newer document of the same name has its own session
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
     session?.dispose();
     if (this.sessions.delete(key)) this.diagnostics.delete(document.uri);
     if (this.lastActive?.document === document) this.lastActive = undefined;
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
     for (const s of this.sessions.values()) s.dispose();
     for (const d of this.disposables) d.dispose();
   }
