@@ -289,9 +289,17 @@ export class GraphCanvas {
     if (!layout || !graph || !state) return;
     const wantNodes = new Set(nodes);
     if (this.focusIndex !== null) wantNodes.add(this.focusIndex);
-    for (const [i, e] of this.shownNodes) if (!wantNodes.has(i)) (e.g.remove(), this.shownNodes.delete(i));
+    for (const [i, e] of this.shownNodes) {
+      if (wantNodes.has(i)) continue;
+      e.g.remove();
+      this.shownNodes.delete(i);
+    }
     const wantEdges = new Set(edges);
-    for (const [i, e] of this.shownEdges) if (!wantEdges.has(i)) (e.g.remove(), this.shownEdges.delete(i));
+    for (const [i, e] of this.shownEdges) {
+      if (wantEdges.has(i)) continue;
+      e.g.remove();
+      this.shownEdges.delete(i);
+    }
     const newEdges = edges.filter((i) => !this.shownEdges.has(i));
     if (newEdges.length > 0) {
       const texts = newEdges.map((i) => edgeTexts(layout.edges[i]!, graph, state));
@@ -360,7 +368,11 @@ export class GraphCanvas {
     const { layout, graph } = this;
     if (!layout || !graph) return;
     const want = new Set(frames);
-    for (const [i, g] of this.shownFrames) if (!want.has(i)) (g.remove(), this.shownFrames.delete(i));
+    for (const [i, g] of this.shownFrames) {
+      if (want.has(i)) continue;
+      g.remove();
+      this.shownFrames.delete(i);
+    }
     const fresh = frames.filter((i) => !this.shownFrames.has(i)).sort((a, b) => layout.frames[a]!.depth - layout.frames[b]!.depth);
     if (fresh.length === 0) return;
     const made = parseChildren(this.frameLayer, fresh.map((i) => frameSvg(layout.frames[i]!, graph)).join(''));

@@ -3,6 +3,7 @@
  * user does. It keeps only UI state (view, zoom, the open detail); the
  * graph, the position and every number come from the host.
  */
+import './l10nSetup';
 import type { GradCheckMarks, HostMessage, SetGraphMessage, StepMove, WebviewMessage } from '../src/core/protocol';
 import { layoutKey, type DrawableGraph } from '../src/core/render/drawableGraph';
 import { decodeDrawable, expandBlankState, isBlankState, PartAssembler, type BlankDrawingState } from '../src/core/render/drawableTransfer';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# THE test command (`npm test`): setup, build, typecheck, then the three layers
+# THE test command (`npm test`): setup, build, typecheck, lint, then the three layers
 #   unit         mocha over test/unit (pure core, no VS Code)
 #   integration  mocha inside the extension host of a private code-server
 #   ui           mocha + Playwright + Chromium against a private code-server
@@ -89,6 +89,7 @@ fi
 check build npm run --silent build
 check build-tests node scripts/build-tests.mjs
 check typecheck npm run --silent typecheck
+check lint npm run --silent lint
 
 for name in $LAYERS; do
   case $name in

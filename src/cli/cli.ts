@@ -3,6 +3,8 @@ import { importCommand } from './importCommand';
 import { renderCommand } from './renderCommand';
 import { trainCommand } from './trainCommand';
 import { useNodeKernels } from '../node/engineKernels';
+import { useCliLanguage } from './language';
+import * as path from 'node:path';
 
 const USAGE = `usage: graphstep <command> FILE [options]
 
@@ -61,6 +63,8 @@ export function main(argv: readonly string[], io: CliIo): number {
 }
 
 if (require.main === module) {
+  // out/cli.js reads the translations in the package's l10n/ folder
+  useCliLanguage(process.env, path.join(__dirname, '..', 'l10n'));
   useNodeKernels();
   // `graphstep run big.nn | head` closes the pipe early: stop quietly, as Unix tools do.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {

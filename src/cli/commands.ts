@@ -47,7 +47,7 @@ export function takeRoot(args: readonly string[]): { readonly rest: string[]; re
     }
     const dir = a === '--root' ? args[++i] : a.slice('--root='.length);
     if (dir === undefined || dir === '') return 'expected a folder after --root, found nothing';
-    let isFolder = false;
+    let isFolder: boolean;
     try {
       isFolder = fs.statSync(dir).isDirectory();
     } catch {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { useL10nBundle } from '../core/l10n';
 import { useNodeKernels } from '../node/engineKernels';
 import { registerDebugger } from './debug/registerDebugger';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
@@ -14,6 +15,8 @@ export interface GraphStepApi {
 }
 
 export function activate(context: vscode.ExtensionContext): GraphStepApi {
+  // the core's text (diagnostics, hovers, the panel's page) in VS Code's display language
+  useL10nBundle(vscode.l10n.bundle);
   useNodeKernels();
   const sessions = new SessionRegistry(context.asAbsolutePath('out/evalWorker.js'));
   context.subscriptions.push(sessions);

@@ -94,7 +94,8 @@ describe('commands, keybindings, menus, settings (issues 2, 4, 7, 8)', () => {
   });
 
   it('declares every command, keybindings scoped to .nn editors and the panel, and the editor-title button', () => {
-    const manifest = JSON.parse(fs.readFileSync(vscode.Uri.joinPath(graphStepExtension().extensionUri, 'package.json').fsPath, 'utf8'));
+    // the manifest as VS Code reads it: its %key% texts replaced from package.nls.json (English here)
+    const manifest = graphStepExtension().packageJSON;
     const contributes = manifest.contributes;
     const titles = (contributes.commands as { command: string; title: string; category: string }[]).map((c) => `${c.category}: ${c.title}`);
     for (const t of ['Open Graph', 'Open Graph to the Side', 'Next Step', 'Previous Step', 'Run Forward Pass', 'Run Backward Pass', 'Reset', 'Run to Cursor', 'Gradient Check', 'Export Graph as SVG', 'Switch View']) {

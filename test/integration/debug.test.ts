@@ -213,7 +213,7 @@ describe('the graphstep debugger in the extension host', () => {
   it('while debugging, the inline-value decorations give way to the debugger; they come back after it', async () => {
     const document = await openFile(exampleUri('apple_orange.nn'));
     const api = await graphStepApi();
-    api.sessions.step(api.sessions.sessionFor(document), 'runForward');
+    await api.sessions.step(api.sessions.sessionFor(document), 'runForward');
     const labels = () => vscode.commands.executeCommand<readonly unknown[]>('_graphstep.inlineValueLabels', document.uri);
     await waitFor('decorations before debugging', async () => (await labels()).length > 0);
     await vscode.debug.startDebugging(undefined, { type: 'graphstep', request: 'launch', name: 'apples', program: document.uri.fsPath, stopOnEntry: false });

@@ -39,7 +39,7 @@ describe('hover', () => {
     const shared = await openFile(fixtureUri('shared_use.nn'));
     const api = await graphStepApi();
     const session = api.sessions.sessionFor(shared);
-    api.sessions.step(session, { goTo: session.stepper!.forwardSteps + 1 });
+    await api.sessions.step(session, { goTo: session.stepper!.forwardSteps + 1 });
     const text = await hoverText(shared, positionOf(shared, 'x', 1));
     assert.match(text, /partial sum, 1 of 3 contributions arrived\) `1`/);
     assert.ok(text.includes('not arrived yet'), text);

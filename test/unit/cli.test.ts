@@ -115,7 +115,7 @@ describe('the graphstep command line', () => {
     const r = cli('gradcheck', tempFile('sqrt.nn', 'input x = [0, 4]\ny = sum(sqrt(x))\n'));
     assert.equal(r.code, 1, r.out);
     assert.match(r.out, /x\s+2\/2\s+0\s+.*FAIL/);
-    assert.match(r.out, /^  x\[0\]: backprop Infinity, numerical NaN/m);
+    assert.match(r.out, /^ {2}x\[0\]: backprop Infinity, numerical NaN/m);
     assert.doesNotMatch(r.out, /x\[1\]/);
     assert.match(r.out, /gradcheck FAILED: x/);
   });

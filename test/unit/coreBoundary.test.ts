@@ -20,8 +20,9 @@ describe('the pure core (src/core)', () => {
   });
 
   it('imports only relative modules: no vscode, no node built-ins, no packages that touch the DOM', () => {
-    // pure computation, the same in every host: a layout library, fflate's synchronous (de)compression, the ONNX protobuf decoder
-    const allowedPackages = ['@dagrejs/dagre', 'fflate', 'onnx-proto'];
+    // pure computation, the same in every host: a layout library, fflate's synchronous (de)compression, the ONNX protobuf decoder,
+    // and @vscode/l10n's `t` (its browser build for the webview; only `config({ contents })` is used, which reads no file)
+    const allowedPackages = ['@dagrejs/dagre', 'fflate', 'onnx-proto', '@vscode/l10n'];
     const offenders: string[] = [];
     for (const file of files) {
       const text = fs.readFileSync(file, 'utf8');

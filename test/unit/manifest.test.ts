@@ -5,8 +5,16 @@ import * as path from 'node:path';
 /* The extension's manifest, read as VS Code and the Marketplace read it, and the files each package carries. */
 
 const root = path.resolve(__dirname, '../..');
+const raw = fs.readFileSync(path.join(root, 'package.json'), 'utf8');
+const readNls = (file: string): Record<string, string> => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as Record<string, string>;
+const english = readNls('package.nls.json');
+const japanese = readNls('package.nls.ja.json');
+/** Every `%key%` placeholder of the manifest, as VS Code and vsce replace them. */
+const placeholders = [...raw.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]!);
+/** The manifest as VS Code reads it in `nls`'s language: each `"%key%"` string replaced by its text. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as any;
+const localized = (nls: Record<string, string>): any => JSON.parse(raw, (_key, value: unknown) => (typeof value === 'string' && /^%[^%]+%$/.test(value) ? (nls[value.slice(1, -1)] ?? value) : value));
+const manifest = localized(english);
 const contributes = manifest.contributes;
 
 describe('the manifest (package.json)', () => {
@@ -63,13 +71,53 @@ describe('the manifest (package.json)', () => {
   });
 });
 
+describe('the manifest in English and Japanese (package.nls.json, package.nls.ja.json)', () => {
+  it('has every user-visible text of the manifest in package.nls.json, none left in the manifest', () => {
+    assert.ok(placeholders.length > 40, `${placeholders.length} texts`);
+    for (const key of placeholders) assert.ok(english[key], `${key} in package.nls.json`);
+    const m = JSON.parse(raw);
+    const literal = (v: unknown): boolean => typeof v === 'string' && !/^%[^%]+%$/.test(v);
+    for (const c of m.contributes.commands) assert.ok(!literal(c.title), `${c.command}: title through package.nls.json`);
+    for (const [key, prop] of Object.entries(m.contributes.configuration.properties as Record<string, { markdownDescription: string; enumDescriptions?: string[] }>)) {
+      assert.ok(!literal(prop.markdownDescription), key);
+      for (const d of prop.enumDescriptions ?? []) assert.ok(!literal(d), key);
+    }
+    for (const w of m.contributes.walkthroughs) {
+      assert.ok(!literal(w.title) && !literal(w.description));
+      for (const step of w.steps) assert.ok(!literal(step.title) && !literal(step.description), step.id);
+    }
+    assert.ok(!literal(m.description));
+  });
+
+  it('translates every text into Japanese, keeping the command links and code', () => {
+    assert.deepEqual(Object.keys(japanese).sort(), Object.keys(english).sort());
+    for (const [key, text] of Object.entries(english)) {
+      const ja = japanese[key]!;
+      assert.ok(ja !== text, `${key} is translated`);
+      assert.match(ja, /[\u3040-\u30ff\u4e00-\u9fff]/, `${key} reads as Japanese: ${ja}`);
+      const keep = (s: string): string[] => [...s.matchAll(/\(command:[^)]+\)|`[^`]+`/g)].map((x) => x[0]).sort();
+      assert.deepEqual(keep(ja), keep(text), `${key}: the same command links and code`);
+    }
+    const ja = localized(japanese);
+    const title = (id: string): string => (ja.contributes.commands as { command: string; title: string }[]).find((c) => c.command === id)!.title;
+    assert.equal(title('graphstep.runForward'), '順伝播を実行');
+    assert.equal(title('graphstep.runBackward'), '逆伝播を実行');
+    assert.equal(title('graphstep.gradientCheck'), '勾配確認');
+  });
+
+  it('names the folder of the translations of the code (vscode.l10n)', () => {
+    assert.equal(manifest.l10n, './l10n');
+    assert.ok(fs.existsSync(path.join(root, 'l10n', 'bundle.l10n.ja.json')));
+  });
+});
+
 describe('what each package carries', function () {
   this.timeout(60_000);
 
   it('the .vsix holds what the extension runs: no CLI, no contributor docs, no sources', async () => {
     const { listFiles, PackageManager } = await import('@vscode/vsce');
     const files = await listFiles({ cwd: root, packageManager: PackageManager.None });
-    for (const needed of ['package.json', 'out/extension.js', 'out/evalWorker.js', 'out/onnxImport.js', 'out/webview.js', 'media/icon.png', 'syntaxes/graphstep.tmLanguage.json', 'docs/language.md', 'examples/apple.nn']) {
+    for (const needed of ['package.json', 'package.nls.json', 'package.nls.ja.json', 'l10n/bundle.l10n.ja.json', 'out/extension.js', 'out/evalWorker.js', 'out/onnxImport.js', 'out/webview.js', 'media/icon.png', 'syntaxes/graphstep.tmLanguage.json', 'docs/language.md', 'examples/apple.nn']) {
       assert.ok(files.includes(needed), `${needed} in the .vsix`);
     }
     assert.deepEqual(
@@ -82,6 +130,7 @@ describe('what each package carries', function () {
     const ignore = fs.readFileSync(path.join(root, '.npmignore'), 'utf8');
     const kept = ignore.split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1));
     assert.ok(kept.includes('out/cli.js'));
+    assert.ok(kept.includes('l10n/*.json'), 'the translations the command line reads');
     assert.ok(ignore.split('\n').includes('**'), 'everything else is left out');
     assert.equal(manifest.bin.graphstep, './out/cli.js');
     assert.ok(!manifest.private, 'publishable');

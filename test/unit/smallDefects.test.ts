@@ -48,6 +48,7 @@ describe('smaller defects', () => {
       const out = path.join(dir, 'out.svg');
       assert.equal(renderCommand([file, '-o', out], { stdout: () => undefined, stderr: () => undefined }), 0);
       const svg = fs.readFileSync(out, 'utf8');
+      // eslint-disable-next-line no-control-regex -- the characters XML forbids
       assert.doesNotMatch(svg, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
       assert.match(svg, /net\ufffd\ufffd\.nn/);
     } finally {

@@ -68,10 +68,10 @@ export const batchnorm: OpDef = {
         const d = dout[i]!;
         const centered = data[i]! - m;
         dx[i] = (d * g) / std;
-        dgamma[ch] += (d * centered) / std;
-        dbeta[ch] += d;
-        dmean[ch] -= (d * g) / std;
-        dvar[ch] += (-0.5 * d * g * centered) / (v * std);
+        dgamma[ch]! += (d * centered) / std;
+        dbeta[ch]! += d;
+        dmean[ch]! -= (d * g) / std;
+        dvar[ch]! += (-0.5 * d * g * centered) / (v * std);
       }
     }
     const shape = gamma.shape;

@@ -117,7 +117,7 @@ function col2imRows(dcol: Float64Array, g: WindowGeometry, first: number, rows: 
         const inside = y >= 0 && y < g.h;
         for (let j = 0; j < g.fw; j++, q++) {
           const xx = ox * g.stride - g.pad + j * g.dilation;
-          if (inside && xx >= 0 && xx < g.w) dx[(base + y) * g.w + xx] += dcol[q]!;
+          if (inside && xx >= 0 && xx < g.w) dx[(base + y) * g.w + xx]! += dcol[q]!;
         }
       }
     }
@@ -189,11 +189,11 @@ export const conv2d: OpDef = {
         const p = row % plane;
         for (let f = 0; f < fn; f++) d[r * fn + f] = dout[(n * fn + f) * plane + p]!;
       }
-      for (let i = 0; i < d.length; i++) db[i % fn] += d[i]!;
+      for (let i = 0; i < d.length; i++) db[i % fn]! += d[i]!;
       if (k === 0) continue;
       if (dw) {
         const part = gemmTransposeA(d, im2colRows(x.data, g, first, rows), fn, rows, k);
-        for (let i = 0; i < part.length; i++) dw[i] += part[i]!;
+        for (let i = 0; i < part.length; i++) dw[i]! += part[i]!;
       }
       if (dx) col2imRows(gemm(d, w.data, rows, fn, k), g, first, rows, dx);
     }

@@ -91,7 +91,7 @@ export const maxPool: OpDef = {
     const index = known && known.attrs === ctx.attrs ? known.index : argmaxes(x, ctx.attrs).index;
     const dx = new Float64Array(x.size);
     const dout = ctx.gradOutput.data;
-    for (let o = 0; o < index.length; o++) dx[index[o]!] += dout[o]!;
+    for (let o = 0; o < index.length; o++) dx[index[o]!]! += dout[o]!;
     return [new Tensor(x.shape, dx)];
   },
 };
@@ -167,7 +167,7 @@ export const avgPool: OpDef = {
             if (y < 0 || y >= g.h) continue;
             for (let j = 0; j < g.fw; j++) {
               const xx = ox * sw - g.pad + j;
-              if (xx >= 0 && xx < g.w) dx[base + y * g.w + xx] += share;
+              if (xx >= 0 && xx < g.w) dx[base + y * g.w + xx]! += share;
             }
           }
         }

@@ -30,6 +30,7 @@ export const HEADING_HEIGHT = 26;
  */
 export function escapeXml(s: string): string {
   return s
+    // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters; they are what is replaced.
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
     .replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
 }

@@ -85,9 +85,9 @@ function scaled(v: number, e: number): number {
 
 /** reg[0] + reg[1] rounded when every value within relative eps of it rounds the same way, else NaN. */
 function roundIfSure(eps: number): number {
-  const d = Math.abs(reg[0]) * eps;
-  const a = reg[0] + (reg[1] - d);
-  return a === reg[0] + (reg[1] + d) ? a : NaN;
+  const d = Math.abs(reg[0]!) * eps;
+  const a = reg[0]! + (reg[1]! - d);
+  return a === reg[0]! + (reg[1]! + d) ? a : NaN;
 }
 
 // ---- double-double helpers for the slow paths (results in reg[0], reg[1]) ----
@@ -132,8 +132,8 @@ function reduceExp(xh: number, xl: number): number {
 /** exp(xh + xl) ≈ (reg[0] + reg[1])·2^reg[2] with relative error < 2^-74, for |xh| < 745. */
 function expFast(xh: number, xl: number): void {
   const k = reduceExp(xh, xl);
-  const r0 = reg[0];
-  const r1 = reg[1];
+  const r0 = reg[0]!;
+  const r1 = reg[1]!;
   const j = k & 63;
   reg[2] = (k - j) / 64;
   const s = r0 * r0;
@@ -156,18 +156,18 @@ function expFast(xh: number, xl: number): void {
 /** exp(xh + xl) ≈ (reg[0] + reg[1])·2^reg[2] with relative error ~2^-104. */
 function expSlow(xh: number, xl: number): void {
   const k = reduceExp(xh, xl);
-  const rh = reg[0];
-  const rl = reg[1];
+  const rh = reg[0]!;
+  const rl = reg[1]!;
   const j = k & 63;
   // e^r = 1 + r(1 + r/2(1 + r/3(... (1 + r/12))))
   let ph = 1;
   let pl = 0;
   for (let n = 12; n >= 1; n--) {
     ddMul(ph, pl, rh, rl);
-    ddDivInt(reg[0], reg[1], n);
-    ddAdd(1, 0, reg[0], reg[1]);
-    ph = reg[0];
-    pl = reg[1];
+    ddDivInt(reg[0]!, reg[1]!, n);
+    ddAdd(1, 0, reg[0]!, reg[1]!);
+    ph = reg[0]!;
+    pl = reg[1]!;
   }
   ddMul(ph, pl, EXP2[2 * j]!, EXP2[2 * j + 1]!);
   reg[2] = (k - j) / 64;
@@ -196,7 +196,7 @@ function splitLog(x: number): number {
 /** log(x) ≈ reg[0] + reg[1] for positive finite x, relative error < 2^-67. */
 function logFast(x: number): void {
   const e = splitLog(x);
-  const m = reg[0];
+  const m = reg[0]!;
   const idx = 3 * (Math.round(m * 128) - LOG_TABLE_FIRST);
   const invc = LOGT[idx]!;
   const ph = m * invc;
@@ -226,7 +226,7 @@ function logFast(x: number): void {
 /** log(x) ≈ reg[0] + reg[1] for positive finite x, relative error ~2^-102. */
 function logSlow(x: number): void {
   const e = splitLog(x);
-  const m = reg[0];
+  const m = reg[0]!;
   const idx = 3 * (Math.round(m * 128) - LOG_TABLE_FIRST);
   const invc = LOGT[idx]!;
   const ph = m * invc;
@@ -239,19 +239,19 @@ function logSlow(x: number): void {
   let ql = 0;
   for (let n = 16; n >= 1; n--) {
     ddMul(qh, ql, rh, rl);
-    const ph2 = reg[0];
-    const pl2 = reg[1];
+    const ph2 = reg[0]!;
+    const pl2 = reg[1]!;
     ddDivInt(1, 0, n);
-    ddAdd(reg[0], reg[1], -ph2, -pl2);
-    qh = reg[0];
-    ql = reg[1];
+    ddAdd(reg[0]!, reg[1]!, -ph2, -pl2);
+    qh = reg[0]!;
+    ql = reg[1]!;
   }
   ddMul(qh, ql, rh, rl);
-  const lh = reg[0];
-  const ll = reg[1];
+  const lh = reg[0]!;
+  const ll = reg[1]!;
   ddMul(e, 0, LN2_HI, LN2_LO);
-  ddAdd(reg[0], reg[1], -LOGT[idx + 1]!, -LOGT[idx + 2]!);
-  ddAdd(reg[0], reg[1], lh, ll);
+  ddAdd(reg[0]!, reg[1]!, -LOGT[idx + 1]!, -LOGT[idx + 2]!);
+  ddAdd(reg[0]!, reg[1]!, lh, ll);
 }
 
 /** e^x, correctly rounded (except results below 2^-1022, from Math.exp). */
@@ -263,9 +263,9 @@ export function crExp(x: number): number {
   if (v !== v) {
     expSlow(x, 0);
     v = roundIfSure(EPS_SLOW);
-    if (v !== v) v = reg[0] + reg[1];
+    if (v !== v) v = reg[0]! + reg[1]!;
   }
-  return scaled(v, reg[2]);
+  return scaled(v, reg[2]!);
 }
 
 /** Natural logarithm, correctly rounded. */
@@ -277,31 +277,31 @@ export function crLog(x: number): number {
   if (v === v) return v;
   logSlow(x);
   const w = roundIfSure(EPS_SLOW);
-  return w === w ? w : reg[0] + reg[1];
+  return w === w ? w : reg[0]! + reg[1]!;
 }
 
 /** x^y for positive finite x and finite y ∉ {0, 1, 2, -1, 0.5}. */
 function powPositive(x: number, y: number): number {
   logFast(x);
-  let th = y * reg[0];
-  let tl = twoProdErr(y, reg[0], th) + y * reg[1];
+  let th = y * reg[0]!;
+  let tl = twoProdErr(y, reg[0]!, th) + y * reg[1]!;
   if (th > 709.79) return Infinity;
   if (th < -708.39) return Math.pow(x, y);
   expFast(th, tl);
   let v = roundIfSure(EPS_EXP_FAST + Math.abs(th) * 2 ** -66);
-  if (v === v) return scaled(v, reg[2]);
+  if (v === v) return scaled(v, reg[2]!);
   logSlow(x);
-  ddMul(y, 0, reg[0], reg[1]);
-  th = reg[0];
-  tl = reg[1];
+  ddMul(y, 0, reg[0]!, reg[1]!);
+  th = reg[0]!;
+  tl = reg[1]!;
   expSlow(th, tl);
   v = roundIfSure(EPS_SLOW + Math.abs(th) * 2 ** -99);
   if (v !== v) {
     const exact = Number.isInteger(y) && y > 0 && y <= 64 ? exactIntegerPower(x, y) : NaN;
     if (exact === exact) return exact;
-    v = reg[0] + reg[1];
+    v = reg[0]! + reg[1]!;
   }
-  return scaled(v, reg[2]);
+  return scaled(v, reg[2]!);
 }
 
 /** x^n for an integer 0 < n <= 64, rounded half to even, computed exactly (settles halfway cases). */

@@ -354,10 +354,10 @@ export class GraphPanel {
         if (session.setExpanded(message.key, message.expanded)) sessions.rebuild(session);
         return;
       case 'step':
-        if (session.stepper) sessions.step(session, message.move);
+        if (session.stepper) void sessions.step(session, message.move);
         return;
       case 'goTo':
-        if (session.stepper) sessions.step(session, { goTo: message.position });
+        if (session.stepper) void sessions.step(session, { goTo: message.position });
         return;
       case 'selectNode':
         void this.selectSource(message.node);

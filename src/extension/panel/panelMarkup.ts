@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+import { l10nBundle } from '../../core/l10n';
 import { SVG_STYLE } from '../../core/render/svgStyle';
 
 /** What the panel's page links to and the CSP it runs under. */
@@ -6,6 +8,13 @@ export interface PanelPageParts {
   readonly csp: string;
   readonly scriptUri: string;
   readonly styleUri: string;
+  /** VS Code's display language (`vscode.env.language`), for the page's `lang`; English when absent. */
+  readonly language?: string;
+}
+
+/** Text for an HTML attribute or element. */
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /**
@@ -15,7 +24,7 @@ export interface PanelPageParts {
 export function panelMarkup(parts: PanelPageParts): string {
   const { nonce } = parts;
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${esc(parts.language ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${parts.csp}">
@@ -24,29 +33,29 @@ export function panelMarkup(parts: PanelPageParts): string {
 <style nonce="${nonce}">${SVG_STYLE}</style>
 <title>GraphStep</title>
 </head>
-<body data-phase="start">
-<div id="toolbar" role="toolbar" aria-label="Stepping">
-  <button id="reset" title="Reset (Home)" aria-label="Reset"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M3 3h2v10H3zM13 3v10L6 8z"/></svg></button>
-  <button id="previous" title="Previous step (←)" aria-label="Previous step"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M11 3v10L4 8z"/></svg></button>
-  <button id="next" title="Next step (→)" aria-label="Next step"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M5 3v10l7-5z"/></svg></button>
-  <button id="run-forward" title="Run forward pass" aria-label="Run forward pass"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M2 3v10l6-5zM8 3v10l6-5z"/></svg></button>
-  <button id="run-backward" title="Run backward pass (End)" aria-label="Run backward pass"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M14 3v10L8 8zM8 3v10L2 8z"/></svg></button>
-  <span class="gs-timeline"><input id="timeline" type="range" min="0" max="0" value="0" aria-label="Timeline"><span id="forward-mark"></span></span>
-  <span id="phase" aria-live="polite">no graph</span>
+<body data-phase="start" data-l10n="${esc(JSON.stringify(l10nBundle() ?? {}))}">
+<div id="toolbar" role="toolbar" aria-label="${esc(l10n.t('Stepping'))}">
+  <button id="reset" title="${esc(l10n.t('Reset (Home)'))}" aria-label="${esc(l10n.t('Reset'))}"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M3 3h2v10H3zM13 3v10L6 8z"/></svg></button>
+  <button id="previous" title="${esc(l10n.t('Previous step (←)'))}" aria-label="${esc(l10n.t('Previous step'))}"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M11 3v10L4 8z"/></svg></button>
+  <button id="next" title="${esc(l10n.t('Next step (→)'))}" aria-label="${esc(l10n.t('Next step'))}"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M5 3v10l7-5z"/></svg></button>
+  <button id="run-forward" title="${esc(l10n.t('Run forward pass'))}" aria-label="${esc(l10n.t('Run forward pass'))}"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M2 3v10l6-5zM8 3v10l6-5z"/></svg></button>
+  <button id="run-backward" title="${esc(l10n.t('Run backward pass (End)'))}" aria-label="${esc(l10n.t('Run backward pass'))}"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M14 3v10L8 8zM8 3v10L2 8z"/></svg></button>
+  <span class="gs-timeline"><input id="timeline" type="range" min="0" max="0" value="0" aria-label="${esc(l10n.t('Timeline'))}"><span id="forward-mark"></span></span>
+  <span id="phase" aria-live="polite">${esc(l10n.t('no graph'))}</span>
   <span class="gs-sep"></span>
-  <button id="switch-view" title="Show values as nodes (GraphStep: Switch View)" aria-label="Switch view"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M2 2h5v5H2zM9 9h5v5H9zM7 4.5h3.5V9h-1V5.5H7z"/></svg></button>
-  <button id="follow" title="Follow the step (L)" aria-label="Follow the step" aria-pressed="true"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zm0 1.5a5 5 0 1 1 0 10A5 5 0 0 1 8 3zm0 2.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z"/></svg></button>
-  <button id="find-open" title="Find a node by name (Ctrl+F)" aria-label="Find a node"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M10.5 2a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7zM5.5 5.5a5 5 0 1 1 2.1 4.1L3.2 14 2 12.8l4.4-4.4a5 5 0 0 1-.9-2.9z"/></svg></button>
-  <span class="gs-zoom" role="group" aria-label="Zoom"><button id="zoom-out" title="Zoom out (-)" aria-label="Zoom out">−</button><button id="fit" title="Fit to view (F)" aria-label="Fit to view">Fit</button><button id="zoom-in" title="Zoom in (+)" aria-label="Zoom in">+</button></span>
-  <button id="export-svg" title="Export Graph as SVG" aria-label="Export as SVG">SVG</button>
-  <button id="export-png" title="Export Graph as PNG" aria-label="Export as PNG">PNG</button>
+  <button id="switch-view" title="${esc(l10n.t('Show values as nodes (GraphStep: Switch View)'))}" aria-label="${esc(l10n.t('Switch view'))}"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M2 2h5v5H2zM9 9h5v5H9zM7 4.5h3.5V9h-1V5.5H7z"/></svg></button>
+  <button id="follow" title="${esc(l10n.t('Follow the step (L)'))}" aria-label="${esc(l10n.t('Follow the step'))}" aria-pressed="true"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zm0 1.5a5 5 0 1 1 0 10A5 5 0 0 1 8 3zm0 2.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z"/></svg></button>
+  <button id="find-open" title="${esc(l10n.t('Find a node by name (Ctrl+F)'))}" aria-label="${esc(l10n.t('Find a node'))}"><svg class="gs-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M10.5 2a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7zM5.5 5.5a5 5 0 1 1 2.1 4.1L3.2 14 2 12.8l4.4-4.4a5 5 0 0 1-.9-2.9z"/></svg></button>
+  <span class="gs-zoom" role="group" aria-label="${esc(l10n.t('Zoom'))}"><button id="zoom-out" title="${esc(l10n.t('Zoom out (-)'))}" aria-label="${esc(l10n.t('Zoom out'))}">−</button><button id="fit" title="${esc(l10n.t('Fit to view (F)'))}" aria-label="${esc(l10n.t('Fit to view'))}">${esc(l10n.t('Fit'))}</button><button id="zoom-in" title="${esc(l10n.t('Zoom in (+)'))}" aria-label="${esc(l10n.t('Zoom in'))}">+</button></span>
+  <button id="export-svg" title="${esc(l10n.t('Export Graph as SVG'))}" aria-label="${esc(l10n.t('Export as SVG'))}">SVG</button>
+  <button id="export-png" title="${esc(l10n.t('Export Graph as PNG'))}" aria-label="${esc(l10n.t('Export as PNG'))}">PNG</button>
 </div>
-<nav id="breadcrumbs" aria-label="Groups around the node" hidden></nav>
+<nav id="breadcrumbs" aria-label="${esc(l10n.t('Groups around the node'))}" hidden></nav>
 <div id="problems" role="alert" hidden></div>
 <div id="gradcheck" role="status" hidden></div>
 <div id="stage">
-<div id="graph" tabindex="0" role="group" aria-label="Computational graph: Tab moves to the nodes, arrow keys between neighbours, Enter opens a node"></div>
-  <div id="find" role="search" hidden><input type="text" aria-label="Find a node by name" placeholder="Find node by name"><span class="gs-find-count" aria-live="polite"></span><button class="gs-find-previous" title="Previous match (Shift+Enter)" aria-label="Previous match">↑</button><button class="gs-find-next" title="Next match (Enter)" aria-label="Next match">↓</button><button class="gs-find-close" title="Close (Escape)" aria-label="Close">×</button></div>
+<div id="graph" tabindex="0" role="group" aria-label="${esc(l10n.t('Computational graph: Tab moves to the nodes, arrow keys between neighbours, Enter opens a node'))}"></div>
+  <div id="find" role="search" hidden><input type="text" aria-label="${esc(l10n.t('Find a node by name'))}" placeholder="${esc(l10n.t('Find node by name'))}"><span class="gs-find-count" aria-live="polite"></span><button class="gs-find-previous" title="${esc(l10n.t('Previous match (Shift+Enter)'))}" aria-label="${esc(l10n.t('Previous match'))}">↑</button><button class="gs-find-next" title="${esc(l10n.t('Next match (Enter)'))}" aria-label="${esc(l10n.t('Next match'))}">↓</button><button class="gs-find-close" title="${esc(l10n.t('Close (Escape)'))}" aria-label="${esc(l10n.t('Close'))}">×</button></div>
 </div>
 <div id="detail" hidden></div>
 <script nonce="${nonce}" src="${parts.scriptUri}"></script>

@@ -20,5 +20,6 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
     csp: panelCsp(webview.cspSource, nonce),
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', 'webview.js')).toString(),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css')).toString(),
+    language: vscode.env.language,
   });
 }

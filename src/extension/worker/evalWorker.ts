@@ -5,6 +5,7 @@
  * posts its answers back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { useL10nBundle, type L10nBundle } from '../../core/l10n';
 import { useNodeKernels } from '../../node/engineKernels';
 import { TapeService } from './tapeService';
 import type { ToWorker } from './workerProtocol';
@@ -13,6 +14,9 @@ const port = parentPort;
 if (!port) throw new Error('evalWorker.js runs only as a worker thread');
 // The same kernels as the extension host and the CLI (WebAssembly SIMD, helper threads for large products): the same bits.
 useNodeKernels();
-const busySince = new Float64Array((workerData as { busySince: SharedArrayBuffer }).busySince);
+const data = workerData as { busySince: SharedArrayBuffer; l10n?: L10nBundle };
+// the host's translation bundle: diagnostics made here read in VS Code's display language
+useL10nBundle(data.l10n);
+const busySince = new Float64Array(data.busySince);
 const service = new TapeService((message, transfer) => port.postMessage(message, transfer ?? []), busySince);
 port.on('message', (message: ToWorker) => service.receive(message));

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { l10nBundle } from '../../core/l10n';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 /** How long a thread may be inside one unit of work before an edit terminates it rather than waits for it. */
@@ -58,7 +59,7 @@ export class EvaluationWorker {
     if (this.thread) return this.thread;
     const shared = new SharedArrayBuffer(16);
     this.busySince = new Float64Array(shared);
-    const thread = new Worker(this.script, { workerData: { busySince: shared }, resourceLimits: this.resourceLimits, stdout: false, stderr: false });
+    const thread = new Worker(this.script, { workerData: { busySince: shared, l10n: l10nBundle() }, resourceLimits: this.resourceLimits, stdout: false, stderr: false });
     thread.on('message', (m: FromWorker) => this.thread === thread && this.listener.message(m));
     let reason = '';
     thread.on('error', (e) => (reason = e.message));

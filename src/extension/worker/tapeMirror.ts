@@ -82,10 +82,15 @@ export class TapeMirror {
       const stride = kind === 2 ? 3 : 2;
       for (; p.i < list.length; p.i += stride) {
         const id = list[p.i]!;
-        if (kind === 0) changes.node(id), (this.values[id] = at(list[p.i + 1]!));
-        else if (kind === 1) changes.node(id), (this.grads[id] = at(list[p.i + 1]!));
-        else if (kind === 2) changes.consumer(id), ((this.edgeGrads[id] ??= [])[list[p.i + 1]!] = at(list[p.i + 2]!));
-        else changes.node(id), (this.arrived[id] = list[p.i + 1]!);
+        if (kind === 2) {
+          changes.consumer(id);
+          (this.edgeGrads[id] ??= [])[list[p.i + 1]!] = at(list[p.i + 2]!);
+        } else {
+          changes.node(id);
+          if (kind === 0) this.values[id] = at(list[p.i + 1]!);
+          else if (kind === 1) this.grads[id] = at(list[p.i + 1]!);
+          else this.arrived[id] = list[p.i + 1]!;
+        }
         if (outOfTime()) {
           p.i += stride;
           return false;
