@@ -10,7 +10,7 @@ import type { DrawableGraph, DrawableGroupKind } from '../src/core/render/drawab
 import type { DrawingState } from '../src/core/render/drawingState';
 import type { GraphLayout, LayoutNode } from '../src/core/render/layout';
 import { edgeSvg, edgeTexts, escapeXml, frameSvg, HEADING_HEIGHT, nodeSvg, nodeTexts, type EdgeTexts, type NodeTexts } from '../src/core/render/renderSvg';
-import { shapeText } from '../src/core/render/labelText';
+import { drawnShape } from '../src/core/render/labelText';
 import { textWidth } from '../src/core/render/textMetrics';
 import { Minimap } from './minimap';
 import { OverviewLayer } from './overviewLayer';
@@ -417,7 +417,7 @@ export class GraphCanvas {
     const what = g.kind === 'op' ? `${g.op} (${g.label})` : g.kind;
     const counts = s && s.expected > 1 ? `, ${s.arrived} of ${s.expected} contributions` : '';
     const open = node.role === 'op' && g.expandKey !== undefined ? '; E opens it into its elementary ops' : '';
-    return `${name}: ${what}, ${shapeText(g.shape)}, value ${s?.value?.short ?? 'not computed yet'}, gradient ${s?.grad?.short ?? 'none yet'}${counts}${open}`;
+    return `${name}: ${what}, ${drawnShape(g.shape)}, value ${s?.value?.short ?? 'not computed yet'}, gradient ${s?.grad?.short ?? 'none yet'}${counts}${open}`;
   }
 
   private clearElements(keepFocused = false): void {

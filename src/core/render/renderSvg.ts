@@ -8,7 +8,7 @@ import type { DrawableGraph } from './drawableGraph';
 import type { DrawingState, NodeState } from './drawingState';
 import type { GraphLayout, LayoutDirection, LayoutEdge, LayoutFrame, LayoutNode } from './layout';
 import { updateLabel, updateRule } from '../train/updateLabel';
-import { shapeText } from './labelText';
+import { drawnShape } from './labelText';
 import { SVG_STYLE } from './svgStyle';
 
 export interface RenderOptions {
@@ -47,7 +47,7 @@ export function edgeTexts(edge: LayoutEdge, graph: DrawableGraph, state: Drawing
   const source = state.nodes[edge.source];
   const grad = edge.consumer === null ? source?.grad ?? null : state.edgeGrads[edge.consumer]?.[edge.inputIndex] ?? null;
   const name = displayName(graph, edge.source);
-  const lines = [`${name}: ${shapeText(graph.nodes[edge.source]!.shape)}`, `value = ${source?.value?.exact ?? 'not computed yet'}`];
+  const lines = [`${name}: ${drawnShape(graph.nodes[edge.source]!.shape)}`, `value = ${source?.value?.exact ?? 'not computed yet'}`];
   if (grad) lines.push(`gradient along this arrow = ${grad.exact}`);
   const current = state.currentNode;
   const active = current !== null && (edge.consumer === current || (state.phase === 'forward' && edge.source === current && edge.consumer !== null));
@@ -75,7 +75,7 @@ export function nodeTexts(node: LayoutNode, graph: DrawableGraph, state: Drawing
   const counts = s && s.expected > 1 ? ` (${s.arrived}/${s.expected})` : '';
   const sum = node.caption && s && (s.arrived > 0 || state.phase === 'backward') && s.expected > 1 ? `Σ ${s.grad?.short ?? '–'}${counts}` : '';
   const title = [
-    `${displayName(graph, id)} — ${g.kind === 'op' ? g.op : g.kind}, ${shapeText(g.shape)}`,
+    `${displayName(graph, id)} — ${g.kind === 'op' ? g.op : g.kind}, ${drawnShape(g.shape)}`,
     `value = ${s?.value?.exact ?? 'not computed yet'}`,
     `gradient = ${s?.grad?.exact ?? 'none yet'}${s && s.expected > 0 ? ` (${s.arrived}/${s.expected} contributions)` : ''}`,
     ...(g.update ? [updateRule(g.name ?? displayName(graph, id), g.update)] : []),

@@ -1,5 +1,5 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Utils } from 'vscode-uri';
 import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic } from '../../core/language/range';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
@@ -7,7 +7,7 @@ import { encodeTensor, validateWebviewMessage, type GradCheckMarks, type HostMes
 import { drawableGraph, drawnLabel, type DrawableGraph } from '../../core/render/drawableGraph';
 import { blankDrawingState, encodedDrawableOf, splitBytes } from '../../core/render/drawableTransfer';
 import { drawingPatch, drawingState, hasChangeLog, type StepSource } from '../../core/render/drawingState';
-import { shapeText } from '../../core/render/labelText';
+import { drawnShape } from '../../core/render/labelText';
 import type { GraphView } from '../../core/render/layout';
 import type { Tensor } from '../../core/tensor';
 import type { DocumentSession, SessionRegistry } from '../sessions';
@@ -252,7 +252,7 @@ export class GraphPanel {
   }
 
   private updateTitle(): void {
-    this.panel.title = `Graph: ${path.basename(this.currentSession.document.uri.path)}`;
+    this.panel.title = `Graph: ${Utils.basename(this.currentSession.document.uri)}`;
   }
 
   /**
@@ -319,7 +319,7 @@ export class GraphPanel {
       type: 'setGraph',
       revision: ++this.revision,
       documentUri: session.document.uri.toString(),
-      fileName: path.basename(session.document.uri.path),
+      fileName: Utils.basename(session.document.uri),
       ...drawing,
       state: stepper ? (large ? blankDrawingState(stepper) : drawingState(stepper, settings.drawing)) : null,
       diagnostics: session.diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, character: d.range.start.character })),
@@ -416,7 +416,7 @@ export class GraphPanel {
       type: 'tensors',
       requestId,
       node: id,
-      title: `${name} — ${node.kind === 'op' ? node.op : node.kind}, ${shapeText(node.shape)}${counts}${tooLarge}`,
+      title: `${name} — ${node.kind === 'op' ? node.op : node.kind}, ${drawnShape(node.shape)}${counts}${tooLarge}`,
       value: payload(value),
       grad: payload(stepper.grad(id)),
     });
