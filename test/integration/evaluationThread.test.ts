@@ -174,9 +174,10 @@ describe('a 10,000-statement file: the check runs in the evaluation thread too',
     const start = threadCpuMs() ?? performance.now();
     assert.equal(checkSource(LONG, { evaluate: false }).graph!.nodes.length, 30_001);
     const oneCheckMs = (threadCpuMs() ?? performance.now()) - start;
+    let panel: { readonly panel: vscode.WebviewPanel; whenReady(): Promise<void> } | undefined;
     const { longestMs, ticks, ms, measure } = await longestSlice(async () => {
       const { editor, session } = await untitledSession(LONG);
-      const panel = await vscode.commands.executeCommand<{ whenReady(): Promise<void> } | undefined>('graphstep.openGraphToSide');
+      panel = await vscode.commands.executeCommand<{ readonly panel: vscode.WebviewPanel; whenReady(): Promise<void> } | undefined>('graphstep.openGraphToSide');
       assert.ok(panel, 'the graph panel opened');
       await panel.whenReady();
       await waitFor('the graph', () => session.graph !== null && session.isSettled, 60_000);
@@ -195,7 +196,7 @@ describe('a 10,000-statement file: the check runs in the evaluation thread too',
       }
       await waitFor('the typed statement', () => session.isCurrent && session.isSettled && session.graph!.nodes.length === 30_005, 60_000);
       await new Promise((resolve) => setTimeout(resolve, 1000));
-    });
+    }).finally(() => panel?.panel.dispose());
     assert.ok(ticks >= 50, `the host timer fired ${ticks} times in ${ms.toFixed(0)} ms`);
     assert.ok(longestMs < oneCheckMs / 2, `the host was held ${longestMs.toFixed(0)} ms (${measure}); one check of the file takes ${oneCheckMs.toFixed(0)} ms`);
   });
