@@ -15,6 +15,7 @@ import { DetailView } from './detailView';
 import { FindBox } from './findBox';
 import { GraphCanvas } from './graphCanvas';
 import { rasterizeSvg } from './rasterize';
+import { TrainingView } from './trainingView';
 import { MARGIN } from './viewport';
 import { vscode } from './vscodeApi';
 
@@ -27,6 +28,7 @@ const canvas = new GraphCanvas($('graph'), (node) => {
   requestDetail(node);
 });
 const detail = new DetailView($('detail'));
+const training = new TrainingView(document.body, $('stage'), post);
 const find = new FindBox($('find'), (node, focus) => revealFound(node, focus), () => canvas.clearFound());
 
 /** Shows a node found: the groups hiding it are opened first (view state). */
@@ -293,6 +295,9 @@ function handle(message: HostMessage): void {
         (base64) => post({ type: 'pngData', requestId: message.requestId, base64 }),
         (e: unknown) => post({ type: 'pngError', requestId: message.requestId, message: String(e) }),
       );
+      return;
+    case 'training':
+      training.show(message);
       return;
     default: {
       const unknown: never = message;

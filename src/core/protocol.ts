@@ -16,6 +16,7 @@ import type { DrawableGraph } from './render/drawableGraph';
 import type { BlankDrawingState } from './render/drawableTransfer';
 import type { DrawingPatch, DrawingState } from './render/drawingState';
 import type { DirectionSetting, GraphView } from './render/layout';
+import { validateTrainingMessage, type TrainingMessage, type TrainingWebviewMessage } from './trainingProtocol';
 
 
 /** A tensor in a message: non-finite numbers spelled as strings, as in `run --json`. */
@@ -135,7 +136,7 @@ export interface RasterizeMessage {
   readonly scale: number;
 }
 
-export type HostMessage = SetGraphMessage | GraphPartMessage | SetStateMessage | PatchStateMessage | GradCheckMessage | SetViewMessage | HighlightMessage | TensorsMessage | RasterizeMessage;
+export type HostMessage = SetGraphMessage | GraphPartMessage | SetStateMessage | PatchStateMessage | GradCheckMessage | SetViewMessage | HighlightMessage | TensorsMessage | RasterizeMessage | TrainingMessage;
 
 // ---- webview → host -------------------------------------------------------
 
@@ -152,7 +153,8 @@ export type WebviewMessage =
   | { readonly type: 'switchView'; readonly view: GraphView }
   | { readonly type: 'export'; readonly format: 'svg' | 'png' }
   | { readonly type: 'pngData'; readonly requestId: number; readonly base64: string }
-  | { readonly type: 'pngError'; readonly requestId: number; readonly message: string };
+  | { readonly type: 'pngError'; readonly requestId: number; readonly message: string }
+  | TrainingWebviewMessage;
 
 const MAX_PNG_BASE64 = 200 * 1024 * 1024;
 const MAX_KEY_LENGTH = 1000;
@@ -184,7 +186,7 @@ export function validateWebviewMessage(x: unknown): x is WebviewMessage {
     case 'pngError':
       return isIndex(m.requestId) && typeof m.message === 'string';
     default:
-      return false;
+      return validateTrainingMessage(m);
   }
 }
 

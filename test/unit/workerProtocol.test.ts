@@ -287,6 +287,14 @@ describe('the evaluation thread protocol: a check on its way to the host (CheckT
     assert.deepEqual(Array.from(leaf.value.data), [1.5, -2]);
   });
 
+  it('a file that trains keeps what its params are updated with (the update drawn at each param, Train)', () => {
+    const check = checkSource('param w = 0.5\nloss = (w * 3 - 2) ** 2\ntrain loss with sgd(lr=0.1) for 3 steps\n', { evaluate: false });
+    assert.ok(check.graph?.training);
+    const assembler = new CheckAssembler(structuredClone(encodeCheck(check).transfer));
+    while (!assembler.step(1000));
+    assert.deepEqual(assembler.result().graph!.training, check.graph.training);
+  });
+
   it('a file with errors travels without a graph, its bindings and references kept for the editor', () => {
     const check = checkSource('input a = 2\nb = a @ \nc = nope + 1\n', { evaluate: false });
     const assembler = new CheckAssembler(structuredClone(encodeCheck(check).transfer));

@@ -11,6 +11,7 @@ import { drawnShape } from '../../core/render/labelText';
 import type { GraphView } from '../../core/render/layout';
 import type { Tensor } from '../../core/tensor';
 import type { DocumentSession, SessionRegistry } from '../sessions';
+import { PanelTraining } from '../training/panelTraining';
 import { nodesAt } from './nodesAt';
 import { panelSettings } from './panelSettings';
 import { localResourceRoots, webviewHtml } from './webviewHtml';
@@ -55,6 +56,7 @@ export class GraphPanel {
   private nextRasterId = 1;
   private readonly rasters = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly training = new PanelTraining((m) => this.post(m));
   private readyOnce!: Promise<void>;
   private markReady!: () => void;
 
@@ -102,6 +104,7 @@ export class GraphPanel {
   /** The session changed: a rebuild sends everything, a step only the labels that changed. */
   sessionChanged(session: DocumentSession): void {
     if (session !== this.currentSession) return;
+    this.training.sync(session);
     const stepper = session.stepper;
     if (session.graph !== this.sentGraph || session.diagnostics !== this.sentDiagnostics || !stepper) {
       // A large graph is drawn in a turn of its own, not in the one that received it from the evaluation thread.
@@ -329,6 +332,7 @@ export class GraphPanel {
       gradCheck: gradCheckMarks(session.gradCheck),
     });
     if (large) this.queueAllLabels();
+    this.training.resend(session);
   }
 
   private post(message: HostMessage): void {
@@ -379,6 +383,11 @@ export class GraphPanel {
         this.rasters.get(message.requestId)?.reject(new Error(message.message));
         this.rasters.delete(message.requestId);
         return;
+      case 'trainingAction':
+      case 'goToIteration':
+      case 'requestTraining':
+        this.training.receive(session, message);
+        return;
       default: {
         const unknown: never = message;
         throw new Error(`unhandled webview message ${JSON.stringify(unknown)}`);
@@ -412,11 +421,13 @@ export class GraphPanel {
     const payload = (t: Tensor | null): TensorPayload | null => (t && t.size <= MAX_DETAIL_ELEMENTS ? encodeTensor(t) : null);
     const value = stepper.value(id);
     const tooLarge = value && value.size > MAX_DETAIL_ELEMENTS ? ` · ${value.size} elements, too many to show` : '';
+    const iteration = this.currentSession.training?.iteration;
+    const trained = iteration !== null && iteration !== undefined && (node.kind === 'param' || node.kind === 'const') ? vscode.l10n.t(' · training iteration {0}', iteration) : '';
     this.post({
       type: 'tensors',
       requestId,
       node: id,
-      title: `${name} — ${node.kind === 'op' ? node.op : node.kind}, ${drawnShape(node.shape)}${counts}${tooLarge}`,
+      title: `${name} — ${node.kind === 'op' ? node.op : node.kind}, ${drawnShape(node.shape)}${counts}${tooLarge}${trained}`,
       value: payload(value),
       grad: payload(stepper.grad(id)),
     });

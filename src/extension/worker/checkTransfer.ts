@@ -37,6 +37,8 @@ interface CheckHead {
   readonly hasGraph: boolean;
   readonly output: number | null;
   readonly groups: Graph['groups'];
+  /** What a file that trains updates its params with (the update drawn at each param, GraphStep: Train). */
+  readonly training: Graph['training'] | null;
   readonly cost: number;
   readonly memoryBytes: number;
   readonly evaluationSkipped: boolean;
@@ -87,6 +89,7 @@ export function encodeCheck(check: CheckResult): { transfer: CheckTransfer; buff
     hasGraph: graph !== null,
     output: graph?.output ?? null,
     groups: graph?.groups ?? [],
+    training: graph?.training ?? null,
     cost: check.cost,
     memoryBytes: check.memoryBytes,
     evaluationSkipped: check.evaluationSkipped,
@@ -154,7 +157,7 @@ export class CheckAssembler {
     const h = this.transfer.head;
     const l = this.lists;
     const graph: Graph | null = h.hasGraph
-      ? { nodes: l.nodes as GraphNode[], output: h.output, bindings: l.graphBindings as Graph['bindings'], references: l.graphReferences as Graph['references'], groups: h.groups }
+      ? { nodes: l.nodes as GraphNode[], output: h.output, bindings: l.graphBindings as Graph['bindings'], references: l.graphReferences as Graph['references'], groups: h.groups, ...(h.training ? { training: h.training } : {}) }
       : null;
     if (graph && this.transfer.drawable) adoptEncodedDrawable(graph, this.transfer.drawable);
     return {
