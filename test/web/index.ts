@@ -17,6 +17,7 @@ export async function run(): Promise<void> {
   await import('./loadFiles.test');
   await import('./debugger.test');
   await import('./virtualWorkspace.test');
+  await import('./training.test');
   return new Promise((resolve, reject) => {
     const failed: string[] = [];
     const runner = mocha.run((failures) => {
