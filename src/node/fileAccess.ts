@@ -82,7 +82,40 @@ function specialKind(stat: fs.Stats): string | null {
   return 'something that is not a regular file';
 }
 
-/** Opens without following links and without blocking, and reads only when it is still the file that was checked. */
+/** Most bytes the files read are kept for (the oldest dropped first). */
+const CACHE_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The bytes of the files read lately, by path, with what identified them:
+ * an unchanged file (same device, inode, size, modification and change
+ * times to the nanosecond) is not read again at the next check of a text that loads it, only
+ * after it changed. One cache per process (one per document's evaluation
+ * thread in the editor).
+ */
+const cache = new Map<string, { readonly key: string; readonly bytes: Uint8Array }>();
+let cachedBytes = 0;
+
+/** What tells one version of an open file from another, to the nanosecond. */
+function identity(fd: number): string {
+  const stat = fs.fstatSync(fd, { bigint: true });
+  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+}
+
+function remember(file: string, key: string, bytes: Uint8Array): void {
+  const old = cache.get(file);
+  if (old) cachedBytes -= old.bytes.length;
+  cache.delete(file);
+  if (bytes.length > CACHE_MAX_BYTES) return;
+  cache.set(file, { key, bytes });
+  cachedBytes += bytes.length;
+  for (const [name, entry] of cache) {
+    if (cachedBytes <= CACHE_MAX_BYTES) break;
+    cache.delete(name);
+    cachedBytes -= entry.bytes.length;
+  }
+}
+
+/** Opens without following links and without blocking, and reads only when it is still the file that was checked (and not already read unchanged). */
 function readRegularFile(file: string, checked: fs.Stats, quoted: string): Read {
   let fd: number;
   try {
@@ -95,6 +128,9 @@ function readRegularFile(file: string, checked: fs.Stats, quoted: string): Read 
     if (!opened.isFile() || opened.ino !== checked.ino || opened.dev !== checked.dev) {
       return refuse(`expected the file at ${quoted} to stay the same while it is read, found it replaced`);
     }
+    const key = identity(fd);
+    const known = cache.get(file);
+    if (known?.key === key) return { ok: true, bytes: known.bytes };
     const bytes = Buffer.allocUnsafe(Math.min(opened.size, MAX_FILE_BYTES));
     let filled = 0;
     while (filled < bytes.length) {
@@ -102,7 +138,10 @@ function readRegularFile(file: string, checked: fs.Stats, quoted: string): Read 
       if (n === 0) break;
       filled += n;
     }
-    return { ok: true, bytes: bytes.subarray(0, filled) };
+    const read = bytes.subarray(0, filled);
+    // a file that changed while it was read is not kept: its next read reads it again
+    if (identity(fd) === key) remember(file, key, read);
+    return { ok: true, bytes: read };
   } catch (e) {
     return refuse(`expected a readable file at ${quoted}, found ${(e as NodeJS.ErrnoException).code ?? 'an error'}`);
   } finally {
