@@ -128,6 +128,10 @@ describe('GraphStep: Train in the editor', () => {
     assert.equal(session.stepper!.position, session.stepper!.total);
     const hover = await hoverText(session.document, positionOf(session.document, 'loss'));
     assert.ok(hover.includes(String(full.loss[5])), `the hover shows loss[5] = ${full.loss[5]}:\n${hover}`);
+    const lossLine = session.graph!.nodes[lossNode]!.statementRange.end.line;
+    const labels = (await session.inlineLabels()) ?? [];
+    const label = labels.find((l) => l.line === lossLine)?.text ?? '';
+    assert.ok(label.includes(`= ${full.loss[5]}`), `the inline value of loss is loss[5] = ${full.loss[5]}: ${label}`);
     const refused = await session.showIteration(201);
     assert.match(refused ?? '', /expected an iteration in 0\.\.200/);
     await vscode.commands.executeCommand('graphstep.reset');
