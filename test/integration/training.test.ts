@@ -137,6 +137,29 @@ describe('GraphStep: Train in the editor', () => {
     await vscode.commands.executeCommand('graphstep.reset');
   });
 
+  it('with composite ops opened (the same text), the training stays and its iterations go into the leaves of the same names', async () => {
+    const session = await sessionOf('train_spiral.nn');
+    const api = await graphStepApi();
+    await vscode.commands.executeCommand<TrainingSnapshot>('graphstep.train');
+    const run = session.training!;
+    const affine = session.graph!.nodes.find((n) => n.op === 'affine' && n.expandKey)!;
+    assert.ok(session.setExpanded(affine.expandKey!, true));
+    api.sessions.rebuild(session);
+    await api.sessions.whenSettled(session);
+    try {
+      assert.ok(session.graph!.nodes.length > 9, 'the affine is opened');
+      assert.equal(session.training, run);
+      assert.equal(run.stale, false);
+      assert.equal(await session.showIteration(50), null);
+      const cli = cliTrain(session.uri, 50);
+      for (const name of ['W1', 'b1', 'W2', 'b2']) assert.deepEqual(nested(session, name), cli.params[name], `iteration 50: ${name}`);
+    } finally {
+      session.setExpanded(affine.expandKey!, false);
+      api.sessions.rebuild(session);
+      await api.sessions.whenSettled(session);
+    }
+  });
+
   it('editing the file stops training and keeps the last result, marked stale', async () => {
     const session = await sessionOf('train_forever.nn');
     const trained = vscode.commands.executeCommand<TrainingSnapshot>('graphstep.train');

@@ -165,13 +165,17 @@ export class TapeService {
     this.gradCheck = null;
     this.evaluation = null;
     this.loaded = null;
+    // The same text again (composite ops opened, a setting changed): the training goes on, its iterations still shown.
+    const sameText = this.source !== null && this.source.text === message.text && sameFiles(this.source.files, message.files);
     this.source = { text: message.text, check: message.check, files: message.files };
     this.iteration = null;
-    if (this.training?.running || this.training?.state === 'paused') {
-      this.training.end('stopped', l10n.t('the file changed'));
-      this.reportTraining();
+    if (!sameText) {
+      if (this.training?.running || this.training?.state === 'paused') {
+        this.training.end('stopped', l10n.t('the file changed'));
+        this.reportTraining();
+      }
+      this.training = null;
     }
-    this.training = null;
     this.unit(() => {
       const kept = this.lastChecked && this.lastChecked.request === message.checked ? this.lastChecked.check : null;
       this.lastChecked = null;
@@ -462,6 +466,10 @@ function checkText(text: string, options: WorkerCheckOptions, files: WorkerFiles
     const message = `GraphStep could not check this file: ${(e as Error).message}`;
     return { graph: null, diagnostics: [{ severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], statements: [], bindings: [], references: [], cost: 0, memoryBytes: 0, evaluationSkipped: false };
   }
+}
+
+function sameFiles(a: WorkerFiles | null, b: WorkerFiles | null): boolean {
+  return a === b || (a !== null && b !== null && a.file === b.file && a.folder === b.folder);
 }
 
 function attempt<T>(compute: () => T | null): T | null {
