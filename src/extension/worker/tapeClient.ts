@@ -5,6 +5,8 @@ import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
 import { withLeafValue } from '../../core/debug/graphRuntime';
 import { mapPosition } from '../../core/engine/positionMap';
+import { drawnLabel } from '../../core/render/drawableGraph';
+import { adoptEncodedDrawable, encodedDrawableOf, hasEncodedDrawable } from '../../core/render/drawableTransfer';
 import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic, Range } from '../../core/language/range';
 import type { Tensor } from '../../core/tensor';
@@ -205,6 +207,8 @@ export class TapeClient {
     if (!graph) return Promise.resolve('the file has errors: there is no graph to change');
     const replaced = withLeafValue(graph, nodeId, value);
     if (typeof replaced === 'string') return Promise.resolve(replaced);
+    // The drawing shows no leaf's value but an unnamed constant's: the graph's encoded drawing usually still holds.
+    if (hasEncodedDrawable(graph) && drawnLabel(graph.nodes[nodeId]!) === drawnLabel(replaced.nodes[nodeId]!)) adoptEncodedDrawable(replaced, encodedDrawableOf(graph));
     const previous = this.generation;
     this.generation++;
     this.loaded = replaced;
