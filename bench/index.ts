@@ -11,7 +11,7 @@ import { Stepper } from '../src/core/engine/stepper';
 import { benchCheck, runColdCase } from './check.bench';
 import { twoLayerSource } from './engine.bench';
 import { benchStages } from './stages.bench';
-import { benchTraining } from './train.bench';
+import { benchCheckpoints, benchTraining } from './train.bench';
 import { medianMs } from './timing';
 
 // Bundled into out/bench/ so it runs the code exactly as the extension does.
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
   benchStages();
   (await import('./cliStages.bench')).benchCliStages(root);
   benchTraining(root);
+  benchCheckpoints(root);
 
   console.log('');
   const { benchEngine } = await import('./engine.bench');

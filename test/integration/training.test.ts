@@ -128,9 +128,36 @@ describe('GraphStep: Train in the editor', () => {
     assert.equal(session.stepper!.position, session.stepper!.total);
     const hover = await hoverText(session.document, positionOf(session.document, 'loss'));
     assert.ok(hover.includes(String(full.loss[5])), `the hover shows loss[5] = ${full.loss[5]}:\n${hover}`);
+    const lossLine = session.graph!.nodes[lossNode]!.statementRange.end.line;
+    const labels = (await session.inlineLabels()) ?? [];
+    const label = labels.find((l) => l.line === lossLine)?.text ?? '';
+    assert.ok(label.includes(`= ${full.loss[5]}`), `the inline value of loss is loss[5] = ${full.loss[5]}: ${label}`);
     const refused = await session.showIteration(201);
     assert.match(refused ?? '', /expected an iteration in 0\.\.200/);
     await vscode.commands.executeCommand('graphstep.reset');
+  });
+
+  it('with composite ops opened (the same text), the training stays and its iterations go into the leaves of the same names', async () => {
+    const session = await sessionOf('train_spiral.nn');
+    const api = await graphStepApi();
+    await vscode.commands.executeCommand<TrainingSnapshot>('graphstep.train');
+    const run = session.training!;
+    const affine = session.graph!.nodes.find((n) => n.op === 'affine' && n.expandKey)!;
+    assert.ok(session.setExpanded(affine.expandKey!, true));
+    api.sessions.rebuild(session);
+    await api.sessions.whenSettled(session);
+    try {
+      assert.ok(session.graph!.nodes.length > 9, 'the affine is opened');
+      assert.equal(session.training, run);
+      assert.equal(run.stale, false);
+      assert.equal(await session.showIteration(50), null);
+      const cli = cliTrain(session.uri, 50);
+      for (const name of ['W1', 'b1', 'W2', 'b2']) assert.deepEqual(nested(session, name), cli.params[name], `iteration 50: ${name}`);
+    } finally {
+      session.setExpanded(affine.expandKey!, false);
+      api.sessions.rebuild(session);
+      await api.sessions.whenSettled(session);
+    }
   });
 
   it('editing the file stops training and keeps the last result, marked stale', async () => {

@@ -12,10 +12,16 @@ import type { TrainingRun, TrainingSnapshot } from './trainingRun';
  */
 export function registerTraining(context: vscode.ExtensionContext, sessions: SessionRegistry): void {
   const active = (): DocumentSession | undefined => sessions.activeSession();
+  // Set only when they change: sessions change at every step and training report.
+  let keys = '';
   const updateKeys = (): void => {
     const session = active();
-    void vscode.commands.executeCommand('setContext', 'graphstep.canTrain', Boolean(session?.graph?.training));
-    void vscode.commands.executeCommand('setContext', 'graphstep.trainingState', session?.training?.state ?? 'none');
+    const canTrain = Boolean(session?.graph?.training);
+    const state = session?.training?.state ?? 'none';
+    if (keys === `${canTrain} ${state}`) return;
+    keys = `${canTrain} ${state}`;
+    void vscode.commands.executeCommand('setContext', 'graphstep.canTrain', canTrain);
+    void vscode.commands.executeCommand('setContext', 'graphstep.trainingState', state);
   };
   updateKeys();
   context.subscriptions.push(

@@ -173,13 +173,17 @@ export class TapeService {
     this.gradCheck = null;
     this.evaluation = null;
     this.loaded = null;
+    // The same text again (composite ops opened, a setting changed): the training goes on, its iterations still shown.
+    const sameText = this.source !== null && this.source.text === message.text && sameFiles(this.source.files, message.files);
     this.source = { text: message.text, check: message.check, files: message.files };
     this.iteration = null;
-    if (this.training?.running || this.training?.state === 'paused') {
-      this.training.end('stopped', l10n.t('the file changed'));
-      this.reportTraining();
+    if (!sameText) {
+      if (this.training?.running || this.training?.state === 'paused') {
+        this.training.end('stopped', l10n.t('the file changed'));
+        this.reportTraining();
+      }
+      this.training = null;
     }
-    this.training = null;
     this.unit(() => {
       const kept = this.lastChecked && this.lastChecked.request === message.checked ? this.lastChecked.check : null;
       this.lastChecked = null;
@@ -470,6 +474,10 @@ export class TapeService {
       this.busySince[0] = 0;
     }
   }
+}
+
+function sameFiles(a: WorkerFiles | null, b: WorkerFiles | null): boolean {
+  return a === b || (a !== null && b !== null && a.file === b.file && a.folder === b.folder);
 }
 
 function attempt<T>(compute: () => T | null): T | null {
