@@ -22,7 +22,7 @@ function sources(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-const placeholders = (text: string): string[] => [...text.matchAll(/\{(\d+)\}/g)].map((m) => m[1]!).sort();
+const placeholders = (text: string): string[] => [...new Set([...text.matchAll(/\{(\d+)\}/g)].map((m) => m[1]!))].sort();
 
 describe('the translations of the code (l10n/bundle.l10n.ja.json)', function () {
   this.timeout(60_000);

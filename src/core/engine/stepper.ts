@@ -4,6 +4,7 @@ import { NOT_TRAINING, type EvaluationContext, type OpDef } from '../ops/opDef';
 import { opByName } from '../ops/registry';
 import { Tensor } from '../tensor';
 import { addTensors } from './accumulate';
+import * as l10n from '@vscode/l10n';
 
 export type Phase = 'start' | 'forward' | 'backward';
 
@@ -238,9 +239,9 @@ export class Stepper {
   describePosition(): string {
     const p = this.history.length;
     const f = this.forwardPlan.length;
-    if (p === 0) return `start 0/${f}`;
-    if (p <= f) return `forward ${p}/${f}`;
-    return `backward ${p - f}/${this.backwardPlan.length}`;
+    if (p === 0) return l10n.t('start {0}/{1}', 0, f);
+    if (p <= f) return l10n.t('forward {0}/{1}', p, f);
+    return l10n.t('backward {0}/{1}', p - f, this.backwardPlan.length);
   }
 
   private forwardStep(id: number, changes: Change[]): void {
