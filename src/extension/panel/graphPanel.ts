@@ -230,7 +230,7 @@ export class GraphPanel {
   }
 
   private updateTitle(): void {
-    this.panel.title = `Graph: ${path.basename(this.currentSession.document.uri.path)}`;
+    this.panel.title = vscode.l10n.t('Graph: {0}', path.basename(this.currentSession.document.uri.path));
   }
 
   /** Sends everything again: after a rebuild, or when a panel setting changed. */
@@ -337,12 +337,12 @@ export class GraphPanel {
     const stepper = this.currentSession.stepper;
     const node = stepper?.graph.nodes[id];
     if (!stepper || !node) return;
-    const name = node.name ?? `${drawableOf(stepper.graph).nodes[id]!.label} (node ${id})`;
+    const name = node.name ?? vscode.l10n.t('{0} (node {1})', drawableOf(stepper.graph).nodes[id]!.label, id);
     const { arrived, expected } = stepper.contributions(id);
-    const counts = expected > 1 ? ` · gradient ${arrived}/${expected} contributions` : '';
+    const counts = expected > 1 ? ` · ${vscode.l10n.t('gradient {0}/{1} contributions', arrived, expected)}` : '';
     const payload = (t: Tensor | null): TensorPayload | null => (t && t.size <= MAX_DETAIL_ELEMENTS ? encodeTensor(t) : null);
     const value = stepper.value(id);
-    const tooLarge = value && value.size > MAX_DETAIL_ELEMENTS ? ` · ${value.size} elements, too many to show` : '';
+    const tooLarge = value && value.size > MAX_DETAIL_ELEMENTS ? ` · ${vscode.l10n.t('{0} elements, too many to show', value.size)}` : '';
     this.post({
       type: 'tensors',
       requestId,

@@ -53,7 +53,7 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
       existing.panel.reveal(column === vscode.ViewColumn.Beside ? undefined : column, preserveFocus);
       return existing;
     }
-    const webviewPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Graph', { viewColumn: column, preserveFocus }, { enableScripts: true, retainContextWhenHidden: false });
+    const webviewPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, vscode.l10n.t('Graph'), { viewColumn: column, preserveFocus }, { enableScripts: true, retainContextWhenHidden: false });
     return adopt(webviewPanel, session, 'operations');
   };
 
@@ -131,7 +131,7 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
       try {
         const session = sessions.sessionFor(await vscode.workspace.openTextDocument(vscode.Uri.parse(saved.documentUri, true)));
         if (panels.size > 0) return;
-        const webviewPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false });
+        const webviewPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, vscode.l10n.t('Graph'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false });
         reopened.add(adopt(webviewPanel, session, saved.view));
         return;
       } catch {
