@@ -5,7 +5,7 @@
  */
 import { decodeNumber, type TensorPayload, type TensorsMessage } from '../src/core/protocol';
 import { formatNumber } from '../src/core/format';
-import { formatShort, shapeText } from '../src/core/render/labelText';
+import { formatShort, drawnShape } from '../src/core/render/labelText';
 import * as l10n from '@vscode/l10n';
 
 const TABLE_MAX_ROWS = 60;
@@ -46,7 +46,7 @@ function tensorColumn(caption: string, payload: TensorPayload | null, cls: strin
     return column;
   }
   const data = payload.data.map(decodeNumber);
-  column.append(el('h3', '', `${caption} · ${shapeText(payload.shape)}`));
+  column.append(el('h3', '', `${caption} · ${drawnShape(payload.shape)}`));
   if (payload.shape.length === 0) {
     column.append(el('div', 'gs-detail-scalar', formatNumber(data[0]!)));
     return column;

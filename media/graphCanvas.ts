@@ -10,7 +10,7 @@ import type { DrawableGraph, DrawableGroupKind } from '../src/core/render/drawab
 import type { DrawingState } from '../src/core/render/drawingState';
 import type { GraphLayout, LayoutNode } from '../src/core/render/layout';
 import { edgeSvg, edgeTexts, escapeXml, frameSvg, HEADING_HEIGHT, nodeSvg, nodeTexts, type EdgeTexts, type NodeTexts } from '../src/core/render/renderSvg';
-import { shapeText } from '../src/core/render/labelText';
+import { drawnShape } from '../src/core/render/labelText';
 import { textWidth } from '../src/core/render/textMetrics';
 import { Minimap } from './minimap';
 import { OverviewLayer } from './overviewLayer';
@@ -420,7 +420,7 @@ export class GraphCanvas {
     const what = g.kind === 'op' ? `${g.op} (${g.label})` : g.kind;
     const counts = s && s.expected > 1 ? l10n.t(', {0} of {1} contributions', s.arrived, s.expected) : '';
     const open = node.role === 'op' && g.expandKey !== undefined ? l10n.t('; E opens it into its elementary ops') : '';
-    return `${l10n.t('{0}: {1}, {2}, value {3}, gradient {4}', name, what, shapeText(g.shape), value, gradient)}${counts}${open}`;
+    return `${l10n.t('{0}: {1}, {2}, value {3}, gradient {4}', name, what, drawnShape(g.shape), value, gradient)}${counts}${open}`;
   }
 
   private clearElements(keepFocused = false): void {

@@ -13,13 +13,18 @@ export interface PanelUiState {
   readonly collapsed?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** The webview API (`@types/vscode-webview`), with the messages this panel posts. */
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
   getState(): PanelUiState | undefined;
   setState(state: PanelUiState): void;
 }
 
-declare function acquireVsCodeApi(): VsCodeApi;
+const api = acquireVsCodeApi<PanelUiState>();
 
 /** The webview's one handle on the host (acquireVsCodeApi may be called once). */
-export const vscode: VsCodeApi = acquireVsCodeApi();
+export const vscode: VsCodeApi = {
+  postMessage: (message) => api.postMessage(message),
+  getState: () => api.getState(),
+  setState: (state) => void api.setState(state),
+};

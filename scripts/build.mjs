@@ -1,4 +1,5 @@
 // Builds the four bundles: the extension host, its evaluation thread, the command line, and the webview.
+import * as fs from 'node:fs';
 import * as esbuild from 'esbuild';
 import './build-wasm.mjs';
 
@@ -21,6 +22,10 @@ const builds = [
   { ...common, entryPoints: ['src/cli/cli.ts'], outfile: 'out/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['media/webview.ts'], outfile: 'out/webview.js', platform: 'browser', format: 'iife' },
 ];
+
+// VS Code's icon font for the panel's toolbar, beside the bundles (the .vsix carries out/codicons).
+fs.mkdirSync('out/codicons', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `out/codicons/${file}`);
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -7,6 +7,7 @@ import type { Graph } from '../core/graph/graph';
 import type { Diagnostic } from '../core/language/range';
 import type { Tensor } from '../core/tensor';
 import { checkFile } from '../node/checkFile';
+import { parseCommandLine, type CommandLine, type OptionSpecs } from './options';
 
 /** Most work (multiply-adds of one pass over the tape) `graphstep check` spends running the tape: well under a second. */
 export const CHECK_MAX_EVALUATION_COST = 1e8;
@@ -27,57 +28,27 @@ export function formatDiagnostic(file: string, d: Diagnostic): string {
 
 export interface Parsed {
   readonly file: string;
-  readonly flags: ReadonlySet<string>;
+  /** The option values by long name (`json: true`). */
+  readonly values: CommandLine['values'];
   /** `--root DIR`: the folder `load()` may read from; default the file's own folder. */
   readonly root: string | undefined;
 }
 
-/**
- * Takes `--root DIR` (every command has it) out of the arguments; a message
- * when DIR is missing or not a folder.
- */
-export function takeRoot(args: readonly string[]): { readonly rest: string[]; readonly root: string | undefined } | string {
-  const rest: string[] = [];
-  let root: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a !== '--root' && !a.startsWith('--root=')) {
-      rest.push(a);
-      continue;
-    }
-    const dir = a === '--root' ? args[++i] : a.slice('--root='.length);
-    if (dir === undefined || dir === '') return 'expected a folder after --root, found nothing';
-    let isFolder: boolean;
-    try {
-      isFolder = fs.statSync(dir).isDirectory();
-    } catch {
-      return `expected a folder after --root, found no folder at ${dir}`;
-    }
-    if (!isFolder) return `expected a folder after --root, found a file at ${dir}`;
-    root = dir;
-  }
-  return { rest, root };
-}
+/** `--json` and `--expand`, which run, trace and gradcheck take. */
+const JSON_AND_EXPAND: OptionSpecs = { json: { type: 'boolean' }, expand: { type: 'boolean' } };
 
-export function parseArgs(argv: readonly string[], allowed: readonly string[], io: CliIo): Parsed | null {
-  const taken = takeRoot(argv);
-  if (typeof taken === 'string') {
-    io.stderr(`graphstep: ${taken}\n`);
+/** Parses the command line of a command that takes one FILE; prints the problem and gives null when it does not parse. */
+export function parseFileCommand(argv: readonly string[], specs: OptionSpecs, io: CliIo): Parsed | null {
+  const line = parseCommandLine(argv, specs);
+  if (typeof line === 'string') {
+    io.stderr(`graphstep: ${line}\n`);
     return null;
   }
-  const args = taken.rest;
-  const files = args.filter((a) => !a.startsWith('--'));
-  const flags = new Set(args.filter((a) => a.startsWith('--')));
-  const unknown = [...flags].find((f) => !allowed.includes(f));
-  if (unknown) {
-    io.stderr(`graphstep: expected one of the options ${[...allowed, '--root DIR'].join(', ')}, found '${unknown}'\n`);
+  if (line.positionals.length !== 1) {
+    io.stderr(`graphstep: expected one FILE, found ${line.positionals.length}\n`);
     return null;
   }
-  if (files.length !== 1) {
-    io.stderr(`graphstep: expected one FILE, found ${files.length}\n`);
-    return null;
-  }
-  return { file: files[0]!, flags, root: taken.root };
+  return { file: line.positionals[0]!, values: line.values, root: line.root };
 }
 
 /** Reads and checks the file, printing its diagnostics to stderr; null when the file is missing or has an error. */
@@ -94,7 +65,7 @@ export function load(parsed: Parsed, io: CliIo, printWarnings = true, options: C
 }
 
 export function runCheck(args: readonly string[], io: CliIo): number {
-  const parsed = parseArgs(args, [], io);
+  const parsed = parseFileCommand(args, {}, io);
   if (!parsed) return 2;
   if (!fs.existsSync(parsed.file)) {
     io.stderr(`graphstep: expected a .nn file, found no file at ${parsed.file}\n`);
@@ -110,13 +81,13 @@ export function runCheck(args: readonly string[], io: CliIo): number {
 }
 
 export function runRun(args: readonly string[], io: CliIo): number {
-  const parsed = parseArgs(args, ['--json', '--expand'], io);
+  const parsed = parseFileCommand(args, JSON_AND_EXPAND, io);
   if (!parsed) return 2;
-  const result = load(parsed, io, !parsed.flags.has('--json'), parsed.flags.has('--expand') ? { expand: 'all' } : {});
+  const result = load(parsed, io, !parsed.values['json'] === true, parsed.values['expand'] === true ? { expand: 'all' } : {});
   if (!result) return 1;
   const stepper = new Stepper(result.graph);
   stepper.runBackward();
-  if (parsed.flags.has('--json')) io.stdout(JSON.stringify(runJson(stepper)) + '\n');
+  if (parsed.values['json'] === true) io.stdout(JSON.stringify(runJson(stepper)) + '\n');
   else io.stdout(runTable(stepper));
   return 0;
 }
@@ -183,13 +154,13 @@ function show(t: Tensor | null): string {
 }
 
 export function runTrace(args: readonly string[], io: CliIo): number {
-  const parsed = parseArgs(args, ['--json', '--expand'], io);
+  const parsed = parseFileCommand(args, JSON_AND_EXPAND, io);
   if (!parsed) return 2;
-  if (!parsed.flags.has('--json')) {
+  if (!parsed.values['json'] === true) {
     io.stderr('graphstep: trace prints JSON only: expected --json\n');
     return 2;
   }
-  const result = load(parsed, io, false, parsed.flags.has('--expand') ? { expand: 'all' } : {});
+  const result = load(parsed, io, false, parsed.values['expand'] === true ? { expand: 'all' } : {});
   if (!result) return 1;
   const stepper = new Stepper(result.graph);
   const steps: object[] = [];
@@ -217,12 +188,12 @@ export function runTrace(args: readonly string[], io: CliIo): number {
 }
 
 export function runGradcheck(args: readonly string[], io: CliIo): number {
-  const parsed = parseArgs(args, ['--json', '--expand'], io);
+  const parsed = parseFileCommand(args, JSON_AND_EXPAND, io);
   if (!parsed) return 2;
-  const result = load(parsed, io, true, parsed.flags.has('--expand') ? { expand: 'all' } : {});
+  const result = load(parsed, io, true, parsed.values['expand'] === true ? { expand: 'all' } : {});
   if (!result) return 1;
   const report = gradientCheck(result.graph, () => performance.now());
-  if (parsed.flags.has('--json')) {
+  if (parsed.values['json'] === true) {
     const entry = (e: { index: number; analytic: number; numeric: number; absError: number; relError: number }): object => ({
       index: e.index,
       analytic: jsonNumber(e.analytic),

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { DEFAULT_MAX_TENSOR_ELEMENTS } from '../core/check';
 import { importModel } from '../core/onnx/importModel';
 import type { CliIo } from './commands';
+import { parseCommandLine } from './options';
 
 const USAGE = 'usage: graphstep import MODEL.onnx -o OUT.nn [--input NAME=FILE.npy]...';
 
@@ -12,27 +13,21 @@ interface ImportArgs {
   readonly inputs: ReadonlyMap<string, string>;
 }
 
-function parse(args: readonly string[]): ImportArgs | string {
-  let model: string | null = null;
-  let out: string | null = null;
-  const inputs = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '-o' || a === '--output') {
-      out = args[++i] ?? null;
-      if (out === null) return `expected a .nn file name after ${a}`;
-    } else if (a === '--input') {
-      const v = args[++i];
-      const eq = v?.indexOf('=') ?? -1;
-      if (v === undefined || eq <= 0 || eq === v.length - 1) return `expected NAME=FILE.npy after --input, found '${v ?? ''}'`;
-      inputs.set(v.slice(0, eq), v.slice(eq + 1));
-    } else if (a.startsWith('-')) return `expected -o or --input, found '${a}'`;
-    else if (model === null) model = a;
-    else return `expected one MODEL.onnx, found a second: '${a}'`;
-  }
-  if (model === null) return 'expected MODEL.onnx';
-  if (out === null) return 'expected -o OUT.nn';
+function parse(argv: readonly string[]): ImportArgs | string {
+  const line = parseCommandLine(argv, { output: { type: 'string', short: 'o', value: 'OUT.nn' }, input: { type: 'string', multiple: true, value: 'NAME=FILE.npy' } });
+  if (typeof line === 'string') return line;
+  const [model, second] = line.positionals;
+  if (model === undefined) return 'expected MODEL.onnx';
+  if (second !== undefined) return `expected one MODEL.onnx, found a second: '${second}'`;
+  const out = line.values['output'];
+  if (typeof out !== 'string') return 'expected -o OUT.nn';
   if (!out.endsWith('.nn')) return `expected the output to be a .nn file, found '${out}'`;
+  const inputs = new Map<string, string>();
+  for (const v of (line.values['input'] as string[] | undefined) ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0 || eq === v.length - 1) return `expected NAME=FILE.npy after --input, found '${v}'`;
+    inputs.set(v.slice(0, eq), v.slice(eq + 1));
+  }
   return { model, out, inputs };
 }
 

@@ -6,7 +6,8 @@ import { drawingState } from '../core/render/drawingState';
 import { layoutGraph, type GraphView, type LayoutDirection } from '../core/render/layout';
 import { renderSvg } from '../core/render/renderSvg';
 import { checkFile } from '../node/checkFile';
-import { formatDiagnostic, ROOT_NAME, takeRoot } from './commands';
+import { formatDiagnostic, ROOT_NAME } from './commands';
+import { parseCommandLine, type OptionSpecs } from './options';
 
 const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS] [--expand] [--root DIR]';
 
@@ -22,48 +23,40 @@ interface RenderArgs {
   readonly expand: boolean;
 }
 
+const OPTIONS: OptionSpecs = {
+  output: { type: 'string', short: 'o', value: 'OUT.svg' },
+  step: { type: 'string', value: 'N' },
+  view: { type: 'string', value: 'operations|values' },
+  direction: { type: 'string', value: 'LR|TB' },
+  precision: { type: 'string', value: 'DIGITS' },
+  expand: { type: 'boolean' },
+};
+
 function parse(argv: readonly string[]): RenderArgs | string {
-  const taken = takeRoot(argv);
-  if (typeof taken === 'string') return taken;
-  const args = taken.rest;
-  let file: string | null = null;
-  let out: string | null = null;
-  let step: number | null = null;
-  let view: GraphView = 'operations';
-  let direction: LayoutDirection = 'LR';
-  let precision = 4;
-  let expand = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (): string | undefined => args[++i];
-    if (a === '-o' || a === '--output') {
-      out = value() ?? null;
-      if (out === null) return `expected a file name after ${a}`;
-    } else if (a === '--step') {
-      const v = value();
-      if (v === undefined || !/^\d+$/.test(v)) return `expected a step number (0, 1, 2...) after --step, found '${v ?? ''}'`;
-      step = Number(v);
-    } else if (a === '--view') {
-      const v = value();
-      if (v !== 'operations' && v !== 'values') return `expected 'operations' or 'values' after --view, found '${v ?? ''}'`;
-      view = v;
-    } else if (a === '--direction') {
-      const v = value();
-      if (v !== 'LR' && v !== 'TB') return `expected 'LR' or 'TB' after --direction, found '${v ?? ''}'`;
-      direction = v;
-    } else if (a === '--precision') {
-      const v = value();
-      if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 17) return `expected 1 to 17 significant digits after --precision, found '${v ?? ''}'`;
-      precision = Number(v);
-    } else if (a === '--expand') {
-      expand = true;
-    } else if (a.startsWith('-')) return `expected -o, --step, --view, --direction, --precision, --expand or --root, found '${a}'`;
-    else if (file === null) file = a;
-    else return `expected one FILE, found '${file}' and '${a}'`;
-  }
-  if (file === null) return 'expected a FILE';
-  if (out === null) return 'expected -o OUT.svg';
-  return { file, out, step, view, direction, precision, expand, root: taken.root };
+  const line = parseCommandLine(argv, OPTIONS);
+  if (typeof line === 'string') return line;
+  const v = line.values as Readonly<Record<string, string | undefined>>;
+  const [file, second] = line.positionals;
+  if (file === undefined) return 'expected a FILE';
+  if (second !== undefined) return `expected one FILE, found '${file}' and '${second}'`;
+  if (v['output'] === undefined) return 'expected -o OUT.svg';
+  if (v['step'] !== undefined && !/^\d+$/.test(v['step'])) return `expected a step number (0, 1, 2...) after --step, found '${v['step']}'`;
+  const view = v['view'] ?? 'operations';
+  if (view !== 'operations' && view !== 'values') return `expected 'operations' or 'values' after --view, found '${view}'`;
+  const direction = v['direction'] ?? 'LR';
+  if (direction !== 'LR' && direction !== 'TB') return `expected 'LR' or 'TB' after --direction, found '${direction}'`;
+  const precision = v['precision'] ?? '4';
+  if (!/^\d+$/.test(precision) || Number(precision) < 1 || Number(precision) > 17) return `expected 1 to 17 significant digits after --precision, found '${precision}'`;
+  return {
+    file,
+    out: v['output'],
+    step: v['step'] === undefined ? null : Number(v['step']),
+    view,
+    direction,
+    precision: Number(precision),
+    expand: line.values['expand'] === true,
+    root: line.root,
+  };
 }
 
 /** `graphstep render FILE -o OUT.svg [--step N]`: the graph at position N (default: every step done) as a standalone SVG. */

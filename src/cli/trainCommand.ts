@@ -1,6 +1,7 @@
 import { formatNumber, formatTensorSummary, jsonNumber, tensorToJson } from '../core/format';
 import { Training } from '../core/train/training';
-import { load, parseArgs, type CliIo } from './commands';
+import { load, parseFileCommand, type CliIo, type Parsed } from './commands';
+import { wholeNumber } from './options';
 
 /** Most progress lines a run prints (one per tenth of the steps, and the last). */
 const PROGRESS_LINES = 10;
@@ -11,15 +12,16 @@ const PROGRESS_LINES = 10;
  * the JSON object.
  */
 export function trainCommand(args: readonly string[], io: CliIo, now: () => number = () => performance.now()): number {
-  const taken = takeSteps(args);
-  if (typeof taken === 'string') {
-    io.stderr(`graphstep: ${taken}\n`);
+  const parsed = parseFileCommand(args, { json: { type: 'boolean' }, steps: { type: 'string', value: 'N' }, 'max-tensor-elements': { type: 'string', value: 'N' } }, io);
+  if (!parsed) return 2;
+  const stepsOption = numberOption(parsed.values, 'steps');
+  const maxTensorElements = numberOption(parsed.values, 'max-tensor-elements');
+  if (typeof stepsOption === 'string' || typeof maxTensorElements === 'string') {
+    io.stderr(`graphstep: ${typeof stepsOption === 'string' ? stepsOption : maxTensorElements}\n`);
     return 2;
   }
-  const parsed = parseArgs(taken.rest, ['--json'], io);
-  if (!parsed) return 2;
-  const json = parsed.flags.has('--json');
-  const result = load(parsed, io, !json, taken.maxTensorElements === undefined ? {} : { maxTensorElements: taken.maxTensorElements });
+  const json = parsed.values['json'] === true;
+  const result = load(parsed, io, !json, maxTensorElements === undefined ? {} : { maxTensorElements });
   if (!result) return 1;
   const plan = result.training;
   if (!plan) {
@@ -27,7 +29,7 @@ export function trainCommand(args: readonly string[], io: CliIo, now: () => numb
     return 1;
   }
   const graph = result.graph;
-  const steps = taken.steps ?? plan.steps;
+  const steps = stepsOption ?? plan.steps;
   const training = new Training(graph, plan);
   const started = now();
   const every = Math.max(1, Math.ceil(steps / PROGRESS_LINES));
@@ -72,21 +74,8 @@ function percent(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
 }
 
-/** Takes `--steps N` and `--max-tensor-elements N` out of the arguments. */
-function takeSteps(args: readonly string[]): { readonly rest: string[]; readonly steps: number | undefined; readonly maxTensorElements: number | undefined } | string {
-  const rest: string[] = [];
-  const values: Record<string, number> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const option = ['--steps', '--max-tensor-elements'].find((o) => a === o || a.startsWith(`${o}=`));
-    if (!option) {
-      rest.push(a);
-      continue;
-    }
-    const text = a === option ? args[++i] : a.slice(option.length + 1);
-    const n = text === undefined || !/^\d+$/.test(text) ? NaN : Number(text);
-    if (!Number.isSafeInteger(n) || n < 1) return `expected a whole number ≥ 1 after ${option}, found ${text === undefined ? 'nothing' : `'${text}'`}`;
-    values[option] = n;
-  }
-  return { rest, steps: values['--steps'], maxTensorElements: values['--max-tensor-elements'] };
+/** A whole-number option (`--steps N`): undefined when not given, a message when not a whole number ≥ 1. */
+function numberOption(values: Parsed['values'], name: string): number | undefined | string {
+  const text = values[name];
+  return typeof text === 'string' ? wholeNumber(text, `--${name}`) : undefined;
 }

@@ -1,5 +1,5 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Utils } from 'vscode-uri';
 import { gradCheckReportHtml } from '../core/editor/gradCheckReportHtml';
 import type { GradCheckReport } from '../core/engine/gradcheck';
 import type { Graph } from '../core/graph/graph';
@@ -23,7 +23,7 @@ export function registerGradientCheck(context: vscode.ExtensionContext, sessions
       let report: GradCheckReport | undefined;
       try {
         report = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('GraphStep: checking the gradients of {0}', path.basename(session.uri.path)), cancellable: true },
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('GraphStep: checking the gradients of {0}', Utils.basename(session.uri)), cancellable: true },
           (progress, token) => {
             let reported = 0;
             return runGradientCheck(session, token, (done, total) => {
@@ -43,7 +43,7 @@ export function registerGradientCheck(context: vscode.ExtensionContext, sessions
       }
       session.setGradCheck(report);
       sessions.notify(session);
-      view.show(report, graph, path.basename(session.uri.path));
+      view.show(report, graph, Utils.basename(session.uri));
       return report;
     }),
   );

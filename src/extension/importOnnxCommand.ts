@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Utils } from 'vscode-uri';
 import type * as ImportModule from '../core/onnx/importModel';
 
 /** The import, from its own bundle (out/onnxImport.js): the protobuf decoder is loaded only when the command runs. */
@@ -22,24 +23,24 @@ export function registerImportOnnxCommand(context: vscode.ExtensionContext): voi
         model ??
         (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [vscode.l10n.t('ONNX model')]: ['onnx'] }, openLabel: vscode.l10n.t('Import'), title: vscode.l10n.t('GraphStep: Import ONNX Model') }))?.[0];
       if (!source) return undefined;
-      const stem = path.basename(source.path).replace(/\.onnx$/i, '');
+      const stem = Utils.basename(source).replace(/\.onnx$/i, '');
       const out =
         target ??
         (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(source, '..', `${stem}.nn`), filters: { [vscode.l10n.t('GraphStep file')]: ['nn'] }, saveLabel: vscode.l10n.t('Import'), title: vscode.l10n.t('GraphStep: save the imported model as') }));
       if (!out) return undefined;
-      const outStem = path.basename(out.path).replace(/\.nn$/i, '');
+      const outStem = Utils.basename(out).replace(/\.nn$/i, '');
       const maxElements = vscode.workspace.getConfiguration('graphstep', out).get<number>('maxTensorElements', 10_000_000);
-      const imported = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('GraphStep: importing {0}', path.basename(source.path)) }, async () => {
+      const imported = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('GraphStep: importing {0}', Utils.basename(source)) }, async () => {
         let bytes: Uint8Array;
         try {
           bytes = await vscode.workspace.fs.readFile(source);
         } catch (e) {
           return { ok: false as const, message: vscode.l10n.t('cannot read {0}: {1}', source.fsPath, e instanceof Error ? e.message : String(e)) };
         }
-        return loadImporter().importModel(bytes, { modelName: path.basename(source.path), outputStem: outStem, maxElements });
+        return loadImporter().importModel(bytes, { modelName: Utils.basename(source), outputStem: outStem, maxElements });
       });
       if (!imported.ok) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('GraphStep: cannot import {0}: {1}', path.basename(source.path), imported.message));
+        void vscode.window.showErrorMessage(vscode.l10n.t('GraphStep: cannot import {0}: {1}', Utils.basename(source), imported.message));
         return undefined;
       }
       const folder = vscode.Uri.joinPath(out, '..');

@@ -37,7 +37,7 @@ export async function openWebviewPage(options: { width?: number; height?: number
   });
   const stub = `window.__sent = []; window.__state = undefined;
 window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });`;
-  const html = panelMarkup({ nonce, csp: panelCsp(origin, nonce), scriptUri: `${origin}/out/webview.js`, styleUri: `${origin}/media/panel.css` }).replace(
+  const html = panelMarkup({ nonce, csp: panelCsp(origin, nonce), scriptUri: `${origin}/out/webview.js`, styleUri: `${origin}/media/panel.css`, codiconsUri: `${origin}/out/codicons/codicon.css` }).replace(
     `<script nonce="${nonce}" src=`,
     `<script nonce="${nonce}">${stub}</script>\n<script nonce="${nonce}" src=`,
   );
@@ -46,7 +46,7 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m), ge
     if (url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html });
     const file = path.join(repoRoot, url.pathname);
     if (!file.startsWith(repoRoot) || !fs.existsSync(file)) return route.fulfill({ status: 404 });
-    return route.fulfill({ contentType: file.endsWith('.css') ? 'text/css' : 'text/javascript', body: fs.readFileSync(file) });
+    return route.fulfill({ contentType: file.endsWith('.css') ? 'text/css' : file.endsWith('.ttf') ? 'font/ttf' : 'text/javascript', body: fs.readFileSync(file) });
   });
   await page.goto(`${origin}/index.html`);
   // The page's own code runs in the browser: given as strings, since the tests compile without the DOM library.

@@ -5,7 +5,6 @@ import { checkSource } from '../../src/core/check';
 import { activeParameter, callContextAt, signatureParameters } from '../../src/core/editor/callContext';
 import { completionCandidates } from '../../src/core/editor/completionCandidates';
 import { gradCheckReportHtml } from '../../src/core/editor/gradCheckReportHtml';
-import { languageDocMarkdown, parseLanguageDoc } from '../../src/core/editor/languageDoc';
 import { gradientCheck } from '../../src/core/engine/gradcheck';
 
 /** The position just after the first `marker` in `text` (the marker itself removed). */
@@ -67,18 +66,6 @@ describe('completion: names in scope, operations, constructors, keywords', () =>
     assert.deepEqual(completionCandidates(dot.text, checkSource(dot.text), null, dot.position).map((i) => i.label), ['T']);
     const kw = textOf('input x = [[1, 2]]\ny = sum(x, |');
     assert.ok(completionCandidates(kw.text, checkSource(kw.text), null, kw.position).some((i) => i.label === 'axis=' && i.kind === 'argument'));
-  });
-});
-
-describe('docs/language.md: the longer text of completion and signature help', () => {
-  const entries = parseLanguageDoc(fs.readFileSync(path.resolve(__dirname, '../../docs/language.md'), 'utf8'));
-
-  it('reads every operation row, by name and alias', () => {
-    assert.match(languageDocMarkdown(entries.get('relu')!), /\*\*forward\*\* max\(0, x\)/);
-    assert.equal(entries.get('ReLU'), entries.get('relu'));
-    assert.match(languageDocMarkdown(entries.get('softmax_with_loss')!), /\*\*backward\*\* dx = \(softmax\(x\) − onehot\(t\)\) \/ batch/);
-    assert.ok(entries.get('abs'), 'a row with an escaped | is one row');
-    assert.match(languageDocMarkdown(entries.get('randn')!), /\*\*value\*\* standard normal/);
   });
 });
 

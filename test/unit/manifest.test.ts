@@ -117,7 +117,7 @@ describe('what each package carries', function () {
   it('the .vsix holds what the extension runs: no CLI, no contributor docs, no sources', async () => {
     const { listFiles, PackageManager } = await import('@vscode/vsce');
     const files = await listFiles({ cwd: root, packageManager: PackageManager.None });
-    for (const needed of ['package.json', 'package.nls.json', 'package.nls.ja.json', 'l10n/bundle.l10n.ja.json', 'out/extension.js', 'out/evalWorker.js', 'out/onnxImport.js', 'out/webview.js', 'media/icon.png', 'syntaxes/graphstep.tmLanguage.json', 'docs/language.md', 'examples/apple.nn']) {
+    for (const needed of ['package.json', 'package.nls.json', 'package.nls.ja.json', 'l10n/bundle.l10n.ja.json', 'out/extension.js', 'out/evalWorker.js', 'out/onnxImport.js', 'out/webview.js', 'out/codicons/codicon.css', 'out/codicons/codicon.ttf', 'media/icon.png', 'syntaxes/graphstep.tmLanguage.json', 'docs/language.md', 'examples/apple.nn']) {
       assert.ok(files.includes(needed), `${needed} in the .vsix`);
     }
     assert.deepEqual(

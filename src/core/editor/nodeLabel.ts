@@ -19,7 +19,5 @@ export function nodeKindText(graph: Graph, id: number): string {
   return symbol && symbol !== node.op ? `${node.op} (${symbol})` : node.op;
 }
 
-/** `[]` for a scalar, else `[2,3]`. */
-export function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
+/** `[]` for a scalar, else `[2,3]` (a very long shape shortened): the one notation of messages and hovers. */
+export { shapeText } from '../ops/limits';

@@ -53,41 +53,12 @@ function tooLarge(path: string, shape: Shape, maxElements: number): LoadResult |
   return problem === null ? null : failure(`load: ${path}: ${problem}`);
 }
 
-/** UTF-8 to a string (the core has no TextDecoder type); malformed bytes become U+FFFD. */
+/** The platform's WHATWG TextDecoder (Node, browsers and web workers all have one; the core's lib is ES2022 alone, so it is typed here). */
+const utf8 = new (globalThis as unknown as { TextDecoder: new (label: string) => { decode(bytes: Uint8Array): string } }).TextDecoder('utf-8');
+
+/** UTF-8 to a string, as a browser decodes it: a leading BOM dropped, malformed bytes U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): string {
-  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const parts: string[] = [];
-  const codes: number[] = [];
-  const flush = (): void => {
-    parts.push(String.fromCharCode(...codes));
-    codes.length = 0;
-  };
-  for (let i = start; i < bytes.length; ) {
-    const b = bytes[i]!;
-    let cp = 0xfffd;
-    let len = 1;
-    if (b < 0x80) cp = b;
-    else if (b >= 0xc2 && b < 0xe0) [cp, len] = [b & 0x1f, 2];
-    else if (b >= 0xe0 && b < 0xf0) [cp, len] = [b & 0x0f, 3];
-    else if (b >= 0xf0 && b < 0xf5) [cp, len] = [b & 0x07, 4];
-    if (len > 1) {
-      for (let j = 1; j < len; j++) {
-        const c = bytes[i + j];
-        if (c === undefined || (c & 0xc0) !== 0x80) {
-          cp = 0xfffd;
-          len = j;
-          break;
-        }
-        cp = (cp << 6) | (c & 0x3f);
-      }
-    }
-    i += len;
-    if (cp > 0xffff) codes.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
-    else codes.push(cp);
-    if (codes.length >= 8192) flush();
-  }
-  flush();
-  return parts.join('');
+  return utf8.decode(bytes);
 }
 
 const NPY_TYPES: Readonly<Record<string, { name: string; size: number; read: (v: DataView, at: number) => number }>> = {

@@ -2,7 +2,7 @@ import { formatNumber } from '../format';
 import type { Graph, GroupKind, NodeKind } from '../graph/graph';
 import { opByName } from '../ops/registry';
 import type { ParamUpdate } from '../train/updateLabel';
-import { shapeText } from './labelText';
+import { drawnShape } from './labelText';
 
 /** One node as the drawing needs it: plain JSON, sent to the webview as it is. */
 export interface DrawableNode {
@@ -75,7 +75,7 @@ export function drawableGraph(graph: Graph): DrawableGraph {
 /** An unnamed constant (the `2` in `x * 2`) is drawn as its exact value (`1.0001`, not a rounding of it). */
 function literalLabel(shape: readonly number[], data: Float64Array | undefined): string {
   if (data && data.length === 1) return formatNumber(data[0]!);
-  return `const ${shapeText(shape)}`;
+  return `const ${drawnShape(shape)}`;
 }
 
 /**

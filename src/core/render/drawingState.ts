@@ -7,6 +7,7 @@
 import type { Graph } from '../graph/graph';
 import type { Tensor } from '../tensor';
 import { exactLabel, shortLabel } from './labelText';
+import type { Phase } from '../engine/stepper';
 
 /** A number or tensor as drawn (`short`) and in full (`exact`, for tooltips). */
 export interface ValueLabel {
@@ -22,7 +23,7 @@ export interface NodeState {
   readonly expected: number;
 }
 
-export type Phase = 'start' | 'forward' | 'backward';
+export type { Phase };
 
 export interface DrawingState {
   readonly position: number;

@@ -18,7 +18,7 @@ export function formatShort(x: number, digits = 4): string {
 }
 
 /** A tensor's shape as drawn: `2×3`, or `scalar`. */
-export function shapeText(shape: readonly number[]): string {
+export function drawnShape(shape: readonly number[]): string {
   return shape.length === 0 ? 'scalar' : shape.join('×');
 }
 
@@ -31,7 +31,7 @@ export function shortLabel(t: Tensor, digits = 4): string {
   const items: string[] = [];
   for (let i = 0; i < Math.min(SHORT_ITEMS, t.size); i++) items.push(formatShort(t.data[i]!, digits));
   const more = t.size > SHORT_ITEMS ? ' …' : '';
-  return `${shapeText(t.shape)} [${items.join(' ')}${more}]`;
+  return `${drawnShape(t.shape)} [${items.join(' ')}${more}]`;
 }
 
 /** The most elements an exact label (a tooltip) lists before eliding. */
@@ -43,11 +43,11 @@ export function exactLabel(t: Tensor): string {
   const items: string[] = [];
   for (let i = 0; i < Math.min(EXACT_ITEMS, t.size); i++) items.push(formatNumber(t.data[i]!));
   const more = t.size > EXACT_ITEMS ? `, … (${t.size} elements)` : '';
-  return `${shapeText(t.shape)} [${items.join(', ')}${more}]`;
+  return `${drawnShape(t.shape)} [${items.join(', ')}${more}]`;
 }
 
 /** Characters an arrow label may take, used to reserve room in the layout before any value exists. */
 export function labelBudget(shape: readonly number[]): number {
   if (shape.length === 0) return 9;
-  return shapeText(shape).length + 4 + SHORT_ITEMS * 9;
+  return drawnShape(shape).length + 4 + SHORT_ITEMS * 9;
 }

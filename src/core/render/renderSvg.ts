@@ -8,7 +8,7 @@ import type { DrawableGraph } from './drawableGraph';
 import type { DrawingState, NodeState } from './drawingState';
 import type { GraphLayout, LayoutDirection, LayoutEdge, LayoutFrame, LayoutNode } from './layout';
 import { updateLabel, updateRule } from '../train/updateLabel';
-import { shapeText } from './labelText';
+import { drawnShape } from './labelText';
 import { SVG_STYLE } from './svgStyle';
 import * as l10n from '@vscode/l10n';
 
@@ -48,7 +48,7 @@ export function edgeTexts(edge: LayoutEdge, graph: DrawableGraph, state: Drawing
   const source = state.nodes[edge.source];
   const grad = edge.consumer === null ? source?.grad ?? null : state.edgeGrads[edge.consumer]?.[edge.inputIndex] ?? null;
   const name = displayName(graph, edge.source);
-  const lines = [`${name}: ${shapeText(graph.nodes[edge.source]!.shape)}`, l10n.t('value = {0}', source?.value?.exact ?? l10n.t('not computed yet'))];
+  const lines = [`${name}: ${drawnShape(graph.nodes[edge.source]!.shape)}`, l10n.t('value = {0}', source?.value?.exact ?? l10n.t('not computed yet'))];
   if (grad) lines.push(l10n.t('gradient along this arrow = {0}', grad.exact));
   const current = state.currentNode;
   const active = current !== null && (edge.consumer === current || (state.phase === 'forward' && edge.source === current && edge.consumer !== null));
@@ -76,7 +76,7 @@ export function nodeTexts(node: LayoutNode, graph: DrawableGraph, state: Drawing
   const counts = s && s.expected > 1 ? ` (${s.arrived}/${s.expected})` : '';
   const sum = node.caption && s && (s.arrived > 0 || state.phase === 'backward') && s.expected > 1 ? `Σ ${s.grad?.short ?? '–'}${counts}` : '';
   const title = [
-    `${displayName(graph, id)} — ${g.kind === 'op' ? g.op : g.kind}, ${shapeText(g.shape)}`,
+    `${displayName(graph, id)} — ${g.kind === 'op' ? g.op : g.kind}, ${drawnShape(g.shape)}`,
     l10n.t('value = {0}', s?.value?.exact ?? l10n.t('not computed yet')),
     s && s.expected > 0
       ? l10n.t('gradient = {0} ({1}/{2} contributions)', s.grad?.exact ?? l10n.t('none yet'), s.arrived, s.expected)

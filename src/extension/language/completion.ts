@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
+import { referenceMarkdown } from '../../core/ops/reference';
 import { completionCandidates, type CandidateKind } from '../../core/editor/completionCandidates';
 import type { FreshSessions } from './freshSessions';
-import type { LanguageDocs } from './languageDocs';
 
 const KINDS: Record<CandidateKind, vscode.CompletionItemKind> = {
   variable: vscode.CompletionItemKind.Variable,
@@ -17,10 +17,7 @@ const NAME = /[\p{L}_][\p{L}\p{N}_]*/u;
 
 /** Names in scope, operations, leaf constructors, keyword arguments and statement keywords. */
 export class NameCompletionProvider implements vscode.CompletionItemProvider {
-  constructor(
-    private readonly fresh: FreshSessions,
-    private readonly docs: LanguageDocs,
-  ) {}
+  constructor(private readonly fresh: FreshSessions) {}
 
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
     const session = await this.fresh.sessionFor(document);
@@ -32,7 +29,7 @@ export class NameCompletionProvider implements vscode.CompletionItemProvider {
       const item = new vscode.CompletionItem(c.label, KINDS[c.kind]);
       if (range) item.range = range;
       item.detail = c.detail;
-      const more = c.kind === 'operation' || c.kind === 'constructor' ? this.docs.markdownFor(c.label) : '';
+      const more = c.kind === 'operation' || c.kind === 'constructor' ? referenceMarkdown(c.label) : '';
       item.documentation = new vscode.MarkdownString([c.documentation, more].filter(Boolean).join('\n\n'));
       item.sortText = `${c.preferred ? '0' : '1'}${c.label.toLowerCase()}`;
       if (c.isCall) {

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
+import { referenceMarkdown } from '../../core/ops/reference';
 import { referenceAt } from '../../core/editor/bindingLookup';
 import { functionHoverMarkdown } from '../../core/editor/functionNames';
 import { constructorByName } from '../../core/ops/constructors';
 import { opByName } from '../../core/ops/registry';
 import { toVscodeRange } from '../sessions';
 import type { FreshSessions } from './freshSessions';
-import type { LanguageDocs } from './languageDocs';
 
 /** A name of the language (independent of the editor's word pattern). */
 const NAME = /[\p{L}_][\p{L}\p{N}_]*/u;
@@ -20,10 +20,7 @@ const HOVER_MAX_ITEMS = 100;
  * constructor being called: its signature and documentation.
  */
 export class BindingHoverProvider implements vscode.HoverProvider {
-  constructor(
-    private readonly fresh: FreshSessions,
-    private readonly docs: LanguageDocs,
-  ) {}
+  constructor(private readonly fresh: FreshSessions) {}
 
   /** Values come from the session's evaluation thread, so the hover waits for it rather than the host. */
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
@@ -51,7 +48,7 @@ export class BindingHoverProvider implements vscode.HoverProvider {
     const name = document.getText(range);
     const def = opByName(name) ?? constructorByName(name);
     if (!def) return undefined;
-    const markdown = new vscode.MarkdownString().appendCodeblock(def.signature, 'graphstep').appendMarkdown([def.doc, this.docs.markdownFor(name)].filter(Boolean).join('\n\n'));
+    const markdown = new vscode.MarkdownString().appendCodeblock(def.signature, 'graphstep').appendMarkdown([def.doc, referenceMarkdown(name)].filter(Boolean).join('\n\n'));
     return new vscode.Hover(markdown, range);
   }
 }

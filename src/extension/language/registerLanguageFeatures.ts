@@ -5,7 +5,6 @@ import { NameCompletionProvider } from './completion';
 import { FreshSessions } from './freshSessions';
 import { BindingHoverProvider } from './hover';
 import { InlineValueDecorations } from './inlineValues';
-import { LanguageDocs } from './languageDocs';
 import { BindingNavigationProvider } from './navigation';
 import { CallSignatureHelpProvider } from './signatureHelp';
 import { StatementSymbolProvider } from './symbols';
@@ -19,20 +18,19 @@ import { registerWalkthroughCommands } from './walkthrough';
 export function registerLanguageFeatures(context: vscode.ExtensionContext, sessions: SessionRegistry): void {
   const selector: vscode.DocumentSelector = { language: LANGUAGE_ID };
   const fresh = new FreshSessions(sessions);
-  const docs = new LanguageDocs(context.extensionPath);
   const navigation = new BindingNavigationProvider(fresh);
   const inlineValues = new InlineValueDecorations(sessions);
   context.subscriptions.push(
     fresh,
     inlineValues,
-    vscode.languages.registerHoverProvider(selector, new BindingHoverProvider(fresh, docs)),
+    vscode.languages.registerHoverProvider(selector, new BindingHoverProvider(fresh)),
     vscode.languages.registerDocumentSymbolProvider(selector, new StatementSymbolProvider(fresh), { label: 'GraphStep' }),
     vscode.languages.registerDefinitionProvider(selector, navigation),
     vscode.languages.registerReferenceProvider(selector, navigation),
     vscode.languages.registerDocumentHighlightProvider(selector, navigation),
     vscode.languages.registerRenameProvider(selector, navigation),
-    vscode.languages.registerCompletionItemProvider(selector, new NameCompletionProvider(fresh, docs), '.'),
-    vscode.languages.registerSignatureHelpProvider(selector, new CallSignatureHelpProvider(docs), { triggerCharacters: ['(', ','], retriggerCharacters: [',', '='] }),
+    vscode.languages.registerCompletionItemProvider(selector, new NameCompletionProvider(fresh), '.'),
+    vscode.languages.registerSignatureHelpProvider(selector, new CallSignatureHelpProvider(), { triggerCharacters: ['(', ','], retriggerCharacters: [',', '='] }),
     // Not in package.json, so not in the palette: lets integration tests read what decorations show.
     vscode.commands.registerCommand('_graphstep.inlineValueLabels', (uri: vscode.Uri) => inlineValues.labelsOf(uri)),
   );

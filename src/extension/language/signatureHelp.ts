@@ -1,20 +1,18 @@
 import * as vscode from 'vscode';
+import { referenceMarkdown } from '../../core/ops/reference';
 import { activeParameter, callContextAt, signatureParameters } from '../../core/editor/callContext';
 import { constructorByName } from '../../core/ops/constructors';
 import { opByName } from '../../core/ops/registry';
-import type { LanguageDocs } from './languageDocs';
 
 /** The signature of the operation or constructor being called, its argument under the cursor highlighted. */
 export class CallSignatureHelpProvider implements vscode.SignatureHelpProvider {
-  constructor(private readonly docs: LanguageDocs) {}
-
   provideSignatureHelp(document: vscode.TextDocument, position: vscode.Position): vscode.SignatureHelp | undefined {
     const call = callContextAt(document.getText(), position);
     if (!call) return undefined;
     const def = opByName(call.callee) ?? constructorByName(call.callee);
     if (!def) return undefined;
     const params = signatureParameters(def.signature);
-    const info = new vscode.SignatureInformation(def.signature, new vscode.MarkdownString([def.doc, this.docs.markdownFor(call.callee)].filter(Boolean).join('\n\n')));
+    const info = new vscode.SignatureInformation(def.signature, new vscode.MarkdownString([def.doc, referenceMarkdown(call.callee)].filter(Boolean).join('\n\n')));
     info.parameters = params.map((p) => new vscode.ParameterInformation([p.start, p.end]));
     const help = new vscode.SignatureHelp();
     help.signatures = [info];

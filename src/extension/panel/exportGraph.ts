@@ -1,5 +1,5 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Utils } from 'vscode-uri';
 import { drawingState } from '../../core/render/drawingState';
 import { layoutGraph, type GraphView } from '../../core/render/layout';
 import { HEADING_HEIGHT, renderSvg } from '../../core/render/renderSvg';
@@ -15,7 +15,7 @@ export function sessionSvg(session: DocumentSession, view: GraphView): { svg: st
   const drawable = drawableOf(graph);
   const settings = panelSettings(session.uri);
   const layout = layoutGraph(drawable, view, { direction: settings.direction });
-  const svg = renderSvg(drawable, layout, drawingState(stepper, settings.drawing), { heading: path.basename(session.document.uri.path) });
+  const svg = renderSvg(drawable, layout, drawingState(stepper, settings.drawing), { heading: Utils.basename(session.document.uri) });
   return { svg, width: Math.max(layout.width, 200), height: layout.height + HEADING_HEIGHT };
 }
 

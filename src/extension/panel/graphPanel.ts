@@ -1,12 +1,12 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Utils } from 'vscode-uri';
 import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic } from '../../core/language/range';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
 import { encodeTensor, validateWebviewMessage, type GradCheckMarks, type HostMessage, type TensorPayload, type WebviewMessage } from '../../core/protocol';
 import { drawableGraph, type DrawableGraph } from '../../core/render/drawableGraph';
 import { drawingPatch, drawingState, hasChangeLog, type DrawingState, type StepSource } from '../../core/render/drawingState';
-import { shapeText } from '../../core/render/labelText';
+import { drawnShape } from '../../core/render/labelText';
 import type { GraphView } from '../../core/render/layout';
 import type { Tensor } from '../../core/tensor';
 import type { DocumentSession, SessionRegistry } from '../sessions';
@@ -230,7 +230,7 @@ export class GraphPanel {
   }
 
   private updateTitle(): void {
-    this.panel.title = vscode.l10n.t('Graph: {0}', path.basename(this.currentSession.document.uri.path));
+    this.panel.title = vscode.l10n.t('Graph: {0}', Utils.basename(this.currentSession.document.uri));
   }
 
   /** Sends everything again: after a rebuild, or when a panel setting changed. */
@@ -253,7 +253,7 @@ export class GraphPanel {
       type: 'setGraph',
       revision: ++this.revision,
       documentUri: session.document.uri.toString(),
-      fileName: path.basename(session.document.uri.path),
+      fileName: Utils.basename(session.document.uri),
       graph: graph ? drawableOf(graph) : null,
       state: session.stepper ? (large ? blankState(session.stepper) : drawingState(session.stepper, settings.drawing)) : null,
       diagnostics: session.diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, character: d.range.start.character })),
@@ -347,7 +347,7 @@ export class GraphPanel {
       type: 'tensors',
       requestId,
       node: id,
-      title: `${name} — ${node.kind === 'op' ? node.op : node.kind}, ${shapeText(node.shape)}${counts}${tooLarge}`,
+      title: `${name} — ${node.kind === 'op' ? node.op : node.kind}, ${drawnShape(node.shape)}${counts}${tooLarge}`,
       value: payload(value),
       grad: payload(stepper.grad(id)),
     });

@@ -12,7 +12,7 @@ export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'out'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
-/** The panel's page, loading out/webview.js and media/panel.css under a strict CSP. */
+/** The panel's page, loading out/webview.js, media/panel.css and the codicon font under a strict CSP. */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = makeNonce();
   return panelMarkup({
@@ -20,6 +20,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
     csp: panelCsp(webview.cspSource, nonce),
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', 'webview.js')).toString(),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css')).toString(),
+    codiconsUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', 'codicons', 'codicon.css')).toString(),
     language: vscode.env.language,
   });
 }

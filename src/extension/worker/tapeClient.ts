@@ -11,6 +11,7 @@ import { CheckAssembler } from './checkTransfer';
 import { ABANDON_AFTER_MS, EvaluationWorker } from './evaluationWorker';
 import { TapeMirror, type TapePlan } from './tapeMirror';
 import type { FromWorker, LoadMessage, MappedPosition, ToWorker, WorkerAnswer, WorkerCheckOptions, WorkerFiles } from './workerProtocol';
+import type { StepMove as NamedStepMove } from '../../core/protocol';
 
 /** Graphs small enough that the host maps a position from one to the other itself (well under a millisecond). */
 const HOST_MAP_MAX_NODES = 4000;
@@ -34,7 +35,8 @@ export interface CheckAnswer {
 const SWAP_AFTER_MS = 250;
 
 /** A move on the tape. */
-export type StepMove = 'next' | 'previous' | 'runForward' | 'runBackward' | 'reset' | { readonly goTo: number };
+/** A move of the tape: one of the named moves the panel and the commands send, or to a position. */
+export type StepMove = NamedStepMove | { readonly goTo: number };
 
 /** What the client tells its session. */
 export interface TapeClientListener {
