@@ -8,6 +8,7 @@ import { renderSvg } from '../core/render/renderSvg';
 import { checkFile } from '../node/checkFile';
 import { formatDiagnostic, ROOT_NAME } from './commands';
 import { parseCommandLine, type OptionSpecs } from './options';
+import * as l10n from '@vscode/l10n';
 
 const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS] [--expand] [--root DIR]';
 
@@ -38,15 +39,15 @@ function parse(argv: readonly string[]): RenderArgs | string {
   const v = line.values as Readonly<Record<string, string | undefined>>;
   const [file, second] = line.positionals;
   if (file === undefined) return 'expected a FILE';
-  if (second !== undefined) return `expected one FILE, found '${file}' and '${second}'`;
-  if (v['output'] === undefined) return 'expected -o OUT.svg';
-  if (v['step'] !== undefined && !/^\d+$/.test(v['step'])) return `expected a step number (0, 1, 2...) after --step, found '${v['step']}'`;
+  if (second !== undefined) return l10n.t("expected one FILE, found '{0}' and '{1}'", file, second);
+  if (v['output'] === undefined) return l10n.t('expected -o OUT.svg');
+  if (v['step'] !== undefined && !/^\d+$/.test(v['step'])) return l10n.t("expected a step number (0, 1, 2...) after --step, found '{0}'", v['step']);
   const view = v['view'] ?? 'operations';
-  if (view !== 'operations' && view !== 'values') return `expected 'operations' or 'values' after --view, found '${view}'`;
+  if (view !== 'operations' && view !== 'values') return l10n.t("expected 'operations' or 'values' after --view, found '{0}'", view);
   const direction = v['direction'] ?? 'LR';
-  if (direction !== 'LR' && direction !== 'TB') return `expected 'LR' or 'TB' after --direction, found '${direction}'`;
+  if (direction !== 'LR' && direction !== 'TB') return l10n.t("expected 'LR' or 'TB' after --direction, found '{0}'", direction);
   const precision = v['precision'] ?? '4';
-  if (!/^\d+$/.test(precision) || Number(precision) < 1 || Number(precision) > 17) return `expected 1 to 17 significant digits after --precision, found '${precision}'`;
+  if (!/^\d+$/.test(precision) || Number(precision) < 1 || Number(precision) > 17) return l10n.t("expected 1 to 17 significant digits after --precision, found '{0}'", precision);
   return {
     file,
     out: v['output'],
@@ -63,11 +64,11 @@ function parse(argv: readonly string[]): RenderArgs | string {
 export function renderCommand(args: string[], io: { stdout(s: string): void; stderr(s: string): void }): number {
   const parsed = parse(args);
   if (typeof parsed === 'string') {
-    io.stderr(`graphstep render: ${parsed}\n${USAGE}\n`);
+    io.stderr(`${l10n.t('graphstep render: {0}', parsed)}\n${USAGE}\n`);
     return 1;
   }
   if (!fs.existsSync(parsed.file)) {
-    io.stderr(`graphstep render: expected a .nn file, found no file at ${parsed.file}\n`);
+    io.stderr(l10n.t('graphstep render: expected a .nn file, found no file at {0}', parsed.file) + '\n');
     return 1;
   }
   const result = checkFile(parsed.file, { ...(parsed.expand ? { expand: 'all' as const } : {}), root: parsed.root, rootName: ROOT_NAME });
@@ -76,7 +77,7 @@ export function renderCommand(args: string[], io: { stdout(s: string): void; std
   const stepper = new Stepper(result.graph);
   const step = parsed.step ?? stepper.total;
   if (step > stepper.total) {
-    io.stderr(`graphstep render: expected --step between 0 and ${stepper.total}, found ${step}\n`);
+    io.stderr(l10n.t('graphstep render: expected --step between 0 and {0}, found {1}', stepper.total, step) + '\n');
     return 1;
   }
   stepper.goTo(step);
@@ -85,7 +86,7 @@ export function renderCommand(args: string[], io: { stdout(s: string): void; std
   try {
     fs.writeFileSync(parsed.out, svg);
   } catch (e) {
-    io.stderr(`graphstep render: could not write ${parsed.out}: ${(e as Error).message}\n`);
+    io.stderr(l10n.t('graphstep render: could not write {0}: {1}', parsed.out, (e as Error).message) + '\n');
     return 1;
   }
   io.stdout(`${parsed.out}: ${stepper.describePosition()}\n`);
