@@ -6,6 +6,13 @@ import { openWorkbench, type Workbench } from './harness';
  * status bar, hovers, diagnostics and panel speak the textbook's Japanese, and
  * every number stays exactly what it is in English.
  */
+/** The hover fades in; a screenshot taken before the fade ends shows it half transparent. */
+async function hoverSettled(wb: Workbench): Promise<void> {
+  await wb.page.waitForFunction(
+    "document.getAnimations().every((a) => a.playState !== 'running' || !(a.effect && a.effect.target && a.effect.target.closest && a.effect.target.closest('.monaco-hover')))",
+  );
+}
+
 describe('GraphStep in a Japanese workbench (--locale ja)', () => {
   let workbench: Workbench | undefined;
 
@@ -32,6 +39,7 @@ describe('GraphStep in a Japanese workbench (--locale ja)', () => {
     assert.ok(total.includes('220.00000000000003'), total);
     await wb.page.keyboard.press('Escape');
     const text = await wb.hover('apple_num', 2);
+    await hoverSettled(wb);
     await wb.screenshot('japanese-hover-apple-num');
     assert.match(text, /形状/);
     assert.match(text, /勾配/);
@@ -68,6 +76,7 @@ describe('GraphStep in a Japanese workbench (--locale ja)', () => {
     await wb.page.keyboard.press('Control+K');
     await wb.page.keyboard.press('Control+I');
     await wb.page.locator('.monaco-hover:not(.hidden)', { hasText: expected }).first().waitFor();
+    await hoverSettled(wb);
     await wb.screenshot('japanese-diagnostic');
     await wb.page.keyboard.press('Escape');
     await goTo(wb, 6, 1);
