@@ -12,6 +12,7 @@ import { ABANDON_AFTER_MS, EvaluationWorker } from './evaluationWorker';
 import { TapeMirror, type TapePlan } from './tapeMirror';
 import type { FromWorker, LoadMessage, MappedPosition, ToWorker, WorkerAnswer, WorkerCheckOptions, WorkerFiles } from './workerProtocol';
 import type { StepMove as NamedStepMove } from '../../core/protocol';
+import * as l10n from '@vscode/l10n';
 
 /** Graphs small enough that the host maps a position from one to the other itself (well under a millisecond). */
 const HOST_MAP_MAX_NODES = 4000;
@@ -355,7 +356,7 @@ export class TapeClient {
     this.settleAll();
     this.settled = true;
     if (this.mirror && this.mirror.graph === this.loaded) this.target = this.mirror.position;
-    const message = `GraphStep: the evaluation stopped (${reason}). The graph shows the last values computed; step to start it again.`;
+    const message = l10n.t('GraphStep: the evaluation stopped ({0}). The graph shows the last values computed; step to start it again.', reason);
     this.listener.problems([{ severity: 'error', message, range: firstLine() }]);
     this.listener.died(message);
   }
