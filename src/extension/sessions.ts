@@ -28,6 +28,16 @@ function evaluatesUnasked(check: CheckResult, maxMemoryMB: number): boolean {
 
 export type { StepMove };
 
+/** What the editor shows of a document's session (kept on the session, like all per-document state). */
+export interface ShownInEditor {
+  /** The inline value labels shown now; null before the first update. */
+  labels: readonly InlineValueLabel[] | null;
+  /** The range of the operator the last step ran. */
+  current: readonly vscode.Range[];
+  /** The update under way (the labels come from the evaluation thread). */
+  updating: Promise<void> | null;
+}
+
 /** What a session needs from the registry that owns it. */
 export interface SessionOwner {
   /** out/evalWorker.js */
@@ -61,6 +71,10 @@ export class DocumentSession {
   private readonly tape: TapeClient;
   /** The error shown since the thread stopped unexpectedly; cleared once a new thread reports. */
   private stopped: Diagnostic | null = null;
+  /** The recheck due after typing (see `scheduleRebuild`). */
+  private rebuildTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the editor shows of this document: the inline values, the operator of the last step, and their update under way. */
+  readonly shownInEditor: ShownInEditor = { labels: null, current: [], updating: null };
 
   constructor(
     readonly document: vscode.TextDocument,
@@ -170,6 +184,8 @@ export class DocumentSession {
    * it when the check is in.
    */
   rebuild(): void {
+    clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = undefined;
     const config = vscode.workspace.getConfiguration('graphstep', this.document.uri);
     const maxMemoryMB = config.get<number>('maxMemoryMB', DEFAULT_MAX_MEMORY_MB);
     const options: WorkerCheckOptions = {
@@ -261,8 +277,15 @@ export class DocumentSession {
     }
   }
 
+  /** Rechecks `delayMs` after the last call (the debounce of typing); `rebuild` cancels it. */
+  scheduleRebuild(delayMs: number): void {
+    clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = setTimeout(() => this.rebuild(), delayMs);
+  }
+
   /** Ends the thread (the document was closed). */
   dispose(): void {
+    clearTimeout(this.rebuildTimer);
     this.tape.dispose();
     this.pendingVersion = null;
     for (const resolve of this.checkWaiters.splice(0)) resolve();
@@ -301,7 +324,6 @@ export class DocumentSession {
 export class SessionRegistry implements vscode.Disposable {
   private readonly sessions = new Map<string, DocumentSession>();
   private readonly changed = new vscode.EventEmitter<DocumentSession>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly owner: SessionOwner;
   private lastActive: DocumentSession | undefined;
@@ -382,10 +404,13 @@ export class SessionRegistry implements vscode.Disposable {
    * it when the check is in (see `DocumentSession.rebuild`).
    */
   rebuild(session: DocumentSession): void {
-    const key = session.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
     session.rebuild();
+  }
+
+  /** The session of an open document, if it has one (never creates one). */
+  existingSession(uri: vscode.Uri): DocumentSession | undefined {
+    const session = this.sessions.get(uri.toString());
+    return session && !session.document.isClosed ? session : undefined;
   }
 
   /**
@@ -409,25 +434,19 @@ export class SessionRegistry implements vscode.Disposable {
   }
 
   private scheduleRebuild(document: vscode.TextDocument): void {
-    const session = this.sessionFor(document);
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => this.rebuild(session), 150));
+    this.sessionFor(document).scheduleRebuild(150);
   }
 
   private close(document: vscode.TextDocument): void {
     const key = document.uri.toString();
     const session = this.sessions.get(key);
     if (session && session.document !== document) return; // a newer document of the same name has its own session
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
     session?.dispose();
     if (this.sessions.delete(key)) this.diagnostics.delete(document.uri);
     if (this.lastActive?.document === document) this.lastActive = undefined;
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
     for (const s of this.sessions.values()) s.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -1,6 +1,6 @@
-import { checkSource } from '../check';
 import { KEYWORDS } from '../language/ast';
-import type { Range } from '../language/range';
+import { checkNames } from './namesPass';
+import { byStart, type Range } from '../language/range';
 import type { NameIndex } from './bindingLookup';
 import * as l10n from '@vscode/l10n';
 
@@ -17,13 +17,15 @@ export function renameProblem(text: string, before: NameIndex, ranges: readonly 
   if (!NAME.test(newName)) return l10n.t("'{0}' is not a name: a letter or _, then letters, digits or _", newName);
   if (KEYWORDS.includes(newName)) return l10n.t("'{0}' is a keyword", newName);
   const renamed = replaceRanges(text, ranges, newName);
-  // Only name resolution matters here: a limit of 0 elements makes every value an
-  // error before anything is allocated, while names are still resolved.
-  const after = checkSource(renamed, { maxTensorElements: 0, evaluate: false });
+  // only name resolution matters here: the names pass, no graph
+  const after = checkNames(renamed);
+  // occurrences keep their order in the text when names change length: compare them in that order
+  const inOrder = (index: NameIndex) => [...index.references].sort(byStart);
+  const was = inOrder(before);
   const same =
     after.bindings.length === before.bindings.length &&
     after.references.length === before.references.length &&
-    after.references.every((r, i) => r.binding === before.references[i]!.binding);
+    inOrder(after).every((r, i) => r.binding === was[i]!.binding && r.isDefinition === was[i]!.isDefinition);
   return same ? null : l10n.t("renaming to '{0}' would change what another name in the file refers to", newName);
 }
 

@@ -20,9 +20,8 @@ export class NameCompletionProvider implements vscode.CompletionItemProvider {
   constructor(private readonly fresh: FreshSessions) {}
 
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
-    const session = await this.fresh.sessionFor(document);
-    const graph = session.isCurrent ? session.check.graph : null;
-    const candidates = completionCandidates(document.getText(), session.check, graph, position);
+    const { names, graph } = await this.fresh.namesFor(document);
+    const candidates = completionCandidates(document.getText(), names, graph, position);
     const word = document.getWordRangeAtPosition(position, NAME);
     const range = word ? { inserting: new vscode.Range(word.start, position), replacing: word } : undefined;
     return candidates.map((c) => {

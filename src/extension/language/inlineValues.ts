@@ -26,12 +26,6 @@ export class InlineValueDecorations implements vscode.Disposable {
     backgroundColor: new vscode.ThemeColor('editor.stackFrameHighlightBackground'),
     borderRadius: '2px',
   });
-  /** What each document shows now, by URI: for tests, which cannot read decorations. */
-  private readonly shown = new Map<string, readonly InlineValueLabel[]>();
-  /** The range of the operator the last step ran, by URI. */
-  private readonly current = new Map<string, vscode.Range[]>();
-  /** The update under way for each document (the labels come from its evaluation thread). */
-  private readonly updating = new Map<string, Promise<void>>();
   private readonly disposables: vscode.Disposable[];
 
   constructor(private readonly sessions: SessionRegistry) {
@@ -41,7 +35,6 @@ export class InlineValueDecorations implements vscode.Disposable {
       sessions.onDidChange((session) => this.updateDocument(session)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.updateAll()),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(INLINE_VALUES_SETTING) && this.updateAll()),
-      vscode.workspace.onDidCloseTextDocument((d) => this.shown.delete(d.uri.toString())),
       // While a graphstep debug session steps a file, VS Code's inline values (the debugger's InlineValuesProvider) take over.
       debugState.onDidChange(() => this.updateAll()),
       // Only the lines in view carry decorations (a 10,000-line file would otherwise get 10,000 of them per step).
@@ -52,8 +45,10 @@ export class InlineValueDecorations implements vscode.Disposable {
 
   /** The labels a document shows once the update under way is done (empty when off, at position 0, or while the file has errors). */
   async labelsOf(uri: vscode.Uri): Promise<readonly InlineValueLabel[]> {
-    for (let pending = this.updating.get(uri.toString()); pending; pending = this.updating.get(uri.toString())) await pending;
-    return this.shown.get(uri.toString()) ?? [];
+    const shown = this.sessions.existingSession(uri)?.shownInEditor;
+    if (!shown) return [];
+    while (shown.updating) await shown.updating;
+    return shown.labels ?? [];
   }
 
   private updateAll(): void {
@@ -62,9 +57,11 @@ export class InlineValueDecorations implements vscode.Disposable {
   }
 
   private updateDocument(session: DocumentSession): void {
-    const key = session.uri.toString();
-    const update = this.update(session).finally(() => this.updating.get(key) === update && this.updating.delete(key));
-    this.updating.set(key, update);
+    const shown = session.shownInEditor;
+    const update = this.update(session).finally(() => {
+      if (shown.updating === update) shown.updating = null;
+    });
+    shown.updating = update;
   }
 
   /** Asks the thread for the labels at the current position; a newer change supersedes the answer. */
@@ -74,21 +71,20 @@ export class InlineValueDecorations implements vscode.Disposable {
     const stepper = session.stepper;
     const labels = enabled && stepper && session.isCurrent && stepper.position > 0 ? ((await session.inlineLabels()) ?? []) : [];
     if (session.revision !== revision || session.document.isClosed) return;
-    this.shown.set(session.uri.toString(), labels);
-    const current = enabled && stepper && session.isCurrent && stepper.currentNode !== null ? [toVscodeRange(stepper.graph.nodes[stepper.currentNode]!.range)] : [];
-    this.current.set(session.uri.toString(), current);
+    session.shownInEditor.labels = labels;
+    session.shownInEditor.current = enabled && stepper && session.isCurrent && stepper.currentNode !== null ? [toVscodeRange(stepper.graph.nodes[stepper.currentNode]!.range)] : [];
     for (const editor of vscode.window.visibleTextEditors) if (editor.document === session.document) this.decorate(editor);
   }
 
   /** Puts the labels of the lines in view (and a screenful either side) on an editor. */
   private decorate(editor: vscode.TextEditor): void {
-    const key = editor.document.uri.toString();
-    const labels = this.shown.get(key);
-    if (!labels) return;
+    const shown = this.sessions.isGraphStep(editor.document) ? this.sessions.existingSession(editor.document.uri)?.shownInEditor : undefined;
+    const labels = shown?.labels;
+    if (!shown || !labels) return;
     const ranges = editor.visibleRanges.map((r) => [r.start.line - DECORATION_MARGIN_LINES, r.end.line + DECORATION_MARGIN_LINES] as const);
     const inView = labels.filter((label) => ranges.some(([from, to]) => label.line >= from && label.line <= to));
     editor.setDecorations(this.valueDecoration, inView.map((label) => toDecoration(editor.document, label)));
-    editor.setDecorations(this.currentStepDecoration, this.current.get(key) ?? []);
+    editor.setDecorations(this.currentStepDecoration, shown.current);
   }
 
   dispose(): void {

@@ -51,9 +51,9 @@ export class BindingNavigationProvider implements vscode.DefinitionProvider, vsc
     return edit;
   }
 
-  /** The check of the current text (made in the document's evaluation thread) and the name at the position. */
+  /** The names of the current text (the session's check, or the names pass) and the name at the position. */
   private async find(document: vscode.TextDocument, position: vscode.Position) {
-    const check = (await this.fresh.sessionFor(document)).check;
+    const check = (await this.fresh.namesFor(document)).names;
     const reference = referenceAt(check, position);
     return reference ? { check, reference } : undefined;
   }

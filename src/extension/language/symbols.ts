@@ -12,9 +12,8 @@ export class StatementSymbolProvider implements vscode.DocumentSymbolProvider {
   constructor(private readonly fresh: FreshSessions) {}
 
   async provideDocumentSymbols(document: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
-    const session = await this.fresh.sessionFor(document);
-    const { statements, bindings } = session.check;
-    const graph = session.isCurrent ? session.check.graph : null;
+    const { names, graph } = await this.fresh.namesFor(document);
+    const { statements, bindings } = names;
     const symbols: vscode.DocumentSymbol[] = [];
     let b = 0;
     for (const statement of statements) {
