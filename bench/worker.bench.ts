@@ -13,6 +13,7 @@
  * maxima (and the worst run), beside what the same work holds the thread
  * for when it runs there, as it did before the evaluation thread.
  */
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -22,6 +23,8 @@ import { gradientCheckSteps } from '../src/core/engine/gradcheck';
 import { mapPosition } from '../src/core/engine/positionMap';
 import { Stepper } from '../src/core/engine/stepper';
 import { drawableGraph } from '../src/core/render/drawableGraph';
+import { blankDrawingState, encodedDrawableOf, splitBytes } from '../src/core/render/drawableTransfer';
+import { nodesAt } from '../src/extension/panel/nodesAt';
 import { drawingPatch, drawingState, hasChangeLog, type StepSource } from '../src/core/render/drawingState';
 import { quickCheck } from '../src/extension/worker/quickCheck';
 import { CheckAssembler } from '../src/extension/worker/checkTransfer';
@@ -41,43 +44,102 @@ function fmt(ms: number): string {
   return ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
 }
 
-/** The longest the host's thread was held while it ran: the event-loop delay histogram's maximum. */
+/**
+ * The longest the host's thread was held while it ran: the event-loop
+ * delay histogram's maximum; and the most CPU time the thread spent
+ * between two turns of a 1 ms timer (`threadCpuMs`), which leaves out
+ * waiting for a core but keeps garbage collection.
+ */
 class HostClock {
   private readonly histogram = monitorEventLoopDelay({ resolution: 1 });
+  private readonly timer: NodeJS.Timeout;
+  private last = threadCpuMs();
+  private maxCpu = 0;
   constructor() {
     this.histogram.enable();
+    this.timer = setInterval(() => {
+      const now = threadCpuMs();
+      if (now !== null && this.last !== null) this.maxCpu = Math.max(this.maxCpu, now - this.last);
+      this.last = now;
+    }, 1);
   }
-  stop(): number {
+  stop(): { wall: number; cpu: number | null } {
     this.histogram.disable();
+    clearInterval(this.timer);
     // The histogram counts the 1 ms timer's own period in each delay.
-    return Math.max(0, this.histogram.max / 1e6 - 1);
+    return { wall: Math.max(0, this.histogram.max / 1e6 - 1), cpu: this.last === null ? null : this.maxCpu };
   }
 }
 
 /**
- * A second instrument: the longest single run of the host's own handlers
- * (the thread's messages, the slices that read a check or take a tape, the
- * panel's work), timed around each call. Unlike the event-loop delay it
- * leaves out the time this thread waits for a core on a loaded machine,
- * and garbage collection between handlers.
+ * The CPU time of this thread so far, in ms (Linux's per-thread
+ * schedstat; null elsewhere): unlike a wall-clock figure it leaves out
+ * the time the thread waits for a core on a loaded machine.
  */
-let longestHandler = 0;
+function threadCpuMs(): number | null {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A second instrument: each run of the host's own handlers (the thread's
+ * messages, the slices that read a check or take a tape, the panel's
+ * work), timed around each call, in wall-clock and in this thread's CPU
+ * time. Unlike the event-loop delay it leaves out garbage collection
+ * between handlers.
+ */
+let handlerMs: number[] = [];
+let handlerCpuMs: number[] = [];
+let depth = 0;
 function timeHandlers(proto: object, names: readonly string[]): void {
   const target = proto as Record<string, (...args: unknown[]) => unknown>;
   for (const name of names) {
     const f = target[name]!;
     target[name] = function (this: unknown, ...args: unknown[]): unknown {
+      // A handler called from another is part of that one's slice.
+      if (depth++ > 0) {
+        try {
+          return f.apply(this, args);
+        } finally {
+          depth--;
+        }
+      }
       const t0 = performance.now();
+      const c0 = threadCpuMs();
       try {
         return f.apply(this, args);
       } finally {
+        depth--;
         const d = performance.now() - t0;
-        longestHandler = Math.max(longestHandler, d);
+        const c1 = threadCpuMs();
+        handlerMs.push(d);
+        if (c0 !== null && c1 !== null) handlerCpuMs.push(c1 - c0);
         if (process.env.GRAPHSTEP_BENCH_TRACE && d > 40) console.error(`  ${name} ${d.toFixed(0)} ms`);
       }
     };
   }
 }
+
+/**
+ * What VS Code's `webview.postMessage` costs the extension host (as in
+ * VS Code 1.100): the message to JSON with a replacer that takes out its
+ * buffers, the JSON to UTF-8 for the RPC, each buffer copied into it.
+ */
+function vscodePost(message: unknown): void {
+  const buffers: ArrayBufferLike[] = [];
+  const json = JSON.stringify(message, (_key, value: unknown) => {
+    if (value instanceof ArrayBuffer) return { $$vscode_array_buffer_reference$$: true, index: buffers.push(value) - 1 };
+    if (ArrayBuffer.isView(value)) return { $$vscode_array_buffer_reference$$: true, index: buffers.push(value.buffer) - 1, view: { byteLength: value.byteLength, byteOffset: value.byteOffset } };
+    return value;
+  });
+  Buffer.from(json);
+  for (const b of buffers) Buffer.from(new Uint8Array(b));
+}
+
+const PART_BYTES = 256 * 1024;
 
 /** The host as the extension runs it, with the graph panel open. */
 class Host {
@@ -98,9 +160,12 @@ class Host {
   }
 
   /**
-   * What the panel does on a change (as GraphPanel): a new graph whole (a
-   * large one without labels, which follow in slices), a move as the patch
-   * of what it changed (sliced too on a large graph).
+   * What the panel does on a change (as GraphPanel): a small graph whole,
+   * a large one as the parts of its drawable form (encoded in the thread),
+   * one per turn, then its blank state, the highlight in a turn of its own
+   * and the labels in slices; a move as the patch of what it changed
+   * (sliced too on a large graph). Every message costs what VS Code's
+   * postMessage costs the host (`vscodePost`).
    */
   private panel(): void {
     const m = this.tape.shown;
@@ -114,27 +179,63 @@ class Host {
       }
       this.graphTurn = false;
       this.sentGraph = m.graph;
-      JSON.stringify({ graph: drawableGraph(m.graph), state: large ? blank(m) : drawingState(m) });
-      if (large) this.queue(m.graph.nodes.map((n) => n.id), m.graph.nodes.filter((n) => n.inputs.length > 0).map((n) => n.id));
+      if (!large) vscodePost({ type: 'setGraph', graph: drawableGraph(m.graph), state: drawingState(m) });
+      else {
+        this.parts = splitBytes(encodedDrawableOf(m.graph), PART_BYTES);
+        this.partTurn = true;
+        return void setImmediate(() => this.sendPart(m.graph, 0));
+      }
     } else {
+      if (this.partTurn) return;
       const changed = this.sent && this.sent.source === m && hasChangeLog(m) ? m.changedSince(this.sent.mark) : null;
       if (large) {
         if (changed) this.queue(changed.nodes, changed.consumers);
         else {
-          JSON.stringify(blank(m));
-          this.queue(m.graph.nodes.map((n) => n.id), m.graph.nodes.filter((n) => n.inputs.length > 0).map((n) => n.id));
+          vscodePost({ type: 'setState', state: blankDrawingState(m) });
+          this.queueAll();
         }
-      } else JSON.stringify(changed && changed.nodes.length + changed.consumers.length < m.graph.nodes.length / 2 ? drawingPatch(m, changed) : drawingState(m));
+      } else vscodePost({ type: 'patchState', patch: changed && changed.nodes.length + changed.consumers.length < m.graph.nodes.length / 2 ? drawingPatch(m, changed) : drawingState(m) });
     }
     this.sent = { source: m, mark: hasChangeLog(m) ? m.changeMark : 0 };
   }
 
+  private parts: Uint8Array[] = [];
+  private partTurn = false;
+
+  private sendPart(graph: object, index: number): void {
+    const m = this.tape.shown;
+    if (!m || m.graph !== graph) {
+      this.partTurn = false;
+      return this.panel();
+    }
+    if (index < this.parts.length) {
+      vscodePost({ type: 'graphPart', transfer: 1, index, count: this.parts.length, bytes: this.parts[index] });
+      return void setImmediate(() => this.sendPart(graph, index + 1));
+    }
+    this.partTurn = false;
+    vscodePost({ type: 'setGraph', graph: null, graphParts: { transfer: 1, count: this.parts.length }, state: blankDrawingState(m), diagnostics: [] });
+    this.sent = { source: m, mark: hasChangeLog(m) ? m.changeMark : 0 };
+    setImmediate(() => vscodePost({ type: 'highlight', nodes: nodesAt(m.graph, { line: 5000, character: 3 }) }));
+    this.queueAll();
+  }
+
   private graphTurn = false;
-  private readonly labels = { nodes: new Set<number>(), consumers: new Set<number>(), scheduled: false };
+  private readonly labels = { nodes: new Set<number>(), consumers: new Set<number>(), allFrom: null as number | null, scheduled: false };
 
   private queue(nodes: readonly number[], consumers: readonly number[]): void {
     for (const id of nodes) this.labels.nodes.add(id);
     for (const id of consumers) this.labels.consumers.add(id);
+    this.schedule();
+  }
+
+  private queueAll(): void {
+    this.labels.nodes.clear();
+    this.labels.consumers.clear();
+    this.labels.allFrom = 0;
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (this.labels.scheduled) return;
     this.labels.scheduled = true;
     setImmediate(() => this.sendLabels());
@@ -148,13 +249,21 @@ class Host {
     for (const id of nodes) this.labels.nodes.delete(id);
     const consumers = [...this.labels.consumers].slice(0, 1000 - nodes.length);
     for (const id of consumers) this.labels.consumers.delete(id);
-    JSON.stringify(drawingPatch(m, { nodes, consumers }));
-    if (this.labels.nodes.size + this.labels.consumers.size > 0) this.queue([], []);
+    if (this.labels.allFrom !== null) {
+      let id = this.labels.allFrom;
+      for (; id < m.graph.nodes.length && nodes.length + consumers.length < 1000; id++) {
+        nodes.push(id);
+        if (m.graph.nodes[id]!.inputs.length > 0) consumers.push(id);
+      }
+      this.labels.allFrom = id < m.graph.nodes.length ? id : null;
+    }
+    vscodePost({ type: 'patchState', patch: drawingPatch(m, { nodes, consumers }) });
+    if (this.labelling) this.schedule();
   }
 
   /** Labels still to send (the bench waits for them as for the tape). */
   get labelling(): boolean {
-    return this.labels.nodes.size + this.labels.consumers.size > 0;
+    return this.labels.nodes.size + this.labels.consumers.size > 0 || this.labels.allFrom !== null;
   }
 
   /** A rebuild as the session makes it: a small text checked here, any other in the thread; then the tape gets the graph. */
@@ -178,7 +287,7 @@ class Host {
   }
 
   async settled(): Promise<void> {
-    while ((this.tape.loadedGraph && !this.tape.isSettled) || this.labelling || this.graphTurn) await new Promise((r) => setTimeout(r, 2));
+    while ((this.tape.loadedGraph && !this.tape.isSettled) || this.labelling || this.graphTurn || this.partTurn) await new Promise((r) => setTimeout(r, 2));
   }
 
   dispose(): void {
@@ -186,13 +295,9 @@ class Host {
   }
 }
 
-function blank(m: StepSource): unknown {
-  return { position: m.position, nodes: m.graph.nodes.map((n) => ({ value: null, grad: null, arrived: 0, expected: m.contributions(n.id).expected })), edgeGrads: m.graph.nodes.map((n) => n.inputs.map(() => null)) };
-}
-
-/** Runs a scenario `runs` times on a fresh host (its setup unmeasured); each run's longest host slice, and its longest handler. */
+/** Runs a scenario `runs` times on a fresh host (its setup unmeasured); each run's figures. */
 async function slices(runs: number, setup: (host: Host) => Promise<void>, scenario: (host: Host) => Promise<void>): Promise<Figures> {
-  const out: Figures = { slices: [], handlers: [] };
+  const out: Figures = { slices: [], sliceCpu: [], handlers: [], handlerCpu: [], medianHandler: [] };
   for (let i = 0; i < runs; i++) {
     if (process.env.GRAPHSTEP_BENCH_TRACE) console.error(`run ${i}`);
     const host = new Host();
@@ -200,10 +305,15 @@ async function slices(runs: number, setup: (host: Host) => Promise<void>, scenar
       await setup(host);
       await host.settled();
       const clock = new HostClock();
-      longestHandler = 0;
+      handlerMs = [];
+      handlerCpuMs = [];
       await scenario(host);
-      out.slices.push(clock.stop());
-      out.handlers.push(longestHandler);
+      const held = clock.stop();
+      out.slices.push(held.wall);
+      if (held.cpu !== null) out.sliceCpu.push(held.cpu);
+      out.handlers.push(Math.max(0, ...handlerMs));
+      if (handlerCpuMs.length > 0) out.handlerCpu.push(Math.max(0, ...handlerCpuMs));
+      if (handlerMs.length > 0) out.medianHandler.push(median(handlerMs));
     } finally {
       host.dispose();
     }
@@ -212,8 +322,14 @@ async function slices(runs: number, setup: (host: Host) => Promise<void>, scenar
 }
 
 interface Figures {
+  /** Per run: the event-loop delay's maximum. */
   readonly slices: number[];
+  /** Per run: the most CPU time the thread spent between two turns of a 1 ms timer. */
+  readonly sliceCpu: number[];
+  /** Per run: the longest handler (wall clock), its CPU time, and the median handler. */
   readonly handlers: number[];
+  readonly handlerCpu: number[];
+  readonly medianHandler: number[];
 }
 
 function chainFile(statements: number): string {
@@ -264,8 +380,11 @@ export async function benchWorker(): Promise<void> {
       await h.rebuild(big);
       await h.settled();
     }),
-    onThread(() => JSON.stringify(drawableGraph(checkSource(big, { evaluate: false }).graph!))),
-    'check + drawable graph',
+    onThread(() => {
+      const graph = checkSource(big, { evaluate: false }).graph!;
+      vscodePost({ type: 'setGraph', graph: drawableGraph(graph), state: oldBlankState(new Stepper(graph)) });
+    }),
+    'check + the drawable graph posted whole',
   ]);
   rows.push([
     '10,000-statement file: rebuilt after an edit at the end of backward',
@@ -368,14 +487,22 @@ export async function benchWorker(): Promise<void> {
 
   const load = loadavg().map((x) => x.toFixed(1)).join(', ');
   console.log("extension host: the longest synchronous slice on the host's thread, evaluation and checks in the document's evaluation thread");
-  console.log(`  (${cpus().length} cores, load average ${load} while it ran: on a loaded machine every figure includes waiting for a core)`);
-  console.log(`  (graph panel open; median of runs · worst run; budget ${BUDGET_MS} ms. "slice": event-loop delay maximum (perf_hooks.monitorEventLoopDelay), which also counts`);
-  console.log('  waiting for a core on a loaded machine and garbage collection; "handler": the longest single run of the host\'s own handlers)');
-  console.log(`  ${'work'.padEnd(68)} ${'slice'.padStart(19)} ${'handler'.padStart(19)}   before, on the host's thread`);
+  console.log(`  (${cpus().length} cores, load average ${load} while it ran: on a loaded machine every wall-clock figure includes waiting for a core)`);
+  console.log(`  (graph panel open; median of the runs · worst run; budget ${BUDGET_MS} ms. "slice": event-loop delay maximum (perf_hooks.monitorEventLoopDelay), which also`);
+  console.log('  counts waiting for a core and garbage collection; "slice CPU": the most CPU time the host\'s thread spent between two turns of a 1 ms timer (Linux');
+  console.log('  schedstat: garbage collection in, waiting for a core out); "handler": the longest single run of the host\'s own handlers; "median": the median handler run)');
+  console.log(`  ${'work'.padEnd(68)} ${'slice'.padStart(19)} ${'slice CPU'.padStart(19)} ${'handler'.padStart(19)} ${'median'.padStart(8)}   before, on the host's thread`);
   for (const [name, figures, before, what] of rows) {
-    const cell = (xs: readonly number[]): string => `${fmt(median(xs)).padStart(8)} · ${fmt(Math.max(...xs)).padStart(8)}`;
+    const cell = (xs: readonly number[]): string => (xs.length === 0 ? '–'.padStart(19) : `${fmt(median(xs)).padStart(8)} · ${fmt(Math.max(...xs)).padStart(8)}`);
     const m = median(figures.slices);
     const on = before === null ? '' : `${fmt(before).padStart(8)} (${what})`;
-    console.log(`  ${name.padEnd(68)} ${cell(figures.slices)} ${cell(figures.handlers)}   ${on}${m > BUDGET_MS ? '  OVER BUDGET' : ''}`);
+    const mid = figures.medianHandler.length ? fmt(median(figures.medianHandler)) : '–';
+    const cpu = figures.sliceCpu.length ? median(figures.sliceCpu) : m;
+    console.log(`  ${name.padEnd(68)} ${cell(figures.slices)} ${cell(figures.sliceCpu)} ${cell(figures.handlers)} ${mid.padStart(8)}   ${on}${cpu > BUDGET_MS ? '  OVER BUDGET' : ''}`);
   }
+}
+
+/** The state the panel sent with a large graph before its labels, one object per node and arrow (before `BlankDrawingState`). */
+function oldBlankState(m: StepSource): unknown {
+  return { position: m.position, nodes: m.graph.nodes.map((n) => ({ value: null, grad: null, arrived: 0, expected: m.contributions(n.id).expected })), edgeGrads: m.graph.nodes.map((n) => n.inputs.map(() => null)) };
 }

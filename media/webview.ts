@@ -6,6 +6,7 @@
 import './l10nSetup';
 import type { GradCheckMarks, HostMessage, SetGraphMessage, StepMove, WebviewMessage } from '../src/core/protocol';
 import { layoutKey, type DrawableGraph } from '../src/core/render/drawableGraph';
+import { decodeDrawable, expandBlankState, isBlankState, PartAssembler, type BlankDrawingState } from '../src/core/render/drawableTransfer';
 import { applyDrawingPatch, type DrawingState } from '../src/core/render/drawingState';
 import { layoutGraph, resolveDirection, type DirectionSetting, type GraphLayout, type GraphView } from '../src/core/render/layout';
 import { Breadcrumbs } from './breadcrumbs';
@@ -14,6 +15,7 @@ import { DetailView } from './detailView';
 import { FindBox } from './findBox';
 import { GraphCanvas } from './graphCanvas';
 import { rasterizeSvg } from './rasterize';
+import { TrainingView } from './trainingView';
 import { MARGIN } from './viewport';
 import { vscode } from './vscodeApi';
 import * as l10n from '@vscode/l10n';
@@ -27,6 +29,7 @@ const canvas = new GraphCanvas($('graph'), (node) => {
   requestDetail(node);
 });
 const detail = new DetailView($('detail'));
+const training = new TrainingView(document.body, $('stage'), post);
 const find = new FindBox($('find'), (node, focus) => revealFound(node, focus), () => canvas.clearFound());
 
 /** Shows a node found: the groups hiding it are opened first (view state). */
@@ -147,14 +150,14 @@ function showState(): void {
   $<HTMLButtonElement>('run-forward').disabled = !s || s.position === s.forwardSteps;
 }
 
-function showProblems(message: SetGraphMessage): void {
+function showProblems(message: SetGraphMessage, shown: DrawableGraph | null): void {
   const errors = message.diagnostics.filter((d) => d.severity === 'error');
   problems.replaceChildren();
-  problems.hidden = errors.length === 0 && message.graph !== null;
+  problems.hidden = errors.length === 0 && shown !== null;
   if (problems.hidden) return;
   const head = document.createElement('div');
   head.className = 'gs-problems-head';
-  head.textContent = message.graph ? l10n.t('The file has errors; showing the last good graph.') : l10n.t('No graph yet: the file has errors.');
+  head.textContent = shown ? l10n.t('The file has errors; showing the last good graph.') : l10n.t('No graph yet: the file has errors.');
   problems.append(head);
   for (const d of errors.slice(0, 5)) {
     const line = document.createElement('div');
@@ -198,10 +201,37 @@ canvas.onViewChange = () => {
 };
 canvas.followSteps = saved?.follow ?? true;
 
+/** The parts of the large graph on its way, and the last one put together (a setGraph may name it again). */
+let incoming: PartAssembler | null = null;
+let assembled: { readonly transfer: number; readonly graph: DrawableGraph } | null = null;
+
+/** The graph a setGraph means: its own, or the one its parts carried; undefined when they are not all here. */
+function graphOf(message: SetGraphMessage): DrawableGraph | null | undefined {
+  const parts = message.graphParts;
+  if (!parts) return message.graph;
+  if (assembled?.transfer === parts.transfer) return assembled.graph;
+  if (incoming?.transfer !== parts.transfer || !incoming.complete) return undefined;
+  assembled = { transfer: parts.transfer, graph: decodeDrawable(incoming.bytes()) };
+  incoming = null;
+  return assembled.graph;
+}
+
+function stateOf(g: DrawableGraph | null, s: DrawingState | BlankDrawingState | null): DrawingState | null {
+  return s && isBlankState(s) ? (g ? expandBlankState(g, s) : null) : s;
+}
+
 function handle(message: HostMessage): void {
   switch (message.type) {
-    case 'setGraph':
+    case 'graphPart': {
+      if (incoming?.transfer !== message.transfer) incoming = new PartAssembler(message.transfer, message.count);
+      incoming.add(message.index, message.bytes instanceof Uint8Array ? message.bytes : new Uint8Array(message.bytes));
+      return;
+    }
+    case 'setGraph': {
       if (message.revision <= revision) return;
+      const received = graphOf(message);
+      // A part went missing (the webview was reloaded while they came): ask for everything again.
+      if (received === undefined) return post({ type: 'ready' });
       revision = message.revision;
       if (message.documentUri !== documentUri) {
         detail.hide();
@@ -210,24 +240,25 @@ function handle(message: HostMessage): void {
       }
       documentUri = message.documentUri;
       fileName = message.fileName;
-      graph = message.graph;
-      state = message.state;
+      graph = received;
+      state = stateOf(graph, message.state);
       view = message.view;
       direction = message.direction;
       gradCheck = message.gradCheck;
       // A highlight belongs to one document's cursor: the host says what it is for this one.
       canvas.highlight(message.highlight);
-      showProblems(message);
+      showProblems(message, graph);
       showState();
       redraw();
       showGradCheck();
       saveUiState();
       if (detailNode !== null && graph && detailNode < graph.nodes.length) requestDetail(detailNode);
       return;
+    }
     case 'setState':
       if (message.revision <= revision) return;
       revision = message.revision;
-      state = message.state;
+      state = stateOf(graph, message.state);
       showState();
       redraw();
       if (detailNode !== null) requestDetail(detailNode);
@@ -265,6 +296,9 @@ function handle(message: HostMessage): void {
         (base64) => post({ type: 'pngData', requestId: message.requestId, base64 }),
         (e: unknown) => post({ type: 'pngError', requestId: message.requestId, message: String(e) }),
       );
+      return;
+    case 'training':
+      training.show(message);
       return;
     default: {
       const unknown: never = message;

@@ -20,7 +20,8 @@ const builds = [
   // the ONNX import, loaded by the extension only when its command runs (the protobuf decoder stays out of out/extension.js)
   { ...common, entryPoints: ['src/core/onnx/importModel.ts'], outfile: 'out/onnxImport.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['src/cli/cli.ts'], outfile: 'out/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, entryPoints: ['media/webview.ts'], outfile: 'out/webview.js', platform: 'browser', format: 'iife' },
+  // style sheets the webview imports (uPlot's, the training strip's) come as text, put in the page under its nonce
+  { ...common, entryPoints: ['media/webview.ts'], outfile: 'out/webview.js', platform: 'browser', format: 'iife', loader: { '.css': 'text' } },
 ];
 
 // VS Code's icon font for the panel's toolbar, beside the bundles (the .vsix carries out/codicons).

@@ -5,7 +5,7 @@ import { withGroups } from './graph/groups';
 import type { Binding, Graph, NameReference } from './graph/graph';
 import { tapeMemoryBytes, tapeMemoryProblem } from './graph/tapeMemory';
 import { unusedBindingWarnings } from './graph/unusedBindings';
-import type { Statement } from './language/ast';
+import type { StatementOutline } from './language/statementOutline';
 import { parse } from './language/parser';
 import { byStart, type Diagnostic } from './language/range';
 import type { FileAccess } from './ops/constructorDef';
@@ -51,7 +51,8 @@ export interface CheckResult {
   readonly graph: Graph | null;
   /** Errors and warnings, sorted by position. */
   readonly diagnostics: readonly Diagnostic[];
-  readonly statements: readonly Statement[];
+  /** The statements, for the outline (the evaluation thread sends the host only their outlines). */
+  readonly statements: readonly StatementOutline[];
   /** Every binding and name occurrence, also for a file with errors (for hovers, outline, rename). */
   readonly bindings: readonly Binding[];
   readonly references: readonly NameReference[];

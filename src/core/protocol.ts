@@ -13,8 +13,10 @@
  */
 import { jsonNumber, type JsonNumber } from './format';
 import type { DrawableGraph } from './render/drawableGraph';
+import type { BlankDrawingState } from './render/drawableTransfer';
 import type { DrawingPatch, DrawingState } from './render/drawingState';
 import type { DirectionSetting, GraphView } from './render/layout';
+import { validateTrainingMessage, type TrainingMessage, type TrainingWebviewMessage } from './trainingProtocol';
 
 
 /** A tensor in a message: non-finite numbers spelled as strings, as in `run --json`. */
@@ -43,9 +45,16 @@ export interface SetGraphMessage {
   /** The document shown, so the webview can keep it in its state for a reload. */
   readonly documentUri: string;
   readonly fileName: string;
-  /** The last good graph; null when the file never had one. */
+  /** The last good graph; null when the file never had one, or when it came in parts (`graphParts`). */
   readonly graph: DrawableGraph | null;
-  readonly state: DrawingState | null;
+  /**
+   * A large graph comes in `count` `graphPart` messages of transfer
+   * `transfer` ahead of this one; a `count` of 0 means the graph of that
+   * transfer, which the webview already has.
+   */
+  readonly graphParts?: { readonly transfer: number; readonly count: number };
+  /** A large graph's state before its labels (which follow in patches) is blank. */
+  readonly state: DrawingState | BlankDrawingState | null;
   /** The current problems: with errors, `graph` is the last good one. */
   readonly diagnostics: readonly DiagnosticPayload[];
   readonly view: GraphView;
@@ -61,7 +70,19 @@ export interface SetGraphMessage {
 export interface SetStateMessage {
   readonly type: 'setState';
   readonly revision: number;
-  readonly state: DrawingState;
+  readonly state: DrawingState | BlankDrawingState;
+}
+
+/**
+ * One part of a large graph's drawable form (bytes of its JSON, see
+ * `encodeDrawable`), sent ahead of the `setGraph` that names its transfer.
+ */
+export interface GraphPartMessage {
+  readonly type: 'graphPart';
+  readonly transfer: number;
+  readonly index: number;
+  readonly count: number;
+  readonly bytes: Uint8Array;
 }
 
 /** A step: same graph, only what changed since the state of revision `base`. */
@@ -115,7 +136,7 @@ export interface RasterizeMessage {
   readonly scale: number;
 }
 
-export type HostMessage = SetGraphMessage | SetStateMessage | PatchStateMessage | GradCheckMessage | SetViewMessage | HighlightMessage | TensorsMessage | RasterizeMessage;
+export type HostMessage = SetGraphMessage | GraphPartMessage | SetStateMessage | PatchStateMessage | GradCheckMessage | SetViewMessage | HighlightMessage | TensorsMessage | RasterizeMessage | TrainingMessage;
 
 // ---- webview → host -------------------------------------------------------
 
@@ -132,7 +153,8 @@ export type WebviewMessage =
   | { readonly type: 'switchView'; readonly view: GraphView }
   | { readonly type: 'export'; readonly format: 'svg' | 'png' }
   | { readonly type: 'pngData'; readonly requestId: number; readonly base64: string }
-  | { readonly type: 'pngError'; readonly requestId: number; readonly message: string };
+  | { readonly type: 'pngError'; readonly requestId: number; readonly message: string }
+  | TrainingWebviewMessage;
 
 const MAX_PNG_BASE64 = 200 * 1024 * 1024;
 const MAX_KEY_LENGTH = 1000;
@@ -164,7 +186,7 @@ export function validateWebviewMessage(x: unknown): x is WebviewMessage {
     case 'pngError':
       return isIndex(m.requestId) && typeof m.message === 'string';
     default:
-      return false;
+      return validateTrainingMessage(m);
   }
 }
 

@@ -31,6 +31,16 @@ export class LegacyRandom {
     }
   }
 
+  /** An independent generator in the same state: it draws what this one would draw next. */
+  copy(): LegacyRandom {
+    const copy = new LegacyRandom(0);
+    copy.mt.set(this.mt);
+    copy.index = this.index;
+    copy.hasGauss = this.hasGauss;
+    copy.nextGauss = this.nextGauss;
+    return copy;
+  }
+
   /** The next 32-bit output of MT19937. */
   nextUint32(): number {
     if (this.index >= N) this.twist();

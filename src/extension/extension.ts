@@ -8,6 +8,7 @@ import { registerGraphPanel } from './panel/registerGraphPanel';
 import { SessionRegistry } from './sessions';
 import { registerStatusBar } from './statusBar';
 import { registerStepCommands } from './stepCommands';
+import { registerTraining } from './training/registerTraining';
 
 /** What the extension returns from `activate`: its sessions, for tests and other extensions. */
 export interface GraphStepApi {
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): GraphStepApi {
   registerLanguageFeatures(context, sessions);
   registerDebugger(context, sessions);
   registerImportOnnxCommand(context);
+  registerTraining(context, sessions);
   return { sessions };
 }
 

@@ -6,6 +6,7 @@ import type { GradCheckReport } from '../core/engine/gradcheck';
 import type { Graph } from '../core/graph/graph';
 import type { Tensor } from '../core/tensor';
 import { byStart, type Diagnostic } from '../core/language/range';
+import { TrainingRun } from './training/trainingRun';
 import { quickCheck } from './worker/quickCheck';
 import { TapeClient, type CheckAnswer, type StepMove } from './worker/tapeClient';
 import type { TapeMirror } from './worker/tapeMirror';
@@ -71,6 +72,8 @@ export class DocumentSession {
   private readonly tape: TapeClient;
   /** The error shown since the thread stopped unexpectedly; cleared once a new thread reports. */
   private stopped: Diagnostic | null = null;
+  /** The last training (GraphStep: Train), kept when the file changes, marked stale. */
+  private trainingRun: TrainingRun | null = null;
   /** The recheck due after typing (see `scheduleRebuild`). */
   private rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   /** What the editor shows of this document: the inline values, the operator of the last step, and their update under way. */
@@ -84,7 +87,10 @@ export class DocumentSession {
     this.tape = new TapeClient(owner.workerScript, {
       changed: () => this.tapeChanged(),
       problems: (found) => this.addProblems(found),
+      training: (progress) => this.trainingRun?.take(progress),
+      abandoned: () => this.trainingRun?.lost(vscode.l10n.t('the evaluation thread was restarted for a new text')),
       died: (message) => {
+        this.trainingRun?.lost(message);
         this.stopped = this.checkResult.diagnostics.find((d) => d.message === message) ?? null;
         void vscode.window.showErrorMessage(message);
       },
@@ -184,6 +190,11 @@ export class DocumentSession {
    * it when the check is in.
    */
   rebuild(): void {
+    const run = this.trainingRun;
+    if (run && this.document.version !== run.version && !run.stale) {
+      if (run.active) this.tape.controlTraining(run.request, 'stop');
+      run.markStale();
+    }
     clearTimeout(this.rebuildTimer);
     this.rebuildTimer = undefined;
     const config = vscode.workspace.getConfiguration('graphstep', this.document.uri);
@@ -228,6 +239,7 @@ export class DocumentSession {
     this.stopped = null;
     if (check.graph) {
       this.gradCheckReport = null;
+      if (this.trainingRun?.iteration != null) this.trainingRun.showing(null);
       this.tape.load(check.graph, text, options, files, evaluatesUnasked(check, maxMemoryMB), answer);
     }
     this.currentRevision++;
@@ -277,6 +289,53 @@ export class DocumentSession {
     }
   }
 
+  /** The last training of this document (null before the first). */
+  get training(): TrainingRun | null {
+    return this.trainingRun;
+  }
+
+  /**
+   * GraphStep: Train: trains the file in the evaluation thread from its
+   * first step (a training under way ends); its reports arrive on the run.
+   * A message when it cannot.
+   */
+  startTraining(): TrainingRun | string {
+    const graph = this.tape.loadedGraph;
+    if (!graph || !this.isCurrent) return vscode.l10n.t('this file has errors; fix them to train it (see the Problems panel)');
+    if (!graph.training) return vscode.l10n.t('this file has no train statement (train LOSS with OPTIMIZER for N steps)');
+    const previous = this.trainingRun;
+    if (previous?.active) this.tape.controlTraining(previous.request, 'stop');
+    const request = this.tape.train();
+    if (request === null) return vscode.l10n.t('this file has no graph to train');
+    const run = new TrainingRun(request, this.document.version);
+    run.onDidChange(() => run === this.trainingRun && this.owner.changed(this, false));
+    this.trainingRun = run;
+    this.currentRevision++;
+    this.owner.changed(this, false);
+    return run;
+  }
+
+  /** Pauses, resumes or stops the training under way. */
+  controlTraining(action: 'pause' | 'resume' | 'stop'): void {
+    const run = this.trainingRun;
+    if (run?.active) this.tape.controlTraining(run.request, action);
+  }
+
+  /**
+   * Puts the graph at iteration k of the last training: its params as they
+   * were before that iteration's update, its batch, the position kept.
+   * Resolves once it is shown (null), or with a message when it cannot.
+   */
+  async showIteration(k: number): Promise<string | null> {
+    const run = this.trainingRun;
+    if (!run) return vscode.l10n.t('train the file first (GraphStep: Train)');
+    if (run.stale) return vscode.l10n.t('the file changed since it trained; train it again');
+    if (!Number.isInteger(k) || k < 0 || k > run.step) return vscode.l10n.t('expected an iteration in 0..{0}, found {1}', run.step, k);
+    const refused = await this.tape.showIteration(run.request, k);
+    if (refused === null && run === this.trainingRun && !run.stale) run.showing(k);
+    return refused;
+  }
+
   /** Rechecks `delayMs` after the last call (the debounce of typing); `rebuild` cancels it. */
   scheduleRebuild(delayMs: number): void {
     clearTimeout(this.rebuildTimer);
@@ -285,6 +344,7 @@ export class DocumentSession {
 
   /** Ends the thread (the document was closed). */
   dispose(): void {
+    this.trainingRun?.lost(vscode.l10n.t('the document was closed'));
     clearTimeout(this.rebuildTimer);
     this.tape.dispose();
     this.pendingVersion = null;

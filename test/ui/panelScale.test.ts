@@ -228,6 +228,8 @@ describe('graph panel at every size, in the real workbench (half of a 1600-px wi
     const m = await measure(view);
     await wb.screenshot('panel-10000-ops-open');
     assertReadable(m, '10,000 ops on open');
+    // The graph came in parts: the panel has it, so no banner says there is none.
+    assert.ok(await view.locator('#problems').isHidden(), `no problem banner: ${await view.locator('#problems').textContent()}`);
     assert.ok(m.minimapShown, 'the minimap is shown');
     assert.ok(m.nodes.length < 400, `only what is in view is made (${m.nodes.length} node elements)`);
     await view.locator('#graph').focus();
@@ -238,6 +240,7 @@ describe('graph panel at every size, in the real workbench (half of a 1600-px wi
     await waitForPhase(view, /^backward (\d+)\/\1$/);
     await assertCurrentReadable(view, '10,000 ops after the backward pass');
     await wb.screenshot('panel-10000-ops-backward-end');
+    assert.ok(await view.locator('#problems').isHidden(), 'no problem banner after the backward pass');
   });
 
   it('moves the view where the minimap is clicked', async () => {

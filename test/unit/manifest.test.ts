@@ -46,7 +46,7 @@ describe('the manifest (package.json)', () => {
       }
       const when = palette.get(command);
       assert.ok(when, `${command} has a when clause`);
-      for (const clause of when.split('||').map((c) => c.trim())) assert.match(clause, /^(editorLangId == graphstep|activeWebviewPanelId == 'graphstep.graph')$/, `${command}: ${when}`);
+      for (const clause of when.split('||').map((c) => c.trim())) assert.match(clause, /^(editorLangId == graphstep|activeWebviewPanelId == 'graphstep.graph')( && graphstep\.trainingState (==|!=|=~) \S+)?$/, `${command}: ${when}`);
     }
   });
 

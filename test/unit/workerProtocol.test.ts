@@ -268,12 +268,31 @@ describe('the evaluation thread protocol: a check on its way to the host (CheckT
     assert.ok(slices > 10, `read in ${slices} slices`);
     const back = assembler.result();
     const plain = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v));
-    for (const key of ['diagnostics', 'statements', 'bindings', 'references', 'cost', 'memoryBytes', 'evaluationSkipped'] as const) assert.equal(plain(back[key]), plain(check[key]), key);
+    for (const key of ['diagnostics', 'bindings', 'references', 'cost', 'memoryBytes', 'evaluationSkipped'] as const) assert.equal(plain(back[key]), plain(check[key]), key);
+    // Statements come as the outline reads them: kind, names and ranges, not their expressions.
+    assert.equal(back.statements.length, check.statements.length);
+    check.statements.forEach((s, i) => {
+      const b = back.statements[i]!;
+      assert.equal(b.kind, s.kind);
+      assert.deepEqual([b.range, b.nameRange], [s.range, s.nameRange]);
+      if (s.kind === 'assign' && b.kind === 'assign') assert.deepEqual([b.name, b.declaration], [s.name, s.declaration]);
+      if (s.kind === 'def' && b.kind === 'def') assert.deepEqual([b.name, b.params], [s.name, s.params]);
+      assert.ok(!('expr' in b) && !('body' in b), `statement ${i} came without its expression`);
+    });
+    assert.deepEqual(back.statements.map((s) => s.kind).slice(0, 3), ['def', 'assign', 'assign']);
     assert.equal(plain(back.graph), plain(check.graph));
     assert.equal(back.bindings, back.graph!.bindings, 'one list, as in the thread');
     const leaf = back.graph!.nodes.find((n) => n.name === 'x0')!;
     assert.ok(leaf.value instanceof Tensor);
     assert.deepEqual(Array.from(leaf.value.data), [1.5, -2]);
+  });
+
+  it('a file that trains keeps what its params are updated with (the update drawn at each param, Train)', () => {
+    const check = checkSource('param w = 0.5\nloss = (w * 3 - 2) ** 2\ntrain loss with sgd(lr=0.1) for 3 steps\n', { evaluate: false });
+    assert.ok(check.graph?.training);
+    const assembler = new CheckAssembler(structuredClone(encodeCheck(check).transfer));
+    while (!assembler.step(1000));
+    assert.deepEqual(assembler.result().graph!.training, check.graph.training);
   });
 
   it('a file with errors travels without a graph, its bindings and references kept for the editor', () => {

@@ -1,5 +1,5 @@
 import { formatNumber } from '../format';
-import type { Graph, GroupKind, NodeKind } from '../graph/graph';
+import type { Graph, GraphNode, GroupKind, NodeKind } from '../graph/graph';
 import { opByName } from '../ops/registry';
 import type { ParamUpdate } from '../train/updateLabel';
 import { drawnShape } from './labelText';
@@ -55,7 +55,7 @@ export function drawableGraph(graph: Graph): DrawableGraph {
       name: n.name,
       kind: n.kind,
       op: n.op,
-      label: n.kind === 'op' ? opByName(n.op)?.symbol ?? n.op : n.name ?? literalLabel(n.value?.shape ?? n.shape, n.value?.data),
+      label: drawnLabel(n),
       inputs: n.inputs.slice(),
       shape: n.shape.slice(),
       group: n.group,
@@ -70,6 +70,11 @@ export function drawableGraph(graph: Graph): DrawableGraph {
   const output = graph.output;
   const groups = graph.groups.map((g): DrawableGroup => ({ id: g.id, key: g.key, kind: g.kind, label: g.label, parent: g.parent }));
   return { nodes, output, outputName: output === null ? null : graph.nodes[output]!.name, groups };
+}
+
+/** What is drawn inside a node: the op's symbol, a leaf's name, or an unnamed constant's value. */
+export function drawnLabel(n: GraphNode): string {
+  return n.kind === 'op' ? opByName(n.op)?.symbol ?? n.op : n.name ?? literalLabel(n.value?.shape ?? n.shape, n.value?.data);
 }
 
 /** An unnamed constant (the `2` in `x * 2`) is drawn as its exact value (`1.0001`, not a rounding of it). */

@@ -11,7 +11,7 @@ import { Tensor } from '../tensor';
  * above rows − 1.
  */
 export class BatchSampler {
-  private readonly random: LegacyRandom;
+  private random: LegacyRandom;
   private readonly mask: number;
   private drawn = 0;
 
@@ -30,6 +30,16 @@ export class BatchSampler {
   get step(): number {
     return this.drawn;
   }
+
+  /** An independent sampler in the same state: it draws the batches this one would draw next. */
+  copy(): BatchSampler {
+    const copy = new BatchSampler(this.seed, 1, this.size);
+    Object.assign(copy, { rows: this.rows, mask: this.mask, drawn: this.drawn, random: this.random.copy() });
+    return copy;
+  }
+
+  /** Bytes its generator's state holds (624 32-bit words). */
+  static readonly STATE_BYTES = 624 * 4;
 
   /** The next step's row indices. */
   next(): Int32Array {

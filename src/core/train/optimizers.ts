@@ -20,6 +20,10 @@ export interface HyperParameter {
 export interface OptimizerState {
   /** The parameters after one update with these gradients (same order). */
   update(params: readonly Tensor[], grads: readonly Tensor[]): Tensor[];
+  /** An independent state equal to this one: it makes the updates this one would make next (a training checkpoint). */
+  copy(): OptimizerState;
+  /** Bytes the state's own arrays hold (v, h, m: none for sgd). */
+  readonly stateBytes: number;
 }
 
 /** One optimizer of the language: `sgd(lr=0.01)`. */
@@ -34,19 +38,44 @@ export interface OptimizerDef {
 
 const EPS = 1e-7;
 
-function zerosLike(shapes: readonly (readonly number[])[]): Float64Array[] {
-  return shapes.map((s) => new Float64Array(s.reduce((a, b) => a * b, 1)));
+/**
+ * A per-parameter update: reads p and g and the parameter's state vectors,
+ * puts new state vectors in their place (the old ones are never written, so
+ * a copy of the list is a checkpoint), and returns the new p. `t` counts the
+ * updates, from 1.
+ */
+type Step = (p: Float64Array, g: Float64Array, state: Float64Array[], t: number) => Float64Array;
+
+class StepOptimizer implements OptimizerState {
+  constructor(
+    private readonly step: Step,
+    private readonly state: Float64Array[][],
+    private t = 0,
+  ) {}
+
+  update(params: readonly Tensor[], grads: readonly Tensor[]): Tensor[] {
+    this.t++;
+    return params.map((p, k) => new Tensor(p.shape, this.step(p.data, grads[k]!.data, this.state[k]!, this.t)));
+  }
+
+  copy(): OptimizerState {
+    return new StepOptimizer(this.step, this.state.map((s) => s.slice()), this.t);
+  }
+
+  get stateBytes(): number {
+    let bytes = 0;
+    for (const s of this.state) for (const v of s) bytes += v.byteLength;
+    return bytes;
+  }
 }
 
-/** A per-parameter update: reads p and g, may replace the parameter's state arrays, returns the new p. */
-type Step = (p: Float64Array, g: Float64Array, k: number) => Float64Array;
-
-function perParameter(step: Step): OptimizerState {
-  return {
-    update(params, grads) {
-      return params.map((p, k) => new Tensor(p.shape, step(p.data, grads[k]!.data, k)));
-    },
-  };
+/** An optimizer keeping `vectors` state vectors per parameter, each starting at zeros (np.zeros_like). */
+function optimizer(shapes: readonly (readonly number[])[], vectors: number, step: Step): OptimizerState {
+  const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+  return new StepOptimizer(
+    step,
+    shapes.map((s) => Array.from({ length: vectors }, () => new Float64Array(size(s)))),
+  );
 }
 
 const sgd: OptimizerDef = {
@@ -54,8 +83,8 @@ const sgd: OptimizerDef = {
   hyper: [{ name: 'lr', default: 0.01 }],
   rule: '{W} ← {W} − lr·∂{W}',
   doc: 'W -= lr * dW',
-  create: (h) =>
-    perParameter((p, g) => {
+  create: (h, shapes) =>
+    optimizer(shapes, 0, (p, g) => {
       const out = new Float64Array(p.length);
       for (let i = 0; i < p.length; i++) out[i] = p[i]! - h.lr! * g[i]!;
       return out;
@@ -70,20 +99,18 @@ const momentum: OptimizerDef = {
   ],
   rule: 'v ← momentum·v − lr·∂{W};  {W} ← {W} + v',
   doc: 'v = momentum*v - lr*dW; W += v',
-  create: (h, shapes) => {
-    const v = zerosLike(shapes);
-    return perParameter((p, g, k) => {
+  create: (h, shapes) =>
+    optimizer(shapes, 1, (p, g, state) => {
       const vk = new Float64Array(p.length);
       const out = new Float64Array(p.length);
-      const old = v[k]!;
+      const old = state[0]!;
       for (let i = 0; i < p.length; i++) {
         vk[i] = h.momentum! * old[i]! - h.lr! * g[i]!;
         out[i] = p[i]! + vk[i]!;
       }
-      v[k] = vk;
+      state[0] = vk;
       return out;
-    });
-  },
+    }),
 };
 
 const nesterov: OptimizerDef = {
@@ -95,18 +122,17 @@ const nesterov: OptimizerDef = {
   rule: 'v ← momentum·v − lr·∂{W};  {W} ← {W} + momentum²·v − (1 + momentum)·lr·∂{W}',
   doc: 'v *= momentum; v -= lr*dW; W += momentum*momentum*v; W -= (1 + momentum)*lr*dW',
   create: (h, shapes) => {
-    const v = zerosLike(shapes);
     const mm = h.momentum! * h.momentum!;
     const step = (1 + h.momentum!) * h.lr!;
-    return perParameter((p, g, k) => {
+    return optimizer(shapes, 1, (p, g, state) => {
       const vk = new Float64Array(p.length);
       const out = new Float64Array(p.length);
-      const old = v[k]!;
+      const old = state[0]!;
       for (let i = 0; i < p.length; i++) {
         vk[i] = old[i]! * h.momentum! - h.lr! * g[i]!;
         out[i] = p[i]! + mm * vk[i]! - step * g[i]!;
       }
-      v[k] = vk;
+      state[0] = vk;
       return out;
     });
   },
@@ -117,20 +143,18 @@ const adagrad: OptimizerDef = {
   hyper: [{ name: 'lr', default: 0.01 }],
   rule: 'h ← h + ∂{W}²;  {W} ← {W} − lr·∂{W} / (√h + 1e-7)',
   doc: 'h += dW*dW; W -= lr*dW / (sqrt(h) + 1e-7)',
-  create: (h, shapes) => {
-    const acc = zerosLike(shapes);
-    return perParameter((p, g, k) => {
+  create: (h, shapes) =>
+    optimizer(shapes, 1, (p, g, state) => {
       const hk = new Float64Array(p.length);
       const out = new Float64Array(p.length);
-      const old = acc[k]!;
+      const old = state[0]!;
       for (let i = 0; i < p.length; i++) {
         hk[i] = old[i]! + g[i]! * g[i]!;
         out[i] = p[i]! - (h.lr! * g[i]!) / (Math.sqrt(hk[i]!) + EPS);
       }
-      acc[k] = hk;
+      state[0] = hk;
       return out;
-    });
-  },
+    }),
 };
 
 const rmsprop: OptimizerDef = {
@@ -142,17 +166,16 @@ const rmsprop: OptimizerDef = {
   rule: 'h ← decay_rate·h + (1 − decay_rate)·∂{W}²;  {W} ← {W} − lr·∂{W} / (√h + 1e-7)',
   doc: 'h *= decay_rate; h += (1 - decay_rate)*dW*dW; W -= lr*dW / (sqrt(h) + 1e-7)',
   create: (h, shapes) => {
-    const acc = zerosLike(shapes);
     const rest = 1 - h.decay_rate!;
-    return perParameter((p, g, k) => {
+    return optimizer(shapes, 1, (p, g, state) => {
       const hk = new Float64Array(p.length);
       const out = new Float64Array(p.length);
-      const old = acc[k]!;
+      const old = state[0]!;
       for (let i = 0; i < p.length; i++) {
         hk[i] = old[i]! * h.decay_rate! + rest * g[i]! * g[i]!;
         out[i] = p[i]! - (h.lr! * g[i]!) / (Math.sqrt(hk[i]!) + EPS);
       }
-      acc[k] = hk;
+      state[0] = hk;
       return out;
     });
   },
@@ -168,34 +191,29 @@ const adam: OptimizerDef = {
   rule: 'm ← m + (1 − β1)(∂{W} − m);  v ← v + (1 − β2)(∂{W}² − v);  {W} ← {W} − lr_t·m / (√v + 1e-7)',
   doc: 'lr_t = lr*sqrt(1 - beta2**t) / (1 - beta1**t); m += (1 - beta1)*(dW - m); v += (1 - beta2)*(dW**2 - v); W -= lr_t*m / (sqrt(v) + 1e-7)',
   create: (h, shapes) => {
-    const m = zerosLike(shapes);
-    const v = zerosLike(shapes);
     const b1 = h.beta1!;
     const b2 = h.beta2!;
-    let iter = 0;
-    return {
-      update(params, grads) {
-        iter++;
-        const lrT = (h.lr! * Math.sqrt(1.0 - crPow(b2, iter))) / (1.0 - crPow(b1, iter));
-        return params.map((param, k) => {
-          const p = param.data;
-          const g = grads[k]!.data;
-          const mk = new Float64Array(p.length);
-          const vk = new Float64Array(p.length);
-          const out = new Float64Array(p.length);
-          const mOld = m[k]!;
-          const vOld = v[k]!;
-          for (let i = 0; i < p.length; i++) {
-            mk[i] = mOld[i]! + (1 - b1) * (g[i]! - mOld[i]!);
-            vk[i] = vOld[i]! + (1 - b2) * (g[i]! * g[i]! - vOld[i]!);
-            out[i] = p[i]! - (lrT * mk[i]!) / (Math.sqrt(vk[i]!) + EPS);
-          }
-          m[k] = mk;
-          v[k] = vk;
-          return new Tensor(param.shape, out);
-        });
-      },
-    };
+    let lrAt = 0;
+    let lrT = 0;
+    return optimizer(shapes, 2, (p, g, state, t) => {
+      if (lrAt !== t) {
+        lrT = (h.lr! * Math.sqrt(1.0 - crPow(b2, t))) / (1.0 - crPow(b1, t));
+        lrAt = t;
+      }
+      const mk = new Float64Array(p.length);
+      const vk = new Float64Array(p.length);
+      const out = new Float64Array(p.length);
+      const mOld = state[0]!;
+      const vOld = state[1]!;
+      for (let i = 0; i < p.length; i++) {
+        mk[i] = mOld[i]! + (1 - b1) * (g[i]! - mOld[i]!);
+        vk[i] = vOld[i]! + (1 - b2) * (g[i]! * g[i]! - vOld[i]!);
+        out[i] = p[i]! - (lrT * mk[i]!) / (Math.sqrt(vk[i]!) + EPS);
+      }
+      state[0] = mk;
+      state[1] = vk;
+      return out;
+    });
   },
 };
 

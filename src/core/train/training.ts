@@ -16,6 +16,27 @@ export interface EpochRecord {
 }
 
 /**
+ * What training needs to go on from one step: the parameters before that
+ * step's update, the optimizer's state and the sampler's. Every array in it
+ * is shared, never written (updates make new ones), so a checkpoint costs
+ * only the arrays it keeps alive.
+ */
+export interface TrainingCheckpoint {
+  readonly step: number;
+  readonly params: readonly Tensor[];
+  readonly optimizer: OptimizerState;
+  readonly sampler: BatchSampler | null;
+  readonly nextEpoch: number;
+  readonly epochCount: number;
+}
+
+/** What training keeps of the run: all but replays measure accuracy. */
+export interface TrainingOptions {
+  /** Whether accuracy is measured once per epoch (default true); a replay from a checkpoint skips it. */
+  readonly measureAccuracy?: boolean;
+}
+
+/**
  * Training a graph by its plan, one step at a time. Step k draws its batch
  * (the k-th draw of the sampler), runs the forward and backward pass from the
  * loss with the parameters as they are, records the loss, then lets the
@@ -35,26 +56,64 @@ export class Training {
   private readonly epochLength: number;
   private nextEpoch = 0;
   private epochCount = 0;
+  /** Steps taken before the first of `losses` (a training resumed from a checkpoint). */
+  private readonly firstStep: number;
+  private readonly measureAccuracy: boolean;
 
+  /** Training from the start, or from `from` (a checkpoint of a training of the same graph and plan). */
   constructor(
     readonly graph: Graph,
     readonly plan: TrainingPlan,
+    from: TrainingCheckpoint | null = null,
+    options: TrainingOptions = {},
   ) {
     const nodes = graph.nodes;
     this.pass = new TapePass(nodes, [plan.loss]);
-    this.accuracyPass = plan.accuracy ? new TapePass(nodes, nodes[plan.loss]!.inputs) : null;
+    this.measureAccuracy = options.measureAccuracy ?? true;
+    this.accuracyPass = plan.accuracy && this.measureAccuracy ? new TapePass(nodes, nodes[plan.loss]!.inputs) : null;
+    this.epochLength = plan.batch ? Math.max(plan.batch.sources[0]!.shape[0]! / plan.batch.size, 1) : 1;
+    if (from) {
+      this.firstStep = from.step;
+      this.params = from.params.slice();
+      this.optimizer = from.optimizer.copy();
+      this.sampler = from.sampler && from.sampler.copy();
+      this.nextEpoch = from.nextEpoch;
+      this.epochCount = from.epochCount;
+      return;
+    }
+    this.firstStep = 0;
     this.sampler = plan.batch ? new BatchSampler(plan.batch.seed, plan.batch.sources[0]!.shape[0]!, plan.batch.size) : null;
     this.params = plan.params.map((id) => nodes[id]!.value!);
     this.optimizer = plan.optimizer.create(
       plan.hyper,
       this.params.map((p) => p.shape),
     );
-    this.epochLength = plan.batch ? Math.max(plan.batch.sources[0]!.shape[0]! / plan.batch.size, 1) : 1;
   }
 
   /** How many steps have been taken. */
   get step(): number {
-    return this.losses.length;
+    return this.firstStep + this.losses.length;
+  }
+
+  /** Where training stands now, to go on from later (see `TrainingCheckpoint`). */
+  checkpoint(): TrainingCheckpoint {
+    return { step: this.step, params: this.params.slice(), optimizer: this.optimizer.copy(), sampler: this.sampler && this.sampler.copy(), nextEpoch: this.nextEpoch, epochCount: this.epochCount };
+  }
+
+  /** Bytes a checkpoint keeps alive: the parameters, the optimizer's state and the sampler's. */
+  checkpointBytes(): number {
+    let bytes = this.optimizer.stateBytes + (this.sampler ? BatchSampler.STATE_BYTES : 0);
+    for (const p of this.params) bytes += p.data.byteLength;
+    return bytes;
+  }
+
+  /**
+   * The leaf values step `this.step` runs with, before its update: each
+   * `param` as it is now and the batch leaves holding that step's rows
+   * (drawn without moving the sampler). Keys are node ids of the graph.
+   */
+  stepLeaves(): Map<number, Tensor> {
+    return this.leavesNow(this.sampler ? this.sampler.copy().next() : null);
   }
 
   /** The parameters now, in the plan's order. */
@@ -82,7 +141,7 @@ export class Training {
     const paramGrads = this.plan.params.map((id, j) => grads[id] ?? Tensor.filled(this.params[j]!.shape, 0));
     this.params = this.optimizer.update(this.params, paramGrads);
     if (k === this.nextEpoch) {
-      if (this.accuracyPass) this.epochs.push({ step: k, trainAccuracy: this.trainAccuracy(), testAccuracy: this.testAccuracy() });
+      if (this.accuracyPass && this.measureAccuracy) this.epochs.push({ step: k, trainAccuracy: this.trainAccuracy(), testAccuracy: this.testAccuracy() });
       this.epochCount++;
       this.nextEpoch = Math.ceil(this.epochCount * this.epochLength);
     }

@@ -11,12 +11,18 @@ import type { FreshSessions } from './freshSessions';
 export class StatementSymbolProvider implements vscode.DocumentSymbolProvider {
   constructor(private readonly fresh: FreshSessions) {}
 
-  async provideDocumentSymbols(document: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
+  async provideDocumentSymbols(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<vscode.DocumentSymbol[]> {
     const { names, graph } = await this.fresh.namesFor(document);
     const { statements, bindings } = names;
     const symbols: vscode.DocumentSymbol[] = [];
     let b = 0;
+    let i = 0;
     for (const statement of statements) {
+      // A long file's outline is made a slice at a time, the host's event loop handed back in between.
+      if (++i % SLICE_STATEMENTS === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (token?.isCancellationRequested) return [];
+      }
       const range = toVscodeRange(statement.range);
       const nameRange = toVscodeRange(statement.nameRange);
       if (statement.kind === 'output') {
@@ -52,6 +58,9 @@ export class StatementSymbolProvider implements vscode.DocumentSymbolProvider {
     return symbols;
   }
 }
+
+/** Statements turned into symbols per turn of the event loop: a few milliseconds. */
+const SLICE_STATEMENTS = 1000;
 
 function symbolKind(declaration: string | null, nodeKind: string | undefined): vscode.SymbolKind {
   const kind = declaration ?? nodeKind;

@@ -4,12 +4,14 @@ import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic } from '../../core/language/range';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
 import { encodeTensor, validateWebviewMessage, type GradCheckMarks, type HostMessage, type TensorPayload, type WebviewMessage } from '../../core/protocol';
-import { drawableGraph, type DrawableGraph } from '../../core/render/drawableGraph';
-import { drawingPatch, drawingState, hasChangeLog, type DrawingState, type StepSource } from '../../core/render/drawingState';
+import { drawableGraph, drawnLabel, type DrawableGraph } from '../../core/render/drawableGraph';
+import { blankDrawingState, encodedDrawableOf, splitBytes } from '../../core/render/drawableTransfer';
+import { drawingPatch, drawingState, hasChangeLog, type StepSource } from '../../core/render/drawingState';
 import { drawnShape } from '../../core/render/labelText';
 import type { GraphView } from '../../core/render/layout';
 import type { Tensor } from '../../core/tensor';
 import type { DocumentSession, SessionRegistry } from '../sessions';
+import { PanelTraining } from '../training/panelTraining';
 import { nodesAt } from './nodesAt';
 import { panelSettings } from './panelSettings';
 import { localResourceRoots, webviewHtml } from './webviewHtml';
@@ -54,6 +56,7 @@ export class GraphPanel {
   private nextRasterId = 1;
   private readonly rasters = new Map<number, { resolve(bytes: Uint8Array): void; reject(e: Error): void }>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly training = new PanelTraining((m) => this.post(m));
   private readyOnce!: Promise<void>;
   private markReady!: () => void;
 
@@ -101,6 +104,7 @@ export class GraphPanel {
   /** The session changed: a rebuild sends everything, a step only the labels that changed. */
   sessionChanged(session: DocumentSession): void {
     if (session !== this.currentSession) return;
+    this.training.sync(session);
     const stepper = session.stepper;
     if (session.graph !== this.sentGraph || session.diagnostics !== this.sentDiagnostics || !stepper) {
       // A large graph is drawn in a turn of its own, not in the one that received it from the evaluation thread.
@@ -114,7 +118,7 @@ export class GraphPanel {
       }
       return;
     }
-    if (this.graphScheduled) return;
+    if (this.graphScheduled || this.streaming) return;
     if (session.gradCheck !== this.sentGradCheck) {
       this.sentGradCheck = session.gradCheck;
       this.post({ type: 'gradCheck', marks: gradCheckMarks(session.gradCheck) });
@@ -132,8 +136,8 @@ export class GraphPanel {
     if (stepper.graph.nodes.length > SLICED_NODES) {
       if (changed) this.queueLabels(changed.nodes, changed.consumers);
       else {
-        this.post({ type: 'setState', revision: ++this.revision, state: blankState(stepper) });
-        this.queueAllLabels(stepper.graph);
+        this.post({ type: 'setState', revision: ++this.revision, state: blankDrawingState(stepper) });
+        this.queueAllLabels();
       }
       this.sentStepper = stepper;
       this.sentMark = hasChangeLog(stepper) ? stepper.changeMark : 0;
@@ -153,14 +157,19 @@ export class GraphPanel {
   private labelsScheduled = false;
   private isDisposed = false;
   private graphScheduled = false;
+  /** A large graph on its way to the webview, a part per turn. */
+  private streaming: { readonly graph: Graph; readonly transfer: number; readonly parts: readonly Uint8Array[]; next: number } | null = null;
+  /** The large graph the webview has whole, and the transfer it came in. */
+  private delivered: { readonly graph: Graph; readonly transfer: number } | null = null;
+  private nextTransfer = 1;
 
-  private queueAllLabels(graph: Graph): void {
+  /** Every node from this id on is still to label (and, when it has inputs, its arrows): a whole graph queued at once. */
+  private labelAllFrom: number | null = null;
+
+  private queueAllLabels(): void {
     this.labelNodes.clear();
     this.labelConsumers.clear();
-    for (const n of graph.nodes) {
-      this.labelNodes.add(n.id);
-      if (n.inputs.length > 0) this.labelConsumers.add(n.id);
-    }
+    this.labelAllFrom = 0;
     this.scheduleLabels();
   }
 
@@ -171,7 +180,7 @@ export class GraphPanel {
   }
 
   private scheduleLabels(): void {
-    if (this.labelsScheduled || (this.labelNodes.size === 0 && this.labelConsumers.size === 0)) return;
+    if (this.labelsScheduled || (this.labelNodes.size === 0 && this.labelConsumers.size === 0 && this.labelAllFrom === null)) return;
     this.labelsScheduled = true;
     setImmediate(() => this.sendLabels());
   }
@@ -185,25 +194,41 @@ export class GraphPanel {
     this.labelsScheduled = false;
     const stepper = this.currentSession.stepper;
     if (this.isDisposed || !stepper || stepper.graph !== this.sentGraph) {
-      this.labelNodes.clear();
-      this.labelConsumers.clear();
+      this.clearLabels();
       return;
     }
     const nodes: number[] = [];
     const consumers: number[] = [];
+    // Ids the whole-graph cursor has still to reach are sent when it does.
+    const pending = (id: number): boolean => this.labelAllFrom === null || id < this.labelAllFrom;
     for (const id of this.labelNodes) {
       if (nodes.length >= SLICE_LABELS) break;
-      nodes.push(id);
+      if (pending(id)) nodes.push(id);
+      this.labelNodes.delete(id);
     }
-    for (const id of nodes) this.labelNodes.delete(id);
     for (const id of this.labelConsumers) {
       if (nodes.length + consumers.length >= SLICE_LABELS) break;
-      consumers.push(id);
+      if (pending(id)) consumers.push(id);
+      this.labelConsumers.delete(id);
     }
-    for (const id of consumers) this.labelConsumers.delete(id);
+    if (this.labelAllFrom !== null) {
+      const all = stepper.graph.nodes;
+      let id = this.labelAllFrom;
+      for (; id < all.length && nodes.length + consumers.length < SLICE_LABELS; id++) {
+        nodes.push(id);
+        if (all[id]!.inputs.length > 0) consumers.push(id);
+      }
+      this.labelAllFrom = id < all.length ? id : null;
+    }
     const base = this.revision;
     this.post({ type: 'patchState', revision: ++this.revision, base, patch: drawingPatch(stepper, { nodes, consumers }, panelSettings(this.currentSession.uri).drawing) });
     this.scheduleLabels();
+  }
+
+  private clearLabels(): void {
+    this.labelNodes.clear();
+    this.labelConsumers.clear();
+    this.labelAllFrom = null;
   }
 
   setView(view: GraphView): void {
@@ -233,36 +258,81 @@ export class GraphPanel {
     this.panel.title = vscode.l10n.t('Graph: {0}', Utils.basename(this.currentSession.document.uri));
   }
 
-  /** Sends everything again: after a rebuild, or when a panel setting changed. */
+  /**
+   * Sends everything again: after a rebuild, or when a panel setting
+   * changed. A large graph goes first in parts, one per turn of the event
+   * loop (`sendPart`), unless the webview has it already.
+   */
   sendGraph(): void {
     const session = this.currentSession;
-    const settings = panelSettings(session.uri);
     const graph = session.graph;
     this.sentGraph = graph;
     this.sentDiagnostics = session.diagnostics;
-    this.sentStepper = session.stepper;
-    this.sentMark = session.stepper && hasChangeLog(session.stepper) ? session.stepper.changeMark : 0;
+    this.clearLabels();
+    if (!graph || graph.nodes.length <= SLICED_NODES) {
+      this.streaming = null;
+      return this.postGraph(graph ? { graph: drawableOf(graph) } : { graph: null });
+    }
+    if (this.delivered?.graph === graph) {
+      this.streaming = null;
+      return this.postGraph({ graph: null, graphParts: { transfer: this.delivered.transfer, count: 0 } });
+    }
+    // The same graph already on its way: the setGraph that ends it reads the session as it is then.
+    if (this.streaming?.graph === graph) return;
+    this.streaming = { graph, transfer: this.nextTransfer++, parts: splitBytes(encodedDrawableOf(graph), PART_BYTES), next: 0 };
+    this.sendPart();
+  }
+
+  /** Posts the next part of the graph on its way, then (after the last) the setGraph naming them. */
+  private sendPart(): void {
+    const s = this.streaming;
+    if (this.isDisposed || !s) return;
+    if (s.next < s.parts.length) {
+      const index = s.next++;
+      this.post({ type: 'graphPart', transfer: s.transfer, index, count: s.parts.length, bytes: s.parts[index]! });
+      setImmediate(() => this.sendPart());
+      return;
+    }
+    this.streaming = null;
+    // The session moved on to another graph meanwhile: send that one instead.
+    if (this.currentSession.graph !== s.graph) return this.sendGraph();
+    this.delivered = { graph: s.graph, transfer: s.transfer };
+    this.sentDiagnostics = this.currentSession.diagnostics;
+    this.postGraph({ graph: null, graphParts: { transfer: s.transfer, count: s.parts.length } });
+  }
+
+  /** Posts setGraph with the session's state as it is now (a large graph's labels follow in slices: sendLabels). */
+  private postGraph(drawing: { graph: DrawableGraph | null; graphParts?: { transfer: number; count: number } }): void {
+    const session = this.currentSession;
+    const settings = panelSettings(session.uri);
+    const graph = this.sentGraph ?? null;
+    const stepper = session.stepper;
+    this.sentStepper = stepper;
+    this.sentMark = stepper && hasChangeLog(stepper) ? stepper.changeMark : 0;
     this.sentGradCheck = session.gradCheck;
     const editor = vscode.window.activeTextEditor;
-    const highlight = graph && session.isCurrent && editor?.document === session.document ? nodesAt(graph, editor.selection.active) : [];
-    // A large graph is sent without labels; they follow in slices (sendLabels).
-    const large = session.stepper !== null && session.stepper.graph.nodes.length > SLICED_NODES;
-    this.labelNodes.clear();
-    this.labelConsumers.clear();
+    const active = graph && session.isCurrent && editor?.document === session.document ? editor.selection.active : null;
+    // A plain position: the search reads it once per node and reference.
+    const cursor = active ? { line: active.line, character: active.character } : null;
+    const large = stepper !== null && stepper.graph.nodes.length > SLICED_NODES;
+    // On a large graph finding the nodes under the cursor is a pass over all of them: a turn of its own.
+    const highlight = graph && cursor && !large ? nodesAt(graph, cursor) : [];
+    if (graph && cursor && large) setImmediate(() => !this.isDisposed && this.sentGraph === graph && this.highlight(nodesAt(graph, cursor)));
     this.post({
       type: 'setGraph',
       revision: ++this.revision,
       documentUri: session.document.uri.toString(),
       fileName: Utils.basename(session.document.uri),
-      graph: graph ? drawableOf(graph) : null,
-      state: session.stepper ? (large ? blankState(session.stepper) : drawingState(session.stepper, settings.drawing)) : null,
+      ...drawing,
+      state: stepper ? (large ? blankDrawingState(stepper) : drawingState(stepper, settings.drawing)) : null,
       diagnostics: session.diagnostics.map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line, character: d.range.start.character })),
       view: this.currentView,
       direction: settings.direction,
       highlight,
       gradCheck: gradCheckMarks(session.gradCheck),
     });
-    if (large) this.queueAllLabels(session.stepper!.graph);
+    if (large) this.queueAllLabels();
+    this.training.resend(session);
   }
 
   private post(message: HostMessage): void {
@@ -274,7 +344,10 @@ export class GraphPanel {
     const session = this.currentSession;
     switch (message.type) {
       case 'ready':
+        // A new webview (or a reloaded one) has no graph yet.
         this.sentGraph = undefined;
+        this.streaming = null;
+        this.delivered = null;
         this.sendGraph();
         this.markReady();
         return;
@@ -310,6 +383,11 @@ export class GraphPanel {
         this.rasters.get(message.requestId)?.reject(new Error(message.message));
         this.rasters.delete(message.requestId);
         return;
+      case 'trainingAction':
+      case 'goToIteration':
+      case 'requestTraining':
+        this.training.receive(session, message);
+        return;
       default: {
         const unknown: never = message;
         throw new Error(`unhandled webview message ${JSON.stringify(unknown)}`);
@@ -337,17 +415,19 @@ export class GraphPanel {
     const stepper = this.currentSession.stepper;
     const node = stepper?.graph.nodes[id];
     if (!stepper || !node) return;
-    const name = node.name ?? vscode.l10n.t('{0} (node {1})', drawableOf(stepper.graph).nodes[id]!.label, id);
+    const name = node.name ?? vscode.l10n.t('{0} (node {1})', drawnLabel(node), id);
     const { arrived, expected } = stepper.contributions(id);
     const counts = expected > 1 ? ` · ${vscode.l10n.t('gradient {0}/{1} contributions', arrived, expected)}` : '';
     const payload = (t: Tensor | null): TensorPayload | null => (t && t.size <= MAX_DETAIL_ELEMENTS ? encodeTensor(t) : null);
     const value = stepper.value(id);
     const tooLarge = value && value.size > MAX_DETAIL_ELEMENTS ? ` · ${vscode.l10n.t('{0} elements, too many to show', value.size)}` : '';
+    const iteration = this.currentSession.training?.iteration;
+    const trained = iteration !== null && iteration !== undefined && (node.kind === 'param' || node.kind === 'const') ? vscode.l10n.t(' · training iteration {0}', iteration) : '';
     this.post({
       type: 'tensors',
       requestId,
       node: id,
-      title: `${name} — ${node.kind === 'op' ? node.op : node.kind}, ${drawnShape(node.shape)}${counts}${tooLarge}`,
+      title: `${name} — ${node.kind === 'op' ? node.op : node.kind}, ${drawnShape(node.shape)}${counts}${tooLarge}${trained}`,
       value: payload(value),
       grad: payload(stepper.grad(id)),
     });
@@ -366,21 +446,8 @@ export class GraphPanel {
 const SLICED_NODES = 2000;
 /** Nodes and consumers labelled per slice: a few milliseconds. */
 const SLICE_LABELS = 1000;
-
-/** The state of a tape with no labels yet (where it stands, and how many contributions each node expects). */
-function blankState(stepper: StepSource): DrawingState {
-  const nodes = stepper.graph.nodes;
-  return {
-    position: stepper.position,
-    total: stepper.total,
-    forwardSteps: stepper.forwardSteps,
-    phase: stepper.phase,
-    currentNode: stepper.currentNode,
-    description: stepper.describePosition(),
-    nodes: nodes.map((n) => ({ value: null, grad: null, arrived: 0, expected: stepper.contributions(n.id).expected })),
-    edgeGrads: nodes.map((n) => n.inputs.map(() => null)),
-  };
-}
+/** Bytes of a large graph per message: a copy of well under a millisecond for the host. */
+const PART_BYTES = 256 * 1024;
 
 /** What the panel marks of a Gradient Check: the leaves that failed. */
 export function gradCheckMarks(report: GradCheckReport | null): GradCheckMarks | null {

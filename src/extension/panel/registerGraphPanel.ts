@@ -112,7 +112,8 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
       for (const p of panels) {
         // While the text has errors the graph is an older text's: its ranges would point at the wrong lines.
         if (p.session.document !== e.textEditor.document || !p.session.graph || !p.session.isCurrent) continue;
-        p.highlight(nodesAt(p.session.graph, e.selections[0]!.active));
+        const { line, character } = e.selections[0]!.active;
+        p.highlight(nodesAt(p.session.graph, { line, character }));
       }
     }),
   );

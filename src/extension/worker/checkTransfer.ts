@@ -3,6 +3,9 @@ import { deserialize, serialize } from 'node:v8';
 import type { CheckResult } from '../../core/check';
 import type { Graph, GraphNode } from '../../core/graph/graph';
 import { tapePlan } from '../../core/engine/stepper';
+import { statementOutline } from '../../core/language/statementOutline';
+import { drawableGraph } from '../../core/render/drawableGraph';
+import { adoptEncodedDrawable, encodeDrawable } from '../../core/render/drawableTransfer';
 import { Tensor } from '../../core/tensor';
 import type { TapePlan } from './tapeMirror';
 
@@ -22,13 +25,20 @@ export interface CheckTransfer {
   readonly head: CheckHead;
   /** The graph's tape plan (forward steps, backward steps, contributions expected per node), worked out in the thread. */
   readonly plan: { readonly forward: Int32Array; readonly backward: Int32Array; readonly expected: Int32Array } | null;
+  /** A large graph's drawable form, encoded for the graph panel here rather than on the host (`encodeDrawable`). */
+  readonly drawable: Uint8Array | null;
 }
+
+/** Graphs of more nodes than this have their drawable form encoded in the thread. */
+const ENCODE_DRAWABLE_MIN_NODES = 2000;
 
 /** The small part of a check, read at once. */
 interface CheckHead {
   readonly hasGraph: boolean;
   readonly output: number | null;
   readonly groups: Graph['groups'];
+  /** What a file that trains updates its params with (the update drawn at each param, GraphStep: Train). */
+  readonly training: Graph['training'] | null;
   readonly cost: number;
   readonly memoryBytes: number;
   readonly evaluationSkipped: boolean;
@@ -52,7 +62,8 @@ export function encodeCheck(check: CheckResult): { transfer: CheckTransfer; buff
     graphBindings: graph?.bindings ?? [],
     graphReferences: graph?.references ?? [],
     diagnostics: check.diagnostics,
-    statements: check.statements,
+    // The host reads statements for the outline only: their expression trees stay here.
+    statements: check.statements.map(statementOutline),
     bindings: graph && check.bindings === graph.bindings ? [] : check.bindings,
     references: graph && check.references === graph.references ? [] : check.references,
   };
@@ -78,6 +89,7 @@ export function encodeCheck(check: CheckResult): { transfer: CheckTransfer; buff
     hasGraph: graph !== null,
     output: graph?.output ?? null,
     groups: graph?.groups ?? [],
+    training: graph?.training ?? null,
     cost: check.cost,
     memoryBytes: check.memoryBytes,
     evaluationSkipped: check.evaluationSkipped,
@@ -87,9 +99,11 @@ export function encodeCheck(check: CheckResult): { transfer: CheckTransfer; buff
   const batchArray = Int32Array.from(batches);
   const p = graph ? tapePlan(graph) : null;
   const plan = p ? { forward: Int32Array.from(p.forward), backward: Int32Array.from(p.backward), expected: Int32Array.from(p.expected) } : null;
+  const drawable = graph && graph.nodes.length > ENCODE_DRAWABLE_MIN_NODES ? encodeDrawable(drawableGraph(graph)) : null;
   const buffers = [bytes.buffer as ArrayBuffer, batchArray.buffer as ArrayBuffer];
   if (plan) buffers.push(plan.forward.buffer as ArrayBuffer, plan.backward.buffer as ArrayBuffer, plan.expected.buffer as ArrayBuffer);
-  return { transfer: { bytes, batches: batchArray, head, plan }, buffers };
+  if (drawable) buffers.push(drawable.buffer as ArrayBuffer);
+  return { transfer: { bytes, batches: batchArray, head, plan, drawable }, buffers };
 }
 
 /**
@@ -143,8 +157,9 @@ export class CheckAssembler {
     const h = this.transfer.head;
     const l = this.lists;
     const graph: Graph | null = h.hasGraph
-      ? { nodes: l.nodes as GraphNode[], output: h.output, bindings: l.graphBindings as Graph['bindings'], references: l.graphReferences as Graph['references'], groups: h.groups }
+      ? { nodes: l.nodes as GraphNode[], output: h.output, bindings: l.graphBindings as Graph['bindings'], references: l.graphReferences as Graph['references'], groups: h.groups, ...(h.training ? { training: h.training } : {}) }
       : null;
+    if (graph && this.transfer.drawable) adoptEncodedDrawable(graph, this.transfer.drawable);
     return {
       graph,
       diagnostics: l.diagnostics as CheckResult['diagnostics'],

@@ -1,18 +1,21 @@
+import * as l10n from '@vscode/l10n';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult } from '../../core/check';
 import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
 import { withLeafValue } from '../../core/debug/graphRuntime';
 import { mapPosition } from '../../core/engine/positionMap';
+import { drawnLabel } from '../../core/render/drawableGraph';
+import { adoptEncodedDrawable, encodedDrawableOf, hasEncodedDrawable } from '../../core/render/drawableTransfer';
 import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic, Range } from '../../core/language/range';
 import type { Tensor } from '../../core/tensor';
 import { CheckAssembler } from './checkTransfer';
 import { ABANDON_AFTER_MS, EvaluationWorker } from './evaluationWorker';
 import { TapeMirror, type TapePlan } from './tapeMirror';
-import type { FromWorker, LoadMessage, MappedPosition, ToWorker, WorkerAnswer, WorkerCheckOptions, WorkerFiles } from './workerProtocol';
+import { withLeafValues } from '../training/trainingJob';
+import type { FromWorker, LoadMessage, MappedPosition, ToWorker, TrainingProgress, WorkerAnswer, WorkerCheckOptions, WorkerFiles } from './workerProtocol';
 import type { StepMove as NamedStepMove } from '../../core/protocol';
-import * as l10n from '@vscode/l10n';
 
 /** Graphs small enough that the host maps a position from one to the other itself (well under a millisecond). */
 const HOST_MAP_MAX_NODES = 4000;
@@ -47,6 +50,10 @@ export interface TapeClientListener {
   problems(found: readonly Diagnostic[]): void;
   /** The thread ended unexpectedly (after `problems` says so). */
   died(message: string): void;
+  /** A training reported (GraphStep: Train). */
+  training?(progress: TrainingProgress): void;
+  /** The thread was ended to take a new text (what it was computing, a training too, is gone). */
+  abandoned?(): void;
 }
 
 interface StepWaiter {
@@ -200,6 +207,8 @@ export class TapeClient {
     if (!graph) return Promise.resolve('the file has errors: there is no graph to change');
     const replaced = withLeafValue(graph, nodeId, value);
     if (typeof replaced === 'string') return Promise.resolve(replaced);
+    // The drawing shows no leaf's value but an unnamed constant's: the graph's encoded drawing usually still holds.
+    if (hasEncodedDrawable(graph) && drawnLabel(graph.nodes[nodeId]!) === drawnLabel(replaced.nodes[nodeId]!)) adoptEncodedDrawable(replaced, encodedDrawableOf(graph));
     const previous = this.generation;
     this.generation++;
     this.loaded = replaced;
@@ -245,6 +254,50 @@ export class TapeClient {
       this.gradCheckProgress.delete(request);
     }
   }
+
+  /** Trains the loaded graph's file in the thread from its first step; its reports go to the listener's `training`. The training's request, or null without a graph. */
+  train(): number | null {
+    if (!this.loaded) return null;
+    const request = this.nextRequest++;
+    this.send({ type: 'train', generation: this.generation, request });
+    return request;
+  }
+
+  /** Pauses, resumes or stops training `request`. */
+  controlTraining(request: number, action: 'pause' | 'resume' | 'stop'): void {
+    if (this.thread.worker) this.thread.post({ type: 'trainControl', request, action });
+  }
+
+  /**
+   * Shows iteration `iteration` of training `training`: the thread
+   * recomputes it from a checkpoint and the graph's params and batch leaves
+   * take its values (lasting until the file is rebuilt), at the position
+   * asked for last. Resolves once that tape is shown (null), or with a
+   * message when it cannot.
+   */
+  showIteration(training: number, iteration: number): Promise<string | null> {
+    if (!this.loaded) return Promise.resolve(l10n.t('the file has errors: there is no graph to show the iteration in'));
+    const previous = this.generation;
+    this.generation++;
+    this.settled = false;
+    this.expectFreshTape = true;
+    if (this.lastLoad) this.lastLoad = { ...this.lastLoad, generation: this.generation };
+    clearTimeout(this.swapTimer);
+    const request = (this.goToRequest = this.nextRequest++);
+    this.send({ type: 'trainAt', training, iteration, previous, generation: this.generation, target: this.target, request });
+    return new Promise((resolve) =>
+      this.stepWaiters.push({
+        request,
+        resolve: (moved) => {
+          const refused = this.refusedIterations.get(request);
+          this.refusedIterations.delete(request);
+          resolve(refused ?? (moved ? null : l10n.t('the evaluation stopped before the iteration was computed')));
+        },
+      }),
+    );
+  }
+
+  private readonly refusedIterations = new Map<number, string>();
 
   dispose(): void {
     clearTimeout(this.swapTimer);
@@ -301,6 +354,14 @@ export class TapeClient {
       case 'gradCheckProgress':
         this.gradCheckProgress.get(m.request)?.(m.done, m.total);
         return;
+      case 'trainProgress':
+        this.listener.training?.(m);
+        return;
+      case 'trainLeaves':
+        if (m.generation !== this.generation || !this.loaded) return;
+        if (m.leaves) this.loaded = withLeafValues(this.loaded, m.leaves);
+        else this.refusedIterations.set(m.request, m.message ?? l10n.t('the iteration could not be shown'));
+        return;
       case 'hover':
       case 'inlineLabels':
       case 'gradCheck':
@@ -348,6 +409,7 @@ export class TapeClient {
   /** A long computation was superseded: end the thread (the next message starts a new one); its pending answers will not come. */
   private abandonThread(): void {
     this.thread.stop();
+    this.listener.abandoned?.();
     for (const resolve of this.answers.values()) resolve(null);
     this.answers.clear();
   }

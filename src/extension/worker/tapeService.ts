@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { performance } from 'node:perf_hooks';
 import { checkSource, evaluationSteps, type CheckResult } from '../../core/check';
 import { withLeafValue } from '../../core/debug/graphRuntime';
@@ -9,11 +10,12 @@ import { Stepper } from '../../core/engine/stepper';
 import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic } from '../../core/language/range';
 import { Tensor } from '../../core/tensor';
+import type { IterationReplay } from '../../core/train/checkpointedTraining';
+import { leafValuesFor, TrainingJob, withLeafValues } from '../training/trainingJob';
 import { documentFiles } from './documentFiles';
 import { SentTape } from './sentTape';
 import { encodeCheck } from './checkTransfer';
 import type { CheckMessage, FromWorker, LoadMessage, MappedPosition, ToWorker, WorkerCheckOptions, WorkerFiles } from './workerProtocol';
-import * as l10n from '@vscode/l10n';
 
 /** How long the thread works before it reads its messages again (a newer target or text supersedes older work). */
 const SLICE_MS = 20;
@@ -71,6 +73,11 @@ export class TapeService {
   /** The last check sent to the host, kept for the `load` that follows it. */
   private lastChecked: { readonly request: number; readonly check: CheckResult } | null = null;
   private idleWaiters: (() => void)[] = [];
+  /** The text of the last load, for a training of a graph shown with composite ops opened. */
+  private source: { readonly text: string; readonly check: WorkerCheckOptions; readonly files: WorkerFiles | null } | null = null;
+  private training: TrainingJob | null = null;
+  /** A `trainAt` recomputing its iteration, a step per unit of work. */
+  private iteration: { message: Extract<ToWorker, { type: 'trainAt' }>; readonly replay: IterationReplay } | null = null;
 
   constructor(
     private readonly post: Post,
@@ -87,7 +94,8 @@ export class TapeService {
         this.load(message);
         break;
       case 'goTo':
-        if (this.loaded?.generation === message.generation) {
+        if (this.iteration?.message.generation === message.generation) this.iteration.message = { ...this.iteration.message, target: message.target, request: message.request };
+        else if (this.loaded?.generation === message.generation) {
           this.target = clamp(message.target, this.loaded.stepper.total);
           this.request = message.request;
           if (this.settledSent) this.runStart = performance.now();
@@ -103,6 +111,15 @@ export class TapeService {
         break;
       case 'setLeaf':
         this.setLeaf(message);
+        break;
+      case 'train':
+        this.startTraining(message.generation, message.request);
+        break;
+      case 'trainControl':
+        if (this.training?.request === message.request && this.training.control(message.action)) this.reportTraining();
+        break;
+      case 'trainAt':
+        this.startIteration(message);
         break;
       case 'cancel':
         if (this.gradCheck?.request === message.request) {
@@ -148,6 +165,13 @@ export class TapeService {
     this.gradCheck = null;
     this.evaluation = null;
     this.loaded = null;
+    this.source = { text: message.text, check: message.check, files: message.files };
+    this.iteration = null;
+    if (this.training?.running || this.training?.state === 'paused') {
+      this.training.end('stopped', l10n.t('the file changed'));
+      this.reportTraining();
+    }
+    this.training = null;
     this.unit(() => {
       const kept = this.lastChecked && this.lastChecked.request === message.checked ? this.lastChecked.check : null;
       this.lastChecked = null;
@@ -194,6 +218,75 @@ export class TapeService {
       this.settledSent = false;
       this.lastProgress = this.runStart = performance.now();
     });
+  }
+
+  /** GraphStep: Train: a new training of the loaded text from its first step (a training under way ends). */
+  private startTraining(generation: number, request: number): void {
+    const loaded = this.loaded;
+    const fail = (message: string): void => this.post({ type: 'trainProgress', request, state: 'failed', message, steps: 0, from: 0, losses: new Float64Array(0), epochs: [], checkpointEvery: 1, memoryBytes: 0 });
+    if (!loaded || loaded.generation !== generation) return fail(l10n.t('the file changed before training started'));
+    if (this.training?.running || this.training?.state === 'paused') {
+      this.training.end('stopped', l10n.t('a new training started'));
+      this.reportTraining();
+    }
+    this.training = null;
+    this.iteration = null;
+    // A graph shown with composite ops opened has no plan: the same text, checked as written, has.
+    let check = loaded.check;
+    if (!check.training && this.source) check = checkText(this.source.text, { ...this.source.check, expand: undefined }, this.source.files);
+    if (!check.graph || !check.training) return fail(l10n.t('expected a train statement (train LOSS with OPTIMIZER for N steps), found none'));
+    this.training = new TrainingJob(request, check.graph, check.training);
+    this.reportTraining();
+  }
+
+  private reportTraining(force = true): void {
+    const report = this.training?.report(force);
+    if (report) this.post(report, [report.losses.buffer as ArrayBuffer]);
+  }
+
+  /** Starts recomputing an iteration of the training (see the `trainAt` message). */
+  private startIteration(message: Extract<ToWorker, { type: 'trainAt' }>): void {
+    const loaded = this.loaded;
+    if (!loaded || loaded.generation !== message.previous) return;
+    const job = this.training;
+    if (!job || job.request !== message.training) return this.iterationFailed(loaded, message, l10n.t('that training is no longer in the evaluation thread; train again'));
+    if (!Number.isInteger(message.iteration) || message.iteration < 0 || message.iteration > job.run.step) return this.iterationFailed(loaded, message, l10n.t('expected an iteration in 0..{0}, found {1}', job.run.step, message.iteration));
+    this.iteration = { message, replay: job.replayTo(message.iteration) };
+  }
+
+  /** Tells the host why not; the host has moved to the new generation, so the same graph goes on under it. */
+  private iterationFailed(loaded: Loaded, message: Extract<ToWorker, { type: 'trainAt' }>, why: string): void {
+    this.post({ type: 'trainLeaves', generation: message.generation, request: message.request, iteration: message.iteration, leaves: null, message: why });
+    this.loaded = { ...loaded, generation: message.generation };
+    this.target = clamp(message.target, loaded.stepper.total);
+    this.request = message.request;
+    this.settledSent = false;
+  }
+
+  /** One recomputed step towards the iteration; at it, the graph shown takes its leaves. */
+  private iterationUnit(loaded: Loaded): void {
+    const job = this.iteration!;
+    const message = job.message;
+    let leaves;
+    try {
+      if (!job.replay.advance()) return;
+      this.iteration = null;
+      leaves = leafValuesFor(this.training!.graph, loaded.graph, job.replay.leaves());
+    } catch (e) {
+      this.iteration = null;
+      return this.iterationFailed(loaded, message, l10n.t('GraphStep could not recompute that iteration: {0}', (e as Error).message));
+    }
+    if (typeof leaves === 'string') return this.iterationFailed(loaded, message, leaves);
+    const graph = withLeafValues(loaded.graph, leaves);
+    const stepper = new Stepper(graph);
+    // The host gets copies: the graph here keeps its own arrays.
+    const sent = leaves.map((l) => ({ ...l, data: l.data.slice() }));
+    this.post({ type: 'trainLeaves', generation: message.generation, request: message.request, iteration: message.iteration, leaves: sent, message: null }, sent.map((l) => l.data.buffer as ArrayBuffer));
+    this.loaded = { generation: message.generation, check: loaded.check, graph, stepper, sent: new SentTape(graph) };
+    this.target = clamp(message.target, stepper.total);
+    this.request = message.request;
+    this.settledSent = false;
+    this.lastProgress = this.runStart = performance.now();
   }
 
   private startGradCheck(generation: number, request: number): void {
@@ -263,6 +356,16 @@ export class TapeService {
     }
     if (!this.settledSent) {
       this.unit(() => this.sendTape(loaded, true));
+      return true;
+    }
+    if (this.iteration) {
+      this.unit(() => this.iterationUnit(loaded));
+      return true;
+    }
+    if (this.training?.running) {
+      const job = this.training;
+      this.unit(() => job.step());
+      this.reportTraining(false);
       return true;
     }
     if (this.gradCheck) {

@@ -79,7 +79,65 @@ export type ToWorker =
   | { readonly type: 'gradCheck'; readonly generation: number; readonly request: number }
   | { readonly type: 'cancel'; readonly request: number }
   /** The debugger's Set Value: leaf `node` of graph `previous` holds `value` (its shape, then its elements); the result is graph `generation`. */
-  | { readonly type: 'setLeaf'; readonly previous: number; readonly generation: number; readonly node: number; readonly shape: readonly number[]; readonly data: Float64Array; readonly target: number; readonly request: number };
+  | { readonly type: 'setLeaf'; readonly previous: number; readonly generation: number; readonly node: number; readonly shape: readonly number[]; readonly data: Float64Array; readonly target: number; readonly request: number }
+  | TrainingToWorker;
+
+/** GraphStep: Train — training the loaded text's `train` statement in the thread (see `TrainingJob`). */
+export type TrainingToWorker =
+  /** Train graph `generation`'s file from the start (ending any training before); answered by `trainProgress` with the same request. */
+  | { readonly type: 'train'; readonly generation: number; readonly request: number }
+  | { readonly type: 'trainControl'; readonly request: number; readonly action: 'pause' | 'resume' | 'stop' }
+  /**
+   * Show iteration `iteration` of training `training`: graph `previous` with
+   * its params as they were before that iteration's update and its batch
+   * leaves holding that iteration's rows becomes graph `generation` (answered
+   * by `trainLeaves`, then the tape at `target`, settled for `request`).
+   */
+  | { readonly type: 'trainAt'; readonly training: number; readonly iteration: number; readonly previous: number; readonly generation: number; readonly target: number; readonly request: number };
+
+/** Where a training stands. */
+export type TrainingState = 'running' | 'paused' | 'done' | 'stopped' | 'failed';
+
+/** Accuracy measured after one step's update (as `EpochRecord`). */
+export interface TrainingEpoch {
+  readonly step: number;
+  readonly trainAccuracy: number;
+  readonly testAccuracy: number | null;
+}
+
+/** What a training reports: the losses and epochs since its last report (from step `from`), and where it stands. */
+export interface TrainingProgress {
+  readonly type: 'trainProgress';
+  readonly request: number;
+  readonly state: TrainingState;
+  /** Why it stopped or failed (null otherwise). */
+  readonly message: string | null;
+  readonly steps: number;
+  readonly from: number;
+  readonly losses: Float64Array;
+  readonly epochs: readonly TrainingEpoch[];
+  /** Every how many steps a checkpoint is kept. */
+  readonly checkpointEvery: number;
+  /** Bytes the checkpoints and the history hold. */
+  readonly memoryBytes: number;
+}
+
+/** A leaf of the graph shown and its value at an iteration. */
+export interface LeafValue {
+  readonly node: number;
+  readonly shape: readonly number[];
+  readonly data: Float64Array;
+}
+
+/** The leaves `trainAt` replaced (null when it could not: `message` says why); the tape of `generation` follows. */
+export interface TrainingLeaves {
+  readonly type: 'trainLeaves';
+  readonly generation: number;
+  readonly request: number;
+  readonly iteration: number;
+  readonly leaves: readonly LeafValue[] | null;
+  readonly message: string | null;
+}
 
 /**
  * What changed on the tape since the last update, in typed arrays so that
@@ -121,7 +179,9 @@ export type FromWorker =
   | { readonly type: 'inlineLabels'; readonly request: number; readonly labels: readonly InlineValueLabel[] | null }
   | { readonly type: 'gradCheckProgress'; readonly request: number; readonly done: number; readonly total: number }
   /** The report, or null when cancelled, superseded by a new text, or failed (`error`). */
-  | { readonly type: 'gradCheck'; readonly request: number; readonly report: GradCheckReport | null; readonly error?: string };
+  | { readonly type: 'gradCheck'; readonly request: number; readonly report: GradCheckReport | null; readonly error?: string }
+  | TrainingProgress
+  | TrainingLeaves;
 
 /** A request's answer: the messages that carry a `request` and end it. */
 export type WorkerAnswer = Extract<FromWorker, { type: 'hover' | 'inlineLabels' | 'gradCheck' }>;
