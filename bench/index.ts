@@ -68,6 +68,7 @@ async function main(): Promise<void> {
 
   benchCheck();
   benchStages();
+  (await import('./cliStages.bench')).benchCliStages(root);
   benchTraining(root);
 
   console.log('');

@@ -73,7 +73,8 @@ export function runCheck(args: readonly string[], io: CliIo): number {
     return 1;
   }
   // a check runs the tape (for NaN warnings and value errors) only when that is cheap
-  const result = checkFile(parsed.file, { root: parsed.root, rootName: ROOT_NAME, maxEvaluationCost: CHECK_MAX_EVALUATION_COST });
+  // a check draws nothing: the graph's groups (blocks of lines, calls) are left out
+  const result = checkFile(parsed.file, { root: parsed.root, rootName: ROOT_NAME, maxEvaluationCost: CHECK_MAX_EVALUATION_COST, groups: false });
   for (const d of result.diagnostics) io.stdout(formatDiagnostic(parsed.file, d) + '\n');
   if (result.evaluationSkipped) {
     io.stdout(l10n.t('{0}: note: values not checked: one pass over the tape costs about {1} multiply-adds, more than a check spends ({2}); run it to see NaN warnings', parsed.file, result.cost.toExponential(1), CHECK_MAX_EVALUATION_COST.toExponential(0)) + '\n');

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Stepper } from '../core/engine/stepper';
+import { TapeRun } from '../core/engine/tapeRun';
 import { drawableGraph } from '../core/render/drawableGraph';
-import { drawingState } from '../core/render/drawingState';
+import { drawingStateOf, type StepSource } from '../core/render/drawingState';
 import { layoutGraph, type GraphView, type LayoutDirection } from '../core/render/layout';
-import { renderSvg } from '../core/render/renderSvg';
+import { labelsDrawn, renderSvg } from '../core/render/renderSvg';
 import { checkFile } from '../node/checkFile';
 import { formatDiagnostic, ROOT_NAME } from './commands';
 import { parseCommandLine, type OptionSpecs } from './options';
@@ -71,18 +72,26 @@ export function renderCommand(args: string[], io: { stdout(s: string): void; std
     io.stderr(l10n.t('graphstep render: expected a .nn file, found no file at {0}', parsed.file) + '\n');
     return 1;
   }
-  const result = checkFile(parsed.file, { ...(parsed.expand ? { expand: 'all' as const } : {}), root: parsed.root, rootName: ROOT_NAME });
+  const result = checkFile(parsed.file, { ...(parsed.expand ? { expand: 'all' as const } : {}), root: parsed.root, rootName: ROOT_NAME, keepEvaluation: true });
   for (const d of result.diagnostics) io.stderr(formatDiagnostic(parsed.file, d) + '\n');
   if (!result.graph) return 1;
-  const stepper = new Stepper(result.graph);
-  const step = parsed.step ?? stepper.total;
-  if (step > stepper.total) {
-    io.stderr(l10n.t('graphstep render: expected --step between 0 and {0}, found {1}', stepper.total, step) + '\n');
+  // The check ran the whole tape already: a drawing of its end reads that run, another position is stepped to.
+  const run = result.evaluated ?? new TapeRun(result.graph).runToEnd();
+  const step = parsed.step ?? run.total;
+  if (step > run.total) {
+    io.stderr(l10n.t('graphstep render: expected --step between 0 and {0}, found {1}', run.total, step) + '\n');
     return 1;
   }
-  stepper.goTo(step);
+  let stepper: StepSource = run;
+  if (step !== run.total) {
+    const at = new Stepper(result.graph);
+    at.goTo(step);
+    stepper = at;
+  }
   const drawable = drawableGraph(result.graph);
-  const svg = renderSvg(drawable, layoutGraph(drawable, parsed.view, { direction: parsed.direction }), drawingState(stepper, { precision: parsed.precision }), { heading: path.basename(parsed.file) });
+  const layout = layoutGraph(drawable, parsed.view, { direction: parsed.direction });
+  // Only what the drawing shows is labelled (a large file's groups are drawn collapsed, a box each).
+  const svg = renderSvg(drawable, layout, drawingStateOf(stepper, labelsDrawn(layout), { precision: parsed.precision }), { heading: path.basename(parsed.file) });
   try {
     fs.writeFileSync(parsed.out, svg);
   } catch (e) {

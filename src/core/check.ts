@@ -1,4 +1,4 @@
-import { Stepper } from './engine/stepper';
+import { TapeRun } from './engine/tapeRun';
 import { buildGraph } from './graph/buildGraph';
 import { expandComposites, type ExpandOption } from './graph/expandComposites';
 import { withGroups } from './graph/groups';
@@ -40,6 +40,17 @@ export interface CheckOptions {
    */
   readonly maxEvaluationCost?: number;
   /**
+   * With `evaluate`, keep the tape the check ran (`evaluated`), so a caller
+   * that needs its values (`graphstep render`) does not run it again.
+   */
+  readonly keepEvaluation?: boolean;
+  /**
+   * Whether the graph gets its groups (blocks of source lines, calls of user
+   * functions: what a drawing frames and collapses); on by default. A caller
+   * that draws nothing (`graphstep check`) leaves them out.
+   */
+  readonly groups?: boolean;
+  /**
    * Composite ops to open into their elementary ops: all, or those whose
    * node's `expandKey` is in the set. None by default.
    */
@@ -68,6 +79,8 @@ export interface CheckResult {
    * graph as written). Absent in a result made by hand.
    */
   readonly training?: TrainingPlan | null;
+  /** With `keepEvaluation`: the tape the check ran, at its end, on the nodes of `graph` (null when it did not run it whole). */
+  readonly evaluated?: TapeRun | null;
 }
 
 const NO_FILES: FileAccess = { read: () => ({ ok: false, message: l10n.t('load: expected a file next to the .nn file, found no file access here') }) };
@@ -87,7 +100,8 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
     files: options.files ?? NO_FILES,
   });
   for (const d of built.diagnostics) diagnostics.push(d);
-  let graph = diagnostics.some((d) => d.severity === 'error') ? null : withGroups(built.graph, parsed.statements, text, built.calls);
+  const ok = !diagnostics.some((d) => d.severity === 'error');
+  let graph = !ok ? null : options.groups === false ? withoutGroups(built.graph) : withGroups(built.graph, parsed.statements, text, built.calls);
   if (graph) for (const d of unusedBindingWarnings(built.graph)) diagnostics.push(d);
   if (graph && options.expand) graph = expandComposites(graph, options.expand);
   const cost = graph ? tapeCost(graph) : 0;
@@ -99,12 +113,15 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
     graph = null;
   }
   let evaluationSkipped = false;
+  let evaluated: TapeRun | null = null;
   if (graph && options.evaluate !== false) {
     if (options.maxEvaluationCost !== undefined && cost > options.maxEvaluationCost) evaluationSkipped = true;
     else {
-      const found = evaluationProblems(graph);
+      const run = new TapeRun(graph);
+      const found = evaluationProblems(graph, run);
       for (const d of found) diagnostics.push(d);
       if (found.some((d) => d.severity === 'error')) graph = null;
+      else if (options.keepEvaluation) evaluated = run;
     }
   }
   diagnostics.sort(byStart);
@@ -115,7 +132,7 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
   // the params in source order, found again in an opened graph (opening renumbers ops, never adds or drops a leaf)
   if (graph && plan) graph = { ...graph, training: { optimizer: plan.optimizer.name, hyper: plan.hyper, params: graph.nodes.filter((n) => n.kind === 'param').map((n) => n.id) } };
   const training = graph && !options.expand ? plan : null;
-  return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped, training };
+  return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped, training, ...(options.keepEvaluation ? { evaluated } : {}) };
 }
 
 /**
@@ -123,9 +140,9 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
  * (a class index out of range), and a warning at the first node whose value,
  * and the first whose gradient, is not finite.
  */
-export function evaluationProblems(graph: Graph): Diagnostic[] {
+export function evaluationProblems(graph: Graph, run: TapeRun = new TapeRun(graph)): Diagnostic[] {
   // a plain loop over the same steps: a generator's resume per step showed at 100,000 steps
-  const evaluation = new Evaluation(graph);
+  const evaluation = new Evaluation(graph, run);
   for (;;) {
     const done = evaluation.step();
     if (done) return done;
@@ -137,7 +154,7 @@ export function evaluationProblems(graph: Graph): Diagnostic[] {
  * event loop back between steps and stop when the text changes.
  */
 export function* evaluationSteps(graph: Graph): Generator<void, Diagnostic[]> {
-  const evaluation = new Evaluation(graph);
+  const evaluation = new Evaluation(graph, new TapeRun(graph));
   for (;;) {
     const done = evaluation.step();
     if (done) return done;
@@ -147,14 +164,14 @@ export function* evaluationSteps(graph: Graph): Generator<void, Diagnostic[]> {
 
 /** The run of `evaluationProblems`: one step at a time, the warnings found so far. */
 class Evaluation {
-  private readonly stepper: Stepper;
   private readonly warnings: Diagnostic[] = [];
   private valueWarned = false;
   private gradWarned = false;
 
-  constructor(private readonly graph: Graph) {
-    this.stepper = new Stepper(graph);
-  }
+  constructor(
+    private readonly graph: Graph,
+    private readonly stepper: TapeRun,
+  ) {}
 
   /** Runs the next step; the problems when the tape is done (or an error stops it), else null. */
   step(): Diagnostic[] | null {
@@ -214,6 +231,12 @@ export function tapeCost(graph: Graph): number {
     }
   }
   return cost;
+}
+
+/** The builder's graph with every node at the top level (its nodes are fresh and this call's alone: changed in place). */
+function withoutGroups(graph: Graph): Graph {
+  for (const node of graph.nodes) (node as { group: number | null }).group = null;
+  return { ...graph, groups: [] };
 }
 
 /** Longest message a diagnostic keeps: each quotes only excerpts, and this bounds what any could add up to. */

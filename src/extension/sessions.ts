@@ -14,6 +14,12 @@ import type { WorkerCheckOptions, WorkerFiles } from './worker/workerProtocol';
 
 export const LANGUAGE_ID = 'graphstep';
 
+/** A call of `load(` anywhere in a text (a superset of the texts whose check reads a file). */
+const LOAD_CALL = /\bload\s*\(/;
+
+/** Files saved in a burst (a script writing several `.npy` files) are taken in one recheck. */
+const FILE_CHANGE_DEBOUNCE_MS = 300;
+
 /** Above this many multiply-adds per pass (about a second here), NaN checks wait for the user to step. */
 const AUTO_EVALUATE_MAX_COST = 5e8;
 
@@ -74,6 +80,8 @@ export class DocumentSession {
   private stopped: Diagnostic | null = null;
   /** The last training (GraphStep: Train), kept when the file changes, marked stale. */
   private trainingRun: TrainingRun | null = null;
+  /** Whether the text last checked calls `load()`: a change of a file in the workspace then rechecks it. */
+  private mayLoad = false;
   /** The recheck due after typing (see `scheduleRebuild`). */
   private rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   /** What the editor shows of this document: the inline values, the operator of the last step, and their update under way. */
@@ -206,6 +214,7 @@ export class DocumentSession {
     };
     const files = this.files();
     const text = this.document.getText();
+    this.mayLoad = LOAD_CALL.test(text);
     const version = this.document.version;
     const request = ++this.checkRequests;
     const quick = quickCheck(text, options, this.expanded);
@@ -336,6 +345,15 @@ export class DocumentSession {
     return refused;
   }
 
+  /**
+   * A file of the workspace changed on disk: recheck (debounced) when the
+   * text calls `load()`, so the graph shows the data as it is now. Not while
+   * training: a run keeps the data it started with.
+   */
+  fileChanged(): void {
+    if (this.mayLoad && !this.trainingRun?.active) this.scheduleRebuild(FILE_CHANGE_DEBOUNCE_MS);
+  }
+
   /** Rechecks `delayMs` after the last call (the debounce of typing); `rebuild` cancels it. */
   scheduleRebuild(delayMs: number): void {
     clearTimeout(this.rebuildTimer);
@@ -407,6 +425,7 @@ export class SessionRegistry implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.isGraphStep(d) && this.sessionFor(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.isGraphStep(e.document) && e.contentChanges.length > 0 && this.scheduleRebuild(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.close(d)),
+      ...this.watchLoadedFiles(),
       vscode.window.onDidChangeActiveTextEditor((e) => e && this.isGraphStep(e.document) && (this.lastActive = this.sessionFor(e.document))),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('graphstep.maxTensorElements') || e.affectsConfiguration('graphstep.maxMemoryMB')) for (const s of this.sessions.values()) this.rebuild(s);
@@ -491,6 +510,16 @@ export class SessionRegistry implements vscode.Disposable {
       const timer = setTimeout(done, timeoutMs);
       const subscription = this.onDidChange((s) => s === session && settled() && done());
     });
+  }
+
+  /** A watcher on the workspace's files: what `load()` reads may change on disk while its `.nn` file is open. */
+  private watchLoadedFiles(): vscode.Disposable[] {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    const changed = (uri: vscode.Uri): void => {
+      if (uri.path.endsWith('.nn')) return;
+      for (const session of this.sessions.values()) session.fileChanged();
+    };
+    return [watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed)];
   }
 
   private scheduleRebuild(document: vscode.TextDocument): void {

@@ -115,6 +115,25 @@ export function drawingState(stepper: StepSource, options: DrawingOptions = {}):
   };
 }
 
+/** A node no label of which is read (see `drawingStateOf`). */
+const UNREAD: NodeState = Object.freeze({ value: null, grad: null, arrived: 0, expected: 0 });
+const NO_LABELS: readonly (ValueLabel | null)[] = Object.freeze([]);
+
+/**
+ * The state with the labels of only the nodes and consumers named (every
+ * other entry blank): what a drawing of part of a large graph reads (a
+ * collapsed group draws one box for its nodes), for the cost of that part.
+ */
+export function drawingStateOf(stepper: StepSource, drawn: ChangedNodes, options: DrawingOptions = {}): DrawingState {
+  const valueLabel = labeller(options);
+  const graph = stepper.graph.nodes;
+  const nodes = new Array<NodeState>(graph.length).fill(UNREAD);
+  const edgeGrads = new Array<readonly (ValueLabel | null)[]>(graph.length).fill(NO_LABELS);
+  for (const id of drawn.nodes) nodes[id] = nodeState(stepper, id, valueLabel);
+  for (const id of drawn.consumers) edgeGrads[id] = graph[id]!.inputs.map((_, k) => valueLabel(stepper.edgeGrad(id, k)));
+  return { ...positionFields(stepper), nodes, edgeGrads };
+}
+
 /** What a move changed, to update a `DrawingState` the webview already has (see `drawingPatch`). */
 export interface DrawingPatch {
   readonly position: number;

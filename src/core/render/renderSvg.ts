@@ -5,7 +5,7 @@
  * and `graphstep render` write it to a file.
  */
 import type { DrawableGraph } from './drawableGraph';
-import type { DrawingState, NodeState } from './drawingState';
+import type { ChangedNodes, DrawingState, NodeState } from './drawingState';
 import type { GraphLayout, LayoutDirection, LayoutEdge, LayoutFrame, LayoutNode } from './layout';
 import { updateLabel, updateRule } from '../train/updateLabel';
 import { drawnShape } from './labelText';
@@ -97,6 +97,18 @@ export function nodeTexts(node: LayoutNode, graph: DrawableGraph, state: Drawing
 function displayName(graph: DrawableGraph, id: number): string {
   const n = graph.nodes[id]!;
   return n.name ?? (n.kind === 'op' ? `${n.label} (node ${id})` : n.label);
+}
+
+/** The nodes and consumers whose labels a drawing of `layout` reads (`nodeTexts`, `edgeTexts`): the rest of a state goes unread. */
+export function labelsDrawn(layout: GraphLayout): ChangedNodes {
+  const nodes = new Set<number>();
+  const consumers = new Set<number>();
+  for (const n of layout.nodes) nodes.add(n.graphNode);
+  for (const e of layout.edges) {
+    nodes.add(e.source);
+    if (e.consumer !== null) consumers.add(e.consumer);
+  }
+  return { nodes: [...nodes], consumers: [...consumers] };
 }
 
 export function renderSvg(graph: DrawableGraph, layout: GraphLayout, state: DrawingState, options: RenderOptions = {}): string {

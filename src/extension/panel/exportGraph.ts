@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { Utils } from 'vscode-uri';
-import { drawingState } from '../../core/render/drawingState';
+import { drawingStateOf } from '../../core/render/drawingState';
 import { layoutGraph, type GraphView } from '../../core/render/layout';
-import { HEADING_HEIGHT, renderSvg } from '../../core/render/renderSvg';
+import { HEADING_HEIGHT, labelsDrawn, renderSvg } from '../../core/render/renderSvg';
 import type { DocumentSession } from '../sessions';
 import { drawableOf, type GraphPanel } from './graphPanel';
 import { panelSettings } from './panelSettings';
@@ -15,7 +15,7 @@ export function sessionSvg(session: DocumentSession, view: GraphView): { svg: st
   const drawable = drawableOf(graph);
   const settings = panelSettings(session.uri);
   const layout = layoutGraph(drawable, view, { direction: settings.direction });
-  const svg = renderSvg(drawable, layout, drawingState(stepper, settings.drawing), { heading: Utils.basename(session.document.uri) });
+  const svg = renderSvg(drawable, layout, drawingStateOf(stepper, labelsDrawn(layout), settings.drawing), { heading: Utils.basename(session.document.uri) });
   return { svg, width: Math.max(layout.width, 200), height: layout.height + HEADING_HEIGHT };
 }
 
