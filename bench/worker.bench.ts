@@ -29,6 +29,7 @@ import { drawingPatch, drawingState, hasChangeLog, type StepSource } from '../sr
 import { quickCheck } from '../src/extension/worker/quickCheck';
 import { CheckAssembler } from '../src/extension/worker/checkTransfer';
 import { TapeClient } from '../src/extension/worker/tapeClient';
+import { nodeEvaluationThreads } from '../src/node/nodeThreads';
 import type { CheckResult } from '../src/core/check';
 
 const root = path.resolve(__dirname, '../..');
@@ -150,7 +151,7 @@ class Host {
   check: CheckResult | null = null;
 
   constructor() {
-    this.tape = new TapeClient(SCRIPT, {
+    this.tape = new TapeClient(nodeEvaluationThreads(SCRIPT), {
       changed: () => this.panel(),
       problems: () => {},
       died: (message) => {

@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { webOptions } from './web-build.mjs';
 
 const source = 'test/integration';
 const outdir = 'out/test/integration';
@@ -26,3 +27,15 @@ await esbuild.build({
   external: ['vscode', 'mocha'],
   logLevel: 'warning',
 });
+
+// The browser suite (test/web), run in the web worker extension host: one bundle with mocha's
+// browser build and chai inside (that host gives a module nothing but `vscode`), built like the web extension.
+const webResult = await esbuild.build({
+  ...webOptions({ bundle: true, sourcemap: 'inline', logLevel: 'warning', target: 'es2022' }, false),
+  entryPoints: ['test/web/index.ts'],
+  outfile: 'out/test/web/index.js',
+  external: ['vscode'],
+  metafile: true,
+});
+const outside = Object.values(webResult.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && i.path !== 'vscode').map((i) => i.path));
+if (outside.length > 0) throw new Error(`out/test/web/index.js requires modules the browser has not: ${outside.join(', ')}`);

@@ -2,6 +2,7 @@
 # THE test command (`npm test`): setup, build, typecheck, lint, then the three layers
 #   unit         mocha over test/unit (pure core, no VS Code)
 #   integration  mocha inside the extension host of a private code-server
+#   web          mocha inside the browser's web worker extension host (VS Code for the Web)
 #   ui           mocha + Playwright + Chromium against a private code-server
 # Every layer writes its counts to test-results/LAYER.json. A layer that
 # crashes, hangs or exits non-zero without a failing test counts as 1 failed;
@@ -13,11 +14,11 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 RESULTS=test-results
-LAYERS=${GRAPHSTEP_LAYERS:-unit integration ui}
+LAYERS=${GRAPHSTEP_LAYERS:-unit integration web ui}
 export FORCE_COLOR=${FORCE_COLOR:-0}
 
 mkdir -p "$RESULTS"
-rm -rf "$RESULTS"/{unit,integration,ui}.json "$RESULTS/screenshots"
+rm -rf "$RESULTS"/{unit,integration,web,ui}.json "$RESULTS/screenshots"
 
 # Servers started by the layers register their process group here, so one
 # whose runner died can still be stopped by its id.
@@ -98,6 +99,8 @@ for name in $LAYERS; do
         --reporter ./test/support/results-reporter.cjs --reporter-option "output=$RESULTS/unit.json" ;;
     integration)
       layer integration 420 node --import tsx scripts/run-integration.ts ;;
+    web)
+      layer web 300 node --import tsx scripts/run-web.ts ;;
     ui)
       layer ui 600 node_modules/.bin/mocha --config test/ui/.mocharc.json \
         --reporter ./test/support/results-reporter.cjs --reporter-option "output=$RESULTS/ui.json" ;;

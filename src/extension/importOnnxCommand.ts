@@ -1,13 +1,6 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Utils } from 'vscode-uri';
 import type * as ImportModule from '../core/onnx/importModel';
-
-/** The import, from its own bundle (out/onnxImport.js): the protobuf decoder is loaded only when the command runs. */
-function loadImporter(): typeof ImportModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(__dirname, 'onnxImport.js')) as typeof ImportModule;
-}
 
 /**
  * GraphStep: Import ONNX Model. Asks for the model and where to save the
@@ -16,7 +9,7 @@ function loadImporter(): typeof ImportModule {
  * when the model cannot be imported. Resolves to the `.nn` file's URI, or
  * undefined.
  */
-export function registerImportOnnxCommand(context: vscode.ExtensionContext): void {
+export function registerImportOnnxCommand(context: vscode.ExtensionContext, loadImporter: () => Promise<typeof ImportModule>): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('graphstep.importOnnx', async (model?: vscode.Uri, target?: vscode.Uri): Promise<vscode.Uri | undefined> => {
       const source =
@@ -37,7 +30,7 @@ export function registerImportOnnxCommand(context: vscode.ExtensionContext): voi
         } catch (e) {
           return { ok: false as const, message: vscode.l10n.t('cannot read {0}: {1}', source.fsPath, e instanceof Error ? e.message : String(e)) };
         }
-        return loadImporter().importModel(bytes, { modelName: Utils.basename(source), outputStem: outStem, maxElements });
+        return (await loadImporter()).importModel(bytes, { modelName: Utils.basename(source), outputStem: outStem, maxElements });
       });
       if (!imported.ok) {
         void vscode.window.showErrorMessage(vscode.l10n.t('GraphStep: cannot import {0}: {1}', Utils.basename(source), imported.message));

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TENSOR_ELEMENTS, type CheckResult } from '../core/check';
 import type { InlineValueLabel } from '../core/editor/inlineValueLabels';
@@ -9,6 +8,7 @@ import { byStart, type Diagnostic } from '../core/language/range';
 import { TrainingRun } from './training/trainingRun';
 import { quickCheck } from './worker/quickCheck';
 import { TapeClient, type CheckAnswer, type StepMove } from './worker/tapeClient';
+import type { EvaluationThreads } from './worker/evaluationWorker';
 import type { TapeMirror } from './worker/tapeMirror';
 import type { WorkerCheckOptions, WorkerFiles } from './worker/workerProtocol';
 
@@ -35,6 +35,21 @@ function evaluatesUnasked(check: CheckResult, maxMemoryMB: number): boolean {
 
 export type { StepMove };
 
+/**
+ * What differs between the extension on Node (desktop, a remote) and in a
+ * browser (VS Code for the Web): how evaluation threads start, and how the
+ * files a document `load()`s reach its thread.
+ */
+export interface SessionPlatform {
+  readonly threads: EvaluationThreads;
+  /**
+   * Where `load()` reads from for a document whose text is `text`; null when
+   * it cannot read files. In Node the thread reads them itself; in the
+   * browser the host reads them first (a promise) and they travel with the text.
+   */
+  documentFiles(document: vscode.TextDocument, text: string): WorkerFiles | null | Promise<WorkerFiles | null>;
+}
+
 /** What the editor shows of a document's session (kept on the session, like all per-document state). */
 export interface ShownInEditor {
   /** The inline value labels shown now; null before the first update. */
@@ -47,8 +62,7 @@ export interface ShownInEditor {
 
 /** What a session needs from the registry that owns it. */
 export interface SessionOwner {
-  /** out/evalWorker.js */
-  readonly workerScript: string;
+  readonly platform: SessionPlatform;
   /** The session's graph, position or diagnostics changed (`fire`: tell the listeners; else only the Problems panel). */
   changed(session: DocumentSession, diagnostics: boolean, fire?: boolean): void;
 }
@@ -92,7 +106,7 @@ export class DocumentSession {
     private readonly owner: SessionOwner,
   ) {
     this.checkResult = { graph: null, diagnostics: [], statements: [], bindings: [], references: [], cost: 0, memoryBytes: 0, evaluationSkipped: false };
-    this.tape = new TapeClient(owner.workerScript, {
+    this.tape = new TapeClient(owner.platform.threads, {
       changed: () => this.tapeChanged(),
       problems: (found) => this.addProblems(found),
       training: (progress) => this.trainingRun?.take(progress),
@@ -212,23 +226,30 @@ export class DocumentSession {
       maxMemoryMB,
       ...(this.expanded.size > 0 ? { expand: [...this.expanded] } : {}),
     };
-    const files = this.files();
     const text = this.document.getText();
     this.mayLoad = LOAD_CALL.test(text);
     const version = this.document.version;
     const request = ++this.checkRequests;
     const quick = quickCheck(text, options, this.expanded);
+    const files = quick ? null : this.owner.platform.documentFiles(this.document, text);
     if (quick) {
       // Small and cheap: checked here at once (a few milliseconds), as the thread would.
       this.tape.cancelCheck();
       this.pendingVersion = null;
       for (const resolve of this.checkWaiters.splice(0)) resolve();
       const hadErrors = this.checkResult.diagnostics.some((d) => d.severity === 'error');
-      this.apply(version, quick, text, options, files, maxMemoryMB, null);
+      this.apply(version, quick, text, options, null, maxMemoryMB, null);
       this.owner.changed(this, true, !this.isCurrent || hadErrors || this.graph === this.checkResult.graph);
       return;
     }
     this.pendingVersion = version;
+    if (files instanceof Promise) {
+      // The files a browser reads first; a newer rebuild meanwhile supersedes this one.
+      void files.then((read) => request === this.checkRequests && !this.document.isClosed && this.checkInThread(request, version, text, options, read, maxMemoryMB));
+    } else this.checkInThread(request, version, text, options, files, maxMemoryMB);
+  }
+
+  private checkInThread(request: number, version: number, text: string, options: WorkerCheckOptions, files: WorkerFiles | null, maxMemoryMB: number): void {
     void this.tape.check(text, options, files).then((answer) => {
       if (request !== this.checkRequests || this.document.isClosed) return;
       this.pendingVersion = null;
@@ -389,13 +410,6 @@ export class DocumentSession {
     this.currentRevision++;
     this.owner.changed(this, true);
   }
-
-  private files(): WorkerFiles | null {
-    const uri = this.document.uri;
-    if (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote') return null;
-    const file = uri.fsPath;
-    return { file, folder: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(file) };
-  }
 }
 
 /** All sessions, one per open `.nn` document; follows the active editor. */
@@ -410,10 +424,9 @@ export class SessionRegistry implements vscode.Disposable {
   /** Fired when a session was rebuilt or stepped. */
   readonly onDidChange = this.changed.event;
 
-  /** `workerScript`: the evaluation thread's bundle, out/evalWorker.js. */
-  constructor(workerScript: string) {
+  constructor(platform: SessionPlatform) {
     this.owner = {
-      workerScript,
+      platform,
       changed: (session, diagnostics, fire = true) => {
         if (diagnostics) this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
         if (fire) this.changed.fire(session);

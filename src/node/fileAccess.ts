@@ -3,13 +3,7 @@ import * as path from 'node:path';
 import type { FileAccess } from '../core/ops/constructorDef';
 import { excerpt } from '../core/language/excerpt';
 import * as l10n from '@vscode/l10n';
-
-/** Largest file `load()` reads; bigger files are refused before reading. */
-const MAX_FILE_BYTES = 512 * 1024 * 1024;
-
-type Read = ReturnType<FileAccess['read']>;
-
-const refuse = (message: string): Read => ({ ok: false, message: `load: ${message}` });
+import { MAX_LOAD_FILE_BYTES as MAX_FILE_BYTES, outsideRoot, pathFormProblem, quotedPath, refuseLoad as refuse, tooLargeFile, type FileRead as Read } from '../core/ops/loadRules';
 
 /**
  * File access for `load()`: paths are relative to the `.nn` file's folder and
@@ -24,11 +18,9 @@ export function createFileAccess(nnFile: string, root: string, rootName = 'the w
   const base = path.dirname(path.resolve(nnFile));
   return {
     read(relative: string): Read {
-      const quoted = JSON.stringify(excerpt(relative));
-      if (relative === '' || relative.includes('\0')) return refuse(l10n.t('expected a file name, found {0}', quoted));
-      if (path.isAbsolute(relative) || path.win32.isAbsolute(relative)) {
-        return refuse(l10n.t('expected a path relative to the .nn file, found the absolute path {0} (absolute paths are refused: load() reads only inside {1})', quoted, rootName));
-      }
+      const quoted = quotedPath(relative);
+      const formProblem = pathFormProblem(relative, rootName);
+      if (formProblem) return formProblem;
       let realRoot: string;
       let realBase: string;
       try {
@@ -39,10 +31,7 @@ export function createFileAccess(nnFile: string, root: string, rootName = 'the w
       }
       const target = path.resolve(realBase, relative);
       const inside = path.relative(realRoot, target);
-      if (isOutside(inside)) {
-        const how = relative.split(/[\\/]/).includes('..') ? l10n.t("its '..' leads") : l10n.t('it is');
-        return refuse(l10n.t('expected a path inside {0}, found {1}: {2} outside {3}', rootName, quoted, how, JSON.stringify(excerpt(realRoot, 80))));
-      }
+      if (isOutside(inside)) return outsideRoot(relative, rootName, realRoot);
       // walk down from the root, one component at a time, never following a link out of it
       let current = realRoot;
       const parts = inside === '' ? [] : inside.split(path.sep);
@@ -75,7 +64,7 @@ export function createFileAccess(nnFile: string, root: string, rootName = 'the w
       if (stat.nlink > 1) {
         return refuse(l10n.t('expected a file with one name at {0}, found one with {1} hard links (another name may be outside {2}, so it is not read)', quoted, stat.nlink, rootName));
       }
-      if (stat.size > MAX_FILE_BYTES) return refuse(l10n.t('expected a file of at most {0} bytes at {1}, found {2}', MAX_FILE_BYTES, quoted, stat.size));
+      if (stat.size > MAX_FILE_BYTES) return tooLargeFile(relative, stat.size);
       return readRegularFile(current, stat, quoted);
     },
   };
@@ -94,7 +83,40 @@ function specialKind(stat: fs.Stats): string | null {
   return l10n.t('something that is not a regular file');
 }
 
-/** Opens without following links and without blocking, and reads only when it is still the file that was checked. */
+/** Most bytes the files read are kept for (the oldest dropped first). */
+const CACHE_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The bytes of the files read lately, by path, with what identified them:
+ * an unchanged file (same device, inode, size, modification and change
+ * times to the nanosecond) is not read again at the next check of a text that loads it, only
+ * after it changed. One cache per process (one per document's evaluation
+ * thread in the editor).
+ */
+const cache = new Map<string, { readonly key: string; readonly bytes: Uint8Array }>();
+let cachedBytes = 0;
+
+/** What tells one version of an open file from another, to the nanosecond. */
+function identity(fd: number): string {
+  const stat = fs.fstatSync(fd, { bigint: true });
+  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+}
+
+function remember(file: string, key: string, bytes: Uint8Array): void {
+  const old = cache.get(file);
+  if (old) cachedBytes -= old.bytes.length;
+  cache.delete(file);
+  if (bytes.length > CACHE_MAX_BYTES) return;
+  cache.set(file, { key, bytes });
+  cachedBytes += bytes.length;
+  for (const [name, entry] of cache) {
+    if (cachedBytes <= CACHE_MAX_BYTES) break;
+    cache.delete(name);
+    cachedBytes -= entry.bytes.length;
+  }
+}
+
+/** Opens without following links and without blocking, and reads only when it is still the file that was checked (and not already read unchanged). */
 function readRegularFile(file: string, checked: fs.Stats, quoted: string): Read {
   let fd: number;
   try {
@@ -107,6 +129,9 @@ function readRegularFile(file: string, checked: fs.Stats, quoted: string): Read 
     if (!opened.isFile() || opened.ino !== checked.ino || opened.dev !== checked.dev) {
       return refuse(l10n.t('expected the file at {0} to stay the same while it is read, found it replaced', quoted));
     }
+    const key = identity(fd);
+    const known = cache.get(file);
+    if (known?.key === key) return { ok: true, bytes: known.bytes };
     const bytes = Buffer.allocUnsafe(Math.min(opened.size, MAX_FILE_BYTES));
     let filled = 0;
     while (filled < bytes.length) {
@@ -114,7 +139,10 @@ function readRegularFile(file: string, checked: fs.Stats, quoted: string): Read 
       if (n === 0) break;
       filled += n;
     }
-    return { ok: true, bytes: bytes.subarray(0, filled) };
+    const read = bytes.subarray(0, filled);
+    // a file that changed while it was read is not kept: its next read reads it again
+    if (identity(fd) === key) remember(file, key, read);
+    return { ok: true, bytes: read };
   } catch (e) {
     return refuse(l10n.t('expected a readable file at {0}, found {1}', quoted, (e as NodeJS.ErrnoException).code ?? l10n.t('an error')));
   } finally {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { checkSource } from '../../src/core/check';
 import type { Diagnostic } from '../../src/core/language/range';
 import { TapeClient } from '../../src/extension/worker/tapeClient';
+import { nodeEvaluationThreads } from '../../src/node/nodeThreads';
 
 /** The evaluation thread run from source (the extension runs the bundle, out/evalWorker.js). */
 const SCRIPT = path.resolve(__dirname, '../support/evalWorker.cjs');
@@ -19,7 +20,7 @@ interface Heard {
 
 function client(): { tape: TapeClient; heard: Heard } {
   const heard: Heard = { changes: 0, problems: [], died: [] };
-  const tape = new TapeClient(SCRIPT, {
+  const tape = new TapeClient(nodeEvaluationThreads(SCRIPT), {
     changed: () => heard.changes++,
     problems: (found) => heard.problems.push(...found),
     died: (message) => heard.died.push(message),

@@ -3,11 +3,14 @@ import { checkSource } from '../../src/core/check';
 import { Stepper } from '../../src/core/engine/stepper';
 import type { Graph } from '../../src/core/graph/graph';
 import { Tensor } from '../../src/core/tensor';
-import { CheckAssembler, encodeCheck } from '../../src/extension/worker/checkTransfer';
+import { CheckAssembler, encodeCheck, type CheckCodec } from '../../src/extension/worker/checkTransfer';
+import { documentFiles } from '../../src/extension/worker/documentFiles';
 import { SentTape } from '../../src/extension/worker/sentTape';
 import { TapeMirror } from '../../src/extension/worker/tapeMirror';
 import { TapeService } from '../../src/extension/worker/tapeService';
 import type { FromWorker, LoadMessage, TapeUpdate } from '../../src/extension/worker/workerProtocol';
+import { v8Codec } from '../../src/node/v8Codec';
+import { devalueCodec } from '../../src/web/devalueCodec';
 
 const TWO_LAYER = [
   'input x  = [[0.6, 0.9], [0.1, -0.3]]',
@@ -121,7 +124,7 @@ describe('the evaluation thread protocol: tape updates', () => {
 /** A TapeService without a thread: its messages land in `posted`. */
 function service(): { svc: TapeService; posted: FromWorker[] } {
   const posted: FromWorker[] = [];
-  return { svc: new TapeService((m) => posted.push(m)), posted };
+  return { svc: new TapeService((m) => posted.push(m), { documentFiles, codec: v8Codec }), posted };
 }
 
 function load(text: string, target: number, extra: Partial<LoadMessage> = {}): LoadMessage {
@@ -250,7 +253,9 @@ describe('the evaluation thread protocol: a large update taken a slice at a time
   });
 });
 
-describe('the evaluation thread protocol: a check on its way to the host (CheckTransfer)', () => {
+const codecs: ReadonlyArray<readonly [string, CheckCodec]> = [['V8 bytes (Node)', v8Codec], ['devalue text (the browser)', devalueCodec]];
+
+for (const [codecName, codec] of codecs) describe(`the evaluation thread protocol: a check on its way to the host (CheckTransfer, ${codecName})`, () => {
   /** A file with every kind of list: statements, bindings, references, a warning and a function. */
   function longFile(statements: number): string {
     const lines = ['def twice(v) = v * 2', 'input x0 = [1.5, -2]', 'unused = x0 * 3'];
@@ -261,8 +266,8 @@ describe('the evaluation thread protocol: a check on its way to the host (CheckT
   it('read back a batch at a time, it is the same check: every list, in order, leaf values as tensors', () => {
     const check = checkSource(longFile(700), { evaluate: false });
     assert.ok(check.graph && check.diagnostics.length > 0);
-    const { transfer } = encodeCheck(check);
-    const assembler = new CheckAssembler(structuredClone(transfer));
+    const { transfer } = encodeCheck(check, codec);
+    const assembler = new CheckAssembler(structuredClone(transfer), codec);
     let slices = 0;
     while (!assembler.step(0)) slices++;
     assert.ok(slices > 10, `read in ${slices} slices`);
@@ -290,14 +295,14 @@ describe('the evaluation thread protocol: a check on its way to the host (CheckT
   it('a file that trains keeps what its params are updated with (the update drawn at each param, Train)', () => {
     const check = checkSource('param w = 0.5\nloss = (w * 3 - 2) ** 2\ntrain loss with sgd(lr=0.1) for 3 steps\n', { evaluate: false });
     assert.ok(check.graph?.training);
-    const assembler = new CheckAssembler(structuredClone(encodeCheck(check).transfer));
+    const assembler = new CheckAssembler(structuredClone(encodeCheck(check, codec).transfer), codec);
     while (!assembler.step(1000));
     assert.deepEqual(assembler.result().graph!.training, check.graph.training);
   });
 
   it('a file with errors travels without a graph, its bindings and references kept for the editor', () => {
     const check = checkSource('input a = 2\nb = a @ \nc = nope + 1\n', { evaluate: false });
-    const assembler = new CheckAssembler(structuredClone(encodeCheck(check).transfer));
+    const assembler = new CheckAssembler(structuredClone(encodeCheck(check, codec).transfer), codec);
     assembler.step(1000);
     const back = assembler.result();
     assert.equal(back.graph, null);

@@ -376,7 +376,7 @@ export class GraphPanel {
         this.owner.exportGraph(this, message.format);
         return;
       case 'pngData':
-        this.rasters.get(message.requestId)?.resolve(Buffer.from(message.base64, 'base64'));
+        this.rasters.get(message.requestId)?.resolve(Uint8Array.from(atob(message.base64), (c) => c.charCodeAt(0)));
         this.rasters.delete(message.requestId);
         return;
       case 'pngError':

@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { panelCsp, panelMarkup } from './panelMarkup';
 
 /** A fresh nonce per page: the only scripts and styles that run are the ones carrying it. */
 export function makeNonce(): string {
-  return randomBytes(18).toString('base64url');
+  // Web Crypto: the same in Node and in the browser's extension host.
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 /** The folders the webview may load from: the extension's own bundle and media, nothing else. */

@@ -1,5 +1,3 @@
-import { performance } from 'node:perf_hooks';
-import { deserialize, serialize } from 'node:v8';
 import type { CheckResult } from '../../core/check';
 import type { Graph, GraphNode } from '../../core/graph/graph';
 import { tapePlan } from '../../core/engine/stepper';
@@ -18,7 +16,7 @@ import type { TapePlan } from './tapeMirror';
  * in between (`CheckAssembler`).
  */
 export interface CheckTransfer {
-  /** The batches, one after another (`v8.serialize` of an array of items each). */
+  /** The batches, one after another (each an array of items, encoded by the platform's `CheckCodec`). */
   readonly bytes: Uint8Array;
   /** Per batch: its section (see SECTIONS), then the offset where it ends. */
   readonly batches: Int32Array;
@@ -47,6 +45,17 @@ interface CheckHead {
   readonly sharedReferences: boolean;
 }
 
+/**
+ * How a batch of items becomes bytes in the thread and items again on the
+ * host; both ends of a platform use the same one: `v8.serialize` in Node
+ * (src/node/v8Codec.ts), devalue's text in the browser (src/web/devalueCodec.ts).
+ * Either keeps every float64 bit (NaN, -0), typed arrays, `undefined` fields, Maps and Sets.
+ */
+export interface CheckCodec {
+  encode(items: readonly unknown[]): Uint8Array;
+  decode(bytes: Uint8Array): unknown[];
+}
+
 /** The lists that travel in batches, in this order. */
 const SECTIONS = ['nodes', 'graphBindings', 'graphReferences', 'diagnostics', 'statements', 'bindings', 'references'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -55,7 +64,7 @@ type Section = (typeof SECTIONS)[number];
 const BATCH_ITEMS = 50;
 
 /** Encodes a check in the thread; the buffers returned are to be transferred, not copied. */
-export function encodeCheck(check: CheckResult): { transfer: CheckTransfer; buffers: ArrayBuffer[] } {
+export function encodeCheck(check: CheckResult, codec: CheckCodec): { transfer: CheckTransfer; buffers: ArrayBuffer[] } {
   const graph = check.graph;
   const lists: Record<Section, readonly unknown[]> = {
     nodes: graph?.nodes ?? [],
@@ -67,13 +76,13 @@ export function encodeCheck(check: CheckResult): { transfer: CheckTransfer; buff
     bindings: graph && check.bindings === graph.bindings ? [] : check.bindings,
     references: graph && check.references === graph.references ? [] : check.references,
   };
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   const batches: number[] = [];
   let end = 0;
   SECTIONS.forEach((section, s) => {
     const list = lists[section];
     for (let i = 0; i < list.length; i += BATCH_ITEMS) {
-      const chunk = serialize(list.slice(i, i + BATCH_ITEMS));
+      const chunk = codec.encode(list.slice(i, i + BATCH_ITEMS));
       chunks.push(chunk);
       end += chunk.length;
       batches.push(s, end);
@@ -124,7 +133,10 @@ export class CheckAssembler {
     references: [],
   };
 
-  constructor(private readonly transfer: CheckTransfer) {}
+  constructor(
+    private readonly transfer: CheckTransfer,
+    private readonly codec: CheckCodec,
+  ) {}
 
   get done(): boolean {
     return this.next * 2 >= this.transfer.batches.length;
@@ -137,7 +149,7 @@ export class CheckAssembler {
       const i = this.next++;
       const section = SECTIONS[batches[2 * i]!]!;
       const from = i === 0 ? 0 : batches[2 * i - 1]!;
-      const items = deserialize(bytes.subarray(from, batches[2 * i + 1]!)) as unknown[];
+      const items = this.codec.decode(bytes.subarray(from, batches[2 * i + 1]!));
       if (section === 'nodes') for (const node of items) reviveValue(node as { value?: { readonly shape: readonly number[]; readonly data: Float64Array } });
       const list = this.lists[section];
       for (const item of items) list.push(item);

@@ -1,11 +1,16 @@
 import type { FileAccess } from '../../core/ops/constructorDef';
+import { UNSAVED_FILES } from '../../core/ops/loadRules';
 import { createFileAccess } from '../../node/fileAccess';
+import { preparedFiles } from './preparedFiles';
 import type { WorkerFiles } from './workerProtocol';
-import * as l10n from '@vscode/l10n';
 
-const UNSAVED: FileAccess = { read: () => ({ ok: false as const, message: l10n.t('load: expected a file saved on disk, found an unsaved document') }) };
-
-/** What `load()` may read for a document: the same on the host and in its evaluation thread, so both check the same text alike. */
+/**
+ * What `load()` may read for a document in Node: the disk under the
+ * workspace folder, or the files the host read through the workspace file
+ * system (a virtual workspace). The same on the host and in its evaluation
+ * thread, so both check the same text alike.
+ */
 export function documentFiles(files: WorkerFiles | null): FileAccess {
-  return files ? createFileAccess(files.file, files.folder) : UNSAVED;
+  if (files?.read) return preparedFiles(files);
+  return files ? createFileAccess(files.file, files.folder) : UNSAVED_FILES;
 }

@@ -1,5 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { l10nBundle } from '../../core/l10n';
+import type { CheckCodec } from './checkTransfer';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 /** How long a thread may be inside one unit of work before an edit terminates it rather than waits for it. */
@@ -12,24 +11,53 @@ export interface WorkerListener {
   died(reason: string): void;
 }
 
+/** One running evaluation thread, whatever runs it (a Node worker thread, a browser Worker). */
+export interface EvaluationThread {
+  postMessage(message: ToWorker): void;
+  /** Ends the thread at once; what it was computing is abandoned, and it reports nothing more. */
+  terminate(): void;
+}
+
+/** A thread just started, with the clock cell it writes the start of its current unit of work into. */
+export interface StartedThread {
+  readonly thread: EvaluationThread;
+  /**
+   * `[start of the unit of work running now (ms since the epoch, 0 between units), 1 if it checks a text]`,
+   * shared with the thread where the platform shares memory; elsewhere it stays 0 (the host then never abandons a thread).
+   */
+  readonly busySince: Float64Array<ArrayBufferLike>;
+}
+
+/**
+ * How a platform starts an evaluation thread: `nodeThreads` (src/node) with
+ * worker_threads, `webThreads` (src/web) with a browser `Worker`. The thread
+ * sends its messages to `listener.message` and its unasked end to `listener.died`.
+ */
+export type StartThread = (listener: WorkerListener) => StartedThread;
+
+/** A platform's evaluation threads: how to start one, and how the checks it makes travel back as bytes. */
+export interface EvaluationThreads {
+  readonly start: StartThread;
+  readonly codec: CheckCodec;
+}
+
 /**
  * The host's handle on one evaluation thread: starts it on first use,
  * posts messages, and can abandon it (terminate and start afresh) when an
- * edit supersedes a long computation. Knows nothing of VS Code, so the
- * benchmark drives it too.
+ * edit supersedes a long computation. Knows nothing of VS Code nor of the
+ * platform, so the benchmark drives it too.
  */
 export class EvaluationWorker {
-  private thread: Worker | undefined;
+  private thread: EvaluationThread | undefined;
   private busySince: Float64Array<ArrayBufferLike> = new Float64Array(2);
 
   constructor(
-    private readonly script: string,
+    private readonly startThread: StartThread,
     private readonly listener: WorkerListener,
-    private readonly resourceLimits?: { readonly maxOldGenerationSizeMb?: number },
   ) {}
 
   /** The running thread, if any (for tests and diagnostics). */
-  get worker(): Worker | undefined {
+  get worker(): EvaluationThread | undefined {
     return this.thread;
   }
 
@@ -52,23 +80,21 @@ export class EvaluationWorker {
   stop(): void {
     const thread = this.thread;
     this.thread = undefined;
-    if (thread) void thread.terminate();
+    thread?.terminate();
   }
 
-  private start(): Worker {
+  private start(): EvaluationThread {
     if (this.thread) return this.thread;
-    const shared = new SharedArrayBuffer(16);
-    this.busySince = new Float64Array(shared);
-    const thread = new Worker(this.script, { workerData: { busySince: shared, l10n: l10nBundle() }, resourceLimits: this.resourceLimits, stdout: false, stderr: false });
-    thread.on('message', (m: FromWorker) => this.thread === thread && this.listener.message(m));
-    let reason = '';
-    thread.on('error', (e) => (reason = e.message));
-    thread.on('exit', (code) => {
-      if (this.thread !== thread) return;
-      this.thread = undefined;
-      this.listener.died(reason || `the evaluation thread exited with code ${code}`);
+    const started = this.startThread({
+      message: (m) => this.thread === started.thread && this.listener.message(m),
+      died: (reason) => {
+        if (this.thread !== started.thread) return;
+        this.thread = undefined;
+        this.listener.died(reason);
+      },
     });
-    this.thread = thread;
-    return thread;
+    this.busySince = started.busySince;
+    this.thread = started.thread;
+    return started.thread;
   }
 }

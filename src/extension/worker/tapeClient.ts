@@ -1,5 +1,4 @@
 import * as l10n from '@vscode/l10n';
-import { performance } from 'node:perf_hooks';
 import type { CheckResult } from '../../core/check';
 import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
@@ -11,7 +10,7 @@ import type { Graph } from '../../core/graph/graph';
 import type { Diagnostic, Range } from '../../core/language/range';
 import type { Tensor } from '../../core/tensor';
 import { CheckAssembler } from './checkTransfer';
-import { ABANDON_AFTER_MS, EvaluationWorker } from './evaluationWorker';
+import { ABANDON_AFTER_MS, EvaluationWorker, type EvaluationThreads } from './evaluationWorker';
 import { TapeMirror, type TapePlan } from './tapeMirror';
 import { withLeafValues } from '../training/trainingJob';
 import type { FromWorker, LoadMessage, MappedPosition, ToWorker, TrainingProgress, WorkerAnswer, WorkerCheckOptions, WorkerFiles } from './workerProtocol';
@@ -96,10 +95,10 @@ export class TapeClient {
   readonly thread: EvaluationWorker;
 
   constructor(
-    workerScript: string,
+    private readonly threads: EvaluationThreads,
     private readonly listener: TapeClientListener,
   ) {
-    this.thread = new EvaluationWorker(workerScript, { message: (m) => this.receive(m), died: (reason) => this.threadDied(reason) });
+    this.thread = new EvaluationWorker(threads.start, { message: (m) => this.receive(m), died: (reason) => this.threadDied(reason) });
   }
 
   /** The tape shown: the last good graph at the position the thread last reported. */
@@ -327,7 +326,7 @@ export class TapeClient {
       case 'checked': {
         if (this.pendingCheck?.request !== m.request) return;
         // Read a slice at a time, the event loop handed back in between: a large check never holds the host.
-        const assembler = new CheckAssembler(m.transfer);
+        const assembler = new CheckAssembler(m.transfer, this.threads.codec);
         const read = (): void => {
           const pending = this.pendingCheck;
           if (pending?.request !== m.request) return;

@@ -1,5 +1,4 @@
 import { ChangeLog, type Changed } from '../../core/engine/changeLog';
-import { performance } from 'node:perf_hooks';
 import { positionText, tapePlan, type Phase } from '../../core/engine/stepper';
 import type { Graph } from '../../core/graph/graph';
 import { Tensor } from '../../core/tensor';

@@ -1,5 +1,4 @@
 import * as l10n from '@vscode/l10n';
-import { performance } from 'node:perf_hooks';
 import { checkSource, evaluationSteps, type CheckResult } from '../../core/check';
 import { withLeafValue } from '../../core/debug/graphRuntime';
 import { bindingHoverMarkdown } from '../../core/editor/hoverMarkdown';
@@ -12,9 +11,9 @@ import type { Diagnostic } from '../../core/language/range';
 import { Tensor } from '../../core/tensor';
 import type { IterationReplay } from '../../core/train/checkpointedTraining';
 import { leafValuesFor, TrainingJob, withLeafValues } from '../training/trainingJob';
-import { documentFiles } from './documentFiles';
 import { SentTape } from './sentTape';
-import { encodeCheck } from './checkTransfer';
+import { encodeCheck, type CheckCodec } from './checkTransfer';
+import type { FileAccess } from '../../core/ops/constructorDef';
 import type { CheckMessage, FromWorker, LoadMessage, MappedPosition, ToWorker, WorkerCheckOptions, WorkerFiles } from './workerProtocol';
 
 /** How long the thread works before it reads its messages again (a newer target or text supersedes older work). */
@@ -27,6 +26,14 @@ const ANSWER_DURING_RUN_MS = 500;
 const GRADCHECK_PROGRESS_MS = 40;
 
 type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void;
+
+/** What the thread's work needs from the platform it runs on (Node: src/node; the browser: src/web). */
+export interface ThreadPlatform {
+  /** What `load()` may read for a document (`files` as the host sent them). */
+  readonly documentFiles: (files: WorkerFiles | null) => FileAccess;
+  /** How checks travel to the host as bytes (the host decodes with the same). */
+  readonly codec: CheckCodec;
+}
 
 interface Loaded {
   readonly generation: number;
@@ -81,6 +88,7 @@ export class TapeService {
 
   constructor(
     private readonly post: Post,
+    private readonly platform: ThreadPlatform,
     private readonly busySince: Float64Array<ArrayBufferLike> = new Float64Array(2),
   ) {}
 
@@ -143,7 +151,7 @@ export class TapeService {
 
   /** Checks a text for the host; where the position shown lands in its graph goes with it. */
   private checkUnit(message: CheckMessage): void {
-    const check = checkText(message.text, message.check, message.files);
+    const check = this.checkText(message.text, message.check, message.files);
     let mapped: MappedPosition | null = null;
     const graph = check.graph;
     if (graph) {
@@ -151,12 +159,12 @@ export class TapeService {
       const previous = message.previous;
       if (loaded && loaded.graph.nodes.length > 0) mapped = { generation: loaded.generation, from: this.target, to: mapPosition(loaded.graph, this.target, graph) };
       else if (previous && previous.target > 0) {
-        const before = checkText(previous.text, previous.check, previous.files).graph;
+        const before = this.checkText(previous.text, previous.check, previous.files).graph;
         if (before) mapped = { generation: previous.generation, from: previous.target, to: mapPosition(before, previous.target, graph) };
       }
     }
     this.lastChecked = { request: message.request, check };
-    const { transfer, buffers } = encodeCheck(check);
+    const { transfer, buffers } = encodeCheck(check, this.platform.codec);
     this.post({ type: 'checked', request: message.request, transfer, mapped }, buffers);
   }
 
@@ -177,7 +185,7 @@ export class TapeService {
       this.lastChecked = null;
       let check: CheckResult;
       try {
-        check = kept ?? checkSource(message.text, { ...message.check, expand: expandOption(message.check.expand), files: documentFiles(message.files), evaluate: false });
+        check = kept ?? checkSource(message.text, { ...message.check, expand: expandOption(message.check.expand), files: this.platform.documentFiles(message.files), evaluate: false });
       } catch (e) {
         this.post({ type: 'failed', generation: message.generation, message: l10n.t('GraphStep could not check this file: {0}', (e as Error).message), range: null });
         return;
@@ -233,7 +241,7 @@ export class TapeService {
     this.iteration = null;
     // A graph shown with composite ops opened has no plan: the same text, checked as written, has.
     let check = loaded.check;
-    if (!check.training && this.source) check = checkText(this.source.text, { ...this.source.check, expand: undefined }, this.source.files);
+    if (!check.training && this.source) check = this.checkText(this.source.text, { ...this.source.check, expand: undefined }, this.source.files);
     if (!check.graph || !check.training) return fail(l10n.t('expected a train statement (train LOSS with OPTIMIZER for N steps), found none'));
     this.training = new TrainingJob(request, check.graph, check.training);
     this.reportTraining();
@@ -433,6 +441,16 @@ export class TapeService {
     this.post({ type: 'evaluationProblems', generation: evaluation.generation, diagnostics });
   }
 
+  /** Checks a text as the host asked (never throws: a failure is the check's one error). */
+  private checkText(text: string, options: WorkerCheckOptions, files: WorkerFiles | null): CheckResult {
+    try {
+      return checkSource(text, { ...options, expand: expandOption(options.expand), files: this.platform.documentFiles(files), evaluate: false });
+    } catch (e) {
+      const message = `GraphStep could not check this file: ${(e as Error).message}`;
+      return { graph: null, diagnostics: [{ severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], statements: [], bindings: [], references: [], cost: 0, memoryBytes: 0, evaluationSkipped: false };
+    }
+  }
+
   /**
    * Runs one unit of work with its start in the shared clock cell (and in
    * the next cell, whether it checks a text: a newer text waits for that
@@ -451,16 +469,6 @@ export class TapeService {
     } finally {
       this.busySince[0] = 0;
     }
-  }
-}
-
-/** Checks a text as the host asked (never throws: a failure is the check's one error). */
-function checkText(text: string, options: WorkerCheckOptions, files: WorkerFiles | null): CheckResult {
-  try {
-    return checkSource(text, { ...options, expand: expandOption(options.expand), files: documentFiles(files), evaluate: false });
-  } catch (e) {
-    const message = `GraphStep could not check this file: ${(e as Error).message}`;
-    return { graph: null, diagnostics: [{ severity: 'error', message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], statements: [], bindings: [], references: [], cost: 0, memoryBytes: 0, evaluationSkipped: false };
   }
 }
 

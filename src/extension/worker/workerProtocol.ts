@@ -10,6 +10,7 @@ import type { CheckOptions } from '../../core/check';
 import type { InlineValueLabel } from '../../core/editor/inlineValueLabels';
 import type { GradCheckReport } from '../../core/engine/gradcheck';
 import type { Diagnostic, Range } from '../../core/language/range';
+import type { FileRead } from '../../core/ops/loadRules';
 import type { CheckTransfer } from './checkTransfer';
 
 /** The data part of the check options (file access is made in the thread from `files`). */
@@ -22,6 +23,12 @@ export type WorkerCheckOptions = Omit<CheckOptions, 'files' | 'evaluate' | 'expa
 export interface WorkerFiles {
   readonly file: string;
   readonly folder: string;
+  /**
+   * In the browser, where the thread has no file system: what each path the
+   * text may load gave when the host read it (`src/web/workspaceFiles.ts`).
+   * In Node the thread reads the disk itself and this is absent.
+   */
+  readonly read?: Readonly<Record<string, FileRead>>;
 }
 
 /**

@@ -1,0 +1,33 @@
+import { assert } from 'chai';
+import * as vscode from 'vscode';
+import { MemoryFileSystem } from '../support/memoryFileSystem';
+import { graphStepApi, openFile, problems, waitFor } from './helpers';
+
+describe('a .nn file of a virtual workspace (no disk path, only vscode.workspace.fs)', () => {
+  const memory = new MemoryFileSystem('graphstep-web-memory');
+  let registration: vscode.Disposable | undefined;
+
+  before(() => {
+    registration = vscode.workspace.registerFileSystemProvider(memory.scheme, memory);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    registration?.dispose();
+  });
+
+  it('loads the files beside it through the workspace file system, and not those outside its folder', async () => {
+    memory.put('/project/data/x.csv', '1.5,-2\n0.25,8\n');
+    memory.put('/secret.csv', '7\n');
+    const document = await openFile(memory.put('/project/net.nn', 'input x = load("data/x.csv")\ny = sum(x * x)\n'));
+    const session = (await graphStepApi()).sessions.sessionFor(document);
+    const graph = await waitFor('the graph', () => session.graph);
+    assert.deepEqual(Array.from(graph.nodes.find((n) => n.name === 'x')!.value!.data), [1.5, -2, 0.25, 8]);
+    await vscode.commands.executeCommand('graphstep.runForward');
+    assert.equal(session.stepper!.value(graph.output!)!.data[0], 1.5 * 1.5 + 4 + 0.0625 + 64);
+
+    const outside = await openFile(memory.put('/project/up.nn', 'input s = load("../secret.csv")\n'));
+    const [message] = await waitFor('the refusal', () => problems(outside).length > 0 && problems(outside));
+    assert.match(message!, /expected a path inside the workspace folder, found "\.\.\/secret\.csv": its '\.\.' leads outside "\/project"/);
+  });
+});
