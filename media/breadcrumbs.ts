@@ -5,6 +5,7 @@
  * Hidden while the node is at the top level.
  */
 import type { DrawableGraph } from '../src/core/render/drawableGraph';
+import * as l10n from '@vscode/l10n';
 
 export class Breadcrumbs {
   private shownKey = '';
@@ -29,7 +30,7 @@ export class Breadcrumbs {
       const b = document.createElement('button');
       b.className = 'gs-crumb';
       b.textContent = text;
-      b.title = group === null ? 'Show the whole graph' : `Show ${text} whole`;
+      b.title = group === null ? l10n.t('Show the whole graph') : l10n.t('Show {0} whole', text);
       if (current) b.setAttribute('aria-current', 'location');
       b.addEventListener('click', () => this.onPick(group));
       return b;

@@ -6,6 +6,7 @@
 import { decodeNumber, type TensorPayload, type TensorsMessage } from '../src/core/protocol';
 import { formatNumber } from '../src/core/format';
 import { formatShort, drawnShape } from '../src/core/render/labelText';
+import * as l10n from '@vscode/l10n';
 
 const TABLE_MAX_ROWS = 60;
 const TABLE_MAX_COLS = 30;
@@ -19,11 +20,11 @@ export class DetailView {
     const header = el('div', 'gs-detail-header');
     header.append(el('span', 'gs-detail-title', message.title));
     const close = el('button', 'gs-detail-close', '×');
-    close.title = 'Close (Escape)';
+    close.title = l10n.t('Close (Escape)');
     close.addEventListener('click', () => this.hide());
     header.append(close);
     const body = el('div', 'gs-detail-body');
-    body.append(tensorColumn('value', message.value, 'gs-detail-value'), tensorColumn('gradient', message.grad, 'gs-detail-grad'));
+    body.append(tensorColumn(l10n.t('value'), message.value, 'gs-detail-value'), tensorColumn(l10n.t('gradient'), message.grad, 'gs-detail-grad'));
     this.host.append(header, body);
     this.host.hidden = false;
   }
@@ -41,7 +42,7 @@ export class DetailView {
 function tensorColumn(caption: string, payload: TensorPayload | null, cls: string): HTMLElement {
   const column = el('section', `gs-detail-column ${cls}`);
   if (!payload) {
-    column.append(el('h3', '', `${caption}: not computed yet`));
+    column.append(el('h3', '', l10n.t('{0}: not computed yet', caption)));
     return column;
   }
   const data = payload.data.map(decodeNumber);

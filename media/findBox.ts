@@ -5,6 +5,7 @@
  * Escape closes the box and leaves keyboard focus on the node found.
  */
 import type { DrawableGraph } from '../src/core/render/drawableGraph';
+import * as l10n from '@vscode/l10n';
 
 export class FindBox {
   private readonly input: HTMLInputElement;
@@ -87,7 +88,7 @@ export class FindBox {
 
   private showCount(): void {
     const q = this.input.value.trim();
-    this.count.textContent = !q ? '' : this.matches.length === 0 ? 'no match' : `${this.at + 1} of ${this.matches.length}`;
+    this.count.textContent = !q ? '' : this.matches.length === 0 ? l10n.t('no match') : l10n.t('{0} of {1}', this.at + 1, this.matches.length);
     this.host.classList.toggle('gs-find-none', q !== '' && this.matches.length === 0);
   }
 }

@@ -16,6 +16,7 @@ import { Minimap } from './minimap';
 import { OverviewLayer } from './overviewLayer';
 import { GridIndex } from './spatialIndex';
 import { centreOn, clampView, fitScale, fitView, follow, initialView, READABLE_SCALE, visibleBox, zoomAt, type Box, type Size, type View } from './viewport';
+import * as l10n from '@vscode/l10n';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Below this scale (text under 6 px) shapes are painted on the canvas, without labels. */
@@ -412,12 +413,14 @@ export class GraphCanvas {
   private ariaLabel(node: LayoutNode): string {
     const g = this.graph!.nodes[node.graphNode]!;
     const s = this.state?.nodes[node.graphNode];
-    if (node.role === 'group') return `${node.label}: collapsed group, output ${g.name ?? `node ${g.id}`}, value ${s?.value?.short ?? 'not computed yet'}, gradient ${s?.grad?.short ?? 'none yet'}; E opens it`;
-    const name = node.role === 'output' ? `output ${node.label}` : g.name ?? (g.kind === 'op' ? `node ${g.id}` : node.label);
+    const value = s?.value?.short ?? l10n.t('not computed yet');
+    const gradient = s?.grad?.short ?? l10n.t('none yet');
+    if (node.role === 'group') return l10n.t('{0}: collapsed group, output {1}, value {2}, gradient {3}; E opens it', node.label, g.name ?? l10n.t('node {0}', g.id), value, gradient);
+    const name = node.role === 'output' ? l10n.t('output {0}', node.label) : g.name ?? (g.kind === 'op' ? l10n.t('node {0}', g.id) : node.label);
     const what = g.kind === 'op' ? `${g.op} (${g.label})` : g.kind;
-    const counts = s && s.expected > 1 ? `, ${s.arrived} of ${s.expected} contributions` : '';
-    const open = node.role === 'op' && g.expandKey !== undefined ? '; E opens it into its elementary ops' : '';
-    return `${name}: ${what}, ${drawnShape(g.shape)}, value ${s?.value?.short ?? 'not computed yet'}, gradient ${s?.grad?.short ?? 'none yet'}${counts}${open}`;
+    const counts = s && s.expected > 1 ? l10n.t(', {0} of {1} contributions', s.arrived, s.expected) : '';
+    const open = node.role === 'op' && g.expandKey !== undefined ? l10n.t('; E opens it into its elementary ops') : '';
+    return `${l10n.t('{0}: {1}, {2}, value {3}, gradient {4}', name, what, drawnShape(g.shape), value, gradient)}${counts}${open}`;
   }
 
   private clearElements(keepFocused = false): void {
@@ -699,7 +702,7 @@ function parseFragment(markup: string): Element[] {
 function expandBadge(node: LayoutNode, key: string): string {
   const cx = node.x + node.width / 2 - 3;
   const cy = node.y - node.height / 2 + 3;
-  return `<g class="gs-expand" data-key="${escapeXml(key)}" data-kind="composite"><title>Open ${escapeXml(node.label)} into its elementary ops (E)</title><circle cx="${cx}" cy="${cy}" r="7.5"/><path d="M${cx - 4},${cy}H${cx + 4}M${cx},${cy - 4}V${cy + 4}"/></g>`;
+  return `<g class="gs-expand" data-key="${escapeXml(key)}" data-kind="composite"><title>${escapeXml(l10n.t('Open {0} into its elementary ops (E)', node.label))}</title><circle cx="${cx}" cy="${cy}" r="7.5"/><path d="M${cx - 4},${cy}H${cx + 4}M${cx},${cy - 4}V${cy + 4}"/></g>`;
 }
 
 /** The − at an expanded group's top right: closes it (a composite op closes on the host, a group collapses in the view). */
@@ -708,7 +711,7 @@ function closeButton(f: { readonly key: string; readonly label: string; readonly
   const left = f.x - f.width / 2;
   const cx = Math.min(left + 7 + textWidth(f.label, 12) * 1.08 + 12, f.x + f.width / 2 - 10);
   const cy = f.y - f.height / 2 + 9;
-  const what = kind === 'composite' ? `Close ${f.label} into one op` : `Collapse ${f.label} into one box`;
+  const what = kind === 'composite' ? l10n.t('Close {0} into one op', f.label) : l10n.t('Collapse {0} into one box', f.label);
   return `<g class="gs-frame-close" data-key="${escapeXml(f.key)}" data-kind="${kind}"><title>${escapeXml(what)} (E)</title><circle cx="${cx}" cy="${cy}" r="7.5"/><path d="M${cx - 4},${cy}H${cx + 4}"/></g>`;
 }
 

@@ -6,6 +6,7 @@
 import type { GraphLayout } from '../src/core/render/layout';
 import { HEADING_HEIGHT } from '../src/core/render/renderSvg';
 import type { Size, View } from './viewport';
+import * as l10n from '@vscode/l10n';
 
 const MAX_WIDTH = 160;
 const MAX_HEIGHT = 90;
@@ -31,7 +32,7 @@ export class Minimap {
     this.element = document.createElement('div');
     this.element.id = 'minimap';
     this.element.setAttribute('role', 'img');
-    this.element.setAttribute('aria-label', 'Overview of the whole graph; the outlined part is in view');
+    this.element.setAttribute('aria-label', l10n.t('Overview of the whole graph; the outlined part is in view'));
     this.element.hidden = true;
     this.canvas = document.createElement('canvas');
     this.frame = document.createElement('div');

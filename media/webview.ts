@@ -18,6 +18,7 @@ import { rasterizeSvg } from './rasterize';
 import { TrainingView } from './trainingView';
 import { MARGIN } from './viewport';
 import { vscode } from './vscodeApi';
+import * as l10n from '@vscode/l10n';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -119,7 +120,7 @@ function redraw(): void {
   showBreadcrumbs();
   document.body.dataset.view = view;
   const switchView = $('switch-view');
-  switchView.title = view === 'operations' ? 'Show values as nodes (GraphStep: Switch View)' : 'Show operations as nodes (GraphStep: Switch View)';
+  switchView.title = view === 'operations' ? l10n.t('Show values as nodes (GraphStep: Switch View)') : l10n.t('Show operations as nodes (GraphStep: Switch View)');
   switchView.setAttribute('aria-label', switchView.title);
 }
 
@@ -131,7 +132,7 @@ function showGradCheck(): void {
   canvas.markFailing(gradCheck?.failing.map((f) => f.node) ?? []);
   const badge = $('gradcheck');
   badge.hidden = !gradCheck || gradCheck.passed;
-  badge.textContent = gradCheck && !gradCheck.passed ? `Gradient Check failed: ${gradCheck.failing.map((f) => f.name).join(', ')}` : '';
+  badge.textContent = gradCheck && !gradCheck.passed ? l10n.t('Gradient Check failed: {0}', gradCheck.failing.map((f) => f.name).join(', ')) : '';
 }
 
 function showState(): void {
@@ -139,7 +140,7 @@ function showState(): void {
   timeline.disabled = !s;
   timeline.max = String(s?.total ?? 0);
   timeline.value = String(s?.position ?? 0);
-  phase.textContent = s?.description ?? 'no graph';
+  phase.textContent = s?.description ?? l10n.t('no graph');
   phase.dataset.phase = s?.phase ?? 'start';
   document.body.dataset.phase = s?.phase ?? 'start';
   document.body.dataset.position = String(s?.position ?? 0);
@@ -156,7 +157,7 @@ function showProblems(message: SetGraphMessage, shown: DrawableGraph | null): vo
   if (problems.hidden) return;
   const head = document.createElement('div');
   head.className = 'gs-problems-head';
-  head.textContent = shown ? 'The file has errors; showing the last good graph.' : 'No graph yet: the file has errors.';
+  head.textContent = shown ? l10n.t('The file has errors; showing the last good graph.') : l10n.t('No graph yet: the file has errors.');
   problems.append(head);
   for (const d of errors.slice(0, 5)) {
     const line = document.createElement('div');

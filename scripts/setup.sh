@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything GraphStep's build, tests and `npm start` need, and only
 # what is missing, so running it again costs about a second:
-#   1. Debian packages: Chromium (UI tests), ripgrep (code-server's file search,
+#   1. Debian packages: Chromium (UI tests) and a Japanese font for it, ripgrep (code-server's file search,
 #      and a seed for @vscode/ripgrep, which would otherwise download rg from
 #      GitHub), libkrb5-dev + a C++ toolchain (code-server's native modules).
 #   2. The root node_modules (`npm ci`) when missing or out of date with package-lock.json.
@@ -19,7 +19,8 @@ export npm_config_yes=true npm_config_fund=false npm_config_audit=false npm_conf
 log() { printf '[setup] %s\n' "$*"; }
 
 # --- 1. Debian packages -------------------------------------------------------
-APT_PACKAGES=(chromium ripgrep libkrb5-dev build-essential python3 curl ca-certificates)
+# fonts-ipafont-gothic: Japanese glyphs, so the screenshots of the Japanese workbench are legible
+APT_PACKAGES=(chromium fonts-ipafont-gothic ripgrep libkrb5-dev build-essential python3 curl ca-certificates)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then

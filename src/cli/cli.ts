@@ -3,10 +3,13 @@ import { importCommand } from './importCommand';
 import { renderCommand } from './renderCommand';
 import { trainCommand } from './trainCommand';
 import { useNodeKernels } from '../node/engineKernels';
-import { useCliLanguage } from './language';
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
+import { useCliLanguage } from './language';
 
-const USAGE = `usage: graphstep <command> FILE [options]
+/** The usage text, in the language LANG names (one translation: the columns are laid out by hand). */
+const usage = (): string =>
+  l10n.t(`usage: graphstep <command> FILE [options]
 
 commands:
   check FILE                   parse and shape-check; prints FILE:LINE:COL: error|warning: MESSAGE
@@ -28,7 +31,7 @@ commands:
 
 options of every command:
   --root DIR                   the folder load() may read from (default: the FILE's own folder)
-`;
+`);
 
 /** Runs one command line; returns the exit code. */
 export function main(argv: readonly string[], io: CliIo): number {
@@ -51,13 +54,13 @@ export function main(argv: readonly string[], io: CliIo): number {
     case '--help':
     case '-h':
     case 'help':
-      io.stdout(USAGE);
+      io.stdout(usage());
       return 0;
     case '--version':
       io.stdout('graphstep 0.1.0\n');
       return 0;
     default:
-      io.stderr(command === undefined ? USAGE : `graphstep: expected a command (check, run, trace, gradcheck, render, train, import), found '${command}'\n\n${USAGE}`);
+      io.stderr(command === undefined ? usage() : `${l10n.t("graphstep: expected a command (check, run, trace, gradcheck, render, train, import), found '{0}'", command)}\n\n${usage()}`);
       return 2;
   }
 }

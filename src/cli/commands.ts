@@ -8,6 +8,7 @@ import type { Diagnostic } from '../core/language/range';
 import type { Tensor } from '../core/tensor';
 import { checkFile } from '../node/checkFile';
 import { parseCommandLine, type CommandLine, type OptionSpecs } from './options';
+import * as l10n from '@vscode/l10n';
 
 /** Most work (multiply-adds of one pass over the tape) `graphstep check` spends running the tape: well under a second. */
 export const CHECK_MAX_EVALUATION_COST = 1e8;
@@ -45,7 +46,7 @@ export function parseFileCommand(argv: readonly string[], specs: OptionSpecs, io
     return null;
   }
   if (line.positionals.length !== 1) {
-    io.stderr(`graphstep: expected one FILE, found ${line.positionals.length}\n`);
+    io.stderr(l10n.t('graphstep: expected one FILE, found {0}', line.positionals.length) + '\n');
     return null;
   }
   return { file: line.positionals[0]!, values: line.values, root: line.root };
@@ -55,7 +56,7 @@ export function parseFileCommand(argv: readonly string[], specs: OptionSpecs, io
 export function load(parsed: Parsed, io: CliIo, printWarnings = true, options: CheckOptions = {}): (CheckResult & { graph: Graph }) | null {
   const file = parsed.file;
   if (!fs.existsSync(file)) {
-    io.stderr(`graphstep: expected a .nn file, found no file at ${file}\n`);
+    io.stderr(l10n.t('graphstep: expected a .nn file, found no file at {0}', file) + '\n');
     return null;
   }
   const result = checkFile(file, { ...options, root: parsed.root, rootName: ROOT_NAME });
@@ -68,7 +69,7 @@ export function runCheck(args: readonly string[], io: CliIo): number {
   const parsed = parseFileCommand(args, {}, io);
   if (!parsed) return 2;
   if (!fs.existsSync(parsed.file)) {
-    io.stderr(`graphstep: expected a .nn file, found no file at ${parsed.file}\n`);
+    io.stderr(l10n.t('graphstep: expected a .nn file, found no file at {0}', parsed.file) + '\n');
     return 1;
   }
   // a check runs the tape (for NaN warnings and value errors) only when that is cheap
@@ -76,7 +77,7 @@ export function runCheck(args: readonly string[], io: CliIo): number {
   const result = checkFile(parsed.file, { root: parsed.root, rootName: ROOT_NAME, maxEvaluationCost: CHECK_MAX_EVALUATION_COST, groups: false });
   for (const d of result.diagnostics) io.stdout(formatDiagnostic(parsed.file, d) + '\n');
   if (result.evaluationSkipped) {
-    io.stdout(`${parsed.file}: note: values not checked: one pass over the tape costs about ${result.cost.toExponential(1)} multiply-adds, more than a check spends (${CHECK_MAX_EVALUATION_COST.toExponential(0)}); run it to see NaN warnings\n`);
+    io.stdout(l10n.t('{0}: note: values not checked: one pass over the tape costs about {1} multiply-adds, more than a check spends ({2}); run it to see NaN warnings', parsed.file, result.cost.toExponential(1), CHECK_MAX_EVALUATION_COST.toExponential(0)) + '\n');
   }
   return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
@@ -141,7 +142,7 @@ export function runTable(stepper: Stepper): string {
   const widths = columnWidths(rows, 60);
   const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  return `output: ${outName(stepper)}   steps: forward ${stepper.forwardSteps}, backward ${stepper.backwardSteps}\n\n${lines.join('\n')}\n`;
+  return `${l10n.t('output: {0}   steps: forward {1}, backward {2}', outName(stepper), stepper.forwardSteps, stepper.backwardSteps)}\n\n${lines.join('\n')}\n`;
 }
 
 function outName(stepper: Stepper): string {
@@ -158,7 +159,7 @@ export function runTrace(args: readonly string[], io: CliIo): number {
   const parsed = parseFileCommand(args, JSON_AND_EXPAND, io);
   if (!parsed) return 2;
   if (!parsed.values['json'] === true) {
-    io.stderr('graphstep: trace prints JSON only: expected --json\n');
+    io.stderr(l10n.t('graphstep: trace prints JSON only: expected --json') + '\n');
     return 2;
   }
   const result = load(parsed, io, false, parsed.values['expand'] === true ? { expand: 'all' } : {});
@@ -214,25 +215,25 @@ export function runGradcheck(args: readonly string[], io: CliIo): number {
   }
   const rows = [['leaf', 'checked', 'kinks skipped', 'max abs error', 'max rel error', 'result']];
   for (const l of report.leaves) {
-    const result = l.status === 'pass' ? 'ok' : l.status === 'fail' ? 'FAIL' : 'kinks only';
+    const result = l.status === 'pass' ? 'ok' : l.status === 'fail' ? 'FAIL' : l10n.t('kinks only');
     rows.push([l.name, `${l.checked}/${l.size}`, String(l.skippedKinks), l.maxAbsError.toExponential(2), l.maxRelError.toExponential(2), result]);
   }
   const widths = columnWidths(rows, Infinity);
   io.stdout(rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n');
   for (const l of report.leaves) {
     for (const e of l.failing) {
-      io.stdout(`  ${l.name}[${e.index}]: backprop ${formatNumber(e.analytic)}, numerical ${formatNumber(e.numeric)}, |difference| ${formatNumber(e.absError)} > ${formatNumber(report.atol + report.rtol * Math.abs(e.numeric))}\n`);
+      io.stdout(l10n.t('  {0}[{1}]: backprop {2}, numerical {3}, |difference| {4} > {5}', l.name, e.index, formatNumber(e.analytic), formatNumber(e.numeric), formatNumber(e.absError), formatNumber(report.atol + report.rtol * Math.abs(e.numeric))) + '\n');
     }
   }
   const checked = report.leaves.reduce((n, l) => n + l.checked, 0);
   const kinks = report.leaves.reduce((n, l) => n + l.skippedKinks, 0);
   const size = report.leaves.reduce((n, l) => n + l.size, 0);
   io.stdout(
-    `\nchecked ${checked} of ${size} entries` +
-      (kinks > 0 ? `; ${kinks} skipped as kinks (a probe x ± h or x ± 2h moved a relu or abs input across 0 or changed the element a max picks, where the gradient is not defined)` : '') +
-      `\npass rule: ${report.rule}, atol = ${report.atol.toExponential()}, rtol = ${report.rtol.toExponential()} (five-point difference, h = ${report.step.toExponential()})\n` +
-      `numerical: ${report.evaluations} forward evaluations, ${report.numericMs.toFixed(1)} ms; backprop: 1 forward + 1 backward pass, ${report.backpropMs.toFixed(2)} ms\n` +
-      (report.passed ? 'gradcheck passed\n' : `gradcheck FAILED: ${report.leaves.filter((l) => !l.passed).map((l) => l.name).join(', ')}\n`),
+    '\n' + l10n.t('checked {0} of {1} entries', checked, size) +
+      (kinks > 0 ? l10n.t('; {0} skipped as kinks (a probe x ± h or x ± 2h moved a relu or abs input across 0 or changed the element a max picks, where the gradient is not defined)', kinks) : '') +
+      '\n' + l10n.t('pass rule: {0}, atol = {1}, rtol = {2} (five-point difference, h = {3})', report.rule, report.atol.toExponential(), report.rtol.toExponential(), report.step.toExponential()) + '\n' +
+      l10n.t('numerical: {0} forward evaluations, {1} ms; backprop: 1 forward + 1 backward pass, {2} ms', report.evaluations, report.numericMs.toFixed(1), report.backpropMs.toFixed(2)) + '\n' +
+      (report.passed ? l10n.t('gradcheck passed') + '\n' : l10n.t('gradcheck FAILED: {0}', report.leaves.filter((l) => !l.passed).map((l) => l.name).join(', ')) + '\n'),
   );
   return report.passed ? 0 : 1;
 }

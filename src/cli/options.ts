@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import * as l10n from '@vscode/l10n';
 
 /** One option of a command, as `node:util`'s `parseArgs` takes it, plus how messages name its value. */
 export interface OptionSpec {
@@ -63,26 +64,26 @@ function describeError(e: unknown, specs: OptionSpecs): string {
   const found = /'(-{1,2}[^'\s,=<]+)/.exec(message)?.[1] ?? '';
   const name = found.startsWith('--') ? found.slice(2) : Object.entries(options).find(([, o]) => o.short === found.slice(1))?.[0];
   const spec = name === undefined ? undefined : options[name];
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `expected one of the options ${describeOptions(specs)}, found '${found}'`;
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && spec?.type === 'boolean') return `expected no value after ${found}, found one`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return l10n.t("expected one of the options {0}, found '{1}'", describeOptions(specs), found);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && spec?.type === 'boolean') return l10n.t('expected no value after {0}, found one', found);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    if (name === 'root') return 'expected a folder after --root, found nothing';
-    return `expected ${spec?.value ?? 'a value'} after ${found}, found ${/ambiguous/.test(message) ? 'another option' : 'nothing'}`;
+    if (name === 'root') return l10n.t('expected a folder after --root, found nothing');
+    return l10n.t('expected {0} after {1}, found {2}', spec?.value ?? l10n.t('a value'), found, /ambiguous/.test(message) ? l10n.t('another option') : l10n.t('nothing'));
   }
   return message.split('\n')[0]!;
 }
 
 function folderProblem(dir: string): string | null {
-  if (dir === '') return 'expected a folder after --root, found nothing';
+  if (dir === '') return l10n.t('expected a folder after --root, found nothing');
   try {
-    return fs.statSync(dir).isDirectory() ? null : `expected a folder after --root, found a file at ${dir}`;
+    return fs.statSync(dir).isDirectory() ? null : l10n.t('expected a folder after --root, found a file at {0}', dir);
   } catch {
-    return `expected a folder after --root, found no folder at ${dir}`;
+    return l10n.t('expected a folder after --root, found no folder at {0}', dir);
   }
 }
 
 /** A whole number ≥ 1 from an option's text, or a message. */
 export function wholeNumber(text: string, option: string, least = 1): number | string {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  return Number.isSafeInteger(n) && n >= least ? n : `expected a whole number ≥ ${least} after ${option}, found '${text}'`;
+  return Number.isSafeInteger(n) && n >= least ? n : l10n.t("expected a whole number ≥ {0} after {1}, found '{2}'", least, option, text);
 }

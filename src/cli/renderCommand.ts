@@ -9,6 +9,7 @@ import { labelsDrawn, renderSvg } from '../core/render/renderSvg';
 import { checkFile } from '../node/checkFile';
 import { formatDiagnostic, ROOT_NAME } from './commands';
 import { parseCommandLine, type OptionSpecs } from './options';
+import * as l10n from '@vscode/l10n';
 
 const USAGE = 'usage: graphstep render FILE -o OUT.svg [--step N] [--view operations|values] [--direction LR|TB] [--precision DIGITS] [--expand] [--root DIR]';
 
@@ -39,15 +40,15 @@ function parse(argv: readonly string[]): RenderArgs | string {
   const v = line.values as Readonly<Record<string, string | undefined>>;
   const [file, second] = line.positionals;
   if (file === undefined) return 'expected a FILE';
-  if (second !== undefined) return `expected one FILE, found '${file}' and '${second}'`;
-  if (v['output'] === undefined) return 'expected -o OUT.svg';
-  if (v['step'] !== undefined && !/^\d+$/.test(v['step'])) return `expected a step number (0, 1, 2...) after --step, found '${v['step']}'`;
+  if (second !== undefined) return l10n.t("expected one FILE, found '{0}' and '{1}'", file, second);
+  if (v['output'] === undefined) return l10n.t('expected -o OUT.svg');
+  if (v['step'] !== undefined && !/^\d+$/.test(v['step'])) return l10n.t("expected a step number (0, 1, 2...) after --step, found '{0}'", v['step']);
   const view = v['view'] ?? 'operations';
-  if (view !== 'operations' && view !== 'values') return `expected 'operations' or 'values' after --view, found '${view}'`;
+  if (view !== 'operations' && view !== 'values') return l10n.t("expected 'operations' or 'values' after --view, found '{0}'", view);
   const direction = v['direction'] ?? 'LR';
-  if (direction !== 'LR' && direction !== 'TB') return `expected 'LR' or 'TB' after --direction, found '${direction}'`;
+  if (direction !== 'LR' && direction !== 'TB') return l10n.t("expected 'LR' or 'TB' after --direction, found '{0}'", direction);
   const precision = v['precision'] ?? '4';
-  if (!/^\d+$/.test(precision) || Number(precision) < 1 || Number(precision) > 17) return `expected 1 to 17 significant digits after --precision, found '${precision}'`;
+  if (!/^\d+$/.test(precision) || Number(precision) < 1 || Number(precision) > 17) return l10n.t("expected 1 to 17 significant digits after --precision, found '{0}'", precision);
   return {
     file,
     out: v['output'],
@@ -64,11 +65,11 @@ function parse(argv: readonly string[]): RenderArgs | string {
 export function renderCommand(args: string[], io: { stdout(s: string): void; stderr(s: string): void }): number {
   const parsed = parse(args);
   if (typeof parsed === 'string') {
-    io.stderr(`graphstep render: ${parsed}\n${USAGE}\n`);
+    io.stderr(`${l10n.t('graphstep render: {0}', parsed)}\n${USAGE}\n`);
     return 1;
   }
   if (!fs.existsSync(parsed.file)) {
-    io.stderr(`graphstep render: expected a .nn file, found no file at ${parsed.file}\n`);
+    io.stderr(l10n.t('graphstep render: expected a .nn file, found no file at {0}', parsed.file) + '\n');
     return 1;
   }
   const result = checkFile(parsed.file, { ...(parsed.expand ? { expand: 'all' as const } : {}), root: parsed.root, rootName: ROOT_NAME, keepEvaluation: true });
@@ -78,7 +79,7 @@ export function renderCommand(args: string[], io: { stdout(s: string): void; std
   const run = result.evaluated ?? new TapeRun(result.graph).runToEnd();
   const step = parsed.step ?? run.total;
   if (step > run.total) {
-    io.stderr(`graphstep render: expected --step between 0 and ${run.total}, found ${step}\n`);
+    io.stderr(l10n.t('graphstep render: expected --step between 0 and {0}, found {1}', run.total, step) + '\n');
     return 1;
   }
   let stepper: StepSource = run;
@@ -94,7 +95,7 @@ export function renderCommand(args: string[], io: { stdout(s: string): void; std
   try {
     fs.writeFileSync(parsed.out, svg);
   } catch (e) {
-    io.stderr(`graphstep render: could not write ${parsed.out}: ${(e as Error).message}\n`);
+    io.stderr(l10n.t('graphstep render: could not write {0}: {1}', parsed.out, (e as Error).message) + '\n');
     return 1;
   }
   io.stdout(`${parsed.out}: ${stepper.describePosition()}\n`);

@@ -2,6 +2,7 @@ import { formatNumber, formatTensorSummary, jsonNumber, tensorToJson } from '../
 import { Training } from '../core/train/training';
 import { load, parseFileCommand, type CliIo, type Parsed } from './commands';
 import { wholeNumber } from './options';
+import * as l10n from '@vscode/l10n';
 
 /** Most progress lines a run prints (one per tenth of the steps, and the last). */
 const PROGRESS_LINES = 10;
@@ -25,7 +26,7 @@ export function trainCommand(args: readonly string[], io: CliIo, now: () => numb
   if (!result) return 1;
   const plan = result.training;
   if (!plan) {
-    io.stderr(`${parsed.file}: error: expected a train statement (train LOSS with OPTIMIZER for N steps), found none\n`);
+    io.stderr(l10n.t('{0}: error: expected a train statement (train LOSS with OPTIMIZER for N steps), found none', parsed.file) + '\n');
     return 1;
   }
   const graph = result.graph;
@@ -37,8 +38,10 @@ export function trainCommand(args: readonly string[], io: CliIo, now: () => numb
     const loss = training.next();
     if ((k + 1) % every === 0 || k + 1 === steps) {
       const last = training.epochs[training.epochs.length - 1];
-      const accuracy = last ? `  train accuracy ${percent(last.trainAccuracy)}${last.testAccuracy === null ? '' : `  test accuracy ${percent(last.testAccuracy)}`} (step ${last.step})` : '';
-      io.stderr(`step ${k + 1}/${steps}  loss ${loss.toPrecision(6)}${accuracy}  ${((now() - started) / 1000).toFixed(1)} s\n`);
+      const accuracy = !last ? '' : last.testAccuracy === null
+        ? `  ${l10n.t('train accuracy {0} (step {1})', percent(last.trainAccuracy), last.step)}`
+        : `  ${l10n.t('train accuracy {0}  test accuracy {1} (step {2})', percent(last.trainAccuracy), percent(last.testAccuracy), last.step)}`;
+      io.stderr(l10n.t('step {0}/{1}  loss {2}{3}  {4} s', k + 1, steps, loss.toPrecision(6), accuracy, ((now() - started) / 1000).toFixed(1)) + '\n');
     }
   }
   const names = plan.params.map((id) => graph.nodes[id]!.name ?? `#${id}`);
@@ -54,8 +57,10 @@ export function trainCommand(args: readonly string[], io: CliIo, now: () => numb
     .map(([k, v]) => `${k}=${formatNumber(v)}`)
     .join(', ');
   const lines = [
-    `trained ${lossNode.name ?? 'the loss'} with ${plan.optimizer.name}(${hyper}) for ${steps} steps${plan.batch ? ` of ${plan.batch.size} rows` : ' on the whole data'} in ${((now() - started) / 1000).toFixed(2)} s`,
-    `loss: first ${formatNumber(training.losses[0]!)}, last ${formatNumber(training.losses[steps - 1]!)}`,
+    plan.batch
+      ? l10n.t('trained {0} with {1}({2}) for {3} steps of {4} rows in {5} s', lossNode.name ?? l10n.t('the loss'), plan.optimizer.name, hyper, steps, plan.batch.size, ((now() - started) / 1000).toFixed(2))
+      : l10n.t('trained {0} with {1}({2}) for {3} steps on the whole data in {4} s', lossNode.name ?? l10n.t('the loss'), plan.optimizer.name, hyper, steps, ((now() - started) / 1000).toFixed(2)),
+    l10n.t('loss: first {0}, last {1}', formatNumber(training.losses[0]!), formatNumber(training.losses[steps - 1]!)),
   ];
   if (training.epochs.length > 0) {
     lines.push('', 'step      train accuracy  test accuracy');

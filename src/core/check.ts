@@ -12,6 +12,7 @@ import type { FileAccess } from './ops/constructorDef';
 import { opByName } from './ops/registry';
 import { sizeOf, type Tensor } from './tensor';
 import type { TrainingPlan } from './train/trainingPlan';
+import * as l10n from '@vscode/l10n';
 
 export { tapeMemoryBytes } from './graph/tapeMemory';
 
@@ -82,7 +83,7 @@ export interface CheckResult {
   readonly evaluated?: TapeRun | null;
 }
 
-const NO_FILES: FileAccess = { read: () => ({ ok: false, message: 'load: expected a file next to the .nn file, found no file access here' }) };
+const NO_FILES: FileAccess = { read: () => ({ ok: false, message: l10n.t('load: expected a file next to the .nn file, found no file access here') }) };
 
 /**
  * Parses and checks `.nn` source: syntax, names, shapes, leaf values, and
@@ -191,14 +192,14 @@ class Evaluation {
     if (stepper.phase === 'forward' && !this.valueWarned) {
       const bad = firstNonFinite(stepper.value(node.id));
       if (bad !== null) {
-        this.warnings.push({ severity: 'warning', range: node.range, message: `${what()}: expected finite values, found ${bad} (first made here)` });
+        this.warnings.push({ severity: 'warning', range: node.range, message: l10n.t('{0}: expected finite values, found {1} (first made here)', what(), bad) });
         this.valueWarned = true;
       }
     } else if (stepper.phase === 'backward' && !this.gradWarned) {
       for (let k = 0; k < node.inputs.length; k++) {
         const bad = firstNonFinite(stepper.grad(node.inputs[k]!));
         if (bad !== null) {
-          this.warnings.push({ severity: 'warning', range: node.range, message: `${what()}: expected finite gradients, found ${bad} in the backward pass (first made here)` });
+          this.warnings.push({ severity: 'warning', range: node.range, message: l10n.t('{0}: expected finite gradients, found {1} in the backward pass (first made here)', what(), bad) });
           this.gradWarned = true;
           break;
         }

@@ -17,28 +17,28 @@ export function registerGradientCheck(context: vscode.ExtensionContext, sessions
     view,
     vscode.commands.registerCommand('graphstep.gradientCheck', async (): Promise<GradCheckReport | undefined> => {
       const session = sessions.activeSession();
-      if (!session) return void vscode.window.showInformationMessage('GraphStep: open a .nn file first.');
+      if (!session) return void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: open a .nn file first.'));
       const graph = session.graph;
-      if (!graph || !session.isCurrent) return void vscode.window.showWarningMessage('GraphStep: this file has errors; fix them to check its gradients (see the Problems panel).');
+      if (!graph || !session.isCurrent) return void vscode.window.showWarningMessage(vscode.l10n.t('GraphStep: this file has errors; fix them to check its gradients (see the Problems panel).'));
       let report: GradCheckReport | undefined;
       try {
         report = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `GraphStep: checking the gradients of ${Utils.basename(session.uri)}`, cancellable: true },
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('GraphStep: checking the gradients of {0}', Utils.basename(session.uri)), cancellable: true },
           (progress, token) => {
             let reported = 0;
             return runGradientCheck(session, token, (done, total) => {
               if (total === 0) return; // still running the backward pass the check compares against
-              progress.report({ message: `${done} of ${total} entries`, increment: (100 * (done - reported)) / total });
+              progress.report({ message: vscode.l10n.t('{0} of {1} entries', done, total), increment: (100 * (done - reported)) / total });
               reported = done;
             });
           },
         );
       } catch (e) {
-        return void vscode.window.showErrorMessage(`GraphStep: the gradient check failed: ${(e as Error).message}`);
+        return void vscode.window.showErrorMessage(vscode.l10n.t('GraphStep: the gradient check failed: {0}', (e as Error).message));
       }
       if (!report) return undefined;
       if (session.graph !== graph) {
-        void vscode.window.showWarningMessage('GraphStep: the file changed during the gradient check; run it again.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('GraphStep: the file changed during the gradient check; run it again.'));
         return report;
       }
       session.setGradCheck(report);
@@ -68,10 +68,10 @@ class GradCheckView implements vscode.Disposable {
 
   show(report: GradCheckReport, graph: Graph, title: string): void {
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('graphstep.gradCheck', 'Gradient Check', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false });
+      this.panel = vscode.window.createWebviewPanel('graphstep.gradCheck', vscode.l10n.t('Gradient Check'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false });
       this.panel.onDidDispose(() => (this.panel = undefined));
     } else this.panel.reveal(vscode.ViewColumn.Beside, true);
-    this.panel.title = `Gradient Check: ${title}`;
+    this.panel.title = vscode.l10n.t('Gradient Check: {0}', title);
     this.panel.webview.html = page(gradCheckReportHtml(report, graph, title), this.panel.webview.cspSource);
   }
 

@@ -15,8 +15,8 @@ export function registerStepCommands(context: vscode.ExtensionContext, sessions:
       // Resolves once the evaluation thread has computed the new position.
       vscode.commands.registerCommand(command, async () => {
         const session = sessions.activeSession();
-        if (!session) return void vscode.window.showInformationMessage('GraphStep: open a .nn file first.');
-        if (!session.stepper) return void vscode.window.showWarningMessage('GraphStep: this file has errors; fix them to step (see the Problems panel).');
+        if (!session) return void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: open a .nn file first.'));
+        if (!session.stepper) return void vscode.window.showWarningMessage(vscode.l10n.t('GraphStep: this file has errors; fix them to step (see the Problems panel).'));
         await sessions.step(session, move);
       }),
     );
@@ -26,10 +26,10 @@ export function registerStepCommands(context: vscode.ExtensionContext, sessions:
       const editor = vscode.window.activeTextEditor;
       const session = editor && sessions.isGraphStep(editor.document) ? sessions.sessionFor(editor.document) : undefined;
       const stepper = session?.stepper;
-      if (!session || !stepper || !editor) return void vscode.window.showInformationMessage('GraphStep: put the cursor on a line of a .nn file without errors.');
+      if (!session || !stepper || !editor) return void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: put the cursor on a line of a .nn file without errors.'));
       const node = nodeAtLine(session.graph!, editor.selection.active);
       const target = node === null ? null : stepper.positionOfNode(node);
-      if (target === null) return void vscode.window.showInformationMessage('GraphStep: no step computes anything on this line.');
+      if (target === null) return void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: no step computes anything on this line.'));
       await sessions.step(session, { goTo: target });
     }),
   );

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileAccess } from '../core/ops/constructorDef';
 import { excerpt } from '../core/language/excerpt';
+import * as l10n from '@vscode/l10n';
 import { MAX_LOAD_FILE_BYTES as MAX_FILE_BYTES, outsideRoot, pathFormProblem, quotedPath, refuseLoad as refuse, tooLargeFile, type FileRead as Read } from '../core/ops/loadRules';
 
 /**
@@ -26,7 +27,7 @@ export function createFileAccess(nnFile: string, root: string, rootName = 'the w
         realRoot = fs.realpathSync(root);
         realBase = fs.realpathSync(base);
       } catch {
-        return refuse(`expected ${rootName} ${JSON.stringify(excerpt(root, 80))} to exist, found none`);
+        return refuse(l10n.t('expected {0} {1} to exist, found none', rootName, JSON.stringify(excerpt(root, 80))));
       }
       const target = path.resolve(realBase, relative);
       const inside = path.relative(realRoot, target);
@@ -40,28 +41,28 @@ export function createFileAccess(nnFile: string, root: string, rootName = 'the w
         try {
           stat = fs.lstatSync(next);
         } catch {
-          return refuse(`expected a file at ${quoted}, found none`);
+          return refuse(l10n.t('expected a file at {0}, found none', quoted));
         }
         if (stat.isSymbolicLink()) {
           let real: string;
           try {
             real = fs.realpathSync(next);
           } catch {
-            return refuse(`expected a file at ${quoted}, found a symbolic link that leads nowhere`);
+            return refuse(l10n.t('expected a file at {0}, found a symbolic link that leads nowhere', quoted));
           }
           if (isOutside(path.relative(realRoot, real))) {
-            return refuse(`expected a path inside ${rootName}, found ${quoted}: it goes through a symbolic link to outside it`);
+            return refuse(l10n.t('expected a path inside {0}, found {1}: it goes through a symbolic link to outside it', rootName, quoted));
           }
           current = real;
           stat = fs.statSync(real);
         } else current = next;
-        if (i < parts.length - 1 && !stat.isDirectory()) return refuse(`expected a file at ${quoted}, found none (${parts[i]} is not a folder)`);
+        if (i < parts.length - 1 && !stat.isDirectory()) return refuse(l10n.t('expected a file at {0}, found none ({1} is not a folder)', quoted, String(parts[i])));
       }
-      if (stat === null || stat.isDirectory()) return refuse(`expected a file at ${quoted}, found a folder`);
+      if (stat === null || stat.isDirectory()) return refuse(l10n.t('expected a file at {0}, found a folder', quoted));
       const kind = specialKind(stat);
-      if (kind) return refuse(`expected a regular file at ${quoted}, found ${kind} (refused before opening)`);
+      if (kind) return refuse(l10n.t('expected a regular file at {0}, found {1} (refused before opening)', quoted, kind));
       if (stat.nlink > 1) {
-        return refuse(`expected a file with one name at ${quoted}, found one with ${stat.nlink} hard links (another name may be outside ${rootName}, so it is not read)`);
+        return refuse(l10n.t('expected a file with one name at {0}, found one with {1} hard links (another name may be outside {2}, so it is not read)', quoted, stat.nlink, rootName));
       }
       if (stat.size > MAX_FILE_BYTES) return tooLargeFile(relative, stat.size);
       return readRegularFile(current, stat, quoted);
@@ -75,11 +76,11 @@ function isOutside(relative: string): boolean {
 
 function specialKind(stat: fs.Stats): string | null {
   if (stat.isFile()) return null;
-  if (stat.isFIFO()) return 'a FIFO (named pipe)';
+  if (stat.isFIFO()) return l10n.t('a FIFO (named pipe)');
   if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  return 'something that is not a regular file';
+  if (stat.isCharacterDevice()) return l10n.t('a character device');
+  if (stat.isBlockDevice()) return l10n.t('a block device');
+  return l10n.t('something that is not a regular file');
 }
 
 /** Most bytes the files read are kept for (the oldest dropped first). */
@@ -121,12 +122,12 @@ function readRegularFile(file: string, checked: fs.Stats, quoted: string): Read 
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    return refuse(`expected a readable file at ${quoted}, found ${(e as NodeJS.ErrnoException).code ?? 'an error'}`);
+    return refuse(l10n.t('expected a readable file at {0}, found {1}', quoted, (e as NodeJS.ErrnoException).code ?? l10n.t('an error')));
   }
   try {
     const opened = fs.fstatSync(fd);
     if (!opened.isFile() || opened.ino !== checked.ino || opened.dev !== checked.dev) {
-      return refuse(`expected the file at ${quoted} to stay the same while it is read, found it replaced`);
+      return refuse(l10n.t('expected the file at {0} to stay the same while it is read, found it replaced', quoted));
     }
     const key = identity(fd);
     const known = cache.get(file);
@@ -143,7 +144,7 @@ function readRegularFile(file: string, checked: fs.Stats, quoted: string): Read 
     if (identity(fd) === key) remember(file, key, read);
     return { ok: true, bytes: read };
   } catch (e) {
-    return refuse(`expected a readable file at ${quoted}, found ${(e as NodeJS.ErrnoException).code ?? 'an error'}`);
+    return refuse(l10n.t('expected a readable file at {0}, found {1}', quoted, (e as NodeJS.ErrnoException).code ?? l10n.t('an error')));
   } finally {
     fs.closeSync(fd);
   }

@@ -49,6 +49,8 @@ export interface CodeServerOptions {
   readonly settings?: Record<string, unknown>;
   /** Extra environment for the server; its extension host inherits it. */
   readonly env?: Record<string, string>;
+  /** VS Code's display language (`--locale`), e.g. `ja`; see {@link displayLanguage}. */
+  readonly locale?: string;
 }
 
 /** A running private code-server. */
@@ -185,6 +187,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     JSON.stringify({ ...baseSettings, ...options.settings }, null, 2),
   );
   if (options.extensionsFrom) fs.cpSync(options.extensionsFrom, path.join(dir, 'extensions'), { recursive: true });
+  const localeArgs = options.locale ? displayLanguage(dir, options.locale) : [];
   if (options.vsix?.length) installExtensions(dir, options.vsix);
 
   const port = await freePort();
@@ -203,6 +206,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       '--disable-workspace-trust',
       '--disable-getting-started-override',
       '--ignore-last-opened',
+      ...localeArgs,
     ],
     // Its own process group, so stop() reaches the extension host and every other child.
     { detached: true, stdio: ['ignore', log, log], env: privateEnv(dir, options.env) },
@@ -260,6 +264,27 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     },
     stop,
   };
+}
+
+/**
+ * Makes `locale` the display language of the instance in `dir` and returns the
+ * server arguments for it. `--locale ja` alone leaves VS Code in English unless a
+ * language pack for `ja` is installed (with none, VS Code resolves the language to
+ * `en`, and extensions see `vscode.env.language === 'en'`). Installing Microsoft's
+ * pack needs the Marketplace; instead this registers an empty pack the way VS Code
+ * records installed ones, in `languagepacks.json` of the user data: VS Code's own
+ * menus stay English (no translations), and everything an extension localizes —
+ * `package.nls.<locale>.json`, `l10n/bundle.l10n.<locale>.json`, walkthrough pages —
+ * is shown in `locale`, exactly as with the real pack.
+ */
+function displayLanguage(dir: string, locale: string): string[] {
+  const translations = path.join(dir, 'language-pack', 'main.i18n.json');
+  fs.mkdirSync(path.dirname(translations), { recursive: true });
+  fs.writeFileSync(translations, JSON.stringify({ contents: {} }));
+  const extension = { extensionIdentifier: { id: `graphstep-test.language-pack-${locale}` }, version: '1.0.0' };
+  const packs = { [locale]: { hash: `graphstep-test-${locale}`, extensions: [extension], translations: { vscode: translations }, label: locale } };
+  fs.writeFileSync(path.join(dir, 'user-data', 'languagepacks.json'), JSON.stringify(packs));
+  return ['--locale', locale];
 }
 
 /** Lets scripts/test.sh kill, by id, a server whose runner died without cleaning up. */

@@ -48,6 +48,8 @@ export interface WorkbenchOptions {
   readonly file?: string;
   /** User settings, merged over the harness defaults (e.g. `{ 'graphstep.maxTensorElements': 100 }`). */
   readonly settings?: Record<string, unknown>;
+  /** VS Code's display language, e.g. `ja` (code-server's `--locale`). Default: English. */
+  readonly locale?: string;
 }
 
 let extensionsReady: Promise<string> | undefined;
@@ -90,7 +92,7 @@ export function packageExtension(outFile: string): string {
  */
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const source = path.resolve(repoRoot, options.folder ?? 'test/fixtures');
-  const server = await startCodeServer({ extensionsFrom: await installedExtensions(), settings: options.settings });
+  const server = await startCodeServer({ extensionsFrom: await installedExtensions(), settings: options.settings, locale: options.locale });
   let context: BrowserContext | undefined;
   try {
     // A copy, so a test may type into and save its files without touching the repository.

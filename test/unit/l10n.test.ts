@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { getL10nJson } from '@vscode/l10n-dev';
@@ -22,7 +24,7 @@ function sources(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-const placeholders = (text: string): string[] => [...text.matchAll(/\{(\d+)\}/g)].map((m) => m[1]!).sort();
+const placeholders = (text: string): string[] => [...new Set([...text.matchAll(/\{(\d+)\}/g)].map((m) => m[1]!))].sort();
 
 describe('the translations of the code (l10n/bundle.l10n.ja.json)', function () {
   this.timeout(60_000);
@@ -98,5 +100,63 @@ describe('the command line’s language (LC_ALL, LC_MESSAGES, LANG)', () => {
     assert.equal(l10n.t('Run backward pass'), 'Run backward pass');
     assert.equal(useCliLanguage({ LANG: 'ko_KR.UTF-8' }, l10nDir), 'en');
     assert.equal(useCliLanguage({}, l10nDir), 'en');
+  });
+});
+
+describe('graphstep (out/cli.js) in the language LANG names', function () {
+  this.timeout(60_000);
+  const cliJs = path.join(root, 'out/cli.js');
+  let dir: string;
+
+  before(() => {
+    assert.ok(fs.existsSync(cliJs), 'run node scripts/build.mjs first');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphstep-lang-'));
+    fs.writeFileSync(path.join(dir, 'bad.nn'), 'input apple_num = 2\ntotal = apple_nun * 1.1\n');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs the CLI with only these locale variables set (the machine's own are cleared). */
+  const graphstep = (locale: Record<string, string>, ...args: string[]): { status: number | null; out: string } => {
+    const env = { ...process.env, LANG: '', LC_ALL: '', LC_MESSAGES: '', LANGUAGE: '', ...locale };
+    const r = spawnSync(process.execPath, [cliJs, ...args], { env, encoding: 'utf8' });
+    return { status: r.status, out: r.stdout + r.stderr };
+  };
+
+  it('prints a diagnostic in Japanese for LANG=ja_JP.UTF-8, with the names and position unchanged', () => {
+    const r = graphstep({ LANG: 'ja_JP.UTF-8' }, 'check', path.join(dir, 'bad.nn'));
+    assert.equal(r.status, 1, r.out);
+    assert.ok(r.out.includes("bad.nn:2:9: error: 定義された名前が必要ですが、未知の名前 'apple_nun' でした ('apple_num' のことですか?)"), r.out);
+  });
+
+  it('prints it in English for LANG=C, for no LANG, and when LC_ALL=C overrides LANG', () => {
+    const english = "bad.nn:2:9: error: expected a defined name, found unknown name 'apple_nun' (did you mean 'apple_num'?)";
+    const locales: Record<string, string>[] = [{ LANG: 'C' }, {}, { LC_ALL: 'C', LANG: 'ja_JP.UTF-8' }, { LANG: 'en_US.UTF-8' }];
+    for (const locale of locales) {
+      const r = graphstep(locale, 'check', path.join(dir, 'bad.nn'));
+      assert.equal(r.status, 1, r.out);
+      assert.ok(r.out.includes(english), `${JSON.stringify(locale)}: ${r.out}`);
+    }
+  });
+
+  it('runs and checks the gradients in Japanese with every number exactly as in English', () => {
+    const apple = path.join(root, 'examples/apple.nn');
+    const ja = graphstep({ LC_MESSAGES: 'ja_JP.UTF-8' }, 'run', apple);
+    const en = graphstep({ LANG: 'C' }, 'run', apple);
+    assert.equal(ja.status, 0, ja.out);
+    assert.ok(ja.out.startsWith("出力: total   ステップ: 順伝播 2、逆伝播 2"), ja.out);
+    assert.ok(en.out.startsWith("output: total   steps: forward 2, backward 2"), en.out);
+    const numbers = (text: string): string[] => text.match(/-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/g) ?? [];
+    assert.deepEqual(numbers(ja.out), numbers(en.out));
+    assert.ok(ja.out.includes('220.00000000000003'), ja.out);
+    const check = graphstep({ LANG: 'ja_JP.UTF-8' }, 'gradcheck', apple);
+    assert.equal(check.status, 0, check.out);
+    assert.match(check.out, /勾配確認: 合格/);
+  });
+
+  it('prints its usage in Japanese', () => {
+    const r = graphstep({ LANG: 'ja_JP.UTF-8' }, '--help');
+    assert.equal(r.status, 0);
+    assert.match(r.out, /^使い方: graphstep <コマンド> FILE/);
+    assert.match(r.out, /勾配確認/);
   });
 });

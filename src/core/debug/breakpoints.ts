@@ -2,6 +2,7 @@ import type { Graph, GraphNode } from '../graph/graph';
 import { nodeLabel } from '../editor/nodeLabel';
 import { opByName } from '../ops/registry';
 import type { TapeView } from './graphRuntime';
+import * as l10n from '@vscode/l10n';
 
 /** Where a node stands on the tape: the step that runs it forward, and the one that runs its backward. */
 export interface NodeSteps {
@@ -108,12 +109,12 @@ export function describeStops(tape: TapeView, nodes: readonly number[]): string 
     if (s.backward !== null) backward.push(s.backward - tape.forwardSteps);
   }
   const names = [...new Set(nodes.map((id) => nodeLabel(tape.graph, id)))].join(', ');
-  const inForward = `in the forward pass (forward step ${forward.join(', ')})`;
-  const inBackward = backward.length > 0 ? `and again in the backward pass (backward step ${backward.join(', ')})` : '(not in the backward pass: the output does not depend on it)';
-  return `Stops before ${names} runs: ${inForward} ${inBackward}`;
+  return backward.length > 0
+    ? l10n.t('Stops before {0} runs: in the forward pass (forward step {1}) and again in the backward pass (backward step {2})', names, forward.join(', '), backward.join(', '))
+    : l10n.t('Stops before {0} runs: in the forward pass (forward step {1}) (not in the backward pass: the output does not depend on it)', names, forward.join(', '));
 }
 
 /** "forward step 1 of 4" / "backward step 2 of 4" for the step that runs from `position`. */
 export function stepText(tape: TapeView, position: number): string {
-  return position < tape.forwardSteps ? `forward step ${position + 1} of ${tape.forwardSteps}` : `backward step ${position + 1 - tape.forwardSteps} of ${tape.backwardSteps}`;
+  return position < tape.forwardSteps ? l10n.t('forward step {0} of {1}', position + 1, tape.forwardSteps) : l10n.t('backward step {0} of {1}', position + 1 - tape.forwardSteps, tape.backwardSteps);
 }

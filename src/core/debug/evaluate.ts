@@ -4,6 +4,7 @@ import type { AttrKind, AttrValue, OpAttrs } from '../ops/opDef';
 import { opByName, opByOperator } from '../ops/registry';
 import { Tensor, sizeOf, type Shape } from '../tensor';
 import { broadcastIndex, broadcastShapes, formatShape } from '../tensorMath/shapes';
+import * as l10n from '@vscode/l10n';
 
 /** What a name means where an expression is evaluated: its value now, its gradient now, or why there is none. */
 export interface EvaluationScope {
@@ -54,7 +55,7 @@ export function evaluateExpression(text: string, scope: EvaluationScope): Evalua
     return { ok: true, value: compare(split.op, left, right) };
   } catch (e) {
     if (e instanceof EvaluationError) return { ok: false, message: e.message, ...(e.pending ? { pending: true } : {}) };
-    return { ok: false, message: `could not evaluate '${text.trim()}': ${(e as Error).message}` };
+    return { ok: false, message: l10n.t("could not evaluate '{0}': {1}", text.trim(), (e as Error).message) };
   }
 }
 
@@ -68,7 +69,7 @@ export function evaluateCondition(text: string, scope: EvaluationScope): { reado
   const result = evaluateExpression(text, scope);
   if (!result.ok) return result.pending ? { ok: true, holds: false } : result;
   const t = result.value;
-  if (t.size !== 1) return { ok: false, message: `expected a condition with one value, found shape ${formatShape(t.shape)}: wrap it in max(...), min(...) or sum(...)` };
+  if (t.size !== 1) return { ok: false, message: l10n.t('expected a condition with one value, found shape {0}: wrap it in max(...), min(...) or sum(...)', formatShape(t.shape)) };
   const x = t.data[0]!;
   return { ok: true, holds: x !== 0 && x === x };
 }
@@ -91,7 +92,7 @@ function splitComparison(text: string): { left: string; op: Comparison; right: s
     else if (depth === 0) {
       const op = COMPARISONS.find((o) => text.startsWith(o, i));
       if (!op) continue;
-      if (found) throw new EvaluationError(`expected at most one comparison, found '${found.op}' and '${op}'`);
+      if (found) throw new EvaluationError(l10n.t("expected at most one comparison, found '{0}' and '{1}'", found.op, op));
       found = { at: i, op };
       i += op.length - 1;
     }
@@ -101,15 +102,15 @@ function splitComparison(text: string): { left: string; op: Comparison; right: s
 }
 
 function evaluateSide(text: string, scope: EvaluationScope): Tensor {
-  if (text.trim() === '') throw new EvaluationError('expected an expression, found nothing');
-  if (/[\r\n]/.test(text)) throw new EvaluationError('expected an expression on one line, found a line break');
+  if (text.trim() === '') throw new EvaluationError(l10n.t('expected an expression, found nothing'));
+  if (/[\r\n]/.test(text)) throw new EvaluationError(l10n.t('expected an expression on one line, found a line break'));
   // The language's parser reads statements; an expression is the right side of one.
   const prefix = '__value__ = ';
   const parsed = parse(prefix + text);
   const problem = parsed.diagnostics.find((d) => d.severity === 'error');
   if (problem) throw new EvaluationError(problem.message);
   const statement = parsed.statements[0];
-  if (parsed.statements.length !== 1 || statement?.kind !== 'assign') throw new EvaluationError(`expected one expression, found '${text.trim()}'`);
+  if (parsed.statements.length !== 1 || statement?.kind !== 'assign') throw new EvaluationError(l10n.t("expected one expression, found '{0}'", text.trim()));
   return evaluate(statement.expr, scope);
 }
 
@@ -120,9 +121,9 @@ function evaluate(expr: Expr, scope: EvaluationScope): Tensor {
     case 'bool':
       return Tensor.scalar(expr.value ? 1 : 0);
     case 'string':
-      throw new EvaluationError(`expected a value, found the string "${expr.value}"`);
+      throw new EvaluationError(l10n.t('expected a value, found the string "{0}"', expr.value));
     case 'none':
-      throw new EvaluationError('expected a value, found None');
+      throw new EvaluationError(l10n.t('expected a value, found None'));
     case 'name':
       return found(scope.value(expr.name));
     case 'tensor':
@@ -136,7 +137,7 @@ function evaluate(expr: Expr, scope: EvaluationScope): Tensor {
     case 'call':
       return call(expr.callee, expr.args, scope);
     case 'error':
-      throw new EvaluationError('expected an expression');
+      throw new EvaluationError(l10n.t('expected an expression'));
   }
 }
 
@@ -148,35 +149,35 @@ function found(lookup: Lookup): Tensor {
 function call(callee: string, args: readonly Argument[], scope: EvaluationScope): Tensor {
   if (callee === 'grad') {
     const arg = args[0];
-    if (args.length !== 1 || arg!.keyword !== null || arg!.value.kind !== 'name') throw new EvaluationError(`grad: expected one name, grad(NAME), found ${args.length} argument${args.length === 1 ? ' that is not a name' : 's'}`);
+    if (args.length !== 1 || arg!.keyword !== null || arg!.value.kind !== 'name') throw new EvaluationError(args.length === 1 ? l10n.t('grad: expected one name, grad(NAME), found 1 argument that is not a name') : l10n.t('grad: expected one name, grad(NAME), found {0} arguments', args.length));
     return found(scope.grad(arg!.value.name));
   }
   if (callee === 'min') {
     // min(x, axis, keepdims) is -max(-x, axis, keepdims), so it takes max's arguments and propagates NaN the same way.
     const first = args[0];
-    if (!first || first.keyword !== null) throw new EvaluationError('min: expected a tensor first, min(x, axis=None, keepdims=false)');
+    if (!first || first.keyword !== null) throw new EvaluationError(l10n.t('min: expected a tensor first, min(x, axis=None, keepdims=false)'));
     const negated: Tensor = runOp('neg', [evaluate(first.value, scope)], {});
     const literal: Argument = { ...first, value: { kind: 'name', name: MIN_OPERAND, range: first.value.range } };
     const inner: EvaluationScope = { value: (name) => (name === MIN_OPERAND ? { ok: true, tensor: negated } : scope.value(name)), grad: scope.grad };
     return runOp('neg', [call('max', [literal, ...args.slice(1)], inner)], {});
   }
   const op = opByName(callee);
-  if (!op) throw new EvaluationError(`expected an operation (${[...BUILTINS, 'sum', 'mean', 'abs', 'relu', '…'].join(', ')}), found '${callee}'`);
+  if (!op) throw new EvaluationError(l10n.t("expected an operation ({0}), found '{1}'", [...BUILTINS, 'sum', 'mean', 'abs', 'relu', '…'].join(', '), callee));
   const inputs: Tensor[] = [];
   const attrs: Record<string, AttrValue> = {};
   const positional = args.filter((a) => a.keyword === null);
   for (const a of args) {
     if (a.keyword === null) continue;
     const spec = op.attrs.find((s) => s.name === a.keyword);
-    if (!spec) throw new EvaluationError(`${op.name}: expected one of the arguments ${op.attrs.map((s) => s.name).join(', ') || '(none)'}, found '${a.keyword}='`);
+    if (!spec) throw new EvaluationError(l10n.t("{0}: expected one of the arguments {1}, found '{2}='", op.name, op.attrs.map((s) => s.name).join(', ') || l10n.t('(none)'), a.keyword ?? ''));
     attrs[spec.name] = attrValue(op.name, spec.kind, a.value, scope);
   }
-  if (positional.length < op.inputs.length) throw new EvaluationError(`${op.name}: expected ${op.inputs.length} tensor argument${op.inputs.length === 1 ? '' : 's'} (${op.signature}), found ${positional.length}`);
+  if (positional.length < op.inputs.length) throw new EvaluationError(op.inputs.length === 1 ? l10n.t('{0}: expected 1 tensor argument ({1}), found {2}', op.name, op.signature, positional.length) : l10n.t('{0}: expected {1} tensor arguments ({2}), found {3}', op.name, op.inputs.length, op.signature, positional.length));
   for (let k = 0; k < op.inputs.length; k++) inputs.push(evaluate(positional[k]!.value, scope));
   const rest = positional.slice(op.inputs.length);
   for (let k = 0; k < rest.length; k++) {
     const spec = op.attrs[k];
-    if (!spec) throw new EvaluationError(`${op.name}: expected at most ${op.inputs.length + op.attrs.length} arguments (${op.signature}), found ${positional.length}`);
+    if (!spec) throw new EvaluationError(l10n.t('{0}: expected at most {1} arguments ({2}), found {3}', op.name, op.inputs.length + op.attrs.length, op.signature, positional.length));
     if (spec.kind === 'ints') {
       attrs[spec.name] = rest.slice(k).map((a) => integer(op.name, evaluate(a.value, scope)));
       break;
@@ -192,14 +193,14 @@ function attrValue(opName: string, kind: AttrKind, expr: Expr, scope: Evaluation
   if (expr.kind === 'bool') return expr.value;
   const t = evaluate(expr, scope);
   if (kind === 'float') {
-    if (t.size !== 1 || !Number.isFinite(t.data[0])) throw new EvaluationError(`${opName}: expected a finite number, found ${t.size === 1 ? String(t.data[0]) : `shape ${formatShape(t.shape)}`}`);
+    if (t.size !== 1 || !Number.isFinite(t.data[0])) throw new EvaluationError(t.size === 1 ? l10n.t('{0}: expected a finite number, found {1}', opName, String(t.data[0])) : l10n.t('{0}: expected a finite number, found shape {1}', opName, formatShape(t.shape)));
     return t.data[0]!;
   }
   return integer(opName, t);
 }
 
 function integer(opName: string, t: Tensor): number {
-  if (t.size !== 1 || !Number.isInteger(t.data[0])) throw new EvaluationError(`${opName}: expected a whole number, found ${t.size === 1 ? String(t.data[0]) : `shape ${formatShape(t.shape)}`}`);
+  if (t.size !== 1 || !Number.isInteger(t.data[0])) throw new EvaluationError(t.size === 1 ? l10n.t('{0}: expected a whole number, found {1}', opName, String(t.data[0])) : l10n.t('{0}: expected a whole number, found shape {1}', opName, formatShape(t.shape)));
   return t.data[0]!;
 }
 
@@ -218,7 +219,7 @@ function tensorLiteral(elements: readonly Tensor[]): Tensor {
   const inner: Shape = elements[0]!.shape;
   for (const e of elements) {
     if (e.shape.length !== inner.length || e.shape.some((d, i) => d !== inner[i])) {
-      throw new EvaluationError(`expected a rectangular tensor literal, found rows of shapes ${formatShape(inner)} and ${formatShape(e.shape)}`);
+      throw new EvaluationError(l10n.t('expected a rectangular tensor literal, found rows of shapes {0} and {1}', formatShape(inner), formatShape(e.shape)));
     }
   }
   const data = new Float64Array(elements.length * sizeOf(inner));
@@ -228,7 +229,7 @@ function tensorLiteral(elements: readonly Tensor[]): Tensor {
 
 function compare(op: Comparison, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
-  if (!shape) throw new EvaluationError(`${op}: cannot compare shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}: they do not broadcast`);
+  if (!shape) throw new EvaluationError(l10n.t('{0}: cannot compare shapes {1} and {2}: they do not broadcast', op, formatShape(a.shape), formatShape(b.shape)));
   const n = sizeOf(shape);
   const ia = broadcastIndex(a.shape, shape);
   const ib = broadcastIndex(b.shape, shape);

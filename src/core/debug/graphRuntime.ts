@@ -3,6 +3,7 @@ import type { Graph, GraphNode } from '../graph/graph';
 import type { Tensor } from '../tensor';
 import { formatShape } from '../tensorMath/shapes';
 import type { EvaluationScope, Lookup } from './evaluate';
+import * as l10n from '@vscode/l10n';
 
 /** What the debugger reads at a position: the part of `Stepper` that only looks. */
 export type TapeView = Pick<
@@ -140,9 +141,9 @@ export class StepperRuntime implements GraphRuntime {
 /** The graph with one leaf's value replaced (same shape), or why not. */
 export function withLeafValue(graph: Graph, nodeId: number, value: Tensor): Graph | string {
   const node = graph.nodes[nodeId];
-  if (!node || node.kind === 'op') return `expected a leaf (input, param or const), found ${node ? 'an operation' : 'no node'}`;
+  if (!node || node.kind === 'op') return node ? l10n.t('expected a leaf (input, param or const), found an operation') : l10n.t('expected a leaf (input, param or const), found no node');
   if (value.shape.length !== node.shape.length || value.shape.some((d, i) => d !== node.shape[i])) {
-    return `${node.name ?? node.kind}: expected a value of shape ${formatShape(node.shape)}, found ${formatShape(value.shape)}`;
+    return l10n.t('{0}: expected a value of shape {1}, found {2}', node.name ?? node.kind, formatShape(node.shape), formatShape(value.shape));
   }
   const nodes: GraphNode[] = graph.nodes.slice();
   nodes[nodeId] = { ...node, value };
@@ -163,7 +164,7 @@ export function tapeScope(tape: TapeView): EvaluationScope {
   const graph = tape.graph;
   const resolve = (name: string): number | Lookup => {
     const id = bindingNode(graph, name);
-    return id === null ? { ok: false, message: `expected a name of this file, found '${name}'` } : id;
+    return id === null ? { ok: false, message: l10n.t("expected a name of this file, found '{0}'", name) } : id;
   };
   return {
     value(name: string): Lookup {
@@ -172,17 +173,17 @@ export function tapeScope(tape: TapeView): EvaluationScope {
       const v = tape.value(id);
       if (v) return { ok: true, tensor: v };
       const step = tape.forwardPlan.indexOf(id) + 1;
-      return { ok: false, pending: true, message: `${name} has no value yet: forward step ${step} computes it (now ${tape.describePosition()})` };
+      return { ok: false, pending: true, message: l10n.t('{0} has no value yet: forward step {1} computes it (now {2})', name, step, tape.describePosition()) };
     },
     grad(name: string): Lookup {
       const id = resolve(name);
       if (typeof id !== 'number') return id;
       const node = graph.nodes[id]!;
-      if (node.kind === 'const') return { ok: false, message: `grad(${name}): ${name} is a const and takes no gradient` };
+      if (node.kind === 'const') return { ok: false, message: l10n.t('grad({0}): {0} is a const and takes no gradient', name) };
       const g = tape.grad(id);
       if (g) return { ok: true, tensor: g };
-      if (tape.contributions(id).expected === 0) return { ok: false, message: `grad(${name}): the output does not depend on ${name}` };
-      return { ok: false, pending: true, message: `grad(${name}): no gradient has arrived yet (now ${tape.describePosition()})` };
+      if (tape.contributions(id).expected === 0) return { ok: false, message: l10n.t('grad({0}): the output does not depend on {0}', name) };
+      return { ok: false, pending: true, message: l10n.t('grad({0}): no gradient has arrived yet (now {1})', name, tape.describePosition()) };
     },
   };
 }

@@ -9,6 +9,7 @@ import { bindingsInScopeAt, type NameIndex } from './bindingLookup';
 import { callContextAt } from './callContext';
 import { functionsInScopeAt } from './functionNames';
 import { nodeKindText, shapeText } from './nodeLabel';
+import * as l10n from '@vscode/l10n';
 
 export type CandidateKind = 'variable' | 'operation' | 'constructor' | 'keyword' | 'argument' | 'property';
 
@@ -53,7 +54,7 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
     const keywords = [...DECLARATIONS, 'output', 'def', 'batch', 'train', 'test'].map((k): CompletionCandidate => ({
       label: k,
       kind: 'keyword',
-      detail: KEYWORD_FORMS[k] ?? `${k} NAME = EXPR`,
+      detail: KEYWORD_FORMS[k] ?? l10n.t('{0} NAME = EXPR', k),
       documentation: KEYWORD_DOCS[k] ?? '',
       isCall: false,
       preferred: false,
@@ -64,7 +65,7 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
     [op.name, ...op.aliases].map((label): CompletionCandidate => ({
       label,
       kind: 'operation',
-      detail: label === op.name ? op.signature : `${op.signature} (alias of ${op.name})`,
+      detail: label === op.name ? op.signature : l10n.t('{0} (alias of {1})', op.signature, op.name),
       documentation: op.doc,
       isCall: true,
       preferred: false,
@@ -74,15 +75,15 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
     label: c.name,
     kind: 'constructor',
     detail: c.signature,
-    documentation: `${c.doc}\n\nA leaf constructor: only in the value of an \`input\`, \`param\` or \`const\`.`,
+    documentation: `${c.doc}\n\n${l10n.t('A leaf constructor: only in the value of an `input`, `param` or `const`.')}`,
     isCall: true,
     preferred: false,
   }));
   const functions = functionsInScopeAt(index, position).map((f): CompletionCandidate => ({
     label: f.name,
     kind: 'operation',
-    detail: `${f.signature} · def on line ${f.line + 1}`,
-    documentation: `A function defined on line ${f.line + 1}; each call is drawn as one group.`,
+    detail: l10n.t('{0} · def on line {1}', f.signature, f.line + 1),
+    documentation: l10n.t('A function defined on line {0}; each call is drawn as one group.', f.line + 1),
     isCall: true,
     preferred: true,
   }));
@@ -97,7 +98,7 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
     label: `${name}=`,
     kind: 'argument',
     detail: signature,
-    documentation: `Keyword argument of \`${call!.callee}\`.`,
+    documentation: l10n.t('Keyword argument of `{0}`.', call!.callee),
     isCall: false,
     preferred: true,
   }));
@@ -111,7 +112,7 @@ function optimizerCandidates(): CompletionCandidate[] {
     label: o.name,
     kind: 'operation',
     detail: optimizerSignature(o.name),
-    documentation: `An optimizer of the textbook's common/optimizer.py: \`${o.doc}\` for every param W.`,
+    documentation: l10n.t("An optimizer of the textbook's common/optimizer.py: `{0}` for every param W.", o.doc),
     isCall: true,
     preferred: true,
   }));

@@ -1,6 +1,7 @@
 import type { Binding } from '../graph/graph';
 import type { Position } from '../language/range';
 import type { NameIndex } from './bindingLookup';
+import * as l10n from '@vscode/l10n';
 
 /** A user function as the editor shows it. */
 export interface FunctionInfo {
@@ -48,13 +49,13 @@ export function functionHoverMarkdown(text: string, index: NameIndex, binding: B
     let f = i - 1;
     while (f >= 0 && index.bindings[f]!.role === 'parameter') f--;
     const fn = f >= 0 ? infoOf(index, f) : null;
-    return [`**\`${binding.name}\`** · a parameter of \`${fn?.signature ?? '?'}\` · line ${r.start.line + 1}`, 'In the body it stands for the argument of each call.'].join('\n\n');
+    return [l10n.t('**`{0}`** · a parameter of `{1}` · line {2}', binding.name, fn?.signature ?? '?', r.start.line + 1), l10n.t('In the body it stands for the argument of each call.')].join('\n\n');
   }
   const info = infoOf(index, i);
   const calls = index.references.filter((ref) => ref.binding === i && !ref.isDefinition).length;
   return [
-    `**\`${info.signature}\`** · function · line ${r.start.line + 1}`,
+    l10n.t('**`{0}`** · function · line {1}', info.signature, r.start.line + 1),
     '```graphstep\n' + source + '\n```',
-    `Each call is inlined into its operations, drawn as one group named \`${info.name}\`. ${calls === 0 ? 'Not called yet.' : `Called ${calls === 1 ? 'once' : `${calls} times`} (counting calls inside other functions once each).`}`,
+    `${l10n.t('Each call is inlined into its operations, drawn as one group named `{0}`.', info.name)} ${calls === 0 ? l10n.t('Not called yet.') : calls === 1 ? l10n.t('Called once (counting calls inside other functions once each).') : l10n.t('Called {0} times (counting calls inside other functions once each).', calls)}`,
   ].join('\n\n');
 }

@@ -2,6 +2,7 @@ import { KEYWORDS } from '../language/ast';
 import { checkNames } from './namesPass';
 import { byStart, type Range } from '../language/range';
 import type { NameIndex } from './bindingLookup';
+import * as l10n from '@vscode/l10n';
 
 const NAME = /^[\p{L}_][\p{L}\p{N}\p{Mn}\p{Mc}_]*$/u;
 
@@ -13,8 +14,8 @@ const NAME = /^[\p{L}_][\p{L}\p{N}\p{Mn}\p{Mc}_]*$/u;
  * definition and its uses, changes the program).
  */
 export function renameProblem(text: string, before: NameIndex, ranges: readonly Range[], newName: string): string | null {
-  if (!NAME.test(newName)) return `'${newName}' is not a name: a letter or _, then letters, digits or _`;
-  if (KEYWORDS.includes(newName)) return `'${newName}' is a keyword`;
+  if (!NAME.test(newName)) return l10n.t("'{0}' is not a name: a letter or _, then letters, digits or _", newName);
+  if (KEYWORDS.includes(newName)) return l10n.t("'{0}' is a keyword", newName);
   const renamed = replaceRanges(text, ranges, newName);
   // only name resolution matters here: the names pass, no graph
   const after = checkNames(renamed);
@@ -25,7 +26,7 @@ export function renameProblem(text: string, before: NameIndex, ranges: readonly 
     after.bindings.length === before.bindings.length &&
     after.references.length === before.references.length &&
     inOrder(after).every((r, i) => r.binding === was[i]!.binding && r.isDefinition === was[i]!.isDefinition);
-  return same ? null : `renaming to '${newName}' would change what another name in the file refers to`;
+  return same ? null : l10n.t("renaming to '{0}' would change what another name in the file refers to", newName);
 }
 
 /** `text` with every range replaced by `replacement`. */

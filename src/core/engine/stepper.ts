@@ -4,8 +4,16 @@ import { NOT_TRAINING, type EvaluationContext, type OpDef } from '../ops/opDef';
 import { opByName } from '../ops/registry';
 import { Tensor } from '../tensor';
 import { addTensors } from './accumulate';
+import * as l10n from '@vscode/l10n';
 
 export type Phase = 'start' | 'forward' | 'backward';
+
+/** "start 0/2", "forward 1/2", "backward 2/2": a position on the tape, in the display language. */
+export function positionText(position: number, forwardSteps: number, backwardSteps: number): string {
+  if (position === 0) return l10n.t('start {0}/{1}', 0, forwardSteps);
+  if (position <= forwardSteps) return l10n.t('forward {0}/{1}', position, forwardSteps);
+  return l10n.t('backward {0}/{1}', position - forwardSteps, backwardSteps);
+}
 
 /** One slot a step changed and what it held before, so a step back restores it exactly. */
 type Change =
@@ -236,11 +244,7 @@ export class Stepper {
 
   /** "forward 3/4", "backward 2/4", or "start 0/4". */
   describePosition(): string {
-    const p = this.history.length;
-    const f = this.forwardPlan.length;
-    if (p === 0) return `start 0/${f}`;
-    if (p <= f) return `forward ${p}/${f}`;
-    return `backward ${p - f}/${this.backwardPlan.length}`;
+    return positionText(this.history.length, this.forwardPlan.length, this.backwardPlan.length);
   }
 
   private forwardStep(id: number, changes: Change[]): void {

@@ -13,6 +13,7 @@ import { formatBytes, memoryMessage } from './tapeMemory';
 import type { FunctionCall } from './groups';
 import { functionSignature, UserFunctions, type UserFunction } from './userFunctions';
 import { TrainingStatements, type TrainingPlan } from '../train/trainingPlan';
+import * as l10n from '@vscode/l10n';
 
 export interface BuildOptions {
   /** Largest tensor allowed, checked before anything is allocated. */
@@ -97,7 +98,7 @@ class GraphBuilder {
   private callLimitReported = false;
   private readonly callStack: { readonly fn: UserFunction; readonly range: Range }[] = [];
   private readonly training = new TrainingStatements({
-    constant: (expr) => this.toTensor(this.lower(expr, true), 'a training statement'),
+    constant: (expr) => this.toTensor(this.lower(expr, true), l10n.t('a training statement')),
     addConstLeaf: (name, nameRange, value) => {
       const id = this.addNode(name, 'const', 'const', NO_INPUTS, NO_ATTRS, value.shape, nameRange, value);
       this.bindName(name, id, nameRange);
@@ -137,13 +138,13 @@ class GraphBuilder {
       }
       if (statement.kind === 'output') {
         if (outputStatement) {
-          this.error(statement.range, `expected at most one output statement, found a second (the first is on line ${outputStatement.range.start.line + 1})`);
+          this.error(statement.range, l10n.t('expected at most one output statement, found a second (the first is on line {0})', outputStatement.range.start.line + 1));
           continue;
         }
         outputStatement = statement;
         const binding = this.scope.get(statement.name);
         if (binding === undefined) {
-          this.error(statement.nameRange, `output: expected a defined name, found unknown name '${excerpt(statement.name)}'`);
+          this.error(statement.nameRange, l10n.t("output: expected a defined name, found unknown name '{0}'", excerpt(statement.name)));
           output = -1;
           continue;
         }
@@ -193,16 +194,16 @@ class GraphBuilder {
     const isLeaf = statement.declaration !== null || !mentionsName(statement.expr);
     if (isLeaf) {
       const kind: NodeKind = statement.declaration ?? 'input';
-      const value = this.toTensor(this.lower(statement.expr, true), `the value of ${kind} '${excerpt(statement.name)}'`);
+      const value = this.toTensor(this.lower(statement.expr, true), l10n.t("the value of {0} '{1}'", kind, excerpt(statement.name)));
       if (!value) return -1;
-      this.warnIfNotFinite(value, statement.expr.range, `the value of '${excerpt(statement.name)}'`);
+      this.warnIfNotFinite(value, statement.expr.range, l10n.t("the value of '{0}'", excerpt(statement.name)));
       return this.addNode(statement.name, kind, kind, NO_INPUTS, NO_ATTRS, value.shape, statement.nameRange, value);
     }
     const firstNew = this.nodes.length;
     const result = this.lower(statement.expr, false);
     if (result.kind === 'poison') return -1;
     if (result.kind !== 'node') {
-      this.error(statement.expr.range, `expected a tensor value for '${excerpt(statement.name)}', found ${describeLowered(result)}`);
+      this.error(statement.expr.range, l10n.t("expected a tensor value for '{0}', found {1}", excerpt(statement.name), describeLowered(result)));
       return -1;
     }
     const node = this.nodes[result.id]!;
@@ -272,7 +273,7 @@ class GraphBuilder {
     if (binding === undefined) {
       this.names ??= new SuggestionIndex(this.scope.keys());
       const hint = this.names.suggest(name);
-      this.error(range, `expected a defined name, found unknown name '${excerpt(name)}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+      this.error(range, hint ? l10n.t("expected a defined name, found unknown name '{0}' (did you mean '{1}'?)", excerpt(name), hint) : l10n.t("expected a defined name, found unknown name '{0}'", excerpt(name)));
       return { kind: 'poison', range };
     }
     this.references.push({ range, binding, isDefinition: false });
@@ -281,7 +282,7 @@ class GraphBuilder {
     if (!leafMode) return { kind: 'node', id, range };
     const node = this.nodes[id]!;
     if (node.kind === 'const' && node.value) return { kind: 'const', tensor: node.value, range };
-    this.error(range, `expected a constant in a leaf's value, found ${node.kind === 'op' ? 'the computed value' : `the ${node.kind}`} '${excerpt(name)}' (a leaf is evaluated once and has no inputs; drop 'input'/'param'/'const' to compute it)`);
+    this.error(range, l10n.t("expected a constant in a leaf's value, found {0} '{1}' (a leaf is evaluated once and has no inputs; drop 'input'/'param'/'const' to compute it)", node.kind === 'op' ? l10n.t('the computed value') : l10n.t('the {0}', node.kind), excerpt(name)));
     return { kind: 'poison', range };
   }
 
@@ -291,7 +292,7 @@ class GraphBuilder {
     if (!shape) return { kind: 'poison', range: expr.range };
     const problem = shapeLimitProblem(shape, this.options.maxTensorElements);
     if (problem) {
-      this.error(expr.range, `tensor literal: ${problem}`);
+      this.error(expr.range, l10n.t('tensor literal: {0}', problem));
       return { kind: 'poison', range: expr.range };
     }
     if (!this.reserve(data.length, expr.range)) return { kind: 'poison', range: expr.range };
@@ -310,7 +311,7 @@ class GraphBuilder {
       } else {
         const name = firstName(element);
         if (name) {
-          this.error(name.range, `expected numbers in a tensor literal, found the variable '${excerpt(name.name)}' (a literal holds constants only)`);
+          this.error(name.range, l10n.t("expected numbers in a tensor literal, found the variable '{0}' (a literal holds constants only)", excerpt(name.name)));
           return null;
         }
         const value = this.lower(element, true);
@@ -322,13 +323,13 @@ class GraphBuilder {
           data.push(value.tensor.data[0]!);
           shape = [];
         } else {
-          this.error(element.range, `expected a number in the tensor literal, found ${describeLowered(value)}`);
+          this.error(element.range, l10n.t('expected a number in the tensor literal, found {0}', describeLowered(value)));
           return null;
         }
       }
       if (inner === null) inner = shape;
       else if (!sameShape(inner, shape)) {
-        this.error(element.range, `expected a rectangular tensor literal: element ${i + 1} has shape ${shapeText(shape)}, element 1 has ${shapeText(inner)}`);
+        this.error(element.range, l10n.t('expected a rectangular tensor literal: element {0} has shape {1}, element 1 has {2}', i + 1, shapeText(shape), shapeText(inner)));
         return null;
       }
     }
@@ -341,7 +342,7 @@ class GraphBuilder {
     const ctor = constructorByName(expr.callee);
     if (ctor) {
       if (!leafMode) {
-        this.error(expr.calleeRange, `expected an operation, found the leaf constructor ${ctor.name}() (it makes a leaf's value: use it as \`param NAME = ${ctor.signature}\`)`);
+        this.error(expr.calleeRange, l10n.t("expected an operation, found the leaf constructor {0}() (it makes a leaf's value: use it as `param NAME = {1}`)", ctor.name, ctor.signature));
         return { kind: 'poison', range: expr.range };
       }
       return this.lowerConstructor(ctor, expr);
@@ -350,12 +351,12 @@ class GraphBuilder {
     if (fn) return this.lowerFunctionCall(fn, expr, leafMode);
     const below = this.functions.definedBelow(expr.callee);
     if (below !== null) {
-      this.error(expr.calleeRange, `expected a function defined above, found '${excerpt(expr.callee)}', defined below on line ${below + 1} (define a function before its first call)`);
+      this.error(expr.calleeRange, l10n.t("expected a function defined above, found '{0}', defined below on line {1} (define a function before its first call)", excerpt(expr.callee), below + 1));
       for (const arg of expr.args) this.lower(arg.value, leafMode);
       return { kind: 'poison', range: expr.range };
     }
     const hint = OP_NAMES.suggest(expr.callee);
-    this.error(expr.calleeRange, `expected an operation, found unknown function '${excerpt(expr.callee)}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+    this.error(expr.calleeRange, hint ? l10n.t("expected an operation, found unknown function '{0}' (did you mean '{1}'?)", excerpt(expr.callee), hint) : l10n.t("expected an operation, found unknown function '{0}'", excerpt(expr.callee)));
     for (const arg of expr.args) this.lower(arg.value, leafMode);
     return { kind: 'poison', range: expr.range };
   }
@@ -372,9 +373,9 @@ class GraphBuilder {
     if (!bound) for (const arg of expr.args) this.lower(arg.value, leafMode);
     if (!values || !fn.ok || values.some((v) => v.kind === 'poison')) return { kind: 'poison', range: expr.range };
     if (this.callStack.length >= MAX_CALL_DEPTH || this.nodes.length >= MAX_NODES_FOR_CALLS) {
-      const why = this.callStack.length >= MAX_CALL_DEPTH ? `calls nested at most ${MAX_CALL_DEPTH} deep` : `at most ${MAX_NODES_FOR_CALLS} nodes before a call`;
+      const why = this.callStack.length >= MAX_CALL_DEPTH ? l10n.t('calls nested at most {0} deep', MAX_CALL_DEPTH) : l10n.t('at most {0} nodes before a call', MAX_NODES_FOR_CALLS);
       // once is enough: the calls refused after the first say nothing new
-      if (!this.callLimitReported) this.error(expr.range, `${fn.name}: expected ${why}, found more (each call is drawn inline)`);
+      if (!this.callLimitReported) this.error(expr.range, l10n.t('{0}: expected {1}, found more (each call is drawn inline)', fn.name, why));
       this.callLimitReported = true;
       return { kind: 'poison', range: expr.range };
     }
@@ -413,7 +414,7 @@ class GraphBuilder {
         }
         const spec = op.attrs[positionalAttr];
         if (!spec) {
-          this.error(arg.range, `${op.name}: expected at most ${op.inputs.length + op.attrs.length} arguments ${op.signature}, found more`);
+          this.error(arg.range, l10n.t('{0}: expected at most {1} arguments {2}, found more', op.name, op.inputs.length + op.attrs.length, op.signature));
           failed = true;
           continue;
         }
@@ -433,12 +434,14 @@ class GraphBuilder {
         continue;
       }
       const known = [...op.inputs, ...op.attrs.map((a) => a.name)];
-      this.error(arg.keywordRange ?? arg.range, `${op.name}: expected one of the keywords ${known.join(', ')}, found '${excerpt(arg.keyword)}'`);
+      this.error(arg.keywordRange ?? arg.range, l10n.t("{0}: expected one of the keywords {1}, found '{2}'", op.name, known.join(', '), excerpt(arg.keyword)));
       failed = true;
     }
     const missing = inputs.findIndex((i) => i === undefined);
     if (missing >= 0) {
-      this.error(expr.range, `${op.name}: expected ${op.inputs.length} tensor argument${op.inputs.length === 1 ? '' : 's'} ${op.signature}, found ${inputs.filter((i) => i !== undefined).length}`);
+      this.error(expr.range, op.inputs.length === 1
+        ? l10n.t('{0}: expected 1 tensor argument {1}, found {2}', op.name, op.signature, inputs.filter((i) => i !== undefined).length)
+        : l10n.t('{0}: expected {1} tensor arguments {2}, found {3}', op.name, op.inputs.length, op.signature, inputs.filter((i) => i !== undefined).length));
       return { kind: 'poison', range: expr.range };
     }
     const attrs: Record<string, AttrValue> = op.attrs.length === 0 ? NO_ATTRS : {};
@@ -446,7 +449,7 @@ class GraphBuilder {
       const args = attrArgs.get(spec.name);
       if (!args) {
         if (spec.default === undefined) {
-          this.error(expr.range, `${op.name}: expected the argument ${spec.name} ${op.signature}, found none`);
+          this.error(expr.range, l10n.t('{0}: expected the argument {1} {2}, found none', op.name, spec.name, op.signature));
           failed = true;
         } else attrs[spec.name] = spec.default;
         continue;
@@ -463,7 +466,7 @@ class GraphBuilder {
     const values = args.map((a) => this.lower(a.value, true));
     if (values.some((v) => v.kind === 'poison')) return undefined;
     const bad = (v: Lowered, wanted: string): undefined => {
-      this.error(v.range, `${op.name}: expected ${wanted} for ${name}, found ${describeLowered(v)}`);
+      this.error(v.range, l10n.t('{0}: expected {1} for {2}, found {3}', op.name, wanted, name, describeLowered(v)));
       return undefined;
     };
     if (kind === 'ints') {
@@ -490,7 +493,7 @@ class GraphBuilder {
     }
     if (kind === 'intOrNone' && v.kind === 'none') return null;
     if (v.kind === 'const' && v.tensor.rank === 0 && Number.isInteger(v.tensor.data[0])) return v.tensor.data[0]!;
-    return bad(v, kind === 'intOrNone' ? 'a whole number or None' : 'a whole number');
+    return bad(v, kind === 'intOrNone' ? l10n.t('a whole number or None') : l10n.t('a whole number'));
   }
 
   private lowerConstructor(ctor: ConstructorDef, expr: Extract<Expr, { kind: 'call' }>): Lowered {
@@ -505,7 +508,7 @@ class GraphBuilder {
       if (value.kind === 'const') constArg = value.tensor;
       else if (value.kind === 'string') constArg = value.value;
       else if (value.kind === 'bool') constArg = Tensor.scalar(value.value ? 1 : 0);
-      else if (value.kind !== 'poison') this.error(value.range, `${ctor.name}: expected a number, tensor or string, found ${describeLowered(value)}`);
+      else if (value.kind !== 'poison') this.error(value.range, l10n.t('{0}: expected a number, tensor or string, found {1}', ctor.name, describeLowered(value)));
       if (constArg === undefined) {
         failed = true;
         continue;
@@ -514,8 +517,8 @@ class GraphBuilder {
         positional.push(constArg);
         positionalRanges.push(arg.range);
       } else if (!ctor.keywords.includes(arg.keyword)) {
-        const wanted = ctor.keywords.length ? `one of the keywords ${ctor.keywords.join(', ')}` : 'no keyword arguments';
-        this.error(arg.keywordRange ?? arg.range, `${ctor.name}: expected ${wanted}, found '${excerpt(arg.keyword)}'`);
+        const wanted = ctor.keywords.length ? l10n.t('one of the keywords {0}', ctor.keywords.join(', ')) : l10n.t('no keyword arguments');
+        this.error(arg.keywordRange ?? arg.range, l10n.t("{0}: expected {1}, found '{2}'", ctor.name, wanted, excerpt(arg.keyword)));
         failed = true;
       } else {
         keywords.set(arg.keyword, constArg);
@@ -556,7 +559,7 @@ class GraphBuilder {
         constants = false;
       } else if (input.kind === 'const') shapes[i] = input.tensor.shape;
       else {
-        this.error(input.range, `${op.name}: expected a tensor for ${op.inputs[i]}, found ${describeLowered(input)}`);
+        this.error(input.range, l10n.t('{0}: expected a tensor for {1}, found {2}', op.name, String(op.inputs[i]), describeLowered(input)));
         return { kind: 'poison', range };
       }
     }
@@ -610,14 +613,14 @@ class GraphBuilder {
   private toTensor(value: Lowered, what: string): Tensor | null {
     if (value.kind === 'const') return value.tensor;
     if (value.kind === 'bool') return Tensor.scalar(value.value ? 1 : 0);
-    if (value.kind !== 'poison') this.error(value.range, `expected a number or tensor for ${what}, found ${describeLowered(value)}`);
+    if (value.kind !== 'poison') this.error(value.range, l10n.t('expected a number or tensor for {0}, found {1}', what, describeLowered(value)));
     return null;
   }
 
   private warnIfNotFinite(value: Tensor, range: Range, what: string): void {
     for (const x of value.data) {
       if (!Number.isFinite(x)) {
-        this.diagnostics.push({ severity: 'warning', range, message: `${what} contains ${x}` });
+        this.diagnostics.push({ severity: 'warning', range, message: l10n.t('{0} contains {1}', what, String(x)) });
         return;
       }
     }
@@ -640,7 +643,7 @@ class GraphBuilder {
       this.diagnostics.push({
         severity: 'error',
         range: this.callStack[0]!.range,
-        message: `in ${chain}: ${message} (in the body of def ${functionSignature(inner)}, line ${inner.range.start.line + 1})`,
+        message: l10n.t('in {0}: {1} (in the body of def {2}, line {3})', chain, message, functionSignature(inner), inner.range.start.line + 1),
       });
       return;
     }
@@ -688,17 +691,17 @@ function firstName(expr: Expr): Extract<Expr, { kind: 'name' }> | null {
 function describeLowered(v: Lowered): string {
   switch (v.kind) {
     case 'node':
-      return 'a computed tensor';
+      return l10n.t('a computed tensor');
     case 'const':
-      return v.tensor.rank === 0 ? `the number ${v.tensor.data[0]}` : `a tensor of shape [${v.tensor.shape.join(',')}]`;
+      return v.tensor.rank === 0 ? l10n.t('the number {0}', String(v.tensor.data[0])) : l10n.t('a tensor of shape [{0}]', v.tensor.shape.join(','));
     case 'string':
-      return `the string "${excerpt(v.value)}"`;
+      return l10n.t('the string "{0}"', excerpt(v.value));
     case 'bool':
       return v.value ? 'true' : 'false';
     case 'none':
       return 'None';
     case 'poison':
-      return 'an invalid value';
+      return l10n.t('an invalid value');
   }
 }
 

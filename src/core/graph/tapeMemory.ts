@@ -2,6 +2,7 @@ import type { Diagnostic } from '../language/range';
 import { BYTES_PER_ELEMENT } from '../ops/limits';
 import { sizeOf } from '../tensor';
 import type { Graph } from './graph';
+import * as l10n from '@vscode/l10n';
 
 /** What the tensors of a graph's tape hold once every step has run, from the shapes alone. */
 export interface TapeMemory {
@@ -68,7 +69,7 @@ export function formatBytes(bytes: number): string {
 
 /** The message of a tape over the memory budget. */
 export function memoryMessage(budget: number, found: string): string {
-  return `memory: expected the tape's tensors to fit in ${formatBytes(budget)} (graphstep.maxMemoryMB), found ${found}`;
+  return l10n.t("memory: expected the tape's tensors to fit in {0} (graphstep.maxMemoryMB), found {1}", formatBytes(budget), found);
 }
 
 /**
@@ -87,5 +88,5 @@ export function tapeMemoryProblem(graph: Graph, memory: TapeMemory, budget: numb
       break;
     }
   }
-  return { severity: 'error', range: graph.nodes[at]!.range, message: memoryMessage(budget, `${formatBytes(memory.total)} of values and gradients (the budget is passed here)`) };
+  return { severity: 'error', range: graph.nodes[at]!.range, message: memoryMessage(budget, l10n.t('{0} of values and gradients (the budget is passed here)', formatBytes(memory.total))) };
 }

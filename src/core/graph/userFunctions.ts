@@ -3,6 +3,7 @@ import type { Range } from '../language/range';
 import { constructorByName } from '../ops/constructors';
 import { opByName } from '../ops/registry';
 import type { Binding, NameReference } from './graph';
+import * as l10n from '@vscode/l10n';
 
 /*
  * User functions: `def NAME(p1, p2, ...) = EXPR`. A function sees only its
@@ -65,30 +66,30 @@ export class UserFunctions {
       ok = false;
     };
     const name = statement.name;
-    if (opByName(name)) fail(statement.nameRange, `def: expected a new function name, found '${name}', the name of an operation`);
-    else if (constructorByName(name)) fail(statement.nameRange, `def: expected a new function name, found '${name}', the name of a leaf constructor`);
-    else if (this.defined.has(name)) fail(statement.nameRange, `def: expected a new function name, found '${name}', already defined on line ${this.defined.get(name)!.statement.range.start.line + 1}`);
+    if (opByName(name)) fail(statement.nameRange, l10n.t("def: expected a new function name, found '{0}', the name of an operation", name));
+    else if (constructorByName(name)) fail(statement.nameRange, l10n.t("def: expected a new function name, found '{0}', the name of a leaf constructor", name));
+    else if (this.defined.has(name)) fail(statement.nameRange, l10n.t("def: expected a new function name, found '{0}', already defined on line {1}", name, this.defined.get(name)!.statement.range.start.line + 1));
 
     const binding = sink.bindings.length;
     sink.bindings.push({ name, nodeId: -1, range: statement.nameRange, statementRange: statement.range, role: 'function' });
     sink.references.push({ range: statement.nameRange, binding, isDefinition: true });
     const params = new Map<string, number>();
     for (const p of statement.params) {
-      if (params.has(p.name)) fail(p.range, `${name}: expected each parameter once, found '${p.name}' twice`);
+      if (params.has(p.name)) fail(p.range, l10n.t("{0}: expected each parameter once, found '{1}' twice", name, p.name));
       const b = sink.bindings.length;
       sink.bindings.push({ name: p.name, nodeId: -1, range: p.range, statementRange: statement.range, role: 'parameter' });
       sink.references.push({ range: p.range, binding: b, isDefinition: true });
       if (!params.has(p.name)) params.set(p.name, b);
     }
 
-    const paramList = statement.params.length ? `its parameters ${statement.params.map((p) => p.name).join(', ')}` : 'its parameters (it has none)';
+    const paramList = statement.params.length ? l10n.t('its parameters {0}', statement.params.map((p) => p.name).join(', ')) : l10n.t('its parameters (it has none)');
     // an explicit stack, not recursion: a body may be a chain of 100,000 operators
     const pending: Expr[] = [];
     const visit = (expr: Expr): void => {
       switch (expr.kind) {
         case 'name': {
           const b = params.get(expr.name);
-          if (b === undefined) fail(expr.range, `${name}: expected one of ${paramList}, found '${expr.name}' (a function sees only its parameters: pass the value in)`);
+          if (b === undefined) fail(expr.range, l10n.t("{0}: expected one of {1}, found '{2}' (a function sees only its parameters: pass the value in)", name, paramList, expr.name));
           else sink.references.push({ range: expr.range, binding: b, isDefinition: false });
           return;
         }
@@ -104,7 +105,7 @@ export class UserFunctions {
           return;
         case 'call': {
           const callee = expr.callee;
-          if (callee === name) fail(expr.calleeRange, `${name}: expected a call of an operation or of a function defined above, found a call of '${name}' itself (recursion: each call is drawn inline, so it would never end)`);
+          if (callee === name) fail(expr.calleeRange, l10n.t("{0}: expected a call of an operation or of a function defined above, found a call of '{0}' itself (recursion: each call is drawn inline, so it would never end)", name));
           else if (!opByName(callee) && !constructorByName(callee)) {
             const fn = this.defined.get(callee);
             if (fn) sink.references.push({ range: expr.calleeRange, binding: fn.binding, isDefinition: false });
@@ -113,8 +114,8 @@ export class UserFunctions {
               fail(
                 expr.calleeRange,
                 below !== undefined
-                  ? `${name}: expected a function defined above, found '${callee}', defined below on line ${below + 1} (define a function before the functions that call it)`
-                  : `${name}: expected an operation or a function defined above, found unknown function '${callee}'`,
+                  ? l10n.t("{0}: expected a function defined above, found '{1}', defined below on line {2} (define a function before the functions that call it)", name, callee, below + 1)
+                  : l10n.t("{0}: expected an operation or a function defined above, found unknown function '{1}'", name, callee),
               );
             }
           }
@@ -146,20 +147,20 @@ export class UserFunctions {
       if (arg.keyword === null) {
         i = positional++;
         if (i >= params.length) {
-          error(arg.range, `${fn.name}: expected at most ${params.length} argument${params.length === 1 ? '' : 's'} ${signature}, found more`);
+          error(arg.range, params.length === 1 ? l10n.t('{0}: expected at most 1 argument {1}, found more', fn.name, signature) : l10n.t('{0}: expected at most {1} arguments {2}, found more', fn.name, params.length, signature));
           ok = false;
           continue;
         }
       } else {
         i = params.findIndex((p) => p.name === arg.keyword);
         if (i < 0) {
-          error(arg.keywordRange ?? arg.range, `${fn.name}: expected one of the keywords ${params.map((p) => p.name).join(', ') || '(none)'}, found '${arg.keyword}'`);
+          error(arg.keywordRange ?? arg.range, l10n.t("{0}: expected one of the keywords {1}, found '{2}'", fn.name, params.map((p) => p.name).join(', ') || '(none)', arg.keyword));
           ok = false;
           continue;
         }
       }
       if (bound[i] !== undefined) {
-        error(arg.range, `${fn.name}: expected one value for ${params[i]!.name}, found a second`);
+        error(arg.range, l10n.t('{0}: expected one value for {1}, found a second', fn.name, params[i]!.name));
         ok = false;
         continue;
       }
@@ -167,7 +168,7 @@ export class UserFunctions {
     }
     const given = bound.filter((b) => b !== undefined).length;
     if (ok && given < params.length) {
-      error(callRange, `${fn.name}: expected ${params.length} argument${params.length === 1 ? '' : 's'} ${signature}, found ${given}`);
+      error(callRange, params.length === 1 ? l10n.t('{0}: expected 1 argument {1}, found {2}', fn.name, signature, given) : l10n.t('{0}: expected {1} arguments {2}, found {3}', fn.name, params.length, signature, given));
       ok = false;
     }
     return ok ? (bound as Expr[]) : null;

@@ -1,5 +1,6 @@
 import { excerpt } from './excerpt';
 import type { Diagnostic, Position, Range } from './range';
+import * as l10n from '@vscode/l10n';
 
 /** `invalid` stands for text the lexer already reported and skipped (a tensor literal over the size limit). */
 export type TokenKind = 'name' | 'number' | 'string' | 'op' | 'newline' | 'eof' | 'invalid';
@@ -235,7 +236,7 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
         // `2x` or `1e`: report once, swallow the rest of the word.
         const start = end;
         while (end < n && NAME_PART.test(text[end]!)) end++;
-        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: `expected a number, found '${excerpt(text.slice(i, end))}'` });
+        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: l10n.t("expected a number, found '{0}'", excerpt(text.slice(i, end))) });
         tokens.ends[tokens.length - 1] = start;
       }
       i = end;
@@ -256,7 +257,7 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
         end++;
       }
       if (text.charCodeAt(end) !== code) {
-        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: `expected a closing ${text[i]} to end the string, found the end of the line` });
+        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: l10n.t('expected a closing {0} to end the string, found the end of the line', String(text[i])) });
         tokens.push(STRING, 0, i, end, line, i - lineStart, depth);
         i = end;
       } else {
@@ -272,7 +273,7 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
         diagnostics.push({
           severity: 'error',
           range: { start: pos(i), end: pos(i + 1) },
-          message: `tensor literal: expected at most ${maxLiteralElements} elements (graphstep.maxTensorElements), found more than ${maxLiteralElements} numbers`,
+          message: l10n.t('tensor literal: expected at most {0} elements (graphstep.maxTensorElements), found more than {0} numbers', maxLiteralElements),
         });
         tokens.push(INVALID, 0, i, i + 1, line, i - lineStart, depth);
         for (let k = i; k < measured.end; k++) {
@@ -297,7 +298,7 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
       continue;
     }
     const width = isHighSurrogate(text, i) && isLowSurrogate(text, i + 1) ? 2 : 1;
-    diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(i + width) }, message: `unexpected character '${text.slice(i, i + width)}'` });
+    diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(i + width) }, message: l10n.t("unexpected character '{0}'", text.slice(i, i + width)) });
     i += width;
   }
   tokens.push(NEWLINE, 0, i, i, line, i - lineStart, depth);

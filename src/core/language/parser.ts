@@ -3,6 +3,7 @@ import { DECLARATIONS, KEYWORDS, TRAINING_WORDS } from './ast';
 import { excerpt } from './excerpt';
 import { EOF, INVALID, lex, NAME, NEWLINE, NUMBER, OP, POWER, STRING, type TokenStore } from './lexer';
 import type { Diagnostic, Range } from './range';
+import * as l10n from '@vscode/l10n';
 
 /** Deepest nesting of brackets and unary operators the parser follows before it reports instead of recursing. */
 export const MAX_NESTING = 200;
@@ -110,12 +111,12 @@ class Parser {
     }
     const name = this.next();
     if (this.kinds[name] !== NAME || isKeyword(tokens, name)) {
-      const wanted = declaration ? `a name after '${declaration}'` : 'a statement (NAME = EXPR, input/param/const NAME = EXPR, or output NAME)';
-      this.fail(tokens.rangeOf(name), `expected ${wanted}, found ${this.describe(name)}`);
+      const wanted = declaration ? l10n.t("a name after '{0}'", declaration) : l10n.t('a statement (NAME = EXPR, input/param/const NAME = EXPR, or output NAME)');
+      this.fail(tokens.rangeOf(name), l10n.t('expected {0}, found {1}', wanted, this.describe(name)));
     }
     const equals = this.next();
     if (!this.isOp(equals, EQUALS)) {
-      this.fail(tokens.rangeOf(equals), `expected '=' after '${excerpt(tokens.textOf(name))}', found ${this.describe(equals)}`);
+      this.fail(tokens.rangeOf(equals), l10n.t("expected '=' after '{0}', found {1}", excerpt(tokens.textOf(name)), this.describe(equals)));
     }
     const nameText = tokens.textOf(name);
     const nameRange = tokens.rangeOf(name);
@@ -129,7 +130,7 @@ class Parser {
     const tokens = this.tokens;
     this.index++;
     const name = this.next();
-    if (isKeyword(tokens, name)) this.fail(tokens.rangeOf(name), `expected a function name after 'def', found ${this.describe(name)}`);
+    if (isKeyword(tokens, name)) this.fail(tokens.rangeOf(name), l10n.t("expected a function name after 'def', found {0}", this.describe(name)));
     const params: Parameter[] = [];
     try {
       return this.parseDefRest(keyword, name, params);
@@ -147,20 +148,20 @@ class Parser {
     const tokens = this.tokens;
     const nameText = tokens.textOf(name);
     const open = this.next();
-    if (!this.isOp(open, LPAREN)) this.fail(tokens.rangeOf(open), `expected '(' and the parameters after 'def ${excerpt(nameText)}', found ${this.describe(open)}`);
+    if (!this.isOp(open, LPAREN)) this.fail(tokens.rangeOf(open), l10n.t("expected '(' and the parameters after 'def {0}', found {1}", excerpt(nameText), this.describe(open)));
     this.enter(open);
     this.open.push(open);
     let t = this.peekInBrackets(open);
     while (!this.isOp(t, RPAREN)) {
       const param = this.next();
-      if (this.kinds[param] !== NAME || isKeyword(tokens, param)) this.fail(tokens.rangeOf(param), `expected a parameter name in 'def ${excerpt(nameText)}(…)', found ${this.describe(param)}`);
+      if (this.kinds[param] !== NAME || isKeyword(tokens, param)) this.fail(tokens.rangeOf(param), l10n.t("expected a parameter name in 'def {0}(…)', found {1}", excerpt(nameText), this.describe(param)));
       params.push({ name: tokens.textOf(param), range: tokens.rangeOf(param) });
       t = this.peekInBrackets(open);
       if (this.isOp(t, COMMA)) {
         this.index++;
         t = this.peekInBrackets(open);
       } else if (!this.isOp(t, RPAREN)) {
-        this.fail(tokens.rangeOf(t), `expected ',' or ')' after the parameter '${excerpt(tokens.textOf(param))}', found ${this.describe(t)}`);
+        this.fail(tokens.rangeOf(t), l10n.t("expected ',' or ')' after the parameter '{0}', found {1}", excerpt(tokens.textOf(param)), this.describe(t)));
       }
     }
     this.index++;
@@ -168,7 +169,7 @@ class Parser {
     this.open.pop();
     const equals = this.next();
     if (!this.isOp(equals, EQUALS)) {
-      this.fail(tokens.rangeOf(equals), `expected '=' and the function's expression after 'def ${excerpt(nameText)}(${excerpt(params.map((p) => p.name).join(', '))})', found ${this.describe(equals)}`);
+      this.fail(tokens.rangeOf(equals), l10n.t("expected '=' and the function's expression after 'def {0}({1})', found {2}", excerpt(nameText), excerpt(params.map((p) => p.name).join(', ')), this.describe(equals)));
     }
     const body = this.parseExpression();
     this.expectStatementEnd();
@@ -181,12 +182,12 @@ class Parser {
     const start = tokens.startOf(keyword);
     this.index++;
     if (tokens.isName(keyword, 'train')) {
-      const loss = this.expectName(`the loss after 'train'`);
-      this.expectWord(['with'], `'with' and an optimizer after 'train ${excerpt(loss.name)}'`);
+      const loss = this.expectName(l10n.t("the loss after 'train'"));
+      this.expectWord(['with'], l10n.t("'with' and an optimizer after 'train {0}'", excerpt(loss.name)));
       const optimizer = this.parseExpression();
-      this.expectWord(['for'], `'for N steps' after the optimizer`);
+      this.expectWord(['for'], l10n.t("'for N steps' after the optimizer"));
       const steps = this.parseExpression();
-      const end = this.expectWord(['steps', 'step'], `'steps' after 'for N'`);
+      const end = this.expectWord(['steps', 'step'], l10n.t("'steps' after 'for N'"));
       this.expectStatementEnd();
       return { kind: 'train', loss, optimizer, steps, nameRange: loss.range, range: { start, end: end.end } };
     }
@@ -223,26 +224,26 @@ class Parser {
     const names = [this.expectName(wanted)];
     while (this.isOp(this.index, COMMA)) {
       this.index++;
-      names.push(this.expectName(`a name after ','`));
+      names.push(this.expectName(l10n.t("a name after ','")));
     }
     return names;
   }
 
   private expectEquals(after: string): void {
     const equals = this.next();
-    if (!this.isOp(equals, EQUALS)) this.fail(this.tokens.rangeOf(equals), `expected '=' after '${excerpt(after)}', found ${this.describe(equals)}`);
+    if (!this.isOp(equals, EQUALS)) this.fail(this.tokens.rangeOf(equals), l10n.t("expected '=' after '{0}', found {1}", excerpt(after), this.describe(equals)));
   }
 
   private expectName(wanted: string): Parameter {
     const t = this.next();
-    if (this.kinds[t] !== NAME || isKeyword(this.tokens, t)) this.fail(this.tokens.rangeOf(t), `expected ${wanted}, found ${this.describe(t)}`);
+    if (this.kinds[t] !== NAME || isKeyword(this.tokens, t)) this.fail(this.tokens.rangeOf(t), l10n.t('expected {0}, found {1}', wanted, this.describe(t)));
     return { name: this.tokens.textOf(t), range: this.tokens.rangeOf(t) };
   }
 
   /** A word of the train statement (`with`, `for`, `steps`); returns its range. */
   private expectWord(words: readonly string[], wanted: string): Range {
     const t = this.peekInExpression();
-    if (!words.some((w) => this.tokens.isName(t, w))) this.fail(this.tokens.rangeOf(t), `expected ${wanted}, found ${this.describe(t)}`);
+    if (!words.some((w) => this.tokens.isName(t, w))) this.fail(this.tokens.rangeOf(t), l10n.t('expected {0}, found {1}', wanted, this.describe(t)));
     this.index++;
     return this.tokens.rangeOf(t);
   }
@@ -251,7 +252,7 @@ class Parser {
     const t = this.index;
     const kind = this.kinds[t];
     if (kind !== NEWLINE && kind !== EOF) {
-      this.fail(this.tokens.rangeOf(t), `expected the end of the statement, found ${this.describe(t)}`);
+      this.fail(this.tokens.rangeOf(t), l10n.t('expected the end of the statement, found {0}', this.describe(t)));
     }
   }
 
@@ -316,7 +317,7 @@ class Parser {
         this.index++;
         const attr = this.next();
         if (!this.tokens.isName(attr, 'T')) {
-          this.fail(this.tokens.rangeOf(attr), `expected 'T' after '.', found ${this.describe(attr)}`);
+          this.fail(this.tokens.rangeOf(attr), l10n.t("expected 'T' after '.', found {0}", this.describe(attr)));
         }
         const opRange = { start: this.tokens.startOf(t), end: this.tokens.endOf(attr) };
         expr = { kind: 'transpose', operand: expr, opRange, range: { start: expr.range.start, end: opRange.end } };
@@ -357,7 +358,7 @@ class Parser {
       } else if (this.isOp(sep, RPAREN)) {
         close = sep;
       } else {
-        this.fail(tokens.rangeOf(sep), `expected ',' or ')' in the call to ${excerpt(callee)}, found ${this.describe(sep)}`);
+        this.fail(tokens.rangeOf(sep), l10n.t("expected ',' or ')' in the call to {0}, found {1}", excerpt(callee), this.describe(sep)));
       }
     }
     this.index++;
@@ -396,7 +397,7 @@ class Parser {
           this.peekInBrackets(t);
           const inner = this.parseExpression();
           const close = this.peekInBrackets(t);
-          if (!this.isOp(close, RPAREN)) this.fail(tokens.rangeOf(close), `expected ')' to close the '(' at ${where(tokens.rangeOf(t))}, found ${this.describe(close)}`);
+          if (!this.isOp(close, RPAREN)) this.fail(tokens.rangeOf(close), l10n.t("expected ')' to close the '(' at {0}, found {1}", where(tokens.rangeOf(t)), this.describe(close)));
           this.index++;
           this.nesting--;
           this.open.pop();
@@ -412,9 +413,9 @@ class Parser {
     if (unclosed >= 0 && (kind === EOF || (kind === NEWLINE && this.kinds[this.at(t + 1)] === EOF) || (kind === NEWLINE && this.startsStatement(t + 1)))) {
       const opener = this.ops[unclosed] === LPAREN ? '(' : '[';
       const closer = opener === '(' ? ')' : ']';
-      this.fail(tokens.rangeOf(unclosed), `expected '${closer}' to close this '${opener}', found the end of the statement`);
+      this.fail(tokens.rangeOf(unclosed), l10n.t("expected '{0}' to close this '{1}', found the end of the statement", closer, opener));
     }
-    return this.fail(tokens.rangeOf(t), `expected a value (a name, number, call, '(' or '['), found ${this.describe(t)}`);
+    return this.fail(tokens.rangeOf(t), l10n.t("expected a value (a name, number, call, '(' or '['), found {0}", this.describe(t)));
   }
 
   private parseTensorLiteral(): Expr {
@@ -430,7 +431,7 @@ class Parser {
         this.index++;
         t = this.peekInBrackets(open);
       } else if (!this.isOp(t, RBRACKET)) {
-        this.fail(this.tokens.rangeOf(t), `expected ',' or ']' in the tensor literal, found ${this.describe(t)}`);
+        this.fail(this.tokens.rangeOf(t), l10n.t("expected ',' or ']' in the tensor literal, found {0}", this.describe(t)));
       }
     }
     this.index++;
@@ -458,7 +459,7 @@ class Parser {
       if (this.startsStatement(this.index + 1) || this.kinds[this.at(this.index + 1)] === EOF) {
         const opener = this.ops[open] === LPAREN ? '(' : '[';
         const closer = opener === '(' ? ')' : ']';
-        this.fail(this.tokens.rangeOf(open), `expected '${closer}' to close this '${opener}', found the end of the statement`);
+        this.fail(this.tokens.rangeOf(open), l10n.t("expected '{0}' to close this '{1}', found the end of the statement", closer, opener));
       }
       this.index++;
     }
@@ -481,7 +482,7 @@ class Parser {
 
   private enter(token: number): void {
     if (++this.nesting > MAX_NESTING) {
-      this.fail(this.tokens.rangeOf(token), `expected at most ${MAX_NESTING} levels of nesting, found more`);
+      this.fail(this.tokens.rangeOf(token), l10n.t('expected at most {0} levels of nesting, found more', MAX_NESTING));
     }
   }
 
@@ -516,15 +517,15 @@ class Parser {
     const text = this.tokens.textOf(t);
     switch (this.kinds[t]) {
       case EOF:
-        return 'the end of the file';
+        return l10n.t('the end of the file');
       case NEWLINE:
-        return 'the end of the line';
+        return l10n.t('the end of the line');
       case STRING:
-        return `the string "${excerpt(text)}"`;
+        return l10n.t('the string "{0}"', excerpt(text));
       case NUMBER:
-        return `the number ${excerpt(text)}`;
+        return l10n.t('the number {0}', excerpt(text));
       case NAME:
-        return KEYWORDS.includes(text) ? `the keyword '${text}'` : `'${excerpt(text)}'`;
+        return KEYWORDS.includes(text) ? l10n.t("the keyword '{0}'", text) : `'${excerpt(text)}'`;
       default:
         return `'${text}'`;
     }

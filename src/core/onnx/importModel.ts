@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor';
 import { importOnnx, type ImportResult } from './importOnnx';
 import { npyBytes } from './npyFile';
 import { OnnxImportError, readOnnxModel } from './onnxModel';
+import * as l10n from '@vscode/l10n';
 
 export interface ImportModelOptions {
   /** The model's file name, for messages and the file's first comment. */
@@ -50,15 +51,15 @@ export function importModel(bytes: Uint8Array, options: ImportModelOptions): Imp
     const access: FileAccess = {
       read: (path) => {
         const found = byName.get(path);
-        return found ? { ok: true, bytes: found } : { ok: false, message: `load: no file ${path}` };
+        return found ? { ok: true, bytes: found } : { ok: false, message: l10n.t('load: no file {0}', path) };
       },
     };
     const checked = checkSource(result.text, { files: access, evaluate: false, maxTensorElements: options.maxElements });
     const error = checked.diagnostics.find((d) => d.severity === 'error');
-    if (error) return { ok: false, message: `the written .nn file does not check, line ${error.range.start.line + 1}: ${error.message}` };
+    if (error) return { ok: false, message: l10n.t('the written .nn file does not check, line {0}: {1}', error.range.start.line + 1, error.message) };
     return { ok: true, model: { text: result.text, files, result } };
   } catch (e) {
     if (e instanceof OnnxImportError) return { ok: false, message: e.message };
-    return { ok: false, message: `cannot import ${options.modelName}: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, message: l10n.t('cannot import {0}: {1}', options.modelName, e instanceof Error ? e.message : String(e)) };
   }
 }

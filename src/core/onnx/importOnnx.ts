@@ -4,6 +4,7 @@ import { IdentifierTable } from './identifiers';
 import { numberText, type Expr, type NodeScope } from './nnExpr';
 import { OnnxImportError, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnxModel';
 import { translateNode, SUPPORTED_OPS } from './onnxOps';
+import * as l10n from '@vscode/l10n';
 
 /*
  * An ONNX graph written out as a `.nn` file: one statement per node, named
@@ -60,25 +61,25 @@ class Importer {
   run(): ImportResult {
     const { model } = this;
     if (model.opset < 7 || model.opset > 17) {
-      throw new OnnxImportError(`opset ${model.opset}: expected a model exported at opset 11 to 17 (torch.onnx.export(..., opset_version=13)); found opset ${model.opset}`);
+      throw new OnnxImportError(l10n.t('opset {0}: expected a model exported at opset 11 to 17 (torch.onnx.export(..., opset_version=13)); found opset {0}', model.opset));
     }
     for (const [name, t] of model.initializers) {
       this.constants.set(name, t);
       this.shapes.set(name, t.shape);
     }
     for (const node of model.nodes) {
-      if (node.domain !== '' && node.domain !== 'ai.onnx') throw new OnnxImportError(`node '${node.name}': operator '${node.opType}' of domain '${node.domain}' is not supported (only the default ONNX operators)`);
+      if (node.domain !== '' && node.domain !== 'ai.onnx') throw new OnnxImportError(l10n.t("node '{0}': operator '{1}' of domain '{2}' is not supported (only the default ONNX operators)", node.name, node.opType, node.domain));
       if (!SUPPORTED_OPS.has(node.opType)) {
-        throw new OnnxImportError(`node '${node.name}': operator '${node.opType}' is not supported; supported are ${[...SUPPORTED_OPS].sort().join(', ')}`);
+        throw new OnnxImportError(l10n.t("node '{0}': operator '{1}' is not supported; supported are {2}", node.name, node.opType, [...SUPPORTED_OPS].sort().join(', ')));
       }
     }
     const output = model.outputs[0];
-    if (!output) throw new OnnxImportError('the graph has no output');
+    if (!output) throw new OnnxImportError(l10n.t('the graph has no output'));
 
     this.lines.push(`# Imported from ${oneLine(this.options.modelName)}${model.producer ? ` (${model.producer}, opset ${model.opset})` : ` (opset ${model.opset})`} by graphstep import`);
     this.declareInputs();
     model.nodes.forEach((node, index) => this.translate(node, index));
-    if (!this.shapes.has(output.name)) throw new OnnxImportError(`graph output '${output.name}': no node computes it`);
+    if (!this.shapes.has(output.name)) throw new OnnxImportError(l10n.t("graph output '{0}': no node computes it", output.name));
     const outputId = this.use(output.name);
     this.lines.push('');
     this.lines.push(`output ${outputId.text}`);
@@ -88,10 +89,10 @@ class Importer {
   private declareInputs(): void {
     this.model.inputs.forEach((info, k) => {
       const given = this.options.inputs?.get(info.name);
-      if (info.shape === null && !given) throw new OnnxImportError(`graph input '${info.name}': its shape is not declared; give its value with --input ${info.name}=FILE.npy`);
+      if (info.shape === null && !given) throw new OnnxImportError(l10n.t("graph input '{0}': its shape is not declared; give its value with --input {0}=FILE.npy", info.name));
       const declared = info.shape?.map((d) => d ?? 1) ?? null;
       if (given && info.shape && (given.rank !== info.shape.length || info.shape.some((d, i) => d !== null && d !== given.shape[i]))) {
-        throw new OnnxImportError(`graph input '${info.name}': expected a value of shape ${formatShape(info.shape.map((d) => d ?? -1))} (-1: any size), found ${formatShape(given.shape)}`);
+        throw new OnnxImportError(l10n.t("graph input '{0}': expected a value of shape {1} (-1: any size), found {2}", info.name, formatShape(info.shape.map((d) => d ?? -1)), formatShape(given.shape)));
       }
       const id = this.ids.get(info.name);
       this.names.set(info.name, id);
@@ -118,7 +119,7 @@ class Importer {
   /** The expression naming an ONNX value, declaring it first if it is an initializer or a constant. */
   private use(name: string): Expr {
     const shape = this.shapes.get(name);
-    if (shape === undefined) throw new OnnxImportError(`value '${name}': used before any node computes it (the graph is not in topological order or names an unknown value)`);
+    if (shape === undefined) throw new OnnxImportError(l10n.t("value '{0}': used before any node computes it (the graph is not in topological order or names an unknown value)", name));
     const id = this.ids.get(name);
     if (!this.declared.has(name)) {
       const t = this.constants.get(name)!;
@@ -170,7 +171,7 @@ class Importer {
       shapeOf: (k) => {
         const name = node.inputs[k] ?? '';
         const shape = this.shapes.get(name);
-        if (shape === undefined) throw new OnnxImportError(`node '${node.name}' (${node.opType}): input ${k + 1} '${name}' is not computed by any node before it`);
+        if (shape === undefined) throw new OnnxImportError(l10n.t("node '{0}' ({1}): input {2} '{3}' is not computed by any node before it", node.name, node.opType, k + 1, name));
         return shape;
       },
       constLeaf: (suffix, tensor) => {
@@ -183,11 +184,11 @@ class Importer {
     for (let k = 1; k < node.outputs.length; k++) {
       const extra = node.outputs[k]!;
       if (extra !== '' && this.isUsed(extra)) {
-        throw new OnnxImportError(`node '${node.name}' (${node.opType}): its output ${k + 1} '${extra}' is used, but only the first output of ${node.opType} is supported`);
+        throw new OnnxImportError(l10n.t("node '{0}' ({1}): its output {2} '{3}' is used, but only the first output of {1} is supported", node.name, node.opType, k + 1, extra));
       }
     }
     const out = node.outputs[0];
-    if (!out) throw new OnnxImportError(`node '${node.name}' (${node.opType}): expected an output, found none`);
+    if (!out) throw new OnnxImportError(l10n.t("node '{0}' ({1}): expected an output, found none", node.name, node.opType));
     const id = this.ids.get(out);
     this.lines.push(...pending);
     this.lines.push(`${id} = ${result.text}  # ${node.opType} ${node.name}`);
@@ -220,7 +221,7 @@ function constantValue(node: OnnxNode): OnnxTensor {
       return { name, shape: [a.value.length], data: Float64Array.from(a.value), elementType: a.kind === 'ints' ? 'int64' : 'float' };
     }
   }
-  throw new OnnxImportError(`node '${node.name}' (Constant): expected a value, value_float(s) or value_int(s) attribute, found ${[...node.attributes.keys()].join(', ') || 'none'}`);
+  throw new OnnxImportError(l10n.t("node '{0}' (Constant): expected a value, value_float(s) or value_int(s) attribute, found {1}", node.name, [...node.attributes.keys()].join(', ') || 'none'));
 }
 
 function literal(t: Tensor): string {

@@ -2,6 +2,7 @@ import type { AttrValue } from '../ops/opDef';
 import { opByName } from '../ops/registry';
 import type { Tensor, Shape } from '../tensor';
 import { OnnxImportError, type OnnxNode, type OnnxTensor } from './onnxModel';
+import * as l10n from '@vscode/l10n';
 
 /* The `.nn` text the import writes: expressions that know their shape, checked by the ops' own shape rules. */
 
@@ -31,7 +32,7 @@ export interface NodeScope {
 
 /** A number in its shortest round-trip form, as the language reads it. */
 export function numberText(x: number): string {
-  if (Number.isNaN(x) || !Number.isFinite(x)) throw new OnnxImportError(`the constant ${x} cannot be written in a .nn file`);
+  if (Number.isNaN(x) || !Number.isFinite(x)) throw new OnnxImportError(l10n.t('the constant {0} cannot be written in a .nn file', x));
   return Object.is(x, -0) ? '-0.0' : String(x);
 }
 
@@ -58,7 +59,7 @@ export function call(node: OnnxNode, opName: string, args: readonly Expr[], attr
     else if (given !== undefined && !sameAttr(given, spec.default)) parts.push(`${spec.name}=${attrText(given)}`);
   }
   const shape = op.shape(args.map((a) => a.shape), full);
-  if (!shape.ok) throw new OnnxImportError(`node '${node.name}' (${node.opType}): ${shape.message}`);
+  if (!shape.ok) throw new OnnxImportError(l10n.t("node '{0}' ({1}): {2}", node.name, node.opType, shape.message));
   return { text: `${opName}(${parts.join(', ')})`, shape: shape.shape, atomic: true };
 }
 
@@ -66,7 +67,7 @@ export function call(node: OnnxNode, opName: string, args: readonly Expr[], attr
 export function binary(node: OnnxNode, opName: string, symbol: string, a: Expr, b: Expr): Expr {
   const op = opByName(opName)!;
   const shape = op.shape([a.shape, b.shape], {});
-  if (!shape.ok) throw new OnnxImportError(`node '${node.name}' (${node.opType}): ${shape.message}`);
+  if (!shape.ok) throw new OnnxImportError(l10n.t("node '{0}' ({1}): {2}", node.name, node.opType, shape.message));
   return { text: `${operand(a)} ${symbol} ${operand(b)}`, shape: shape.shape, atomic: false };
 }
 

@@ -1,6 +1,7 @@
 import { onnx } from 'onnx-proto';
 import { shapeLimitProblem, shapeText } from '../ops/limits';
 import type { Shape } from '../tensor';
+import * as l10n from '@vscode/l10n';
 
 /*
  * An ONNX model read into plain values: nodes with their attributes, the
@@ -92,15 +93,15 @@ export function readOnnxModel(bytes: Uint8Array, maxElements: number): OnnxModel
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw new OnnxImportError(`not a readable ONNX model: the protobuf does not decode (${e instanceof Error ? e.message : String(e)})`);
+    throw new OnnxImportError(l10n.t('not a readable ONNX model: the protobuf does not decode ({0})', e instanceof Error ? e.message : String(e)));
   }
   const graph = model.graph;
-  if (!graph || ((graph.node ?? []).length === 0 && (graph.output ?? []).length === 0)) throw new OnnxImportError('not an ONNX model: expected a graph with nodes and outputs, found none');
+  if (!graph || ((graph.node ?? []).length === 0 && (graph.output ?? []).length === 0)) throw new OnnxImportError(l10n.t('not an ONNX model: expected a graph with nodes and outputs, found none'));
   let opset = 0;
   for (const o of model.opsetImport) {
     if (!o.domain || o.domain === 'ai.onnx') opset = int(o.version as Int64);
   }
-  if (opset === 0) throw new OnnxImportError('not an ONNX model: expected an import of the default operator set (ai.onnx), found none');
+  if (opset === 0) throw new OnnxImportError(l10n.t('not an ONNX model: expected an import of the default operator set (ai.onnx), found none'));
 
   const initializers = new Map<string, OnnxTensor>();
   for (const t of graph.initializer ?? []) {
@@ -108,7 +109,7 @@ export function readOnnxModel(bytes: Uint8Array, maxElements: number): OnnxModel
     initializers.set(tensor.name, tensor);
   }
   const sparse = graph.sparseInitializer ?? [];
-  if (sparse.length > 0) throw new OnnxImportError(`sparse initializer '${sparse[0]!.values?.name ?? ''}': expected dense tensors, found a sparse one`);
+  if (sparse.length > 0) throw new OnnxImportError(l10n.t("sparse initializer '{0}': expected dense tensors, found a sparse one", sparse[0]!.values?.name ?? ''));
 
   const counts = new Map<string, number>();
   const nodes = (graph.node ?? []).map((n): OnnxNode => {
@@ -165,10 +166,12 @@ function readTensor(t: onnx.ITensorProto, what: string, maxElements: number): On
   const name = t.name ?? '';
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData?.length ?? 0) > 0) {
     const location = t.externalData?.find((e) => e.key === 'location')?.value;
-    throw new OnnxImportError(`${what}: its data is stored outside the model${location ? ` (in '${location}')` : ''}; external data is not supported, save the model with its weights inside (torch.onnx.export does for models under 2 GB)`);
+    throw new OnnxImportError(location
+      ? l10n.t("{0}: its data is stored outside the model (in '{1}'); external data is not supported, save the model with its weights inside (torch.onnx.export does for models under 2 GB)", what, location)
+      : l10n.t('{0}: its data is stored outside the model; external data is not supported, save the model with its weights inside (torch.onnx.export does for models under 2 GB)', what));
   }
   const shape = (t.dims ?? []).map((d) => int(d as Int64));
-  if (shape.some((d) => d < 0)) throw new OnnxImportError(`${what}: expected non-negative dimensions, found ${shapeText(shape)}`);
+  if (shape.some((d) => d < 0)) throw new OnnxImportError(l10n.t('{0}: expected non-negative dimensions, found {1}', what, shapeText(shape)));
   const problem = shapeLimitProblem(shape, maxElements);
   if (problem) throw new OnnxImportError(`${what}: ${problem}`);
   const size = shape.reduce((a, b) => a * b, 1);
@@ -176,17 +179,17 @@ function readTensor(t: onnx.ITensorProto, what: string, maxElements: number): On
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
   const data = new Float64Array(size);
   const fromRaw = (bytesPer: number, read: (view: DataView, offset: number) => number): void => {
-    if (raw!.length !== size * bytesPer) throw new OnnxImportError(`${what}: expected ${size * bytesPer} bytes of ${elementType} data for shape ${shapeText(shape)}, found ${raw!.length}`);
+    if (raw!.length !== size * bytesPer) throw new OnnxImportError(l10n.t('{0}: expected {1} bytes of {2} data for shape {3}, found {4}', what, size * bytesPer, elementType, shapeText(shape), raw!.length));
     const view = new DataView(raw!.buffer, raw!.byteOffset, raw!.byteLength);
     for (let i = 0; i < size; i++) data[i] = read(view, i * bytesPer);
   };
   const fromList = (list: readonly Int64[] | readonly number[] | null | undefined, convert: (v: number) => number = (v) => v): void => {
     const values = list ?? [];
-    if (values.length !== size) throw new OnnxImportError(`${what}: expected ${size} ${elementType} values for shape ${shapeText(shape)}, found ${values.length}`);
+    if (values.length !== size) throw new OnnxImportError(l10n.t('{0}: expected {1} {2} values for shape {3}, found {4}', what, size, elementType, shapeText(shape), values.length));
     for (let i = 0; i < size; i++) data[i] = convert(int(values[i] as Int64));
   };
   const exactInt = (v: number): number => {
-    if (!Number.isSafeInteger(v)) throw new OnnxImportError(`${what}: the integer ${v} is not exact in float64`);
+    if (!Number.isSafeInteger(v)) throw new OnnxImportError(l10n.t('{0}: the integer {1} is not exact in float64', what, v));
     return v;
   };
   switch (elementType) {
@@ -220,7 +223,7 @@ function readTensor(t: onnx.ITensorProto, what: string, maxElements: number): On
       else fromList(t.int32Data);
       break;
     default:
-      throw new OnnxImportError(`${what}: expected float, float16, double or integer elements, found ${elementType}`);
+      throw new OnnxImportError(l10n.t('{0}: expected float, float16, double or integer elements, found {1}', what, elementType));
   }
   return { name, shape, data, elementType };
 }

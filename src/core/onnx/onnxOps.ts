@@ -2,6 +2,7 @@ import { Tensor, sizeOf, type Shape } from '../tensor';
 import { formatShape } from '../tensorMath';
 import { binary, call, numberText, operand, type Expr, type NodeScope } from './nnExpr';
 import { OnnxImportError, type OnnxNode } from './onnxModel';
+import * as l10n from '@vscode/l10n';
 
 /*
  * Each supported ONNX operator as the language's ops: a function from the
@@ -13,27 +14,27 @@ import { OnnxImportError, type OnnxNode } from './onnxModel';
 type Translate = (s: NodeScope) => Expr;
 
 function problem(node: OnnxNode, message: string): OnnxImportError {
-  return new OnnxImportError(`node '${node.name}' (${node.opType}): ${message}`);
+  return new OnnxImportError(l10n.t("node '{0}' ({1}): {2}", node.name, node.opType, message));
 }
 
 function intOf(node: OnnxNode, name: string, fallback: number): number {
   const a = node.attributes.get(name);
   if (a === undefined) return fallback;
-  if (a.kind !== 'int') throw problem(node, `expected the attribute ${name} to be an integer, found ${a.kind}`);
+  if (a.kind !== 'int') throw problem(node, l10n.t('expected the attribute {0} to be an integer, found {1}', name, a.kind));
   return a.value;
 }
 
 function floatOf(node: OnnxNode, name: string, fallback: number): number {
   const a = node.attributes.get(name);
   if (a === undefined) return fallback;
-  if (a.kind !== 'float') throw problem(node, `expected the attribute ${name} to be a float, found ${a.kind}`);
+  if (a.kind !== 'float') throw problem(node, l10n.t('expected the attribute {0} to be a float, found {1}', name, a.kind));
   return a.value;
 }
 
 function intsOf(node: OnnxNode, name: string): readonly number[] | null {
   const a = node.attributes.get(name);
   if (a === undefined) return null;
-  if (a.kind !== 'ints') throw problem(node, `expected the attribute ${name} to be a list of integers, found ${a.kind}`);
+  if (a.kind !== 'ints') throw problem(node, l10n.t('expected the attribute {0} to be a list of integers, found {1}', name, a.kind));
   return a.value;
 }
 
@@ -44,14 +45,14 @@ function stringOf(node: OnnxNode, name: string, fallback: string): string {
 
 function required(s: NodeScope, k: number): Expr {
   const e = s.input(k);
-  if (!e) throw problem(s.node, `expected input ${k + 1}, found none`);
+  if (!e) throw problem(s.node, l10n.t('expected input {0}, found none', k + 1));
   return e;
 }
 
 /** An axis in [−rank, rank) as a non-negative one. */
 function axisIn(node: OnnxNode, axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;
-  if (a < 0 || a >= rank) throw problem(node, `expected an axis in [${-rank}, ${rank - 1}], found ${axis}`);
+  if (a < 0 || a >= rank) throw problem(node, l10n.t('expected an axis in [{0}, {1}], found {2}', -rank, rank - 1, axis));
   return a;
 }
 
@@ -59,7 +60,7 @@ function axisIn(node: OnnxNode, axis: number, rank: number): number {
 function constantInts(s: NodeScope, k: number, what: string): readonly number[] | null {
   if (!s.node.inputs[k]) return null;
   const t = s.constant(k);
-  if (!t) throw problem(s.node, `expected ${what} (input ${k + 1}) to be a constant known when the model is read, found the computed value '${s.node.inputs[k]}'`);
+  if (!t) throw problem(s.node, l10n.t("expected {0} (input {1}) to be a constant known when the model is read, found the computed value '{2}'", what, k + 1, s.node.inputs[k]));
   return Array.from(t.data);
 }
 
@@ -88,8 +89,8 @@ const binaryOp =
 /** The two spatial values of a 2-D window attribute, which the language needs equal (`strides=[2, 2]`). */
 function uniform(node: OnnxNode, name: string, values: readonly number[] | null, fallback: number, length: number): number {
   if (values === null || values.length === 0) return fallback;
-  if (values.length !== length) throw problem(node, `expected ${length} values in ${name}, found ${values.length}`);
-  if (values.some((v) => v !== values[0])) throw problem(node, `expected the same ${name} along every spatial axis, found [${values.join(', ')}] (conv2d and pooling take one value for both)`);
+  if (values.length !== length) throw problem(node, l10n.t('expected {0} values in {1}, found {2}', length, name, values.length));
+  if (values.some((v) => v !== values[0])) throw problem(node, l10n.t('expected the same {0} along every spatial axis, found [{1}] (conv2d and pooling take one value for both)', name, values.join(', ')));
   return values[0]!;
 }
 
@@ -97,9 +98,9 @@ function uniform(node: OnnxNode, name: string, values: readonly number[] | null,
 function windowAttrs(s: NodeScope): { stride: number; pad: number; dilation: number } {
   const node = s.node;
   const rank = s.shapeOf(0).length;
-  if (rank !== 4) throw problem(node, `expected 2-D images, an input of shape [N, C, H, W], found ${formatShape(s.shapeOf(0))} (only 2-D convolution and pooling are supported)`);
+  if (rank !== 4) throw problem(node, l10n.t('expected 2-D images, an input of shape [N, C, H, W], found {0} (only 2-D convolution and pooling are supported)', formatShape(s.shapeOf(0))));
   const autoPad = stringOf(node, 'auto_pad', 'NOTSET');
-  if (autoPad !== 'NOTSET' && autoPad !== 'VALID') throw problem(node, `auto_pad ${autoPad} is not supported; expected explicit pads (NOTSET) or VALID`);
+  if (autoPad !== 'NOTSET' && autoPad !== 'VALID') throw problem(node, l10n.t('auto_pad {0} is not supported; expected explicit pads (NOTSET) or VALID', autoPad));
   const pads = autoPad === 'VALID' ? null : intsOf(node, 'pads');
   return {
     stride: uniform(node, 'strides', intsOf(node, 'strides'), 1, 2),
@@ -111,10 +112,10 @@ function windowAttrs(s: NodeScope): { stride: number; pad: number; dilation: num
 function poolWindow(s: NodeScope): { h: number; w: number; stride: number; pad: number } {
   const node = s.node;
   const kernel = intsOf(node, 'kernel_shape');
-  if (!kernel || kernel.length !== 2) throw problem(node, `expected kernel_shape with 2 values, found ${kernel ? `[${kernel.join(', ')}]` : 'none'}`);
-  if (intOf(node, 'ceil_mode', 0) !== 0) throw problem(node, 'ceil_mode 1 is not supported; expected 0 (floor), as PyTorch exports by default');
+  if (!kernel || kernel.length !== 2) throw problem(node, l10n.t('expected kernel_shape with 2 values, found {0}', kernel ? `[${kernel.join(', ')}]` : l10n.t('none')));
+  if (intOf(node, 'ceil_mode', 0) !== 0) throw problem(node, l10n.t('ceil_mode 1 is not supported; expected 0 (floor), as PyTorch exports by default'));
   const { stride, pad, dilation } = windowAttrs(s);
-  if (dilation !== 1) throw problem(node, `dilations ${dilation} is not supported for pooling; expected 1`);
+  if (dilation !== 1) throw problem(node, l10n.t('dilations {0} is not supported for pooling; expected 1', dilation));
   return { h: kernel[0]!, w: kernel[1]!, stride, pad };
 }
 
@@ -141,7 +142,7 @@ function lastAxisOnly(s: NodeScope, opName: string): Expr {
   const x = required(s, 0);
   const rank = x.shape.length;
   const axis = axisIn(s.node, intOf(s.node, 'axis', s.opset >= 13 ? -1 : 1), rank);
-  if (axis !== rank - 1) throw problem(s.node, `axis ${axis} of a rank-${rank} input is not supported; expected the last axis (${rank - 1})`);
+  if (axis !== rank - 1) throw problem(s.node, l10n.t('axis {0} of a rank-{1} input is not supported; expected the last axis ({2})', axis, rank, rank - 1));
   return call(s.node, opName, [x]);
 }
 
@@ -151,7 +152,7 @@ const TRANSLATIONS: Readonly<Record<string, Translate>> = {
     const A = required(s, 0);
     const B = required(s, 1);
     const C = s.input(2);
-    if (A.shape.length !== 2 || B.shape.length !== 2) throw problem(node, `expected 2-D A and B, found ${formatShape(A.shape)} and ${formatShape(B.shape)}`);
+    if (A.shape.length !== 2 || B.shape.length !== 2) throw problem(node, l10n.t('expected 2-D A and B, found {0} and {1}', formatShape(A.shape), formatShape(B.shape)));
     const alpha = floatOf(node, 'alpha', 1);
     const beta = floatOf(node, 'beta', 1);
     const a = intOf(node, 'transA', 0) ? transposed(A) : A;
@@ -165,7 +166,7 @@ const TRANSLATIONS: Readonly<Record<string, Translate>> = {
   MatMul: (s) => {
     const a = required(s, 0);
     const b = required(s, 1);
-    if (a.shape.length > 2 || b.shape.length > 2) throw problem(s.node, `expected 1-D or 2-D operands, found ${formatShape(a.shape)} and ${formatShape(b.shape)} (batched MatMul is not supported)`);
+    if (a.shape.length > 2 || b.shape.length > 2) throw problem(s.node, l10n.t('expected 1-D or 2-D operands, found {0} and {1} (batched MatMul is not supported)', formatShape(a.shape), formatShape(b.shape)));
     return binary(s.node, 'matmul', '@', a, b);
   },
   Add: binaryOp('add', '+'),
@@ -190,11 +191,11 @@ const TRANSLATIONS: Readonly<Record<string, Translate>> = {
   Reshape: (s) => {
     const x = required(s, 0);
     const spec = constantInts(s, 1, 'the shape');
-    if (!spec) throw problem(s.node, 'expected a shape input, found none');
+    if (!spec) throw problem(s.node, l10n.t('expected a shape input, found none'));
     const allowZero = intOf(s.node, 'allowzero', 0) === 1;
     const dims = spec.map((d, i) => {
       if (d !== 0 || allowZero) return d;
-      if (i >= x.shape.length) throw problem(s.node, `shape [${spec.join(', ')}] copies dimension ${i} (0), but the input ${formatShape(x.shape)} has only ${x.shape.length}`);
+      if (i >= x.shape.length) throw problem(s.node, l10n.t('shape [{0}] copies dimension {1} (0), but the input {2} has only {3}', spec.join(', '), i, formatShape(x.shape), x.shape.length));
       return x.shape[i]!;
     });
     return reshapeTo(s, x, dims);
@@ -204,7 +205,7 @@ const TRANSLATIONS: Readonly<Record<string, Translate>> = {
     const rank = x.shape.length;
     const raw = intOf(s.node, 'axis', 1);
     const axis = raw < 0 ? raw + rank : raw;
-    if (axis < 0 || axis > rank) throw problem(s.node, `expected an axis in [${-rank}, ${rank}], found ${raw}`);
+    if (axis < 0 || axis > rank) throw problem(s.node, l10n.t('expected an axis in [{0}, {1}], found {2}', -rank, rank, raw));
     if (axis === 1 && rank >= 1) return call(s.node, 'flatten', [x]);
     return reshapeTo(s, x, [sizeOf(x.shape.slice(0, axis)), sizeOf(x.shape.slice(axis))]);
   },
@@ -219,13 +220,13 @@ const TRANSLATIONS: Readonly<Record<string, Translate>> = {
     const x = required(s, 0);
     const axes = s.opset >= 13 ? constantInts(s, 1, 'the axes') : intsOf(s.node, 'axes');
     const drop = axes === null ? x.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : axes.map((a) => axisIn(s.node, a, x.shape.length));
-    for (const a of drop) if (x.shape[a] !== 1) throw problem(s.node, `expected axis ${a} of ${formatShape(x.shape)} to have size 1, found ${x.shape[a]}`);
+    for (const a of drop) if (x.shape[a] !== 1) throw problem(s.node, l10n.t('expected axis {0} of {1} to have size 1, found {2}', a, formatShape(x.shape), String(x.shape[a])));
     return reshapeTo(s, x, x.shape.filter((_, i) => !drop.includes(i)));
   },
   Unsqueeze: (s) => {
     const x = required(s, 0);
     const axes = s.opset >= 13 ? constantInts(s, 1, 'the axes') : intsOf(s.node, 'axes');
-    if (!axes) throw problem(s.node, 'expected axes, found none');
+    if (!axes) throw problem(s.node, l10n.t('expected axes, found none'));
     const rank = x.shape.length + axes.length;
     const inserted = new Set(axes.map((a) => axisIn(s.node, a, rank)));
     const shape: number[] = [];
@@ -236,9 +237,9 @@ const TRANSLATIONS: Readonly<Record<string, Translate>> = {
   Concat: (s) => {
     const parts = s.node.inputs.map((_, k) => required(s, k));
     const axisAttr = s.node.attributes.get('axis');
-    if (!axisAttr || axisAttr.kind !== 'int') throw problem(s.node, 'expected the attribute axis, found none');
+    if (!axisAttr || axisAttr.kind !== 'int') throw problem(s.node, l10n.t('expected the attribute axis, found none'));
     const first = parts[0];
-    if (!first) throw problem(s.node, 'expected at least one input, found none');
+    if (!first) throw problem(s.node, l10n.t('expected at least one input, found none'));
     if (parts.length === 1) return reshapeTo(s, first, first.shape);
     let e = first;
     for (const p of parts.slice(1)) e = call(s.node, 'concat', [e, p], { axis: axisAttr.value });
@@ -250,10 +251,10 @@ const TRANSLATIONS: Readonly<Record<string, Translate>> = {
     const node = s.node;
     const x = required(s, 0);
     const W = required(s, 1);
-    if (intOf(node, 'group', 1) !== 1) throw problem(node, `group ${intOf(node, 'group', 1)} is not supported; expected 1 (no grouped or depthwise convolution)`);
+    if (intOf(node, 'group', 1) !== 1) throw problem(node, l10n.t('group {0} is not supported; expected 1 (no grouped or depthwise convolution)', intOf(node, 'group', 1)));
     const { stride, pad, dilation } = windowAttrs(s);
     const kernel = intsOf(node, 'kernel_shape');
-    if (kernel && (kernel[0] !== W.shape[2] || kernel[1] !== W.shape[3])) throw problem(node, `kernel_shape [${kernel.join(', ')}] does not match the weights ${formatShape(W.shape)}`);
+    if (kernel && (kernel[0] !== W.shape[2] || kernel[1] !== W.shape[3])) throw problem(node, l10n.t('kernel_shape [{0}] does not match the weights {1}', kernel.join(', '), formatShape(W.shape)));
     const b = s.input(2) ?? s.constLeaf('_bias', Tensor.filled([W.shape[0] ?? 0], 0));
     return call(node, 'conv2d', [x, W, b], { stride, pad, dilation });
   },
@@ -268,7 +269,7 @@ const TRANSLATIONS: Readonly<Record<string, Translate>> = {
   },
   GlobalAveragePool: unaryOp('global_avg_pool'),
   BatchNormalization: (s) => {
-    if (intOf(s.node, 'training_mode', 0) !== 0) throw problem(s.node, 'training_mode 1 is not supported; export the model in eval() mode (inference batch normalization)');
+    if (intOf(s.node, 'training_mode', 0) !== 0) throw problem(s.node, l10n.t('training_mode 1 is not supported; export the model in eval() mode (inference batch normalization)'));
     const inputs = [0, 1, 2, 3, 4].map((k) => required(s, k));
     return call(s.node, 'batchnorm', inputs, { eps: floatOf(s.node, 'epsilon', 1e-5) });
   },
@@ -290,6 +291,6 @@ export const SUPPORTED_OPS: ReadonlySet<string> = new Set([...Object.keys(TRANSL
 /** One node as one expression of the language. */
 export function translateNode(s: NodeScope): Expr {
   const translate = TRANSLATIONS[s.node.opType];
-  if (!translate) throw problem(s.node, `operator '${s.node.opType}' is not supported`);
+  if (!translate) throw problem(s.node, l10n.t("operator '{0}' is not supported", s.node.opType));
   return translate(s);
 }

@@ -2,6 +2,7 @@ import { Tensor } from '../tensor';
 import { crExp, crLog, pairwiseSum } from '../tensorMath';
 import type { OpDef } from './opDef';
 import { fail, floatAttr, ok } from './opHelpers';
+import * as l10n from '@vscode/l10n';
 
 /** log_softmax(x): x − max − log Σ exp(x − max) along the last axis, without forming softmax's quotient. */
 export const logSoftmax: OpDef = {
@@ -12,7 +13,7 @@ export const logSoftmax: OpDef = {
   attrs: [],
   signature: 'log_softmax(x)',
   doc: 'log(softmax(x)) along the last axis, computed as x − max − log Σ exp(x − max) (as torch.log_softmax). Backward: dout − softmax(x)·Σ dout along that axis.',
-  shape: ([x]) => (x!.length === 0 ? fail('log_softmax: expected a tensor with at least one axis, found a scalar') : ok(x!)),
+  shape: ([x]) => (x!.length === 0 ? fail(l10n.t('log_softmax: expected a tensor with at least one axis, found a scalar')) : ok(x!)),
   forward: ([x]) => {
     const c = x!.shape[x!.rank - 1]!;
     const data = x!.data;

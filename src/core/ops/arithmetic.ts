@@ -16,12 +16,13 @@ import {
 } from '../tensorMath';
 import type { BackwardContext, OpDef, ShapeResult } from './opDef';
 import { fail, ok } from './opHelpers';
+import * as l10n from '@vscode/l10n';
 
 function broadcastRule(name: string) {
   return (inputs: readonly (readonly number[])[]): ShapeResult => {
     const [a, b] = inputs as [readonly number[], readonly number[]];
     const shape = broadcastShapes(a, b);
-    return shape ? ok(shape) : fail(`${name}: cannot broadcast ${formatShape(a)} with ${formatShape(b)}`);
+    return shape ? ok(shape) : fail(l10n.t('{0}: cannot broadcast {1} with {2}', name, formatShape(a), formatShape(b)));
   };
 }
 

@@ -2,15 +2,16 @@ import { Tensor, type Shape } from '../tensor';
 import { formatShape } from '../tensorMath';
 import type { OpDef } from './opDef';
 import { fail, floatAttr, ok } from './opHelpers';
+import * as l10n from '@vscode/l10n';
 
 /** Channels of x (axis 1) and the size of each channel's block of elements per sample, or a message. */
 function channels(x: Shape, params: readonly Shape[]): { c: number; inner: number } | string {
-  if (x.length < 2) return `batchnorm: expected x with a channel axis (shape [N, C, ...]), found ${formatShape(x)}`;
+  if (x.length < 2) return l10n.t('batchnorm: expected x with a channel axis (shape [N, C, ...]), found {0}', formatShape(x));
   const c = x[1]!;
   const names = ['gamma', 'beta', 'mean', 'var'];
   for (let i = 0; i < params.length; i++) {
     const p = params[i]!;
-    if (p.length !== 1 || p[0] !== c) return `batchnorm: expected ${names[i]} of shape [${c}] (one per channel of x ${formatShape(x)}), found ${formatShape(p)}`;
+    if (p.length !== 1 || p[0] !== c) return l10n.t('batchnorm: expected {0} of shape [{1}] (one per channel of x {2}), found {3}', String(names[i]), c, formatShape(x), formatShape(p));
   }
   let inner = 1;
   for (let k = 2; k < x.length; k++) inner *= x[k]!;

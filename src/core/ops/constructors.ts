@@ -4,6 +4,7 @@ import { shapeLimitProblem, shapeText } from './limits';
 import { Tensor, sizeOf, type Shape } from '../tensor';
 import type { ConstArg, ConstArgs, ConstructorContext, ConstructorDef, ConstructorResult } from './constructorDef';
 import { loadTensor } from './loadFile';
+import * as l10n from '@vscode/l10n';
 
 /*
  * Leaf constructors: evaluated once when the file is loaded. `shape()` checks
@@ -18,7 +19,7 @@ const problem = (message: string, where: { argIndex?: number; keyword?: string }
 function describe(arg: ConstArg): string {
   if (typeof arg === 'string') return JSON.stringify(excerpt(arg));
   if (arg.rank === 0) return String(arg.data[0]);
-  return `a tensor of shape ${shapeText(arg.shape)}`;
+  return l10n.t('a tensor of shape {0}', shapeText(arg.shape));
 }
 
 /** A scalar argument's number, or null. */
@@ -40,12 +41,12 @@ function dimsOf(name: string, args: ConstArgs): Shape | Problem {
   if (p.length === 1 && only !== undefined && typeof only !== 'string' && only.rank === 1) {
     const dims = Array.from(only.data);
     const bad = dims.findIndex((d) => !isDim(d));
-    return bad < 0 ? dims : problem(`${name}: expected non-negative whole dimensions, found ${dims[bad]} in ${shapeText(dims)}`, { argIndex: 0 });
+    return bad < 0 ? dims : problem(l10n.t('{0}: expected non-negative whole dimensions, found {1} in {2}', name, String(dims[bad]), shapeText(dims)), { argIndex: 0 });
   }
   const dims: number[] = [];
   for (let i = 0; i < p.length; i++) {
     const v = scalarOf(p[i]);
-    if (!isDim(v)) return problem(`${name}: expected dimension ${i + 1} to be a non-negative whole number, found ${describe(p[i]!)}`, { argIndex: i });
+    if (!isDim(v)) return problem(l10n.t('{0}: expected dimension {1} to be a non-negative whole number, found {2}', name, i + 1, describe(p[i]!)), { argIndex: i });
     dims.push(v);
   }
   return dims;
@@ -58,8 +59,8 @@ function isProblem(x: unknown): x is Problem {
 function unknownKeyword(name: string, args: ConstArgs, allowed: readonly string[]): Problem | null {
   for (const key of args.keywords.keys()) {
     if (!allowed.includes(key)) {
-      const wanted = allowed.length ? `one of the keywords ${allowed.join(', ')}` : 'no keyword arguments';
-      return problem(`${name}: expected ${wanted}, found '${excerpt(key)}'`, { keyword: key });
+      const wanted = allowed.length ? l10n.t('one of the keywords {0}', allowed.join(', ')) : l10n.t('no keyword arguments');
+      return problem(l10n.t("{0}: expected {1}, found '{2}'", name, wanted, excerpt(key)), { keyword: key });
     }
   }
   return null;
@@ -102,7 +103,7 @@ function seedOf(name: string, args: ConstArgs): Problem | null {
   const arg = args.keywords.get('seed');
   if (arg === undefined) return null;
   const v = scalarOf(arg);
-  return v !== null && isValidSeed(v) ? null : problem(`${name}: expected seed to be a whole number in 0..4294967295, found ${describe(arg)}`, { keyword: 'seed' });
+  return v !== null && isValidSeed(v) ? null : problem(l10n.t('{0}: expected seed to be a whole number in 0..4294967295, found {1}', name, describe(arg)), { keyword: 'seed' });
 }
 
 function seedValue(args: ConstArgs, ctx: ConstructorContext): number {
@@ -124,8 +125,8 @@ export const full = sized(
   ['value'],
   (args) => {
     const value = args.keywords.get('value');
-    if (value === undefined) return problem('full: expected value=v (the fill value), found none');
-    if (scalarOf(value) === null) return problem(`full: expected value to be a number, found ${describe(value)}`, { keyword: 'value' });
+    if (value === undefined) return problem(l10n.t('full: expected value=v (the fill value), found none'));
+    if (scalarOf(value) === null) return problem(l10n.t('full: expected value to be a number, found {0}', describe(value)), { keyword: 'value' });
     return dimsOf('full', args);
   },
   (s, args) => Tensor.filled(s, scalarOf(args.keywords.get('value'))!),
@@ -137,7 +138,7 @@ export const eye = sized(
   'The n×n identity matrix (n×m with ones on the diagonal, as np.eye).',
   [],
   (args) => {
-    if (args.positional.length < 1 || args.positional.length > 2) return problem(`eye: expected 1 or 2 sizes eye(n, m=n), found ${args.positional.length}`);
+    if (args.positional.length < 1 || args.positional.length > 2) return problem(l10n.t('eye: expected 1 or 2 sizes eye(n, m=n), found {0}', args.positional.length));
     const dims = dimsOf('eye', args);
     return isProblem(dims) ? dims : [dims[0]!, dims[1] ?? dims[0]!];
   },
@@ -152,15 +153,15 @@ export const eye = sized(
 /** np.arange's length and values: start, start + step, then start + i·(that second value − start). */
 function arangeParams(args: ConstArgs): [number, number, number] | Problem {
   const p = args.positional;
-  if (p.length < 1 || p.length > 3) return problem(`arange: expected arange(n) or arange(start, stop, step=1), found ${p.length} arguments`);
+  if (p.length < 1 || p.length > 3) return problem(l10n.t('arange: expected arange(n) or arange(start, stop, step=1), found {0} arguments', p.length));
   const values: number[] = [];
   for (let i = 0; i < p.length; i++) {
     const v = scalarOf(p[i]);
-    if (v === null || !Number.isFinite(v)) return problem(`arange: expected argument ${i + 1} to be a finite number, found ${describe(p[i]!)}`, { argIndex: i });
+    if (v === null || !Number.isFinite(v)) return problem(l10n.t('arange: expected argument {0} to be a finite number, found {1}', i + 1, describe(p[i]!)), { argIndex: i });
     values.push(v);
   }
   const [start, stop, step] = p.length === 1 ? [0, values[0]!, 1] : [values[0]!, values[1]!, values[2] ?? 1];
-  if (step === 0) return problem('arange: expected a non-zero step, found 0', { argIndex: 2 });
+  if (step === 0) return problem(l10n.t('arange: expected a non-zero step, found 0'), { argIndex: 2 });
   return [start, stop, step];
 }
 
@@ -212,13 +213,13 @@ export const onehot = sized(
   (args) => {
     const [labels, classes] = args.positional;
     if (args.positional.length !== 2 || labels === undefined || typeof labels === 'string') {
-      return problem(`onehot: expected onehot(labels, classes), found ${args.positional.length} arguments`);
+      return problem(l10n.t('onehot: expected onehot(labels, classes), found {0} arguments', args.positional.length));
     }
     const c = scalarOf(classes);
-    if (!isDim(c) || c === 0) return problem(`onehot: expected classes to be a positive whole number, found ${describe(classes!)}`, { argIndex: 1 });
+    if (!isDim(c) || c === 0) return problem(l10n.t('onehot: expected classes to be a positive whole number, found {0}', describe(classes!)), { argIndex: 1 });
     for (let i = 0; i < labels.size; i++) {
       const v = labels.data[i]!;
-      if (!Number.isInteger(v) || v < 0 || v >= c) return problem(`onehot: expected labels in 0..${c - 1}, found ${v} at position ${i}`, { argIndex: 0 });
+      if (!Number.isInteger(v) || v < 0 || v >= c) return problem(l10n.t('onehot: expected labels in 0..{0}, found {1} at position {2}', c - 1, v, i), { argIndex: 0 });
     }
     return [...labels.shape, c];
   },
@@ -243,7 +244,7 @@ export const load: ConstructorDef = {
     if (args.positional.length < 1 || args.positional.length > 2 || typeof path !== 'string') {
       return problem(`load: expected a path string load("data.npy") or load("data.npz", "x"), found ${args.positional.length === 1 || args.positional.length === 2 ? describe(path!) : `${args.positional.length} arguments`}`, args.positional.length === 1 || args.positional.length === 2 ? { argIndex: 0 } : {});
     }
-    if (member !== undefined && typeof member !== 'string') return problem(`load: expected the name of an array of the .npz archive as a string, found ${describe(member)}`, { argIndex: 1 });
+    if (member !== undefined && typeof member !== 'string') return problem(l10n.t('load: expected the name of an array of the .npz archive as a string, found {0}', describe(member)), { argIndex: 1 });
     return { ok: true, shape: null };
   },
   build: (args, ctx) => {
@@ -254,11 +255,11 @@ export const load: ConstructorDef = {
     if (!file.ok) {
       const reason = file.message.replace(/^load:\s*/, '');
       const name = excerpt(path);
-      return problem(reason.includes(name) ? `load: ${reason}` : `load: cannot read "${name}": ${excerpt(reason, 200)}`, { argIndex: 0 });
+      return problem(reason.includes(name) ? `load: ${reason}` : l10n.t('load: cannot read "{0}": {1}', name, excerpt(reason, 200)), { argIndex: 0 });
     }
     const member = args.positional[1] as string | undefined;
     const result = loadTensor(path, file.bytes, ctx.maxElements, member);
-    return result.ok ? result : problem(result.message, { argIndex: result.message.startsWith('load: expected a member name') ? 1 : 0 });
+    return result.ok ? result : problem(result.message, { argIndex: result.message.startsWith(l10n.t('load: expected a member name only for an .npz archive, found "{0}" for "{1}"').split('{0}')[0]!) ? 1 : 0 });
   },
 };
 

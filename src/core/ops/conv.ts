@@ -2,6 +2,7 @@ import { Tensor, type Shape } from '../tensor';
 import { formatShape, gemm, gemmTransposeA, gemmTransposeB } from '../tensorMath';
 import type { OpAttrs, OpDef } from './opDef';
 import { fail, intAttr, ok } from './opHelpers';
+import * as l10n from '@vscode/l10n';
 
 /*
  * The textbook's Convolution layer (chapter 7): each output position's
@@ -47,13 +48,13 @@ export function windowCount(size: number, filter: number, stride: number, pad: n
 
 /** The geometry of sliding an fh×fw window over x [N, C, H, W] by (stride, strideW), or a message naming what does not fit. */
 export function windowGeometry(opName: string, x: Shape, fh: number, fw: number, stride: number, strideW: number, attrs: OpAttrs): WindowGeometry | string {
-  if (x.length !== 4) return `${opName}: expected x of shape [N, C, H, W] (4 axes), found ${formatShape(x)}`;
+  if (x.length !== 4) return l10n.t('{0}: expected x of shape [N, C, H, W] (4 axes), found {1}', opName, formatShape(x));
   const pad = intAttr(attrs, 'pad', 0);
   const dilation = intAttr(attrs, 'dilation', 1);
-  if (fh < 1 || fw < 1) return `${opName}: expected a window of at least 1×1, found ${fh}×${fw}`;
-  if (stride < 1 || strideW < 1) return `${opName}: expected stride ≥ 1, found ${Math.min(stride, strideW)}`;
-  if (pad < 0) return `${opName}: expected pad ≥ 0, found ${pad}`;
-  if (dilation < 1) return `${opName}: expected dilation ≥ 1, found ${dilation}`;
+  if (fh < 1 || fw < 1) return l10n.t('{0}: expected a window of at least 1×1, found {1}×{2}', opName, fh, fw);
+  if (stride < 1 || strideW < 1) return l10n.t('{0}: expected stride ≥ 1, found {1}', opName, Math.min(stride, strideW));
+  if (pad < 0) return l10n.t('{0}: expected pad ≥ 0, found {1}', opName, pad);
+  if (dilation < 1) return l10n.t('{0}: expected dilation ≥ 1, found {1}', opName, dilation);
   const [n, c, h, w] = x as [number, number, number, number];
   const oh = windowCount(h, fh, stride, pad, dilation);
   const ow = windowCount(w, fw, strideW, pad, dilation);
@@ -65,12 +66,12 @@ export function windowGeometry(opName: string, x: Shape, fh: number, fw: number,
 
 /** The output shape of conv2d, or the message. */
 function convGeometry(x: Shape, w: Shape, b: Shape, attrs: OpAttrs): WindowGeometry | string {
-  if (w.length !== 4) return `conv2d: expected W of shape [FN, C, FH, FW] (4 axes), found ${formatShape(w)}`;
+  if (w.length !== 4) return l10n.t('conv2d: expected W of shape [FN, C, FH, FW] (4 axes), found {0}', formatShape(w));
   const stride = intAttr(attrs, 'stride', 1);
   const g = windowGeometry('conv2d', x, w[2]!, w[3]!, stride, stride, attrs);
   if (typeof g === 'string') return g;
-  if (w[1] !== g.c) return `conv2d: expected W's channels (axis 1) to equal x's, ${g.c}, found W ${formatShape(w)} for x ${formatShape(x)}`;
-  if (b.length !== 1 || b[0] !== w[0]) return `conv2d: expected b of shape [${w[0]}] (one bias per filter), found ${formatShape(b)}`;
+  if (w[1] !== g.c) return l10n.t("conv2d: expected W's channels (axis 1) to equal x's, {0}, found W {1} for x {2}", g.c, formatShape(w), formatShape(x));
+  if (b.length !== 1 || b[0] !== w[0]) return l10n.t('conv2d: expected b of shape [{0}] (one bias per filter), found {1}', String(w[0]), formatShape(b));
   return g;
 }
 

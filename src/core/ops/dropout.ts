@@ -2,6 +2,7 @@ import { rand } from '../random';
 import { Tensor } from '../tensor';
 import type { EvaluationContext, OpAttrs, OpDef } from './opDef';
 import { fail, floatAttr, intAttr, ok } from './opHelpers';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The mask of one training step, already scaled: 1/(1 − ratio) where
@@ -40,9 +41,9 @@ export const dropout: OpDef = {
   doc: "In training step k: x · mask / (1 − ratio), mask = rand(x.shape) ≥ ratio drawn with seed + k (the textbook's Dropout, scaled so that the expected value is x); outside training the identity. Backward: dout · mask / (1 − ratio), or dout outside training.",
   shape: ([x], attrs) => {
     const ratio = floatAttr(attrs, 'ratio', 0.5);
-    if (!(ratio >= 0 && ratio < 1)) return fail(`dropout: expected a ratio in [0, 1), found ${ratio}`);
+    if (!(ratio >= 0 && ratio < 1)) return fail(l10n.t('dropout: expected a ratio in [0, 1), found {0}', ratio));
     const seed = intAttr(attrs, 'seed', 0);
-    if (!(seed >= 0 && seed <= 0xffffffff)) return fail(`dropout: expected a seed in [0, 4294967295], found ${seed}`);
+    if (!(seed >= 0 && seed <= 0xffffffff)) return fail(l10n.t('dropout: expected a seed in [0, 4294967295], found {0}', seed));
     return ok(x!);
   },
   forward: ([x], attrs, context) => {

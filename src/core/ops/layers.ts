@@ -15,15 +15,16 @@ import {
 } from '../tensorMath';
 import type { OpDef } from './opDef';
 import { fail, ok } from './opHelpers';
+import * as l10n from '@vscode/l10n';
 
 /** Output shape of affine(x, W, b), or the message. */
 function affineShape(x: Shape, w: Shape, b: Shape): Shape | string {
-  if (x.length !== 1 && x.length !== 2) return `affine: x must be 1-D or 2-D, found ${formatShape(x)}`;
-  if (w.length !== 2) return `affine: W must be 2-D, found ${formatShape(w)}`;
+  if (x.length !== 1 && x.length !== 2) return l10n.t('affine: x must be 1-D or 2-D, found {0}', formatShape(x));
+  if (w.length !== 2) return l10n.t('affine: W must be 2-D, found {0}', formatShape(w));
   const out = matmulShape(x, w, 'affine');
   if (typeof out === 'string') return out;
   const withBias = broadcastShapes(out, b);
-  if (withBias === null || !shapesEqual(withBias, out)) return `affine: cannot add b ${formatShape(b)} to x@W of shape ${formatShape(out)}`;
+  if (withBias === null || !shapesEqual(withBias, out)) return l10n.t('affine: cannot add b {0} to x@W of shape {1}', formatShape(b), formatShape(out));
   return out;
 }
 
@@ -106,7 +107,7 @@ export const softmax: OpDef = {
   attrs: [],
   signature: 'softmax(x)',
   doc: 'exp(x − max) / sum(exp(x − max)) along the last axis. Backward: y·(dout − sum(dout·y)) along that axis.',
-  shape: ([x]) => (x!.length === 0 ? fail('softmax: expected a tensor with at least one axis, found a scalar') : ok(x!)),
+  shape: ([x]) => (x!.length === 0 ? fail(l10n.t('softmax: expected a tensor with at least one axis, found a scalar')) : ok(x!)),
   forward: ([x]) => new Tensor(x!.shape, softmaxData(x!)),
   backward: (ctx) => {
     const y = ctx.output.data;

@@ -1,4 +1,5 @@
 import type { Shape } from '../tensor';
+import * as l10n from '@vscode/l10n';
 
 /** Most axes a tensor may have: numpy's limit (NPY_MAXDIMS before numpy 2 raised it). */
 export const MAX_RANK = 32;
@@ -24,7 +25,7 @@ export function shapeText(shape: Shape): string {
  *   row or per column of an empty tensor.
  */
 export function shapeLimitProblem(shape: Shape, maxElements: number): string | null {
-  if (shape.length > MAX_RANK) return `expected at most ${MAX_RANK} dimensions (a fixed limit, as in numpy), found ${shape.length}`;
+  if (shape.length > MAX_RANK) return l10n.t('expected at most {0} dimensions (a fixed limit, as in numpy), found {1}', MAX_RANK, shape.length);
   let size = 1;
   let space = 1;
   for (let i = 0; i < shape.length; i++) {
@@ -32,13 +33,13 @@ export function shapeLimitProblem(shape: Shape, maxElements: number): string | n
     size *= d;
     space *= d > 1 ? d : 1;
   }
-  if (size > maxElements) return `expected at most ${maxElements} elements (graphstep.maxTensorElements), found shape ${shapeText(shape)} with ${size}`;
+  if (size > maxElements) return l10n.t('expected at most {0} elements (graphstep.maxTensorElements), found shape {1} with {2}', maxElements, shapeText(shape), size);
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i]!;
-    if (d > maxElements) return `expected every dimension to be at most ${maxElements} (graphstep.maxTensorElements), found ${d} in shape ${shapeText(shape)}`;
+    if (d > maxElements) return l10n.t('expected every dimension to be at most {0} (graphstep.maxTensorElements), found {1} in shape {2}', maxElements, d, shapeText(shape));
   }
   if (space > maxElements) {
-    return `expected at most ${maxElements} elements (graphstep.maxTensorElements), found shape ${shapeText(shape)} whose index space (empty axes counted as 1) is ${space}`;
+    return l10n.t('expected at most {0} elements (graphstep.maxTensorElements), found shape {1} whose index space (empty axes counted as 1) is {2}', maxElements, shapeText(shape), space);
   }
   return null;
 }

@@ -2,6 +2,7 @@ import { excerpt } from '../language/excerpt';
 import { Tensor, type Shape } from '../tensor';
 import { shapeLimitProblem } from './limits';
 import { gunzip, npzMember, parseIdx } from './loadArchives';
+import * as l10n from '@vscode/l10n';
 
 /*
  * Parsers for `load("path")`: .npy, .csv and .json. Each problem is a message
@@ -31,7 +32,7 @@ export function loadTensor(path: string, bytes: Uint8Array, maxElements: number,
     inner = path.slice(0, -3);
   }
   const ext = /\.([^./\\]*)$/.exec(inner)?.[1]?.toLowerCase() ?? '';
-  if (member !== undefined && ext !== 'npz') return failure(`load: expected a member name only for an .npz archive, found "${excerpt(member)}" for "${name}"`);
+  if (member !== undefined && ext !== 'npz') return failure(l10n.t('load: expected a member name only for an .npz archive, found "{0}" for "{1}"', excerpt(member), name));
   if (IDX_NAME.test(inner)) return parseIdx(name, bytes, maxElements);
   if (ext === 'npz') {
     const found = npzMember(name, bytes, member);
@@ -41,13 +42,13 @@ export function loadTensor(path: string, bytes: Uint8Array, maxElements: number,
   if (ext === 'npy') return parseNpy(name, bytes, maxElements);
   if (ext === 'csv') return parseCsv(name, decodeUtf8(bytes), maxElements);
   if (ext === 'json') return parseJsonTensor(name, decodeUtf8(bytes), maxElements);
-  return failure(`load: expected a .npy, .npz, .csv, .json or IDX (…idx3-ubyte) file, or one of them gzipped (.gz), found ${ext ? `'.${excerpt(ext)}'` : 'no extension'} in "${name}"`);
+  return failure(l10n.t('load: expected a .npy, .npz, .csv, .json or IDX (…idx3-ubyte) file, or one of them gzipped (.gz), found {0} in "{1}"', ext ? `'.${excerpt(ext)}'` : l10n.t('no extension'), name));
 }
 
 /** The limits of every shape (rank, each dimension, elements), checked before the tensor is allocated. */
 function tooLarge(path: string, shape: Shape, maxElements: number): LoadResult | null {
   const size = shape.length <= 32 ? shape.reduce((a, b) => a * b, 1) : 0;
-  if (size > maxElements) return failure(`load: ${path} holds shape [${shape.join(',')}] (${size} elements), expected at most ${maxElements} (graphstep.maxTensorElements)`);
+  if (size > maxElements) return failure(l10n.t('load: {0} holds shape [{1}] ({2} elements), expected at most {3} (graphstep.maxTensorElements)', path, shape.join(','), size, maxElements));
   const problem = shapeLimitProblem(shape, maxElements);
   return problem === null ? null : failure(`load: ${path}: ${problem}`);
 }
@@ -78,7 +79,7 @@ const NPY_TYPES: Readonly<Record<string, { name: string; size: number; read: (v:
 export function parseNpy(path: string, bytes: Uint8Array, maxElements: number): LoadResult {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) {
-    return failure(`load: ${path} is not a .npy file: expected the bytes \\x93NUMPY at the start`);
+    return failure(l10n.t('load: {0} is not a .npy file: expected the bytes {1} at the start', path, '\\x93NUMPY'));
   }
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -88,21 +89,21 @@ export function parseNpy(path: string, bytes: Uint8Array, maxElements: number): 
     headerStart = 10;
     headerLength = view.getUint16(8, true);
   } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) return failure(`load: ${path} is truncated: expected a .npy header, found ${bytes.length} bytes`);
+    if (bytes.length < 12) return failure(l10n.t('load: {0} is truncated: expected a .npy header, found {1} bytes', path, bytes.length));
     headerStart = 12;
     headerLength = view.getUint32(8, true);
   } else {
-    return failure(`load: ${path} has .npy format version ${major}.${bytes[7]}, expected 1.0, 2.0 or 3.0`);
+    return failure(l10n.t('load: {0} has .npy format version {1}.{2}, expected 1.0, 2.0 or 3.0', path, major, String(bytes[7])));
   }
   const dataStart = headerStart + headerLength;
-  if (dataStart > bytes.length) return failure(`load: ${path} is truncated: expected a ${headerLength}-byte header, found ${bytes.length - headerStart} bytes`);
+  if (dataStart > bytes.length) return failure(l10n.t('load: {0} is truncated: expected a {1}-byte header, found {2} bytes', path, headerLength, bytes.length - headerStart));
   const header = decodeUtf8(bytes.subarray(headerStart, dataStart));
   // a key given twice means its last value, as Python's dict literal (and so numpy) reads it
   const descr = lastMatch(/'descr'\s*:\s*'([^']*)'/g, header);
   const fortran = lastMatch(/'fortran_order'\s*:\s*(True|False)/g, header);
   const shapeText = lastMatch(/'shape'\s*:\s*\(([^)]*)\)/g, header);
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    return failure(`load: ${path} has a .npy header without a plain 'descr', 'fortran_order' and 'shape' (structured arrays are not supported): ${excerpt(header.trim())}`);
+    return failure(l10n.t("load: {0} has a .npy header without a plain 'descr', 'fortran_order' and 'shape' (structured arrays are not supported): {1}", path, excerpt(header.trim())));
   }
   const order = descr[0];
   const type = NPY_TYPES[descr.slice(1)];
@@ -110,20 +111,20 @@ export function parseNpy(path: string, bytes: Uint8Array, maxElements: number): 
     const bigEndian = order === '>' && type !== undefined && type.size > 1;
     return failure(
       bigEndian
-        ? `load: ${path} holds big-endian ${type.name} ('${descr}'), expected little-endian ('<${descr.slice(1)}')`
-        : `load: ${path} holds dtype '${excerpt(descr)}', expected float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8 or bool`,
+        ? l10n.t("load: {0} holds big-endian {1} ('{2}'), expected little-endian ('<{3}')", path, type.name, descr, descr.slice(1))
+        : l10n.t("load: {0} holds dtype '{1}', expected float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8 or bool", path, excerpt(descr)),
     );
   }
-  if (fortran === 'True') return failure(`load: ${path} is in Fortran order, expected C order (save np.ascontiguousarray(a))`);
+  if (fortran === 'True') return failure(l10n.t('load: {0} is in Fortran order, expected C order (save np.ascontiguousarray(a))', path));
   const dims = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (!dims.every((d) => /^\d+L?$/.test(d))) return failure(`load: ${path} has shape (${excerpt(shapeText)}), expected whole numbers`);
+  if (!dims.every((d) => /^\d+L?$/.test(d))) return failure(l10n.t('load: {0} has shape ({1}), expected whole numbers', path, excerpt(shapeText)));
   const shape = dims.map((d) => parseInt(d, 10));
   const size = shape.reduce((a, b) => a * b, 1);
   const limit = tooLarge(path, shape, maxElements);
   if (limit) return limit;
   const needed = size * type.size;
   if (bytes.length - dataStart < needed) {
-    return failure(`load: ${path} is truncated: shape [${shape.join(',')}] of ${type.name} needs ${needed} bytes of data, found ${bytes.length - dataStart}`);
+    return failure(l10n.t('load: {0} is truncated: shape [{1}] of {2} needs {3} bytes of data, found {4}', path, shape.join(','), type.name, needed, bytes.length - dataStart));
   }
   const out = new Float64Array(size);
   for (let i = 0; i < size; i++) out[i] = type.read(view, dataStart + i * type.size);
@@ -162,22 +163,22 @@ export function parseCsv(path: string, text: string, maxElements: number): LoadR
     const line = lines[li]!.replace(/#.*$/, '').trim();
     if (line === '') continue;
     const fields = line.split(',').map((f) => f.trim());
-    if (width >= 0 && fields.length !== width) return failure(`load: ${path} line ${li + 1} has ${fields.length} values, expected ${width}`);
+    if (width >= 0 && fields.length !== width) return failure(l10n.t('load: {0} line {1} has {2} values, expected {3}', path, li + 1, fields.length, width));
     width = fields.length;
     const row: number[] = [];
     for (let fi = 0; fi < fields.length; fi++) {
       const v = parseCsvNumber(fields[fi]!);
       if (v === null) {
         const found = fields[fi] === '' ? 'nothing' : `"${excerpt(fields[fi]!)}"`;
-        return failure(`load: ${path} line ${li + 1} value ${fi + 1}: expected a number, found ${found}`);
+        return failure(l10n.t('load: {0} line {1} value {2}: expected a number, found {3}', path, li + 1, fi + 1, found));
       }
       row.push(v);
     }
     total += row.length;
-    if (total > maxElements) return failure(`load: ${path} holds more than ${maxElements} numbers, expected at most ${maxElements} (graphstep.maxTensorElements)`);
+    if (total > maxElements) return failure(l10n.t('load: {0} holds more than {1} numbers, expected at most {1} (graphstep.maxTensorElements)', path, maxElements));
     rows.push(row);
   }
-  if (rows.length === 0) return failure(`load: ${path} holds no numbers, expected comma-separated rows`);
+  if (rows.length === 0) return failure(l10n.t('load: {0} holds no numbers, expected comma-separated rows', path));
   const squeezed = [rows.length, width].filter((d) => d !== 1);
   return { ok: true, value: new Tensor(squeezed, Float64Array.from(rows.flat())) };
 }
@@ -193,9 +194,9 @@ function jsonValueNumber(v: unknown): number | null {
 
 function describeJson(v: unknown): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (Array.isArray(v)) return l10n.t('an array of {0}', v.length);
   if (typeof v === 'string') return JSON.stringify(excerpt(v));
-  return typeof v === 'object' ? 'an object' : String(v);
+  return typeof v === 'object' ? l10n.t('an object') : String(v);
 }
 
 /** Deeper nesting than any allowed rank; the walk below recurses at most this deep. */
@@ -207,7 +208,7 @@ export function parseJsonTensor(path: string, text: string, maxElements: number)
   try {
     root = JSON.parse(text);
   } catch (e) {
-    return failure(`load: ${path} is not valid JSON: ${excerpt((e as Error).message, 120)}`);
+    return failure(l10n.t('load: {0} is not valid JSON: {1}', path, excerpt((e as Error).message, 120)));
   }
   const shape: number[] = [];
   for (let v: unknown = root; Array.isArray(v); v = v[0]) {
@@ -223,12 +224,12 @@ export function parseJsonTensor(path: string, text: string, maxElements: number)
   const walk = (v: unknown, depth: number, where: string): string | null => {
     if (depth === shape.length) {
       const n = jsonValueNumber(v);
-      if (n === null) return `load: ${path}: expected a number at ${where || 'the top'}, found ${describeJson(v)}`;
+      if (n === null) return l10n.t('load: {0}: expected a number at {1}, found {2}', path, where || l10n.t('the top'), describeJson(v));
       out[k++] = n;
       return null;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
-      return `load: ${path} is not rectangular: expected an array of ${shape[depth]} at ${where || 'the top'}, found ${describeJson(v)}`;
+      return l10n.t('load: {0} is not rectangular: expected an array of {1} at {2}, found {3}', path, String(shape[depth]), where || l10n.t('the top'), describeJson(v));
     }
     for (let i = 0; i < v.length; i++) {
       const problem = walk(v[i], depth + 1, `${where}[${i}]`);

@@ -1,5 +1,6 @@
 import { excerpt } from '../language/excerpt';
 import type { FileAccess } from './constructorDef';
+import * as l10n from '@vscode/l10n';
 
 /*
  * The rules every host's `load()` file access keeps, and their messages,
@@ -21,22 +22,22 @@ export const quotedPath = (relative: string): string => JSON.stringify(excerpt(r
 /** A path's first problem, before anything is looked up: empty, a NUL, absolute (POSIX, or Windows as `path.win32.isAbsolute` says). Null when it may be looked up. */
 export function pathFormProblem(relative: string, rootName: string): FileRead | null {
   const quoted = quotedPath(relative);
-  if (relative === '' || relative.includes('\0')) return refuseLoad(`expected a file name, found ${quoted}`);
+  if (relative === '' || relative.includes('\0')) return refuseLoad(l10n.t('expected a file name, found {0}', quoted));
   if (/^([\\/]|[a-zA-Z]:[\\/])/.test(relative)) {
-    return refuseLoad(`expected a path relative to the .nn file, found the absolute path ${quoted} (absolute paths are refused: load() reads only inside ${rootName})`);
+    return refuseLoad(l10n.t('expected a path relative to the .nn file, found the absolute path {0} (absolute paths are refused: load() reads only inside {1})', quoted, rootName));
   }
   return null;
 }
 
 /** A path that leads out of the root. */
 export function outsideRoot(relative: string, rootName: string, root: string): FileRead {
-  const how = relative.split(/[\\/]/).includes('..') ? "its '..' leads" : 'it is';
-  return refuseLoad(`expected a path inside ${rootName}, found ${quotedPath(relative)}: ${how} outside ${JSON.stringify(excerpt(root, 80))}`);
+  const how = relative.split(/[\\/]/).includes('..') ? l10n.t("its '..' leads") : l10n.t('it is');
+  return refuseLoad(l10n.t('expected a path inside {0}, found {1}: {2} outside {3}', rootName, quotedPath(relative), how, JSON.stringify(excerpt(root, 80))));
 }
 
 /** A file larger than {@link MAX_LOAD_FILE_BYTES}. */
 export const tooLargeFile = (relative: string, size: number): FileRead =>
-  refuseLoad(`expected a file of at most ${MAX_LOAD_FILE_BYTES} bytes at ${quotedPath(relative)}, found ${size}`);
+  refuseLoad(l10n.t('expected a file of at most {0} bytes at {1}, found {2}', MAX_LOAD_FILE_BYTES, quotedPath(relative), size));
 
 /** `load()` in a document not saved to a file. */
-export const UNSAVED_FILES: FileAccess = { read: () => refuseLoad('expected a file saved on disk, found an unsaved document') };
+export const UNSAVED_FILES: FileAccess = { read: () => refuseLoad(l10n.t('expected a file saved on disk, found an unsaved document')) };

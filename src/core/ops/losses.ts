@@ -3,6 +3,7 @@ import { BinaryCode, binary, broadcastShapes, crLog, formatShape, pairwiseSum, s
 import { softmaxData } from './layers';
 import type { OpDef, ShapeResult } from './opDef';
 import { fail, ok } from './opHelpers';
+import * as l10n from '@vscode/l10n';
 
 /*
  * The textbook's losses, in its numpy arithmetic order:
@@ -17,12 +18,12 @@ type TargetKind = 'onehot' | 'indices';
 
 /** How t is read against y, or the message. Equal shapes mean one-hot (or soft) targets. */
 function targetKind(name: string, y: Shape, t: Shape): TargetKind | string {
-  if (y.length !== 1 && y.length !== 2) return `${name}: expected 1-D or 2-D scores, found ${formatShape(y)}`;
+  if (y.length !== 1 && y.length !== 2) return l10n.t('{0}: expected 1-D or 2-D scores, found {1}', name, formatShape(y));
   if (shapesEqual(y, t)) return 'onehot';
   if (y.length === 2 && t.length === 1 && t[0] === y[0]) return 'indices';
   if (y.length === 1 && (t.length === 0 || (t.length === 1 && t[0] === 1))) return 'indices';
   const indexShape = y.length === 2 ? formatShape([y[0]!]) : '[] or [1]';
-  return `${name}: t must be one-hot with the shape of y ${formatShape(y)}, or class indices of shape ${indexShape}, found ${formatShape(t)}`;
+  return l10n.t('{0}: t must be one-hot with the shape of y {1}, or class indices of shape {2}, found {3}', name, formatShape(y), indexShape, formatShape(t));
 }
 
 function lossShape(name: string) {
@@ -48,7 +49,7 @@ function checkIndices(name: string) {
     const classes = y!.shape[y!.rank - 1]!;
     for (let i = 0; i < t!.size; i++) {
       if (classIndex(t!.data, i, classes) < 0) {
-        return `${name}: expected class indices in 0..${classes - 1}, found t[${i}] = ${t!.data[i]}`;
+        return l10n.t('{0}: expected class indices in 0..{1}, found t[{2}] = {3}', name, classes - 1, i, String(t!.data[i]));
       }
     }
     return null;
@@ -154,7 +155,7 @@ export const softmaxWithLoss: OpDef = {
 };
 
 function mseShape([y, t]: readonly Shape[]): ShapeResult {
-  return broadcastShapes(y!, t!) ? ok([]) : fail(`mse: cannot broadcast ${formatShape(y!)} with ${formatShape(t!)}`);
+  return broadcastShapes(y!, t!) ? ok([]) : fail(l10n.t('mse: cannot broadcast {0} with {1}', formatShape(y!), formatShape(t!)));
 }
 
 export const mse: OpDef = {
@@ -168,7 +169,7 @@ export const mse: OpDef = {
   shape: mseShape,
   shapeWarning: ([y, t]) => {
     const shape = broadcastShapes(y!, t!);
-    return shape && shape.includes(0) ? `mse: expected non-empty tensors, found shape ${formatShape(shape)}: the mean of no squared errors is NaN (numpy warns "Mean of empty slice")` : null;
+    return shape && shape.includes(0) ? l10n.t('mse: expected non-empty tensors, found shape {0}: the mean of no squared errors is NaN (numpy warns "Mean of empty slice")', formatShape(shape)) : null;
   },
   forward: ([y, t]) => {
     const diff = binary(BinaryCode.sub, y!, t!, 'mse').data;

@@ -3,6 +3,7 @@ import { formatShape, pairwiseSum } from '../tensorMath';
 import { windowGeometry, type WindowGeometry } from './conv';
 import type { AttrSpec, OpAttrs, OpDef, ShapeResult } from './opDef';
 import { boolAttr, fail, intAttr, ok } from './opHelpers';
+import * as l10n from '@vscode/l10n';
 
 /*
  * The textbook's Pooling layer and its average and global forms, NCHW. A
@@ -23,7 +24,7 @@ function poolGeometry(opName: string, x: readonly number[], attrs: OpAttrs): Win
   const stride = attrs['stride'];
   const g = typeof stride === 'number' ? windowGeometry(opName, x, fh, fw, stride, stride, attrs) : windowGeometry(opName, x, fh, fw, fh, fw, attrs);
   if (typeof g === 'string') return g;
-  if (2 * g.pad > fh || 2 * g.pad > fw) return `${opName}: expected pad at most half the ${fh}×${fw} window, found pad ${g.pad}`;
+  if (2 * g.pad > fh || 2 * g.pad > fw) return l10n.t('{0}: expected pad at most half the {1}×{2} window, found pad {3}', opName, fh, fw, g.pad);
   return g;
 }
 
@@ -187,8 +188,8 @@ export const globalAvgPool: OpDef = {
   signature: 'global_avg_pool(x)',
   doc: 'The mean over all spatial positions of each channel: x [N, C, H, W] → [N, C, 1, 1] (as ONNX GlobalAveragePool and AdaptiveAvgPool2d(1)). Backward: dout / (H·W) to every position.',
   shape: ([x]) => {
-    if (x!.length < 3) return fail(`global_avg_pool: expected x of shape [N, C, H, W] (at least 3 axes), found ${formatShape(x!)}`);
-    if (x!.slice(2).some((d) => d === 0)) return fail(`global_avg_pool: expected non-empty spatial axes, found ${formatShape(x!)}`);
+    if (x!.length < 3) return fail(l10n.t('global_avg_pool: expected x of shape [N, C, H, W] (at least 3 axes), found {0}', formatShape(x!)));
+    if (x!.slice(2).some((d) => d === 0)) return fail(l10n.t('global_avg_pool: expected non-empty spatial axes, found {0}', formatShape(x!)));
     return ok([x![0]!, x![1]!, ...x!.slice(2).map(() => 1)]);
   },
   forward: ([x]) => {

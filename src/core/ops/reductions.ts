@@ -2,6 +2,7 @@ import { Tensor } from '../tensor';
 import { broadcastTo, mean as meanOf, reducedAxes, reducedShape, sum as sumOf } from '../tensorMath';
 import type { BackwardContext, OpAttrs, OpDef, ShapeResult } from './opDef';
 import { boolAttr, fail, intOrNoneAttr, ok } from './opHelpers';
+import * as l10n from '@vscode/l10n';
 
 const reductionAttrs = [
   { name: 'axis', kind: 'intOrNone', default: null },
@@ -55,7 +56,7 @@ export const mean: OpDef = {
     if (typeof reduced === 'string') return null;
     let count = 1;
     for (let i = 0; i < x!.length; i++) if (reduced[i]) count *= x![i]!;
-    return count === 0 ? `mean: expected a non-empty slice to average, found shape [${x!.join(',')}]: the mean of an empty slice is NaN (numpy warns "Mean of empty slice")` : null;
+    return count === 0 ? l10n.t('mean: expected a non-empty slice to average, found shape [{0}]: the mean of an empty slice is NaN (numpy warns "Mean of empty slice")', x!.join(',')) : null;
   },
   forward: ([x], attrs) => meanOf(x!, intOrNoneAttr(attrs, 'axis'), boolAttr(attrs, 'keepdims')),
   backward: (ctx) => {

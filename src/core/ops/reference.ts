@@ -217,6 +217,7 @@ export const OP_REFERENCE: Readonly<Record<string, OpReference>> = {
   },
   batchnorm: {
     section: 'Convolution, pooling and other layers',
+    textbook: 'Batch Normalizationレイヤ',
     forward: 'Batch Normalization in its inference form, per channel (axis 1): `gamma · (x − mean) / √(var + eps) + beta` with the running statistics given',
     backward: 'dx = dout·γ/√(var + eps); dγ = Σ dout·x̂; dβ = Σ dout; dmean = −Σ dout·γ/√(var + eps); dvar = −½ Σ dout·γ·(x − mean)·(var + eps)^(−3/2)',
     example: '`n1 = batchnorm(c1, g1, be1, m1, v1)`',
@@ -235,6 +236,7 @@ export const OP_REFERENCE: Readonly<Record<string, OpReference>> = {
   },
   dropout: {
     section: 'Convolution, pooling and other layers',
+    textbook: 'Dropoutレイヤ',
     forward: 'in training step k: `x · mask / (1 − ratio)` with `mask = rand(x.shape) ≥ ratio` drawn as `np.random.seed(seed + k); np.random.rand(*x.shape)`, a new mask each step (inverted dropout, as PyTorch: the expected value stays x); outside training (a run, a step, a gradient check) the identity',
     backward: "dout · mask / (1 − ratio) with the same step's mask; dout outside training",
     example: '`h = dropout(a1, 0.5, seed=3)`',

@@ -2,6 +2,7 @@ import { Tensor, type Shape } from '../tensor';
 import { broadcastIndex, formatShape, reducedAxes, reducedShape } from '../tensorMath';
 import type { OpAttrs, OpDef, ShapeResult } from './opDef';
 import { boolAttr, fail, intOrNoneAttr, ok } from './opHelpers';
+import * as l10n from '@vscode/l10n';
 
 /*
  * Ops that pick elements: the maximum along an axis (softmax subtracts it)
@@ -13,7 +14,7 @@ import { boolAttr, fail, intOrNoneAttr, ok } from './opHelpers';
 function maxAxes(x: Shape, attrs: OpAttrs): { reduced: boolean[]; kept: Shape } | string {
   const reduced = reducedAxes(x, intOrNoneAttr(attrs, 'axis'));
   if (typeof reduced === 'string') return `max: ${reduced}`;
-  if (reduced.some((r, i) => r && x[i] === 0)) return `max: expected a non-empty axis to take the maximum over, found shape ${formatShape(x)}`;
+  if (reduced.some((r, i) => r && x[i] === 0)) return l10n.t('max: expected a non-empty axis to take the maximum over, found shape {0}', formatShape(x));
   return { reduced, kept: reducedShape(x, reduced, true) };
 }
 
@@ -74,8 +75,8 @@ export const max: OpDef = {
 function pickShape(x: Shape, t: Shape): ShapeResult {
   if (x.length === 2 && t.length === 1 && t[0] === x[0]) return ok(t);
   if (x.length === 1 && (t.length === 0 || (t.length === 1 && t[0] === 1))) return ok(t);
-  if (x.length !== 1 && x.length !== 2) return fail(`pick: expected 1-D or 2-D scores, found ${formatShape(x)}`);
-  return fail(`pick: expected class indices of shape ${x.length === 2 ? formatShape([x[0]!]) : '[] or [1]'} for scores ${formatShape(x)}, found ${formatShape(t)}`);
+  if (x.length !== 1 && x.length !== 2) return fail(l10n.t('pick: expected 1-D or 2-D scores, found {0}', formatShape(x)));
+  return fail(l10n.t('pick: expected class indices of shape {0} for scores {1}, found {2}', x.length === 2 ? formatShape([x[0]!]) : l10n.t('[] or [1]'), formatShape(x), formatShape(t)));
 }
 
 /** The class index of row i, or -1 when t[i] is not a whole number in 0..classes-1. */
@@ -97,7 +98,7 @@ export const pick: OpDef = {
   checkValues: ([x, t]) => {
     const classes = x!.shape[x!.rank - 1]!;
     for (let i = 0; i < t!.size; i++) {
-      if (classIndex(t!.data, i, classes) < 0) return `pick: expected class indices in 0..${classes - 1}, found t[${i}] = ${t!.data[i]}`;
+      if (classIndex(t!.data, i, classes) < 0) return l10n.t('pick: expected class indices in 0..{0}, found t[{1}] = {2}', classes - 1, i, String(t!.data[i]));
     }
     return null;
   },

@@ -2,6 +2,7 @@ import { Tensor, type Shape } from '../tensor';
 import { formatShape, normalizeAxis } from '../tensorMath';
 import type { OpDef } from './opDef';
 import { fail, intAttr, ok } from './opHelpers';
+import * as l10n from '@vscode/l10n';
 
 /** flatten(x): [N, d1, d2, ...] → [N, d1·d2·…], the step between the convolutional and the affine layers. */
 export const flatten: OpDef = {
@@ -12,7 +13,7 @@ export const flatten: OpDef = {
   attrs: [],
   signature: 'flatten(x)',
   doc: 'Keeps axis 0 and joins all others into one: [N, C, H, W] → [N, C·H·W] (as torch.flatten(x, 1); a 1-D x becomes [N, 1]). Backward: dout reshaped back.',
-  shape: ([x]) => (x!.length === 0 ? fail('flatten: expected a tensor with at least one axis, found a scalar') : ok([x![0]!, sizeAfterFirst(x!)])),
+  shape: ([x]) => (x!.length === 0 ? fail(l10n.t('flatten: expected a tensor with at least one axis, found a scalar')) : ok([x![0]!, sizeAfterFirst(x!)])),
   forward: ([x]) => new Tensor([x!.shape[0]!, sizeAfterFirst(x!.shape)], x!.data),
   backward: (ctx) => [new Tensor(ctx.inputs[0]!.shape, ctx.gradOutput.data)],
 };
@@ -25,12 +26,12 @@ function sizeAfterFirst(shape: Shape): number {
 
 /** The axis of concat, or a message. */
 function concatAxis(a: Shape, b: Shape, axis: number): number | string {
-  if (a.length === 0) return 'concat: expected tensors with at least one axis, found a scalar';
-  if (a.length !== b.length) return `concat: expected a and b with the same number of axes, found ${formatShape(a)} and ${formatShape(b)}`;
+  if (a.length === 0) return l10n.t('concat: expected tensors with at least one axis, found a scalar');
+  if (a.length !== b.length) return l10n.t('concat: expected a and b with the same number of axes, found {0} and {1}', formatShape(a), formatShape(b));
   const k = normalizeAxis(axis, a.length);
-  if (k === null) return `concat: expected an axis in [${-a.length}, ${a.length - 1}] for shape ${formatShape(a)}, found ${axis}`;
+  if (k === null) return l10n.t('concat: expected an axis in [{0}, {1}] for shape {2}, found {3}', -a.length, a.length - 1, formatShape(a), axis);
   for (let i = 0; i < a.length; i++) {
-    if (i !== k && a[i] !== b[i]) return `concat: expected a and b to match except along axis ${axis}, found ${formatShape(a)} and ${formatShape(b)}`;
+    if (i !== k && a[i] !== b[i]) return l10n.t('concat: expected a and b to match except along axis {0}, found {1} and {2}', axis, formatShape(a), formatShape(b));
   }
   return k;
 }
@@ -90,12 +91,12 @@ export const concat: OpDef = {
 export function permutation(shape: Shape, axes: readonly number[]): number[] | string {
   const rank = shape.length;
   if (axes.length === 0) return shape.map((_, i) => rank - 1 - i);
-  if (axes.length !== rank) return `transpose: expected ${rank} axes for shape ${formatShape(shape)}, found ${axes.length} (${axes.join(', ')})`;
+  if (axes.length !== rank) return l10n.t('transpose: expected {0} axes for shape {1}, found {2} ({3})', rank, formatShape(shape), axes.length, axes.join(', '));
   const out = axes.map((a) => (a < 0 ? a + rank : a));
   const seen = new Set<number>();
   for (let i = 0; i < out.length; i++) {
     const a = out[i]!;
-    if (a < 0 || a >= rank || seen.has(a)) return `transpose: expected a permutation of the axes 0..${rank - 1}, found (${axes.join(', ')})`;
+    if (a < 0 || a >= rank || seen.has(a)) return l10n.t('transpose: expected a permutation of the axes 0..{0}, found ({1})', rank - 1, axes.join(', '));
     seen.add(a);
   }
   return out;

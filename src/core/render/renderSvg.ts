@@ -10,6 +10,7 @@ import type { GraphLayout, LayoutDirection, LayoutEdge, LayoutFrame, LayoutNode 
 import { updateLabel, updateRule } from '../train/updateLabel';
 import { drawnShape } from './labelText';
 import { SVG_STYLE } from './svgStyle';
+import * as l10n from '@vscode/l10n';
 
 export interface RenderOptions {
   /** Include the style sheet and a background: true for files, false inside the panel (which styles it itself). */
@@ -47,8 +48,8 @@ export function edgeTexts(edge: LayoutEdge, graph: DrawableGraph, state: Drawing
   const source = state.nodes[edge.source];
   const grad = edge.consumer === null ? source?.grad ?? null : state.edgeGrads[edge.consumer]?.[edge.inputIndex] ?? null;
   const name = displayName(graph, edge.source);
-  const lines = [`${name}: ${drawnShape(graph.nodes[edge.source]!.shape)}`, `value = ${source?.value?.exact ?? 'not computed yet'}`];
-  if (grad) lines.push(`gradient along this arrow = ${grad.exact}`);
+  const lines = [`${name}: ${drawnShape(graph.nodes[edge.source]!.shape)}`, l10n.t('value = {0}', source?.value?.exact ?? l10n.t('not computed yet'))];
+  if (grad) lines.push(l10n.t('gradient along this arrow = {0}', grad.exact));
   const current = state.currentNode;
   const active = current !== null && (edge.consumer === current || (state.phase === 'forward' && edge.source === current && edge.consumer !== null));
   return { value: edge.label ? source?.value?.short ?? '' : '', grad: edge.label ? grad?.short ?? '' : '', title: lines.join('\n'), active };
@@ -76,8 +77,10 @@ export function nodeTexts(node: LayoutNode, graph: DrawableGraph, state: Drawing
   const sum = node.caption && s && (s.arrived > 0 || state.phase === 'backward') && s.expected > 1 ? `Σ ${s.grad?.short ?? '–'}${counts}` : '';
   const title = [
     `${displayName(graph, id)} — ${g.kind === 'op' ? g.op : g.kind}, ${drawnShape(g.shape)}`,
-    `value = ${s?.value?.exact ?? 'not computed yet'}`,
-    `gradient = ${s?.grad?.exact ?? 'none yet'}${s && s.expected > 0 ? ` (${s.arrived}/${s.expected} contributions)` : ''}`,
+    l10n.t('value = {0}', s?.value?.exact ?? l10n.t('not computed yet')),
+    s && s.expected > 0
+      ? l10n.t('gradient = {0} ({1}/{2} contributions)', s.grad?.exact ?? l10n.t('none yet'), s.arrived, s.expected)
+      : l10n.t('gradient = {0}', s?.grad?.exact ?? l10n.t('none yet')),
     ...(g.update ? [updateRule(g.name ?? displayName(graph, id), g.update)] : []),
   ].join('\n');
   return {

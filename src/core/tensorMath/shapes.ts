@@ -1,4 +1,5 @@
 import type { Shape } from '../tensor';
+import * as l10n from '@vscode/l10n';
 
 /** `[2,3]`, `[]` for a scalar: how shapes appear in messages. */
 export function formatShape(shape: Shape): string {
@@ -88,23 +89,23 @@ export function resolveReshape(from: Shape, spec: readonly number[]): Shape | st
   for (let i = 0; i < spec.length; i++) {
     const d = spec[i]!;
     if (d === -1) {
-      if (free >= 0) return `can only specify one unknown dimension (-1), found two in ${formatShape(spec)}`;
+      if (free >= 0) return l10n.t('can only specify one unknown dimension (-1), found two in {0}', formatShape(spec));
       free = i;
     } else if (!Number.isInteger(d) || d < 0) {
-      return `dimension ${i + 1} must be a non-negative integer or -1, found ${d}`;
+      return l10n.t('dimension {0} must be a non-negative integer or -1, found {1}', i + 1, d);
     } else {
       known *= d;
     }
   }
   if (free >= 0) {
     if (known === 0 || size % known !== 0) {
-      return `cannot reshape ${formatShape(from)} (${size} elements) into ${formatShape(spec)}`;
+      return l10n.t('cannot reshape {0} ({1} elements) into {2}', formatShape(from), size, formatShape(spec));
     }
     const out = spec.slice();
     out[free] = size / known;
     return out;
   }
-  if (known !== size) return `cannot reshape ${formatShape(from)} (${size} elements) into ${formatShape(spec)} (${known} elements)`;
+  if (known !== size) return l10n.t('cannot reshape {0} ({1} elements) into {2} ({3} elements)', formatShape(from), size, formatShape(spec), known);
   return spec.slice();
 }
 

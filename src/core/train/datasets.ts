@@ -1,5 +1,6 @@
 import { LegacyRandom } from '../random';
 import { Tensor } from '../tensor';
+import * as l10n from '@vscode/l10n';
 
 /** A data set made without a file: `const X, T = spiral(100, 3, seed=0)`. */
 export interface DatasetDef {
@@ -38,11 +39,11 @@ const spiral: DatasetDef = {
   values: ['points [n·classes, 2]', 'labels [n·classes]'],
   keywords: ['seed'],
   make(positional, keywords, defaultSeed) {
-    if (positional.length !== 2) return { ok: false, message: `spiral: expected spiral(n, classes, seed=s), found ${positional.length} positional argument${positional.length === 1 ? '' : 's'}` };
+    if (positional.length !== 2) return { ok: false, message: positional.length === 1 ? l10n.t('spiral: expected spiral(n, classes, seed=s), found 1 positional argument') : l10n.t('spiral: expected spiral(n, classes, seed=s), found {0} positional arguments', positional.length) };
     const [n, classes] = positional as [number, number];
-    if (n < 1 || classes < 1 || n * classes > MAX_POINTS) return { ok: false, message: `spiral: expected n ≥ 1 and classes ≥ 1 with at most ${MAX_POINTS} points, found n = ${n}, classes = ${classes}` };
+    if (n < 1 || classes < 1 || n * classes > MAX_POINTS) return { ok: false, message: l10n.t('spiral: expected n ≥ 1 and classes ≥ 1 with at most {0} points, found n = {1}, classes = {2}', MAX_POINTS, n, classes) };
     const seed = keywords.get('seed') ?? defaultSeed;
-    if (seed > 0xffffffff) return { ok: false, message: `spiral: expected a seed in 0..4294967295, found ${seed}` };
+    if (seed > 0xffffffff) return { ok: false, message: l10n.t('spiral: expected a seed in 0..4294967295, found {0}', seed) };
     const random = new LegacyRandom(seed);
     const x = new Float64Array(n * classes * 2);
     const t = new Float64Array(n * classes);

@@ -7,6 +7,7 @@ import type { Shape, Tensor } from '../tensor';
 import { BatchSampler, takeRows } from './batchSampler';
 import { DATASETS, datasetByName } from './datasets';
 import { OPTIMIZERS, optimizerByName, type OptimizerDef } from './optimizers';
+import * as l10n from '@vscode/l10n';
 
 /** `batch a, b = sample(A, B, size=n, seed=s)`, resolved. */
 export interface BatchPlan {
@@ -83,7 +84,7 @@ export class TrainingStatements {
   /** The plan, or null when the file trains nothing or a training statement had an error. */
   finish(): TrainingPlan | null {
     if (this.failed || !this.train) {
-      if (!this.train && this.test && !this.failed) this.host.error(this.test.statement.range, `test: expected a train statement (train LOSS with OPTIMIZER for N steps), found none`);
+      if (!this.train && this.test && !this.failed) this.host.error(this.test.statement.range, l10n.t('test: expected a train statement (train LOSS with OPTIMIZER for N steps), found none'));
       return null;
     }
     const nodes = this.host.nodes;
@@ -93,7 +94,7 @@ export class TrainingStatements {
     if (this.batch && !this.substitutionFits(this.batch.leaves, this.batch.sources, this.batch.range, 'batch: the whole data')) return null;
     if (this.test) {
       if (!accuracy) {
-        this.host.error(this.test.statement.range, `test: expected a loss made by softmax_with_loss or cross_entropy to measure accuracy, found ${lossNode.op}`);
+        this.host.error(this.test.statement.range, l10n.t('test: expected a loss made by softmax_with_loss or cross_entropy to measure accuracy, found {0}', lossNode.op));
         return null;
       }
       if (!this.substitutionFits(this.test.leaves, this.test.values, this.test.statement.range, 'test')) return null;
@@ -123,10 +124,10 @@ export class TrainingStatements {
       this.host.error(range, message);
       return false;
     };
-    if (this.batch) return fail(s.range, `expected one batch statement, found a second (the first is on line ${this.batch.range.start.line + 1})`);
+    if (this.batch) return fail(s.range, l10n.t('expected one batch statement, found a second (the first is on line {0})', this.batch.range.start.line + 1));
     const expr = s.expr;
     if (expr.kind !== 'call' || expr.callee !== 'sample') {
-      return fail(expr.range, `batch: expected sample(${names.toUpperCase()}, size=n, seed=s), found ${expr.kind === 'call' ? `${excerpt(expr.callee)}()` : 'an expression'}`);
+      return fail(expr.range, l10n.t('batch: expected sample({0}, size=n, seed=s), found {1}', names.toUpperCase(), expr.kind === 'call' ? `${excerpt(expr.callee)}()` : l10n.t('an expression')));
     }
     const sources: Tensor[] = [];
     let size: number | null = null;
@@ -135,29 +136,29 @@ export class TrainingStatements {
       if (arg.keyword === null) {
         const value = this.host.constant(arg.value);
         if (!value) return false;
-        if (value.rank === 0) return fail(arg.range, `sample: expected a tensor with rows (axis 0) to draw from, found a scalar`);
+        if (value.rank === 0) return fail(arg.range, l10n.t('sample: expected a tensor with rows (axis 0) to draw from, found a scalar'));
         sources.push(value);
         continue;
       }
-      if (!SAMPLE_KEYWORDS.includes(arg.keyword)) return fail(arg.keywordRange ?? arg.range, `sample: expected one of the keywords size, seed, found '${excerpt(arg.keyword)}'`);
+      if (!SAMPLE_KEYWORDS.includes(arg.keyword)) return fail(arg.keywordRange ?? arg.range, l10n.t("sample: expected one of the keywords size, seed, found '{0}'", excerpt(arg.keyword)));
       const value = this.host.constant(arg.value);
       if (!value) return false;
       const n = value.rank === 0 ? value.data[0]! : NaN;
       const max = arg.keyword === 'seed' ? 0xffffffff : 0x7fffffff;
       if (!Number.isInteger(n) || n < (arg.keyword === 'seed' ? 0 : 1) || n > max) {
-        return fail(arg.value.range, `sample: expected ${arg.keyword === 'seed' ? 'a whole number in 0..4294967295' : 'a whole number ≥ 1'} for ${arg.keyword}, found ${value.rank === 0 ? value.data[0] : `a tensor of shape [${value.shape.join(',')}]`}`);
+        return fail(arg.value.range, l10n.t('sample: expected {0} for {1}, found {2}', arg.keyword === 'seed' ? l10n.t('a whole number in 0..4294967295') : l10n.t('a whole number ≥ 1'), arg.keyword, value.rank === 0 ? String(value.data[0]) : l10n.t('a tensor of shape [{0}]', value.shape.join(','))));
       }
       if (arg.keyword === 'size') size = n;
       else seed = n;
     }
     if (sources.length !== s.names.length) {
-      return fail(expr.range, `sample: expected ${s.names.length} tensor${s.names.length === 1 ? '' : 's'} to draw from (one for each of ${names}), found ${sources.length}`);
+      return fail(expr.range, s.names.length === 1 ? l10n.t('sample: expected 1 tensor to draw from (one for each of {0}), found {1}', names, sources.length) : l10n.t('sample: expected {0} tensors to draw from (one for each of {1}), found {2}', s.names.length, names, sources.length));
     }
     const rows = sources[0]!.shape[0]!;
     const other = sources.findIndex((t) => t.shape[0] !== rows);
-    if (other >= 0) return fail(expr.args[other]!.range, `sample: expected ${rows} rows (axis 0) as the first tensor has, found ${sources[other]!.shape[0]} in tensor ${other + 1}`);
-    if (rows === 0) return fail(expr.args[0]!.range, `sample: expected at least one row to draw from, found none`);
-    if (size === null) return fail(expr.range, `sample: expected size=n, the rows of each batch, found none`);
+    if (other >= 0) return fail(expr.args[other]!.range, l10n.t('sample: expected {0} rows (axis 0) as the first tensor has, found {1} in tensor {2}', rows, String(sources[other]!.shape[0]), other + 1));
+    if (rows === 0) return fail(expr.args[0]!.range, l10n.t('sample: expected at least one row to draw from, found none'));
+    if (size === null) return fail(expr.range, l10n.t('sample: expected size=n, the rows of each batch, found none'));
     const seedValue = seed ?? this.host.defaultSeed(s.names[0]!.name);
     const first = new BatchSampler(seedValue, rows, size).next();
     const leaves = s.names.map((n, i) => this.host.addConstLeaf(n.name, n.range, takeRows(sources[i]!, first)));
@@ -170,11 +171,11 @@ export class TrainingStatements {
     const expr = s.expr;
     const dataset = expr.kind === 'call' ? datasetByName(expr.callee) : undefined;
     if (expr.kind !== 'call' || !dataset) {
-      this.host.error(expr.range, `expected a data set that gives ${s.names.length} values (${DATASETS.map((d) => d.signature).join(', ')}), found ${expr.kind === 'call' ? `${excerpt(expr.callee)}()` : 'an expression'}`);
+      this.host.error(expr.range, l10n.t('expected a data set that gives {0} values ({1}), found {2}', s.names.length, DATASETS.map((d) => d.signature).join(', '), expr.kind === 'call' ? `${excerpt(expr.callee)}()` : l10n.t('an expression')));
       return false;
     }
     if (dataset.values.length !== s.names.length) {
-      this.host.error(s.nameRange, `${dataset.name}: expected ${dataset.values.length} names (${dataset.values.join(', ')}), found ${s.names.length}`);
+      this.host.error(s.nameRange, l10n.t('{0}: expected {1} names ({2}), found {3}', dataset.name, dataset.values.length, dataset.values.join(', '), s.names.length));
       return false;
     }
     const positional: number[] = [];
@@ -183,12 +184,12 @@ export class TrainingStatements {
       const value = this.host.constant(arg.value);
       if (!value) return false;
       if (arg.keyword !== null && !dataset.keywords.includes(arg.keyword)) {
-        this.host.error(arg.keywordRange ?? arg.range, `${dataset.name}: expected one of the keywords ${dataset.keywords.join(', ')}, found '${excerpt(arg.keyword)}'`);
+        this.host.error(arg.keywordRange ?? arg.range, l10n.t("{0}: expected one of the keywords {1}, found '{2}'", dataset.name, dataset.keywords.join(', '), excerpt(arg.keyword)));
         return false;
       }
       const n = value.rank === 0 ? value.data[0]! : NaN;
       if (!Number.isInteger(n) || n < 0) {
-        this.host.error(arg.value.range, `${dataset.name}: expected a whole number ≥ 0, found ${value.rank === 0 ? n : `a tensor of shape [${value.shape.join(',')}]`}`);
+        this.host.error(arg.value.range, l10n.t('{0}: expected a whole number ≥ 0, found {1}', dataset.name, value.rank === 0 ? n : l10n.t('a tensor of shape [{0}]', value.shape.join(','))));
         return false;
       }
       if (arg.keyword === null) positional.push(n);
@@ -204,16 +205,16 @@ export class TrainingStatements {
   }
 
   private addTrain(s: Extract<TrainingStatement, { kind: 'train' }>): void {
-    if (this.train) return this.fail(s.range, `expected one train statement, found a second (the first is on line ${this.train.statement.range.start.line + 1})`);
+    if (this.train) return this.fail(s.range, l10n.t('expected one train statement, found a second (the first is on line {0})', this.train.statement.range.start.line + 1));
     const loss = this.host.lookup(s.loss.name, s.loss.range);
     const optimizer = this.optimizer(s.optimizer);
     const stepsValue = this.host.constant(s.steps);
     if (loss === null || !optimizer || !stepsValue) return void (this.failed = true);
     const lossNode = this.host.nodes[loss]!;
-    if (lossNode.kind !== 'op') return this.fail(s.loss.range, `train: expected a loss computed from the params, found the ${lossNode.kind} '${excerpt(s.loss.name)}'`);
-    if (lossNode.shape.length !== 0) return this.fail(s.loss.range, `train: expected a scalar loss, found '${excerpt(s.loss.name)}' of shape [${lossNode.shape.join(',')}]`);
+    if (lossNode.kind !== 'op') return this.fail(s.loss.range, l10n.t("train: expected a loss computed from the params, found the {0} '{1}'", lossNode.kind, excerpt(s.loss.name)));
+    if (lossNode.shape.length !== 0) return this.fail(s.loss.range, l10n.t("train: expected a scalar loss, found '{0}' of shape [{1}]", excerpt(s.loss.name), lossNode.shape.join(',')));
     const steps = stepsValue.rank === 0 ? stepsValue.data[0]! : NaN;
-    if (!Number.isInteger(steps) || steps < 1 || steps > 1e9) return this.fail(s.steps.range, `train: expected a whole number of steps ≥ 1, found ${stepsValue.rank === 0 ? steps : `a tensor of shape [${stepsValue.shape.join(',')}]`}`);
+    if (!Number.isInteger(steps) || steps < 1 || steps > 1e9) return this.fail(s.steps.range, l10n.t('train: expected a whole number of steps ≥ 1, found {0}', stepsValue.rank === 0 ? steps : l10n.t('a tensor of shape [{0}]', stepsValue.shape.join(','))));
     this.train = { statement: s, loss, optimizer: optimizer.def, hyper: optimizer.hyper, steps };
   }
 
@@ -222,7 +223,7 @@ export class TrainingStatements {
     const callee = expr.kind === 'call' ? expr.callee : expr.kind === 'name' ? expr.name : null;
     const def = callee === null ? undefined : optimizerByName(callee);
     if (!def) {
-      this.fail(expr.kind === 'call' ? expr.calleeRange : expr.range, `train: expected an optimizer (${names}), found ${callee === null ? 'an expression' : `'${excerpt(callee)}'`}`);
+      this.fail(expr.kind === 'call' ? expr.calleeRange : expr.range, l10n.t('train: expected an optimizer ({0}), found {1}', names, callee === null ? l10n.t('an expression') : `'${excerpt(callee)}'`));
       return null;
     }
     const hyper: Record<string, number> = {};
@@ -233,7 +234,7 @@ export class TrainingStatements {
       const arg = args[i]!;
       const spec = arg.keyword === null ? def.hyper[i] : def.hyper.find((h) => h.name === arg.keyword);
       if (!spec) {
-        this.fail(arg.keywordRange ?? arg.range, arg.keyword === null ? `${def.name}: expected at most ${def.hyper.length} arguments ${signature}, found more` : `${def.name}: expected one of the keywords ${def.hyper.map((h) => h.name).join(', ')}, found '${excerpt(arg.keyword)}'`);
+        this.fail(arg.keywordRange ?? arg.range, arg.keyword === null ? l10n.t('{0}: expected at most {1} arguments {2}, found more', def.name, def.hyper.length, signature) : l10n.t("{0}: expected one of the keywords {1}, found '{2}'", def.name, def.hyper.map((h) => h.name).join(', '), excerpt(arg.keyword)));
         return null;
       }
       const value = this.host.constant(arg.value);
@@ -242,7 +243,7 @@ export class TrainingStatements {
         return null;
       }
       if (value.rank !== 0 || !Number.isFinite(value.data[0]!)) {
-        this.fail(arg.value.range, `${def.name}: expected a finite number for ${spec.name}, found ${value.rank === 0 ? value.data[0] : `a tensor of shape [${value.shape.join(',')}]`}`);
+        this.fail(arg.value.range, l10n.t('{0}: expected a finite number for {1}, found {2}', def.name, spec.name, value.rank === 0 ? String(value.data[0]) : l10n.t('a tensor of shape [{0}]', value.shape.join(','))));
         return null;
       }
       hyper[spec.name] = value.data[0]!;
@@ -251,9 +252,9 @@ export class TrainingStatements {
   }
 
   private addTest(s: Extract<TrainingStatement, { kind: 'test' }>): void {
-    if (this.test) return this.fail(s.range, `expected one test statement, found a second (the first is on line ${this.test.statement.range.start.line + 1})`);
+    if (this.test) return this.fail(s.range, l10n.t('expected one test statement, found a second (the first is on line {0})', this.test.statement.range.start.line + 1));
     if (s.values.length !== s.names.length) {
-      return this.fail(s.range, `test: expected ${s.names.length} value${s.names.length === 1 ? '' : 's'} after '=' (one for each of ${s.names.map((n) => n.name).join(', ')}), found ${s.values.length}`);
+      return this.fail(s.range, s.names.length === 1 ? l10n.t("test: expected 1 value after '=' (one for each of {0}), found {1}", s.names.map((n) => n.name).join(', '), s.values.length) : l10n.t("test: expected {0} values after '=' (one for each of {1}), found {2}", s.names.length, s.names.map((n) => n.name).join(', '), s.values.length));
     }
     const leaves: number[] = [];
     const values: Tensor[] = [];
@@ -263,13 +264,13 @@ export class TrainingStatements {
       const value = this.host.constant(s.values[i]!);
       if (id === null || !value) return void (this.failed = true);
       const node = this.host.nodes[id]!;
-      if (node.kind !== 'const' && node.kind !== 'input') return this.fail(name.range, `test: expected a data leaf (a batch name or a const), found the ${node.kind} '${excerpt(name.name)}'`);
+      if (node.kind !== 'const' && node.kind !== 'input') return this.fail(name.range, l10n.t("test: expected a data leaf (a batch name or a const), found the {0} '{1}'", node.kind, excerpt(name.name)));
       leaves.push(id);
       values.push(value);
     }
     const rows = values[0]!.shape[0];
     const other = values.findIndex((v) => v.shape[0] !== rows);
-    if (other >= 0) return this.fail(s.values[other]!.range, `test: expected ${rows} rows (axis 0) as the first value has, found ${values[other]!.shape[0]}`);
+    if (other >= 0) return this.fail(s.values[other]!.range, l10n.t('test: expected {0} rows (axis 0) as the first value has, found {1}', String(rows), String(values[other]!.shape[0])));
     this.test = { statement: s, leaves, values };
   }
 
@@ -285,7 +286,7 @@ export class TrainingStatements {
       const leaf = nodes[leaves[i]!]!;
       const value = values[i]!;
       if (value.rank !== leaf.shape.length || value.shape.some((d, k) => k > 0 && d !== leaf.shape[k])) {
-        this.fail(range, `${what}: expected ${excerpt(leaf.name ?? 'the leaf')}'s shape [${['N', ...leaf.shape.slice(1)].join(',')}], found [${value.shape.join(',')}]`);
+        this.fail(range, l10n.t("{0}: expected {1}'s shape [{2}], found [{3}]", what, excerpt(leaf.name ?? l10n.t('the leaf')), ['N', ...leaf.shape.slice(1)].join(','), value.shape.join(',')));
         return false;
       }
       shapes[leaf.id] = value.shape;
@@ -297,14 +298,14 @@ export class TrainingStatements {
       if (node.id === this.train!.loss) continue;
       const result = opByName(node.op)!.shape(node.inputs.map((i) => shapes[i]!), node.attrs);
       if (!result.ok) {
-        this.fail(range, `${what}: the graph does not take ${values[0]!.shape[0]} rows: ${result.message} (line ${node.range.start.line + 1})`);
+        this.fail(range, l10n.t('{0}: the graph does not take {1} rows: {2} (line {3})', what, String(values[0]!.shape[0]), result.message, node.range.start.line + 1));
         return false;
       }
       shapes[node.id] = result.shape;
     }
     const [x, t] = scores.map((i) => shapes[i]!);
     if (x && t && x[0] !== t[0]) {
-      this.fail(range, `${what}: expected as many labels as rows of scores, found ${t[0]} labels for ${x[0]} rows`);
+      this.fail(range, l10n.t('{0}: expected as many labels as rows of scores, found {1} labels for {2} rows', what, String(t[0]), String(x[0])));
       return false;
     }
     return true;

@@ -2,6 +2,7 @@ import type { NodeState } from '../render/drawingState';
 import { formatShort } from '../render/labelText';
 import { Tensor } from '../tensor';
 import { optimizerByName } from './optimizers';
+import * as l10n from '@vscode/l10n';
 
 /** How a training step updates one param, as the drawing needs it (plain JSON). */
 export interface ParamUpdate {
@@ -38,7 +39,7 @@ export function updateRule(name: string, update: ParamUpdate): string {
   const hyper = Object.entries(update.hyper)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
-  return `each training step (${def.name}(${hyper})): ${def.rule.replaceAll('{W}', name)}`;
+  return l10n.t('each training step ({0}): {1}', `${def.name}(${hyper})`, def.rule.replaceAll('{W}', name));
 }
 
 /** A scalar's exact label read back (the shortest round-trip form), or null for a tensor or none. */

@@ -8,6 +8,7 @@ import { formatNumber, formatTensorSummary } from '../../core/format';
 import { opByName } from '../../core/ops/registry';
 import { Tensor } from '../../core/tensor';
 import { stridesOf } from '../../core/tensorMath/shapes';
+import * as l10n from '@vscode/l10n';
 
 /** Elements above which a tensor's one-line print is summarised (`...`), as numpy's `threshold`. */
 const PRINT_MAX_ITEMS = 100;
@@ -24,7 +25,8 @@ export type VariableRef =
 /** A variable whose value can be set: a leaf's whole value, or one element of it. */
 export type SetTarget = { readonly nodeId: number; readonly element: number | null };
 
-const SCOPE_TITLES: Record<ScopeName, string> = { current: 'Current node', leaves: 'Inputs and params', all: 'All values' };
+/** The scopes' titles, in the display language (read when the Variables view asks, after the bundle is set). */
+const scopeTitle = (scope: ScopeName): string => ({ current: l10n.t('Current node'), leaves: l10n.t('Inputs and params'), all: l10n.t('All values') })[scope];
 
 /**
  * The Variables view of a position: three scopes, each node's value and
@@ -45,7 +47,7 @@ export class DebugVariables {
 
   scopes(): DebugProtocol.Scope[] {
     return (['current', 'leaves', 'all'] as const).map((scope) => {
-      const s: DebugProtocol.Scope = new Scope(SCOPE_TITLES[scope], this.refs.create({ kind: 'scope', scope }), false);
+      const s: DebugProtocol.Scope = new Scope(scopeTitle(scope), this.refs.create({ kind: 'scope', scope }), false);
       if (scope === 'current') s.presentationHint = 'locals';
       return s;
     });
@@ -119,7 +121,7 @@ export class DebugVariables {
     const graph = tape.graph;
     const last = tape.nodeAtStep(tape.position);
     if (focus === null) {
-      out.push(info('step', `the tape is done (${tape.describePosition()}): Step Back or Reverse Continue to go back`));
+      out.push(info('step', l10n.t('the tape is done ({0}): Step Back or Reverse Continue to go back', tape.describePosition())));
       if (last !== null) out.push(this.nodeVariable(tape, last, `last step: ${nodeLabel(graph, last)}`));
       return out;
     }
@@ -127,17 +129,18 @@ export class DebugVariables {
     const runs = tape.nodeAtStep(tape.position + 1) === focus;
     const pass = runs ? passAt(tape, tape.position) : passAt(tape, tape.position - 1);
     const step = runs ? tape.position + 1 : tape.position;
-    const stepText = pass === 'forward' ? `forward step ${step} of ${tape.forwardSteps}` : `backward step ${step - tape.forwardSteps} of ${tape.backwardSteps}`;
-    out.push(info('step', `${runs ? 'runs next' : 'just ran'}: ${stepText}, ${nodeKindText(graph, focus)} on line ${node.range.start.line + 1}`));
+    const stepText = pass === 'forward' ? l10n.t('forward step {0} of {1}', step, tape.forwardSteps) : l10n.t('backward step {0} of {1}', step - tape.forwardSteps, tape.backwardSteps);
+    const line = node.range.start.line + 1;
+    out.push(info('step', runs ? l10n.t('runs next: {0}, {1} on line {2}', stepText, nodeKindText(graph, focus), line) : l10n.t('just ran: {0}, {1} on line {2}', stepText, nodeKindText(graph, focus), line)));
     node.inputs.forEach((input, k) => out.push(this.nodeVariable(tape, input, `input ${opInputName(node.op, k)}: ${nodeLabel(graph, input)}`)));
     const value = tape.value(focus);
     if (value) out.push(this.tensorVariable(`output ${nodeLabel(graph, focus)}`, value, node.name ?? undefined));
-    else out.push(info(`output ${nodeLabel(graph, focus)}`, 'not computed yet: this forward step computes it'));
+    else out.push(info(`output ${nodeLabel(graph, focus)}`, l10n.t('not computed yet: this forward step computes it')));
     const output = graph.output === null ? 'out' : nodeLabel(graph, graph.output);
     const arriving = tape.grad(focus);
     const { arrived, expected } = tape.contributions(focus);
     if (arriving) out.push(this.tensorVariable(`gradient arriving ∂${output}/∂${nodeLabel(graph, focus)} (${arrived} of ${expected})`, arriving, node.name ? `grad(${node.name})` : undefined));
-    else out.push(info(`gradient arriving ∂${output}/∂${nodeLabel(graph, focus)}`, expected === 0 ? `none: ${output} does not depend on it` : 'not arrived yet: the backward pass brings it'));
+    else out.push(info(`gradient arriving ∂${output}/∂${nodeLabel(graph, focus)}`, expected === 0 ? l10n.t('none: {0} does not depend on it', output) : l10n.t('not arrived yet: the backward pass brings it')));
     out.push(...this.localDerivatives(tape, focus));
     if (last !== null && last !== focus) out.push(this.nodeVariable(tape, last, `last step: ${nodeLabel(graph, last)}`));
     return out;
@@ -184,15 +187,15 @@ export class DebugVariables {
     const value = tape.value(id);
     const leaf = node.kind === 'op' ? undefined : id;
     if (value) out.push(this.tensorVariable('value', value, node.name ?? undefined, leaf));
-    else out.push(info('value', `not computed yet: forward step ${tape.forwardPlan.indexOf(id) + 1} computes it (now ${tape.describePosition()})`));
+    else out.push(info('value', l10n.t('not computed yet: forward step {0} computes it (now {1})', tape.forwardPlan.indexOf(id) + 1, tape.describePosition())));
     const output = graph.output === null ? 'out' : nodeLabel(graph, graph.output);
     const grad = tape.grad(id);
     const { arrived, expected } = tape.contributions(id);
     const gradName = `grad ∂${output}/∂${label}`;
-    if (node.kind === 'const') out.push(info('grad', 'none: a const takes no gradient'));
+    if (node.kind === 'const') out.push(info('grad', l10n.t('none: a const takes no gradient')));
     else if (grad) out.push(this.tensorVariable(`${gradName} (${arrived === expected ? 'complete' : 'partial sum'}, ${arrived} of ${expected})`, grad, node.name ? `grad(${node.name})` : undefined));
-    else out.push(info(gradName, expected === 0 ? `none: ${output} does not depend on ${label}` : `not arrived yet (0 of ${expected})`));
-    out.push(info('shape', `${shapeText(node.shape)}${node.shape.length === 0 ? ' (scalar)' : ''}`));
+    else out.push(info(gradName, expected === 0 ? l10n.t('none: {0} does not depend on {1}', output, label) : l10n.t('not arrived yet (0 of {0})', expected)));
+    out.push(info('shape', node.shape.length === 0 ? l10n.t('{0} (scalar)', shapeText(node.shape)) : shapeText(node.shape)));
     out.push(info('op', nodeKindText(graph, id)));
     out.push(info('line', String(node.statementRange.start.line + 1)));
     const stats = value && value.size > 1 ? tensorStats(value) : null;
@@ -241,7 +244,7 @@ function uniqueName(tape: TapeView, id: number): string {
 /** A value and, once it arrived, its gradient: `200   ∂ 1.1`, `(1 of 2)` while partial. */
 export function nodeValueText(tape: TapeView, id: number): string {
   const value = tape.value(id);
-  let text = value ? tensorText(value) : 'not computed yet';
+  let text = value ? tensorText(value) : l10n.t('not computed yet');
   const grad = tape.grad(id);
   if (grad) {
     const { arrived, expected } = tape.contributions(id);

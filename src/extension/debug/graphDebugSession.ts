@@ -8,6 +8,7 @@ import { nodeKindText, nodeLabel, shapeText } from '../../core/editor/nodeLabel'
 import { Tensor } from '../../core/tensor';
 import { DebugVariables, nodeValueText } from './debugVariables';
 import { StopFinder, type BreakpointState, type RunMode, type Stop } from './stopFinder';
+import * as l10n from '@vscode/l10n';
 
 /** The attributes of a `graphstep` launch configuration. */
 export interface GraphLaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -76,8 +77,8 @@ export class GraphDebugSession extends LoggingDebugSession {
       exceptionBreakpointFilters: [
         {
           filter: NAN_FILTER,
-          label: 'Break on NaN or Infinity',
-          description: 'Stop on the node that first makes NaN or ±Infinity from finite inputs, in the forward or the backward pass',
+          label: l10n.t('Break on NaN or Infinity'),
+          description: l10n.t('Stop on the node that first makes NaN or ±Infinity from finite inputs, in the forward or the backward pass'),
           default: true,
         },
       ],
@@ -93,7 +94,7 @@ export class GraphDebugSession extends LoggingDebugSession {
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: GraphLaunchArguments): Promise<void> {
     const program = typeof args.program === 'string' ? args.program : '';
-    const opened = program ? await this.openRuntime(program).catch((e: Error) => `GraphStep could not open ${program}: ${e.message}`) : 'expected "program": the .nn file to step through, found none';
+    const opened = program ? await this.openRuntime(program).catch((e: Error) => l10n.t('GraphStep could not open {0}: {1}', program, e.message)) : l10n.t('expected "program": the .nn file to step through, found none');
     if (typeof opened === 'string') {
       this.resolveRuntime(null);
       return this.sendErrorResponse(response, { id: 1, format: opened, showUser: true });
@@ -101,8 +102,8 @@ export class GraphDebugSession extends LoggingDebugSession {
     const tape = await opened.view();
     if (!tape) {
       this.resolveRuntime(null);
-      const problem = (await opened.problem()) ?? 'the file has errors';
-      return this.sendErrorResponse(response, { id: 2, format: `${path.basename(program)} has errors, so there is nothing to step: ${problem}`, showUser: true });
+      const problem = (await opened.problem()) ?? l10n.t('the file has errors');
+      return this.sendErrorResponse(response, { id: 2, format: l10n.t('{0} has errors, so there is nothing to step: {1}', path.basename(program), problem), showUser: true });
     }
     this.runtime = opened;
     this.launchArgs = args;
@@ -126,7 +127,7 @@ export class GraphDebugSession extends LoggingDebugSession {
     this.stops.resetHits();
     await this.move(0);
     if (this.launchArgs?.stopOnEntry === false) return this.runAndStop(1, 'pass', true);
-    this.stopped({ reason: 'entry', position: 0, description: 'Paused before the first step' });
+    this.stopped({ reason: 'entry', position: 0, description: l10n.t('Paused before the first step') });
   }
 
   protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
@@ -135,7 +136,7 @@ export class GraphDebugSession extends LoggingDebugSession {
     const requested = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }) as DebugProtocol.SourceBreakpoint);
     const samePath = runtime !== null && args.source.path !== undefined && samePathAs(args.source.path, runtime.path);
     if (!samePath) {
-      response.body = { breakpoints: requested.map((b) => ({ verified: false, line: b.line, message: 'not the file being debugged' })) };
+      response.body = { breakpoints: requested.map((b) => ({ verified: false, line: b.line, message: l10n.t('not the file being debugged') })) };
       return this.sendResponse(response);
     }
     const specs = requested.map((b) => {
@@ -223,13 +224,13 @@ export class GraphDebugSession extends LoggingDebugSession {
       const tape = await runtime?.view();
       const ref = this.variables.get(args.variablesReference);
       const target = tape && ref ? this.variables.setTarget(tape, ref, args.name) : null;
-      if (!runtime || !tape || !target) return this.sendErrorResponse(response, { id: 10, format: `'${args.name}' cannot be set: only the value of an input, param or const (or one of its elements) can`, showUser: true });
+      if (!runtime || !tape || !target) return this.sendErrorResponse(response, { id: 10, format: l10n.t("'{0}' cannot be set: only the value of an input, param or const (or one of its elements) can", args.name), showUser: true });
       const result = evaluateExpression(args.value, tapeScope(tape));
       if (!result.ok) return this.sendErrorResponse(response, { id: 11, format: result.message, showUser: true });
       const node = tape.graph.nodes[target.nodeId]!;
       let value = result.value;
       if (target.element !== null) {
-        if (value.size !== 1) return this.sendErrorResponse(response, { id: 12, format: `expected one number for an element, found shape ${shapeText(value.shape)}`, showUser: true });
+        if (value.size !== 1) return this.sendErrorResponse(response, { id: 12, format: l10n.t('expected one number for an element, found shape {0}', shapeText(value.shape)), showUser: true });
         const data = Float64Array.from(tape.value(target.nodeId)!.data);
         data[target.element] = value.data[0]!;
         value = new Tensor(node.shape, data);
@@ -248,7 +249,7 @@ export class GraphDebugSession extends LoggingDebugSession {
 
   protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
     const tape = await this.runtime?.view();
-    if (!tape) return this.sendErrorResponse(response, { id: 20, format: 'nothing to evaluate: no program is being debugged', showUser: false });
+    if (!tape) return this.sendErrorResponse(response, { id: 20, format: l10n.t('nothing to evaluate: no program is being debugged'), showUser: false });
     const result = evaluateExpression(args.expression, tapeScope(tape));
     if (!result.ok) return this.sendErrorResponse(response, { id: 21, format: result.message, showUser: false });
     const v = this.variables.tensorVariable(args.expression, result.value);
@@ -281,7 +282,7 @@ export class GraphDebugSession extends LoggingDebugSession {
     await this.enqueue(async () => {
       await this.move(args.targetId - 1);
       const tape = (await this.runtime!.view())!;
-      this.stopped({ reason: 'goto', position: tape.position, description: `Jumped to ${tape.describePosition()}` });
+      this.stopped({ reason: 'goto', position: tape.position, description: l10n.t('Jumped to {0}', tape.describePosition()) });
     });
   }
 
@@ -304,7 +305,7 @@ export class GraphDebugSession extends LoggingDebugSession {
       const key = upcoming === null ? undefined : tape.graph.nodes[upcoming]!.expandKey;
       if (key && (await runtime.setExpanded(key, true))) {
         const opened = (await runtime.view())!;
-        return this.stopped({ reason: 'step', position: opened.position, description: `Opened ${nodeKindText(tape.graph, upcoming!)} into its elementary operations` });
+        return this.stopped({ reason: 'step', position: opened.position, description: l10n.t('Opened {0} into its elementary operations', nodeKindText(tape.graph, upcoming!)) });
       }
       return this.runAndStop(1, 'into');
     });
@@ -334,7 +335,7 @@ export class GraphDebugSession extends LoggingDebugSession {
   protected override async exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): Promise<void> {
     const stop = this.stops.lastStop;
     const tape = await this.runtime?.view();
-    if (!stop || stop.reason !== 'exception' || !tape) return this.sendErrorResponse(response, { id: 30, format: 'not stopped on NaN or Infinity', showUser: false });
+    if (!stop || stop.reason !== 'exception' || !tape) return this.sendErrorResponse(response, { id: 30, format: l10n.t('not stopped on NaN or Infinity'), showUser: false });
     response.body = { exceptionId: stop.exceptionId ?? 'NaN', description: stop.description, breakMode: 'always' };
     this.sendResponse(response);
   }
@@ -359,8 +360,8 @@ export class GraphDebugSession extends LoggingDebugSession {
   /** One step (or back), and over a whole group the step enters (a function call, an opened composite op). */
   private async stepOver(direction: 1 | -1): Promise<void> {
     const tape = (await this.runtime!.view())!;
-    if (direction === 1 && tape.position >= tape.total) return this.stopped({ reason: 'step', position: tape.position, description: 'The backward pass is done: Step Back, Reverse Continue or Restart to go back' });
-    if (direction === -1 && tape.position === 0) return this.stopped({ reason: 'step', position: 0, description: 'Already before the first step' });
+    if (direction === 1 && tape.position >= tape.total) return this.stopped({ reason: 'step', position: tape.position, description: l10n.t('The backward pass is done: Step Back, Reverse Continue or Restart to go back') });
+    if (direction === -1 && tape.position === 0) return this.stopped({ reason: 'step', position: 0, description: l10n.t('Already before the first step') });
     return this.runAndStop(direction, 'over');
   }
 
@@ -411,7 +412,7 @@ export class GraphDebugSession extends LoggingDebugSession {
     const tape = await this.runtime.view();
     if (!tape) return;
     await this.reverifyBreakpoints(tape);
-    this.stopped({ reason: 'step', position: tape.position, description: `Moved outside the debugger: ${tape.describePosition()}`, preserveFocus: true });
+    this.stopped({ reason: 'step', position: tape.position, description: l10n.t('Moved outside the debugger: {0}', tape.describePosition()), preserveFocus: true });
   }
 
   private async reverifyBreakpoints(tape: TapeView): Promise<void> {
@@ -430,12 +431,12 @@ export class GraphDebugSession extends LoggingDebugSession {
     const verified = tape !== null && bp.nodes.length > 0 && this.stops.validHitCondition(bp.hitConditionText ?? '');
     const out: DebugProtocol.Breakpoint = { id: bp.id, verified };
     if (bp.line !== null) out.line = this.convertDebuggerLineToClient(bp.line + 1);
-    if (!tape) out.message = 'the file has errors, so no step runs';
-    else if (!this.stops.validHitCondition(bp.hitConditionText ?? '')) out.message = `expected a hit count such as 3, >= 3, == 3 or % 3, found '${bp.hitConditionText}'`;
+    if (!tape) out.message = l10n.t('the file has errors, so no step runs');
+    else if (!this.stops.validHitCondition(bp.hitConditionText ?? '')) out.message = l10n.t("expected a hit count such as 3, >= 3, == 3 or % 3, found '{0}'", bp.hitConditionText ?? '');
     else if (bp.nodes.length === 0) {
       out.message = bp.kind === 'line'
-        ? `no step runs on line ${bp.line! + 1}: leaves, comments and empty lines are not steps`
-        : `no operation named '${bp.name}': expected a variable bound to an operation, an operation such as relu, or a function`;
+        ? l10n.t('no step runs on line {0}: leaves, comments and empty lines are not steps', bp.line! + 1)
+        : l10n.t("no operation named '{0}': expected a variable bound to an operation, an operation such as relu, or a function", bp.name ?? '');
     } else out.message = message ?? describeStops(tape, bp.nodes);
     return out;
   }

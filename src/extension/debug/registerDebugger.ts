@@ -31,7 +31,7 @@ export function registerDebugger(context: vscode.ExtensionContext, sessions: Ses
 async function debugFile(sessions: SessionRegistry, resource?: vscode.Uri): Promise<boolean> {
   const document = resource instanceof vscode.Uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === resource.toString()) : sessions.activeSession()?.document;
   if (!document || !sessions.isGraphStep(document)) {
-    void vscode.window.showInformationMessage('GraphStep: open a .nn file to step through it in the debugger.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: open a .nn file to step through it in the debugger.'));
     return false;
   }
   const folder = vscode.workspace.getWorkspaceFolder(document.uri);
@@ -66,14 +66,14 @@ class GraphDebugConfigurationProvider implements vscode.DebugConfigurationProvid
     const document = this.sessions.activeSession()?.document;
     if (!config.type && !config.request && !config.name) {
       if (!document) {
-        void vscode.window.showInformationMessage('GraphStep: open a .nn file to step through it in the debugger.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: open a .nn file to step through it in the debugger.'));
         return undefined;
       }
       return defaultConfiguration(programOf(document.uri));
     }
     if (!config.program) {
       if (document) return { ...config, program: programOf(document.uri) };
-      void vscode.window.showInformationMessage('GraphStep: the launch configuration needs "program": the .nn file to step through.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: the launch configuration needs "program": the .nn file to step through.'));
       return undefined;
     }
     return config;

@@ -4,6 +4,7 @@ import { tapeScope, type GraphRuntime, type TapeView } from '../../core/debug/gr
 import { nodeKindText, nodeLabel } from '../../core/editor/nodeLabel';
 import type { Graph } from '../../core/graph/graph';
 import type { Tensor } from '../../core/tensor';
+import * as l10n from '@vscode/l10n';
 
 /** Why and where the debugger stopped, and what it tells the user. */
 export interface Stop {
@@ -114,7 +115,7 @@ export class StopFinder {
       if (mode === 'into') break;
       if (mode === 'over' && (q === f || callDepth(graph, upcoming) <= depth0)) break;
       if (mode === 'out' && group0 !== null && !within(graph, upcoming, group0)) break;
-      if (paused()) return { reason: 'pause', position: q, description: `Paused at ${tape.describePosition()}` };
+      if (paused()) return { reason: 'pause', position: q, description: l10n.t('Paused at {0}', tape.describePosition()) };
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
@@ -134,7 +135,7 @@ export class StopFinder {
       if (!this.validHitCondition(bp.hitConditionText ?? '')) continue;
       if (bp.condition && bp.condition.trim() !== '') {
         const result = evaluateCondition(bp.condition, tapeScope(tape));
-        if (!result.ok) return this.breakpointStop(tape, q, bp, upcoming, `The condition '${bp.condition}' could not be evaluated: ${result.message}`);
+        if (!result.ok) return this.breakpointStop(tape, q, bp, upcoming, l10n.t("The condition '{0}' could not be evaluated: {1}", bp.condition, result.message));
         if (!result.holds) continue;
       }
       bp.hits++;
@@ -146,9 +147,12 @@ export class StopFinder {
 
   private breakpointStop(tape: TapeView, q: number, bp: BreakpointState, node: number, problem: string | null): Stop {
     const pass = passAt(tape, q);
-    const where = `before ${nodeLabel(tape.graph, node)} (line ${tape.graph.nodes[node]!.range.start.line + 1}) in the ${pass} pass, ${stepText(tape, q)}`;
-    const description = problem ?? `Paused on ${bp.kind === 'function' ? `function breakpoint '${bp.name}'` : 'breakpoint'} ${where}`;
-    const message = `Hit ${where}. ${describeStops(tape, bp.nodes)}`;
+    const line = tape.graph.nodes[node]!.range.start.line + 1;
+    const where = pass === 'backward'
+      ? l10n.t('before {0} (line {1}) in the backward pass, {2}', nodeLabel(tape.graph, node), line, stepText(tape, q))
+      : l10n.t('before {0} (line {1}) in the forward pass, {2}', nodeLabel(tape.graph, node), line, stepText(tape, q));
+    const description = problem ?? (bp.kind === 'function' ? l10n.t("Paused on function breakpoint '{0}' {1}", bp.name ?? '', where) : l10n.t('Paused on breakpoint {0}', where));
+    const message = l10n.t('Hit {0}. {1}', where, describeStops(tape, bp.nodes));
     return {
       reason: bp.kind === 'function' ? 'function breakpoint' : 'breakpoint',
       position: q,
@@ -196,18 +200,18 @@ function nonFiniteOrigin(tape: TapeView, q: number): Stop | null {
   const node = graph.nodes[id]!;
   const inputsFinite = node.inputs.every((i) => firstNonFinite(tape.value(i)) === null);
   if (!inputsFinite) return null;
-  const where = `${nodeLabel(graph, id)} (${nodeKindText(graph, id)}, line ${node.range.start.line + 1})`;
+  const where = l10n.t('{0} ({1}, line {2})', nodeLabel(graph, id), nodeKindText(graph, id), node.range.start.line + 1);
   if (q <= tape.forwardSteps) {
     const bad = firstNonFinite(tape.value(id));
     if (bad === null) return null;
-    return { reason: 'exception', position: q, exceptionId: bad !== bad ? 'NaN' : 'Infinity', description: `${where} made ${bad} from finite inputs in the forward pass (forward step ${q})` };
+    return { reason: 'exception', position: q, exceptionId: bad !== bad ? 'NaN' : 'Infinity', description: l10n.t('{0} made {1} from finite inputs in the forward pass (forward step {2})', where, String(bad), q) };
   }
   if (firstNonFinite(tape.value(id)) !== null || firstNonFinite(tape.grad(id)) !== null) return null;
   for (let k = 0; k < node.inputs.length; k++) {
     const bad = firstNonFinite(tape.edgeGrad(id, k));
     if (bad === null) continue;
     const input = nodeLabel(graph, node.inputs[k]!);
-    return { reason: 'exception', position: q, exceptionId: bad !== bad ? 'NaN' : 'Infinity', description: `${where} sent ${bad} to the gradient of ${input} from finite values in the backward pass (backward step ${q - tape.forwardSteps})` };
+    return { reason: 'exception', position: q, exceptionId: bad !== bad ? 'NaN' : 'Infinity', description: l10n.t('{0} sent {1} to the gradient of {2} from finite values in the backward pass (backward step {3})', where, String(bad), input, q - tape.forwardSteps) };
   }
   return null;
 }
@@ -219,10 +223,10 @@ function firstNonFinite(t: Tensor | null): number | null {
 }
 
 function describeArrival(tape: TapeView, q: number, mode: RunMode, direction: 1 | -1): string {
-  if (q === tape.total) return 'The backward pass is done: every gradient has arrived (Step Back or Reverse Continue to go back, Restart to begin again)';
-  if (q === 0) return direction === -1 ? 'Back at the start, before the first step' : 'Before the first step';
+  if (q === tape.total) return l10n.t('The backward pass is done: every gradient has arrived (Step Back or Reverse Continue to go back, Restart to begin again)');
+  if (q === 0) return direction === -1 ? l10n.t('Back at the start, before the first step') : l10n.t('Before the first step');
   if (q === tape.forwardSteps && (mode === 'pass' || mode === 'out')) {
-    return direction === 1 ? 'The forward pass is done: Continue runs the backward pass' : 'Back at the end of the forward pass';
+    return direction === 1 ? l10n.t('The forward pass is done: Continue runs the backward pass') : l10n.t('Back at the end of the forward pass');
   }
-  return `${direction === 1 ? 'Stepped' : 'Stepped back'} to ${tape.describePosition()}: ${stepText(tape, q)} runs next`;
+  return direction === 1 ? l10n.t('Stepped to {0}: {1} runs next', tape.describePosition(), stepText(tape, q)) : l10n.t('Stepped back to {0}: {1} runs next', tape.describePosition(), stepText(tape, q));
 }

@@ -33,7 +33,7 @@ export class NameCompletionProvider implements vscode.CompletionItemProvider {
       item.sortText = `${c.preferred ? '0' : '1'}${c.label.toLowerCase()}`;
       if (c.isCall) {
         item.insertText = new vscode.SnippetString(`${c.label}($0)`);
-        item.command = { title: 'Signature help', command: 'editor.action.triggerParameterHints' };
+        item.command = { title: vscode.l10n.t('Signature help'), command: 'editor.action.triggerParameterHints' };
       }
       return item;
     });

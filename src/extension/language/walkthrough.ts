@@ -13,13 +13,13 @@ const EXAMPLES = ['apple.nn', 'apple_orange.nn', 'relu.nn', 'sigmoid.nn', 'affin
 export function registerWalkthroughCommands(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('graphstep.openExample', async (name?: string) => {
-      const file = typeof name === 'string' && (EXAMPLES as readonly string[]).includes(name) ? name : await vscode.window.showQuickPick([...EXAMPLES], { title: 'GraphStep: open an example' });
+      const file = typeof name === 'string' && (EXAMPLES as readonly string[]).includes(name) ? name : await vscode.window.showQuickPick([...EXAMPLES], { title: vscode.l10n.t('GraphStep: open an example') });
       if (!file) return undefined;
       let bytes: Uint8Array;
       try {
         bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'examples', file));
       } catch {
-        return void vscode.window.showErrorMessage(`GraphStep: the example ${file} is not in this installation.`);
+        return void vscode.window.showErrorMessage(vscode.l10n.t('GraphStep: the example {0} is not in this installation.', file));
       }
       const document = await vscode.workspace.openTextDocument({ language: 'graphstep', content: new TextDecoder().decode(bytes) });
       await vscode.window.showTextDocument(document, { preview: false });

@@ -26,19 +26,19 @@ export function sessionSvg(session: DocumentSession, view: GraphView): { svg: st
 export async function exportGraph(session: DocumentSession, view: GraphView, panelForPng: () => Promise<GraphPanel>, format?: 'svg' | 'png', target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const drawing = sessionSvg(session, view);
   if (!drawing) {
-    void vscode.window.showWarningMessage('GraphStep: this file has no graph to export yet; fix its errors first.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('GraphStep: this file has no graph to export yet; fix its errors first.'));
     return undefined;
   }
   const base = session.document.uri.with({ path: session.document.uri.path.replace(/\.nn$/i, '') + (format === 'png' ? '.png' : '.svg') });
-  const filters: Record<string, string[]> = format === 'png' ? { 'PNG image': ['png'], 'SVG image': ['svg'] } : { 'SVG image': ['svg'], 'PNG image': ['png'] };
-  const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: base, filters, title: 'Export Graph' }));
+  const filters: Record<string, string[]> = format === 'png' ? { [vscode.l10n.t('PNG image')]: ['png'], [vscode.l10n.t('SVG image')]: ['svg'] } : { [vscode.l10n.t('SVG image')]: ['svg'], [vscode.l10n.t('PNG image')]: ['png'] };
+  const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: base, filters, title: vscode.l10n.t('Export Graph') }));
   if (!uri) return undefined;
   let bytes: Uint8Array;
   if (uri.path.toLowerCase().endsWith('.png')) {
     try {
       bytes = await (await panelForPng()).rasterize(drawing.svg, drawing.width, drawing.height);
     } catch (e) {
-      void vscode.window.showErrorMessage(`GraphStep: could not make the PNG: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('GraphStep: could not make the PNG: {0}', (e as Error).message));
       return undefined;
     }
   } else bytes = new TextEncoder().encode(drawing.svg);
@@ -50,9 +50,11 @@ export async function exportGraph(session: DocumentSession, view: GraphView, pan
 /** Says where the drawing went, with the two things one does next: look at it, or find it. */
 function confirmSaved(uri: vscode.Uri): void {
   const where = uri.scheme === 'file' || uri.scheme === 'vscode-remote' ? uri.fsPath : uri.toString();
-  void vscode.window.showInformationMessage(`GraphStep: saved the graph to ${where}`, 'Open', 'Reveal').then((choice) => {
-    if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', uri);
+  const open = vscode.l10n.t('Open');
+  const reveal = vscode.l10n.t('Reveal');
+  void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: saved the graph to {0}', where), open, reveal).then((choice) => {
+    if (choice === open) void vscode.commands.executeCommand('vscode.open', uri);
     // In the workspace: the Explorer; elsewhere: the system's file manager.
-    else if (choice === 'Reveal') void vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS', uri);
+    else if (choice === reveal) void vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS', uri);
   });
 }

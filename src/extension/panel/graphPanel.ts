@@ -255,7 +255,7 @@ export class GraphPanel {
   }
 
   private updateTitle(): void {
-    this.panel.title = `Graph: ${Utils.basename(this.currentSession.document.uri)}`;
+    this.panel.title = vscode.l10n.t('Graph: {0}', Utils.basename(this.currentSession.document.uri));
   }
 
   /**
@@ -415,12 +415,12 @@ export class GraphPanel {
     const stepper = this.currentSession.stepper;
     const node = stepper?.graph.nodes[id];
     if (!stepper || !node) return;
-    const name = node.name ?? `${drawnLabel(node)} (node ${id})`;
+    const name = node.name ?? vscode.l10n.t('{0} (node {1})', drawnLabel(node), id);
     const { arrived, expected } = stepper.contributions(id);
-    const counts = expected > 1 ? ` · gradient ${arrived}/${expected} contributions` : '';
+    const counts = expected > 1 ? ` · ${vscode.l10n.t('gradient {0}/{1} contributions', arrived, expected)}` : '';
     const payload = (t: Tensor | null): TensorPayload | null => (t && t.size <= MAX_DETAIL_ELEMENTS ? encodeTensor(t) : null);
     const value = stepper.value(id);
-    const tooLarge = value && value.size > MAX_DETAIL_ELEMENTS ? ` · ${value.size} elements, too many to show` : '';
+    const tooLarge = value && value.size > MAX_DETAIL_ELEMENTS ? ` · ${vscode.l10n.t('{0} elements, too many to show', value.size)}` : '';
     const iteration = this.currentSession.training?.iteration;
     const trained = iteration !== null && iteration !== undefined && (node.kind === 'param' || node.kind === 'const') ? vscode.l10n.t(' · training iteration {0}', iteration) : '';
     this.post({

@@ -44,7 +44,7 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
   const open = (column: vscode.ViewColumn, preserveFocus: boolean): GraphPanel | undefined => {
     const session = sessions.activeSession();
     if (!session) {
-      void vscode.window.showInformationMessage('GraphStep: open a .nn file to see its graph.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: open a .nn file to see its graph.'));
       return undefined;
     }
     const existing = [...panels].find((p) => p.session === session) ?? [...panels][0];
@@ -53,7 +53,7 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
       existing.panel.reveal(column === vscode.ViewColumn.Beside ? undefined : column, preserveFocus);
       return existing;
     }
-    const webviewPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Graph', { viewColumn: column, preserveFocus }, { enableScripts: true, retainContextWhenHidden: false });
+    const webviewPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, vscode.l10n.t('Graph'), { viewColumn: column, preserveFocus }, { enableScripts: true, retainContextWhenHidden: false });
     return adopt(webviewPanel, session, 'operations');
   };
 
@@ -70,7 +70,7 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
     vscode.commands.registerCommand('graphstep.exportSvg', async (target?: vscode.Uri | string, format?: 'svg' | 'png') => {
       const panel = currentPanel();
       const session = panel?.session ?? sessions.activeSession();
-      if (!session) return void vscode.window.showInformationMessage('GraphStep: open a .nn file to export its graph.');
+      if (!session) return void vscode.window.showInformationMessage(vscode.l10n.t('GraphStep: open a .nn file to export its graph.'));
       const uri = typeof target === 'string' ? vscode.Uri.file(target) : target;
       const forPng = async (): Promise<GraphPanel> => panel ?? open(vscode.ViewColumn.Beside, true) ?? Promise.reject(new Error('no graph panel'));
       return exportGraph(session, panel?.view ?? 'operations', forPng, format, uri);
@@ -132,7 +132,7 @@ export function registerGraphPanel(context: vscode.ExtensionContext, sessions: S
       try {
         const session = sessions.sessionFor(await vscode.workspace.openTextDocument(vscode.Uri.parse(saved.documentUri, true)));
         if (panels.size > 0) return;
-        const webviewPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false });
+        const webviewPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, vscode.l10n.t('Graph'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false });
         reopened.add(adopt(webviewPanel, session, saved.view));
         return;
       } catch {

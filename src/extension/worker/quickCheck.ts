@@ -1,6 +1,7 @@
 import { checkSource, DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_TENSOR_ELEMENTS, type CheckResult } from '../../core/check';
 import type { FileAccess } from '../../core/ops/constructorDef';
 import type { WorkerCheckOptions } from './workerProtocol';
+import * as l10n from '@vscode/l10n';
 
 /** Texts up to this long may be checked on the host's thread (a few milliseconds)… */
 const HOST_CHECK_MAX_CHARS = 20_000;
@@ -23,7 +24,7 @@ export function quickCheck(text: string, options: WorkerCheckOptions, expanded: 
   const files: FileAccess = {
     read: () => {
       loads = true;
-      return { ok: false, message: 'load: read in the evaluation thread' };
+      return { ok: false, message: l10n.t('load: read in the evaluation thread') };
     },
   };
   let check: CheckResult;

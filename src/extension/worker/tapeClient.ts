@@ -417,7 +417,7 @@ export class TapeClient {
     this.settleAll();
     this.settled = true;
     if (this.mirror && this.mirror.graph === this.loaded) this.target = this.mirror.position;
-    const message = `GraphStep: the evaluation stopped (${reason}). The graph shows the last values computed; step to start it again.`;
+    const message = l10n.t('GraphStep: the evaluation stopped ({0}). The graph shows the last values computed; step to start it again.', reason);
     this.listener.problems([{ severity: 'error', message, range: firstLine() }]);
     this.listener.died(message);
   }

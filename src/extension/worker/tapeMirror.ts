@@ -1,5 +1,5 @@
 import { ChangeLog, type Changed } from '../../core/engine/changeLog';
-import { tapePlan, type Phase } from '../../core/engine/stepper';
+import { positionText, tapePlan, type Phase } from '../../core/engine/stepper';
 import type { Graph } from '../../core/graph/graph';
 import { Tensor } from '../../core/tensor';
 import { PACKED_MAX_ELEMENTS, type TapeUpdate } from './workerProtocol';
@@ -184,11 +184,7 @@ export class TapeMirror {
 
   /** "forward 3/4", "backward 2/4", or "start 0/4". */
   describePosition(): string {
-    const p = this.currentPosition;
-    const f = this.forwardSteps;
-    if (p === 0) return `start 0/${f}`;
-    if (p <= f) return `forward ${p}/${f}`;
-    return `backward ${p - f}/${this.backwardSteps}`;
+    return positionText(this.currentPosition, this.forwardSteps, this.backwardSteps);
   }
 }
 

@@ -191,7 +191,7 @@ export class TapeService {
       try {
         check = kept ?? checkSource(message.text, { ...message.check, expand: expandOption(message.check.expand), files: this.platform.documentFiles(message.files), evaluate: false });
       } catch (e) {
-        this.post({ type: 'failed', generation: message.generation, message: `GraphStep could not check this file: ${(e as Error).message}`, range: null });
+        this.post({ type: 'failed', generation: message.generation, message: l10n.t('GraphStep could not check this file: {0}', (e as Error).message), range: null });
         return;
       }
       const graph = check.graph;
@@ -359,7 +359,7 @@ export class TapeService {
           else stepper.previous();
         } catch (e) {
           const node = stepper.nodeAtStep(stepper.position + 1);
-          this.post({ type: 'failed', generation: loaded.generation, message: `GraphStep could not run this step: ${(e as Error).message}`, range: node === null ? null : loaded.graph.nodes[node]!.range });
+          this.post({ type: 'failed', generation: loaded.generation, message: l10n.t('GraphStep could not run this step: {0}', (e as Error).message), range: node === null ? null : loaded.graph.nodes[node]!.range });
           this.target = stepper.position;
         }
       });
@@ -439,7 +439,7 @@ export class TapeService {
       if (!r.done) return;
       diagnostics = r.value;
     } catch (e) {
-      diagnostics = [{ severity: 'error', message: `GraphStep could not evaluate this file: ${(e as Error).message}`, range: loaded.graph.nodes[0]!.range }];
+      diagnostics = [{ severity: 'error', message: l10n.t('GraphStep could not evaluate this file: {0}', (e as Error).message), range: loaded.graph.nodes[0]!.range }];
     }
     this.evaluation = null;
     this.post({ type: 'evaluationProblems', generation: evaluation.generation, diagnostics });
@@ -469,7 +469,7 @@ export class TapeService {
       run();
     } catch (e) {
       const generation = this.loaded?.generation;
-      if (generation !== undefined) this.post({ type: 'failed', generation, message: `GraphStep could not evaluate this file: ${(e as Error).message}`, range: null });
+      if (generation !== undefined) this.post({ type: 'failed', generation, message: l10n.t('GraphStep could not evaluate this file: {0}', (e as Error).message), range: null });
     } finally {
       this.busySince[0] = 0;
     }
