@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { setResultAllocator } from '../core/tensorMath/allocate';
 import { setKernelOptions, type ParallelGemm, type WasmMemory } from '../core/tensorMath/gemmWasm';
 import { GEMM_WASM } from '../core/tensorMath/wasm/gemmWasm.generated';
 
@@ -36,6 +37,17 @@ export function useNodeKernels(options: NodeKernelOptions = {}): void {
   let pool = pools.get(threads) ?? null;
   if (threads > 1 && !pool) pools.set(threads, (pool = workerGemm(threads - 1)));
   setKernelOptions({ relaxedSimd: true, parallel: pool ? { ...pool, minMacs, rows: pool.rows } : null });
+  setResultAllocator(unfilled);
+}
+
+/** Below this many elements a zero-filled array costs no more (V8 makes it at once). */
+const UNFILLED_MIN = 1024;
+
+/** A Float64Array over memory that is not zero-filled first (its own ArrayBuffer, not Node's Buffer pool). */
+function unfilled(length: number): Float64Array {
+  if (length < UNFILLED_MIN) return new Float64Array(length);
+  const bytes = Buffer.allocUnsafeSlow(length * 8);
+  return new Float64Array(bytes.buffer, bytes.byteOffset, length);
 }
 
 /** How many chunks of rows helper threads have computed in this process (to see that splitting happens). */
@@ -94,8 +106,8 @@ for (;;) {
     const i0 = (t & 0xffff) * per;
     try { k.gemm(a[0], a[1], a[2], a[3], a[4], a[5], i0, Math.min(rows, i0 + per), a[6]); }
     catch { Atomics.store(ctl, ${FAILED}, 1); }
-    Atomics.add(ctl, ${DONE}, 1);
-    Atomics.notify(ctl, ${DONE});
+    // the caller sleeps only for the last chunk: wake it once, when that one is done
+    if (Atomics.add(ctl, ${DONE}, 1) + 1 >= chunks) Atomics.notify(ctl, ${DONE});
   }
 }
 `;
@@ -156,6 +168,10 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
       }
       byHelpers += chunks - own;
       const t1 = performance.now();
+      // a helper's last chunk usually ends within microseconds: watch for it rather than
+      // sleep (waking from Atomics.wait costs tens of microseconds), then sleep
+      const spinUntil = t1 + Math.max(t1 - t0, SPIN_MS / 4);
+      for (let spins = 1; Atomics.load(ctl, DONE) < chunks; spins++) if ((spins & 63) === 0 && performance.now() > spinUntil) break;
       for (let d = Atomics.load(ctl, DONE); d < chunks; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d, 50);
       if (performance.now() - t1 > 0.5 * (t1 - t0)) soloUntil = products + 64;
       return Atomics.load(ctl, FAILED) === 0;

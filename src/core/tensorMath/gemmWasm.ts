@@ -1,4 +1,5 @@
 import { isImmutableData } from '../tensor';
+import { resultArray } from './allocate';
 import { fma } from './fma';
 import { GEMM_WASM } from './wasm/gemmWasm.generated';
 
@@ -326,12 +327,10 @@ export function gemmWasm(fused: boolean, A: Float64Array, ais: number, aps: numb
   const run = (i0: number, i1: number): void => kernel.gemm(offA, ais * 8, aps * 8, offBP, offC, k, i0, i1, nb);
   if (!par || m * k * n < par.minMacs || m < 8 || !par.rows(fused ? 'fused' : 'plain', [offA, ais * 8, aps * 8, offBP, offC, k, nb], m, run)) run(0, m);
   const c0 = offC / 8;
-  let C: Float64Array;
-  if (nb * 4 === n) C = f64.slice(c0, c0 + m * n);
-  else {
-    C = new Float64Array(m * n);
-    for (let i = 0; i < m; i++) C.set(f64.subarray(c0 + i * nb * 4, c0 + i * nb * 4 + n), i * n);
-  }
+  // every element of C is copied out
+  const C = resultArray(m * n);
+  if (nb * 4 === n) C.set(f64.subarray(c0, c0 + m * n));
+  else for (let i = 0; i < m; i++) C.set(f64.subarray(c0 + i * nb * 4, c0 + i * nb * 4 + n), i * n);
   // a memory grown for one huge product is not kept for the process's lifetime (a shared one, the threads', is)
   if (!par && end > RETAINED_BYTES) state = undefined;
   return C;
