@@ -20,10 +20,12 @@ export interface NodeKernelOptions {
 }
 
 /**
- * Measured on a 2-core machine (`npm run bench` prints the crossover): 64³
- * (2.6·10⁵ multiply-adds) is slower on two threads, 96³ (8.8·10⁵) faster.
+ * Measured on a 2-core machine (`npm run bench` prints the crossover): with
+ * the other core free, 64³ (2.6·10⁵ multiply-adds) takes 0.7 of its time on
+ * two threads, 48³ (1.1·10⁵) no less than on one. When the other core is
+ * busy, splits stop paying and the caller soon runs products alone (rows()).
  */
-export const DEFAULT_PARALLEL_MIN_MACS = 500_000;
+export const DEFAULT_PARALLEL_MIN_MACS = 200_000;
 
 /** One set of helpers per thread count, kept for the process: helpers are never stopped, only left idle. */
 const pools = new Map<number, ParallelGemm & { readonly helperChunks: () => number }>();
@@ -76,7 +78,7 @@ const CHUNKS = 4;
 const ROWS = 5;
 const CHUNK_ROWS = 6;
 const KERNEL = 7;
-const ARGS = 8; // a, ais, aps, bp, c, k, nb
+const ARGS = 8; // a, ais, aps, bp, c, k, n
 const CONTROL_WORDS = 16;
 /** How long a helper keeps looking for the next product before it sleeps. */
 const SPIN_MS = 0.2;
@@ -133,6 +135,7 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
   // caller waits for it; when the wait outgrows the caller's own work, products run
   // on the caller alone for a while, then the helpers are tried again.
   let soloUntil = 0;
+  let misses = 0;
   let products = 0;
   return {
     memory,
@@ -173,7 +176,12 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
       const spinUntil = t1 + Math.max(t1 - t0, SPIN_MS / 4);
       for (let spins = 1; Atomics.load(ctl, DONE) < chunks; spins++) if ((spins & 63) === 0 && performance.now() > spinUntil) break;
       for (let d = Atomics.load(ctl, DONE); d < chunks; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d, 50);
-      if (performance.now() - t1 > 0.5 * (t1 - t0)) soloUntil = products + 64;
+      // Did the split pay? Alone, the caller would have taken its time per chunk for every
+      // chunk. When it did not (the helpers busy elsewhere, descheduled, or asleep), products
+      // run on the caller alone for a while, longer after each miss in a row.
+      const alone = own > 0 ? ((t1 - t0) / own) * chunks : Infinity;
+      if (performance.now() - t0 > 0.9 * alone) soloUntil = products + (64 << Math.min(misses++, 4));
+      else misses = 0;
       return Atomics.load(ctl, FAILED) === 0;
     },
   };
