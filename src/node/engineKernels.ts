@@ -177,11 +177,14 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
       for (let spins = 1; Atomics.load(ctl, DONE) < chunks; spins++) if ((spins & 63) === 0 && performance.now() > spinUntil) break;
       for (let d = Atomics.load(ctl, DONE); d < chunks; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d, 50);
       // Did the split pay? Alone, the caller would have taken its time per chunk for every
-      // chunk. When it did not (the helpers busy elsewhere, descheduled, or asleep), products
-      // run on the caller alone for a while, longer after each miss in a row.
-      const alone = own > 0 ? ((t1 - t0) / own) * chunks : Infinity;
-      if (performance.now() - t0 > 0.9 * alone) soloUntil = products + (64 << Math.min(misses++, 4));
-      else misses = 0;
+      // chunk. When helpers took part and it did not (they were busy elsewhere or descheduled),
+      // products run on the caller alone for a while, longer after each miss in a row. A split
+      // the helpers missed altogether (asleep: the next ones find them awake) costs little.
+      if (own < chunks) {
+        const alone = own > 0 ? ((t1 - t0) / own) * chunks : Infinity;
+        if (performance.now() - t0 > 0.9 * alone) soloUntil = products + (64 << Math.min(misses++, 4));
+        else misses = 0;
+      }
       return Atomics.load(ctl, FAILED) === 0;
     },
   };

@@ -1,4 +1,4 @@
-import { Tensor, isImmutableData, type Shape } from '../tensor';
+import { Tensor, type Shape } from '../tensor';
 import { resultArray } from './allocate';
 import { fma } from './fma';
 import { gemmWasm } from './gemmWasm';
@@ -87,9 +87,9 @@ let activeMemo: ProductMemo | null = null;
  * operand with one entry moved (`derive`) changes only the rows (A) or columns
  * (B) of C that read that entry, so only those are summed again — each
  * element from 0 in ascending p with a·b then +, as every plain kernel sums
- * it, so the bits are those of computing the whole product. Operands are
- * kept only when they cannot change: a large tensor's data (registered
- * immutable) or an array the caller vouched for (`trust`).
+ * it, so the bits are those of computing the whole product. Only products of
+ * arrays the caller vouched for (`trust`, `derive`: arrays that do not change
+ * while the memo is used) are kept; any other product is computed whole.
  */
 export class ProductMemo {
   private entries: MemoEntry[] = [];
@@ -141,7 +141,8 @@ export class ProductMemo {
   }
 
   private keepable(A: Float64Array, B: Float64Array, m: number, n: number): boolean {
-    return m * n <= MEMO_MAX_ELEMENTS && (this.trusted.has(A) || isImmutableData(A)) && (this.trusted.has(B) || isImmutableData(B));
+    // only products of the arrays the caller named: a probe's own intermediate results are never used again
+    return m * n <= MEMO_MAX_ELEMENTS && this.trusted.has(A) && this.trusted.has(B);
   }
 
   private kept(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): MemoEntry | null {
@@ -191,9 +192,12 @@ function plainRow(A: Float64Array, ais: number, aps: number, B: Float64Array, bp
 
 /** Column j of C (m×n row-major) summed again, as plainRow. */
 function plainColumn(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number, C: Float64Array, j: number): void {
+  // the column of B gathered once, so each row's sum reads two arrays in order
+  const column = new Float64Array(k);
+  for (let p = 0, pb = j * bjs; p < k; p++, pb += bps) column[p] = B[pb]!;
   for (let i = 0; i < m; i++) {
     let s = 0;
-    for (let p = 0, pa = i * ais, pb = j * bjs; p < k; p++, pa += aps, pb += bps) s += A[pa]! * B[pb]!;
+    for (let p = 0, pa = i * ais; p < k; p++, pa += aps) s += A[pa]! * column[p]!;
     C[i * n + j] = s;
   }
 }
