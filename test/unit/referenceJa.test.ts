@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { l10nLanguage, useL10nBundle } from '../../src/core/l10n';
 import { CONSTRUCTORS } from '../../src/core/ops/constructors';
-import { CONSTRUCTOR_REFERENCE, OP_REFERENCE, referenceDoc, referenceMarkdown } from '../../src/core/ops/reference';
+import { backwardRuleText, CONSTRUCTOR_REFERENCE, OP_REFERENCE, referenceDoc, referenceMarkdown } from '../../src/core/ops/reference';
 import { CONSTRUCTOR_DOC_JA, CONSTRUCTOR_REFERENCE_JA, OP_REFERENCE_JA } from '../../src/core/ops/referenceJa';
 import { OPS } from '../../src/core/ops/registry';
 
@@ -62,6 +62,9 @@ describe('the language reference in Japanese (src/core/ops/referenceJa.ts)', () 
     assert.match(referenceDoc('zeros'), /すべて 0 のテンソル/);
     assert.equal(referenceDoc('nothing_like_this'), '');
     assert.equal(referenceMarkdown('nothing_like_this'), '');
+    // the debugger's "local backward": the doc's part after 逆伝播:
+    assert.equal(backwardRuleText('relu'), 'x > 0 では dout、それ以外では 0。');
+    for (const op of OPS) assert.ok(backwardRuleText(op.name), op.name);
     useL10nBundle(SOME_BUNDLE, 'ja-JP');
     assert.equal(referenceDoc('relu'), OP_REFERENCE_JA.relu!.doc, 'a regional tag of Japanese');
   });
@@ -71,6 +74,7 @@ describe('the language reference in Japanese (src/core/ops/referenceJa.ts)', () 
       assert.equal(referenceDoc('relu'), OPS.find((op) => op.name === 'relu')!.doc);
       assert.match(referenceMarkdown('relu'), /^\*\*textbook\*\* ReLUレイヤ {2}\n\*\*forward\*\* max\(0, x\) {2}\n\*\*backward\*\* dx = dout where x > 0, else 0/);
       assert.equal(referenceDoc('zeros'), CONSTRUCTORS.find((c) => c.name === 'zeros')!.doc);
+      assert.equal(backwardRuleText('relu'), 'dout where x > 0, else 0.');
     };
     english();
     useL10nBundle(SOME_BUNDLE, 'de');

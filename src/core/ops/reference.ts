@@ -336,6 +336,11 @@ export function referenceDoc(name: string): string {
   return (japanese() ? CONSTRUCTOR_DOC_JA[constructor.name] : undefined) ?? constructor.doc;
 }
 
+/** What an op's local backward does: its one-line doc after "Backward:" (逆伝播:), in the display language; undefined when it says nothing of it. */
+export function backwardRuleText(name: string): string | undefined {
+  return /(?:Backward|逆伝播): (.*)$/.exec(referenceDoc(name))?.[1];
+}
+
 /**
  * The reference's longer text for completion, hover and signature help, as
  * markdown (`**forward** …  **backward** …  **example** …`), for an op by
