@@ -115,7 +115,8 @@ const CACHE_BYTES = 8 << 20;
 
 class KernelState {
   private f64: Float64Array;
-  private entries: CachedOperand[] = [];
+  /** The cached copies of each array (usually one or two: as it is, packed for a layout). */
+  private entries = new Map<Float64Array, CachedOperand[]>();
   private top = 0;
   readonly cacheBytes = CACHE_BYTES;
   constructor(
@@ -130,7 +131,8 @@ class KernelState {
 
   /** The offset of `data`'s copy under `tag`, or -1. */
   cached(data: Float64Array, tag: string, bytes: number): number {
-    for (const e of this.entries) if (e.key === data && e.tag === tag && e.bytes === bytes) return e.off;
+    const list = this.entries.get(data);
+    if (list) for (const e of list) if (e.tag === tag && e.bytes === bytes) return e.off;
     return -1;
   }
 
@@ -150,13 +152,18 @@ class KernelState {
   store(data: Float64Array, tag: string, bytes: number): number {
     const off = this.top;
     this.top = align(this.top + bytes);
-    this.entries.push({ key: data, tag, off, bytes, pending: true });
+    const entry: CachedOperand = { key: data, tag, off, bytes, pending: true };
+    const list = this.entries.get(data);
+    if (list) list.push(entry);
+    else this.entries.set(data, [entry]);
     return off;
   }
 
   /** Whether the copy of `data` at `off` still has to be written (a scratch copy always has). */
   fresh(off: number, data: Float64Array): boolean {
-    const e = this.entries.find((x) => x.off === off && x.key === data);
+    let e: CachedOperand | null = null;
+    const list = this.entries.get(data);
+    if (list) for (const x of list) if (x.off === off) e = x;
     if (!e) return off >= CACHE_BYTES;
     const pending = e.pending;
     e.pending = false;
@@ -164,7 +171,7 @@ class KernelState {
   }
 
   forget(): void {
-    this.entries = [];
+    this.entries = new Map();
     this.top = 0;
   }
 
