@@ -73,22 +73,54 @@ function outermostCollapsed(groups: readonly DrawableGroup[], collapsed: Readonl
 }
 
 function drawnCount(graph: DrawableGraph, collapsed: ReadonlySet<string>): number {
-  const top = outermostCollapsed(graph.groups ?? [], collapsed);
-  const boxes = new Set<number>();
+  const groups = graph.groups ?? [];
+  const top = outermostCollapsed(groups, collapsed);
+  const boxes = new Uint8Array(groups.length);
   let count = 0;
-  for (const n of graph.nodes) {
-    const g = n.group ?? null;
+  const nodes = graph.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const g = nodes[i]!.group ?? null;
     const box = g === null ? -1 : top[g]!;
-    if (box >= 0) boxes.add(box);
-    else count++;
+    if (box < 0) count++;
+    else if (boxes[box] === 0) {
+      boxes[box] = 1;
+      count++;
+    }
   }
-  return count + boxes.size;
+  return count;
+}
+
+/**
+ * For each graph node, the collapsed group whose box it is drawn in (its
+ * outermost collapsed group), or -1 when it is drawn itself; null when no
+ * group is collapsed. Lets a view skip what no drawing shows.
+ */
+export function collapsedBoxes(graph: DrawableGraph, collapsed: ReadonlySet<string>): Int32Array | null {
+  const groups = graph.groups ?? [];
+  if (groups.length === 0 || collapsed.size === 0) return null;
+  const top = outermostCollapsed(groups, collapsed);
+  const nodes = graph.nodes;
+  const box = new Int32Array(nodes.length);
+  let any = false;
+  for (let i = 0; i < nodes.length; i++) {
+    const g = nodes[i]!.group ?? null;
+    const b = g === null ? -1 : top[g]!;
+    box[i] = b;
+    if (b >= 0) any = true;
+  }
+  return any ? box : null;
 }
 
 /**
  * The nodes and arrows drawn once the collapsed groups are boxes, in an
  * order every arrow runs forward in; each node with the expanded group
  * (cluster) it is drawn in. Arrows from one value into a box merge into one.
+ *
+ * The nodes inside a collapsed box may be placeholders (only their
+ * `graphNode` and `role` are read) and the arrows between two nodes of the
+ * same box may be left out: neither is drawn. When the boxes would make
+ * arrows run backwards the drawing falls back to every node expanded, and
+ * `complete` then gives the whole view.
  */
 export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
   graph: DrawableGraph,
@@ -96,6 +128,7 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
   edges: readonly E[],
   collapsed: ReadonlySet<string>,
   makeBox: MakeBox<N>,
+  complete?: () => { nodes: readonly N[]; edges: readonly E[] },
 ): { nodes: (N & { readonly cluster: number | null })[]; edges: E[] } {
   const groups = graph.groups ?? [];
   const groupOf = (spec: N): number | null => (spec.role === 'output' ? null : graph.nodes[spec.graphNode]?.group ?? null);
@@ -108,13 +141,13 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
   const boxMembers: number[][] = [];
   let count = 0;
   const firstSpec: number[] = [];
-  nodes.forEach((spec, i) => {
-    const g = groupOf(spec);
+  for (let i = 0; i < nodes.length; i++) {
+    const g = groupOf(nodes[i]!);
     const box = g === null ? -1 : top[g]!;
     if (box < 0) {
       firstSpec[count] = i;
       drawnAs[i] = count++;
-      return;
+      continue;
     }
     let b = boxIndex.get(box);
     if (b === undefined) {
@@ -126,10 +159,11 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
     }
     boxMembers[b]!.push(i);
     drawnAs[i] = b;
-  });
+  }
   const merged = new Map<string, number>();
   const drawnEdges: { edge: E; from: number; to: number; merged: number }[] = [];
-  for (const e of edges) {
+  for (let k = 0; k < edges.length; k++) {
+    const e = edges[k]!;
     const from = drawnAs[e.from]!;
     const to = drawnAs[e.to]!;
     if (from === to) continue;
@@ -143,12 +177,16 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
     drawnEdges.push({ edge: e, from, to, merged: 1 });
   }
   const order = topologicalOrder(count, drawnEdges, firstSpec);
-  if (!order) return { nodes: nodes.map((n) => ({ ...n, cluster: groupOf(n) })), edges: edges.slice() };
+  if (!order) {
+    const whole = complete ? complete() : { nodes, edges };
+    return { nodes: whole.nodes.map((n) => ({ ...n, cluster: groupOf(n) })), edges: whole.edges.slice() };
+  }
   const position = new Int32Array(count);
   order.forEach((d, k) => (position[d] = k));
   // Each box's outputs: values from inside it used outside it.
   const outputsOf = new Map<number, Set<number>>();
-  for (const e of edges) {
+  for (let k = 0; k < edges.length; k++) {
+    const e = edges[k]!;
     const d = drawnAs[e.from]!;
     if (boxGroup[d] === undefined || drawnAs[e.to] === d) continue;
     let set = outputsOf.get(d);
@@ -180,14 +218,15 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
 function topologicalOrder(count: number, edges: readonly { from: number; to: number }[], priority: readonly number[]): number[] | null {
   const indegree = new Int32Array(count);
   const succStart = new Int32Array(count + 1);
-  for (const e of edges) {
+  for (let k = 0; k < edges.length; k++) {
+    const e = edges[k]!;
     indegree[e.to]!++;
     succStart[e.from + 1]!++;
   }
   for (let i = 0; i < count; i++) succStart[i + 1]! += succStart[i]!;
   const fill = succStart.slice(0, count);
   const succs = new Int32Array(edges.length);
-  for (const e of edges) succs[fill[e.from]!++] = e.to;
+  for (let k = 0; k < edges.length; k++) succs[fill[edges[k]!.from]!++] = edges[k]!.to;
   const heap = new MinHeap((a, b) => priority[a]! - priority[b]!);
   for (let i = 0; i < count; i++) if (indegree[i] === 0) heap.push(i);
   const order: number[] = [];
