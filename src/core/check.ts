@@ -2,7 +2,7 @@ import { TapeRun } from './engine/tapeRun';
 import { buildGraph } from './graph/buildGraph';
 import { expandComposites, type ExpandOption } from './graph/expandComposites';
 import { withGroups } from './graph/groups';
-import type { Binding, Graph, NameReference } from './graph/graph';
+import type { Binding, Graph, GraphNode, NameReference } from './graph/graph';
 import { tapeMemoryBytes, tapeMemoryProblem } from './graph/tapeMemory';
 import { unusedBindingWarnings } from './graph/unusedBindings';
 import type { StatementOutline } from './language/statementOutline';
@@ -188,18 +188,17 @@ class Evaluation {
     }
     stepper.next();
     if (this.valueWarned && this.gradWarned) return null;
-    const what = (): string => (node.name ? `'${node.name}'` : node.op);
     if (stepper.phase === 'forward' && !this.valueWarned) {
       const bad = firstNonFinite(stepper.value(node.id));
       if (bad !== null) {
-        this.warnings.push({ severity: 'warning', range: node.range, message: l10n.t('{0}: expected finite values, found {1} (first made here)', what(), bad) });
+        this.warnings.push({ severity: 'warning', range: node.range, message: l10n.t('{0}: expected finite values, found {1} (first made here)', nodeWhat(node), bad) });
         this.valueWarned = true;
       }
     } else if (stepper.phase === 'backward' && !this.gradWarned) {
       for (let k = 0; k < node.inputs.length; k++) {
         const bad = firstNonFinite(stepper.grad(node.inputs[k]!));
         if (bad !== null) {
-          this.warnings.push({ severity: 'warning', range: node.range, message: l10n.t('{0}: expected finite gradients, found {1} in the backward pass (first made here)', what(), bad) });
+          this.warnings.push({ severity: 'warning', range: node.range, message: l10n.t('{0}: expected finite gradients, found {1} in the backward pass (first made here)', nodeWhat(node), bad) });
           this.gradWarned = true;
           break;
         }
@@ -207,6 +206,11 @@ class Evaluation {
     }
     return null;
   }
+}
+
+/** How a warning names a node: its variable, else its op. */
+function nodeWhat(node: GraphNode): string {
+  return node.name ? `'${node.name}'` : node.op;
 }
 
 /**

@@ -41,6 +41,8 @@ export interface BuildResult {
 /** Every op's call names, for "did you mean" after an unknown function. */
 const OP_NAMES = new SuggestionIndex(OPS.flatMap((o) => [o.name, ...o.aliases]));
 
+const TRANSPOSE: OpDef = opByName('transpose')!;
+
 /** Deepest nesting of user-function calls inside calls. */
 export const MAX_CALL_DEPTH = 64;
 /** Most nodes a graph may have before a call of a user function is refused (nested calls multiply). */
@@ -218,6 +220,9 @@ class GraphBuilder {
    */
   private lower(expr: Expr, leafMode: boolean): Lowered {
     if (expr.kind !== 'binary' && expr.kind !== 'transpose') return this.lowerTerm(expr, leafMode);
+    const first = expr.kind === 'binary' ? expr.left : expr.operand;
+    // one operator (`x * 2`, most statements): no spine to keep
+    if (first.kind !== 'binary' && first.kind !== 'transpose') return this.lowerLink(expr, this.lowerTerm(first, leafMode), leafMode);
     const spine: Expr[] = [];
     let e: Expr = expr;
     while (e.kind === 'binary' || e.kind === 'transpose') {
@@ -225,16 +230,18 @@ class GraphBuilder {
       e = e.kind === 'binary' ? e.left : e.operand;
     }
     let result = this.lowerTerm(e, leafMode);
-    for (let i = spine.length - 1; i >= 0; i--) {
-      const link = spine[i]!;
-      if (link.kind === 'binary') {
-        const right = this.lower(link.right, leafMode);
-        result = this.applyOp(opByOperator(link.op, 2)!, [result, right], NO_ATTRS, link.opRange, link.range);
-      } else if (link.kind === 'transpose') {
-        result = this.applyOp(opByName('transpose')!, [result], NO_ATTRS, link.opRange, link.range);
-      }
-    }
+    for (let i = spine.length - 1; i >= 0; i--) result = this.lowerLink(spine[i]!, result, leafMode);
     return result;
+  }
+
+  /** One link of a left spine (a binary operator or `.T`) applied to what its left side lowered to. */
+  private lowerLink(link: Expr, left: Lowered, leafMode: boolean): Lowered {
+    if (link.kind === 'binary') {
+      const right = this.lower(link.right, leafMode);
+      return this.applyOp(opByOperator(link.op, 2)!, [left, right], NO_ATTRS, link.opRange, link.range);
+    }
+    if (link.kind === 'transpose') return this.applyOp(TRANSPOSE, [left], NO_ATTRS, link.opRange, link.range);
+    return left;
   }
 
   private lowerTerm(expr: Expr, leafMode: boolean): Lowered {
@@ -657,6 +664,14 @@ function allPositional(args: readonly Argument[]): boolean {
 }
 
 function mentionsName(expr: Expr): boolean {
+  // most statements show a name at once (`x * 2`, `relu(x)`, `f(x @ W)`): no walk
+  if (expr.kind === 'name' || (expr.kind === 'binary' && (expr.left.kind === 'name' || expr.right.kind === 'name'))) return true;
+  if (expr.kind === 'call') {
+    for (let i = 0; i < expr.args.length; i++) {
+      const v = expr.args[i]!.value;
+      if (v.kind === 'name' || (v.kind === 'binary' && v.left.kind === 'name')) return true;
+    }
+  }
   return firstName(expr) !== null;
 }
 
