@@ -101,7 +101,7 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
   });
   for (const d of built.diagnostics) diagnostics.push(d);
   const ok = !diagnostics.some((d) => d.severity === 'error');
-  let graph = !ok ? null : options.groups === false ? withoutGroups(built.graph) : withGroups(built.graph, parsed.statements, text, built.calls);
+  let graph = !ok ? null : options.groups === false ? withoutGroups(built.graph) : withGroups(built.graph, parsed.statements, text, built.calls, built.nodeStatements);
   if (graph) for (const d of unusedBindingWarnings(built.graph)) diagnostics.push(d);
   if (graph && options.expand) graph = expandComposites(graph, options.expand);
   const cost = graph ? tapeCost(graph) : 0;

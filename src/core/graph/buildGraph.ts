@@ -36,6 +36,8 @@ export interface BuildResult {
   readonly calls: readonly FunctionCall[];
   /** The file's `train` statement with its batch and test, resolved; null when it has none or one had an error. */
   readonly training: TrainingPlan | null;
+  /** For each node, the index of the statement that made it (in the list built from). */
+  readonly nodeStatements: Int32Array;
 }
 
 /** Every op's call names, for "did you mean" after an unknown function. */
@@ -80,6 +82,9 @@ class GraphBuilder {
   private readonly scope = new Map<string, number>();
   private statementRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   private statementName = '';
+  /** The statement being built, and the statement of every node made so far. */
+  private statementIndex = -1;
+  private nodeStatements = new Int32Array(64);
   /** Names in scope for "did you mean", made at the first unknown name (most files have none). */
   private names: SuggestionIndex | null = null;
   /**
@@ -132,8 +137,10 @@ class GraphBuilder {
     let outputStatement: Statement | null = null;
     let lastBinding: number | null = null;
     this.functions = new UserFunctions(statements);
-    for (const statement of statements) {
+    for (let index = 0; index < statements.length; index++) {
+      const statement = statements[index]!;
       this.statementRange = statement.range;
+      this.statementIndex = index;
       if (statement.kind === 'def') {
         this.functions.define(statement, { bindings: this.bindings, references: this.references, error: (r, m) => this.error(r, m) });
         continue;
@@ -171,7 +178,7 @@ class GraphBuilder {
     if (output === null && lastBinding !== null) output = this.bindings[lastBinding]!.nodeId;
     const training = this.training.finish();
     const graph: Graph = { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references, groups: [] };
-    return { graph, diagnostics: this.diagnostics, calls: this.calls, training };
+    return { graph, diagnostics: this.diagnostics, calls: this.calls, training, nodeStatements: this.nodeStatements.subarray(0, this.nodes.length) };
   }
 
   private reportMemory(range: Range, budget: number, found: string): void {
@@ -636,6 +643,12 @@ class GraphBuilder {
   private addNode(name: string | null, kind: NodeKind, op: string, inputs: readonly number[], attrs: Record<string, AttrValue>, shape: Shape, range: Range, value: Tensor | undefined): number {
     const id = this.nodes.length;
     this.valueBytes += sizeOf(shape) * BYTES_PER_ELEMENT;
+    if (id === this.nodeStatements.length) {
+      const wider = new Int32Array(2 * id);
+      wider.set(this.nodeStatements);
+      this.nodeStatements = wider;
+    }
+    this.nodeStatements[id] = this.statementIndex;
     // One object shape for every node (value present even when undefined) keeps V8 on its fast path.
     this.nodes.push({ id, name, kind, op, inputs, attrs, shape, range, statementRange: this.statementRange, value, group: this.currentCall, expandKey: undefined });
     return id;

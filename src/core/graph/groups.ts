@@ -22,16 +22,19 @@ export interface FunctionCall {
  * their innermost group. Groups with no node are dropped. The graph's nodes
  * are the builder's own and get their groups in place.
  */
-export function withGroups(graph: Graph, statements: readonly Statement[], text: string, calls: readonly FunctionCall[]): Graph {
+export function withGroups(graph: Graph, statements: readonly Statement[], text: string, calls: readonly FunctionCall[], nodeStatements?: ArrayLike<number>): Graph {
   // the statement starting on each line (an array, not a map: a file may have 100,000 statements)
   const lastLine = statements.length > 0 ? statements[statements.length - 1]!.range.start.line : -1;
   const statementOnLine = new Int32Array(lastLine + 1).fill(-1);
   for (let i = 0; i < statements.length; i++) statementOnLine[statements[i]!.range.start.line] = i;
   const statementAt = (line: number): number | undefined => (line >= 0 && line <= lastLine && statementOnLine[line]! >= 0 ? statementOnLine[line] : undefined);
+  // each node's statement: as the builder recorded it, else found from the line its statement starts on
+  const statementOf = new Int32Array(graph.nodes.length);
   const nodesPerStatement = new Int32Array(statements.length);
   for (let i = 0; i < graph.nodes.length; i++) {
-    const s = statementAt(graph.nodes[i]!.statementRange.start.line);
-    if (s !== undefined) nodesPerStatement[s]!++;
+    const s = nodeStatements ? nodeStatements[i]! : statementAt(graph.nodes[i]!.statementRange.start.line) ?? -1;
+    statementOf[i] = s;
+    if (s >= 0) nodesPerStatement[s]!++;
   }
   // keys are needed only for calls and composites: made at the first one
   let keys: string[] | null = null;
@@ -69,8 +72,8 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
     const node = graph.nodes[i]!;
     if (node.group !== null) nodeGroup[i] = callGroup[node.group]!;
     else {
-      const s = statementAt(node.statementRange.start.line);
-      nodeGroup[i] = s === undefined || blockOf[s]! < 0 ? -1 : blockOf[s]!;
+      const s = statementOf[i]!;
+      nodeGroup[i] = s < 0 || blockOf[s]! < 0 ? -1 : blockOf[s]!;
     }
   }
 
@@ -93,7 +96,7 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
     const group = nodeGroup[i]! < 0 ? null : newId[nodeGroup[i]!]!;
     if (node.kind === 'op' && isComposite(node.op)) {
       const call = node.group === null ? null : groups[callGroup[node.group]!]!.key;
-      const s = statementAt(node.statementRange.start.line);
+      const s = statementOf[i]! >= 0 ? statementOf[i] : undefined;
       // inside a call: composite:NAME/FUNCTION/OP, after the call's key fn:NAME/FUNCTION
       const scope = `composite:${call !== null ? call.slice('fn:'.length) : s !== undefined ? statementKey(s) : `line ${node.range.start.line + 1}`}`;
       node.expandKey = counted(compositeCounts, `${scope}/${node.op}`);
