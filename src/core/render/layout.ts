@@ -240,7 +240,8 @@ function engineBox(n: NodeSpec): Size {
 export function layoutEngineInput(graph: DrawableGraph, view: GraphView): LayoutEngineInput {
   const specs = view === 'operations' ? operationsView(graph, null) : valuesView(graph, null);
   return {
-    nodes: specs.nodes.map(engineBox),
+    // without boxes every node is a spec
+    nodes: specs.nodes.filter((n): n is NodeSpec => typeof n !== 'number').map(engineBox),
     edges: specs.edges.map((e) => (e.label ? { from: e.from, to: e.to, label: e.label } : { from: e.from, to: e.to })),
   };
 }
@@ -253,18 +254,10 @@ function groupBox(label: string, graphNode: number, kind: NodeKind, single: bool
   return { role: 'group', graphNode, kind, shape: 'group', label, width, height: single ? RECORD_HEIGHT + 4 : 30, caption: false, group, groupKey: key, values: single };
 }
 
-/** The nodes and arrows of a view, before the collapsed groups become boxes. */
+/** The nodes and arrows of a view, before the collapsed groups become boxes; a node inside a collapsed box is only its graph node's id. */
 interface ViewSpecs {
-  nodes: NodeSpec[];
+  nodes: (NodeSpec | number)[];
   edges: EdgeSpec[];
-}
-
-/**
- * Stands for a node inside a collapsed box, which is never drawn: only its
- * graph node and role are read.
- */
-function hiddenSpec(n: DrawableGraph['nodes'][number]): NodeSpec {
-  return { role: n.kind === 'op' ? 'op' : 'leaf', graphNode: n.id, kind: n.kind, shape: 'box', label: '', width: 0, height: 0, caption: false };
 }
 
 /** Whether the arrow from graph node `from` to `to` runs inside one collapsed box (`boxes` from collapsedBoxes). */
@@ -272,15 +265,15 @@ function insideOneBox(boxes: Int32Array | null, from: number, to: number): boole
   return boxes !== null && boxes[from]! >= 0 && boxes[from] === boxes[to];
 }
 
-/** The operations view; with `boxes`, the nodes inside collapsed boxes are placeholders and the arrows within one box are left out. */
+/** The operations view; with `boxes`, the nodes inside collapsed boxes are ids (never measured) and the arrows within one box are left out. */
 function operationsView(graph: DrawableGraph, boxes: Int32Array | null): ViewSpecs {
   const uses = countUses(graph);
   const all = graph.nodes;
-  const nodes: NodeSpec[] = new Array<NodeSpec>(all.length);
+  const nodes = new Array<NodeSpec | number>(all.length);
   for (let i = 0; i < all.length; i++) {
     const n = all[i]!;
     if (boxes !== null && boxes[n.id]! >= 0) {
-      nodes[i] = hiddenSpec(n);
+      nodes[i] = n.id;
       continue;
     }
     const caption = uses[n.id]! > 1;
@@ -314,7 +307,7 @@ function operationsView(graph: DrawableGraph, boxes: Int32Array | null): ViewSpe
 
 /** The values view; with `boxes`, as the operations view. */
 function valuesView(graph: DrawableGraph, boxes: Int32Array | null): ViewSpecs {
-  const nodes: NodeSpec[] = [];
+  const nodes: (NodeSpec | number)[] = [];
   const edges: EdgeSpec[] = [];
   const record: number[] = [];
   const uses = countUses(graph);
@@ -325,14 +318,14 @@ function valuesView(graph: DrawableGraph, boxes: Int32Array | null): ViewSpecs {
     if (boxes !== null && boxes[n.id]! >= 0) {
       // the op and its value record, both in the box
       if (n.kind === 'op') {
-        nodes.push(hiddenSpec(n));
+        nodes.push(n.id);
         const inputs = n.inputs;
         for (let k = 0; k < inputs.length; k++) {
           if (!insideOneBox(boxes, inputs[k]!, n.id)) edges.push({ from: record[inputs[k]!]!, to: nodes.length - 1, source: inputs[k]!, consumer: n.id, inputIndex: k });
         }
       }
       record[n.id] = nodes.length;
-      nodes.push(hiddenSpec(n));
+      nodes.push(n.id);
       continue;
     }
     if (n.kind === 'op') {

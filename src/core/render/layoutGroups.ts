@@ -116,33 +116,38 @@ export function collapsedBoxes(graph: DrawableGraph, collapsed: ReadonlySet<stri
  * order every arrow runs forward in; each node with the expanded group
  * (cluster) it is drawn in. Arrows from one value into a box merge into one.
  *
- * The nodes inside a collapsed box may be placeholders (only their
- * `graphNode` and `role` are read) and the arrows between two nodes of the
- * same box may be left out: neither is drawn. When the boxes would make
- * arrows run backwards the drawing falls back to every node expanded, and
- * `complete` then gives the whole view.
+ * A node inside a collapsed box, which is never drawn, may be given as just
+ * its graph node's id, and the arrows between two nodes of the same box may
+ * be left out. When the boxes would make arrows run backwards the drawing
+ * falls back to every node expanded: `complete` then gives the whole view
+ * (it must be given when any node is an id).
  */
 export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
   graph: DrawableGraph,
-  nodes: readonly N[],
+  nodes: readonly (N | number)[],
   edges: readonly E[],
   collapsed: ReadonlySet<string>,
   makeBox: MakeBox<N>,
-  complete?: () => { nodes: readonly N[]; edges: readonly E[] },
+  complete?: () => { nodes: readonly (N | number)[]; edges: readonly E[] },
 ): { nodes: (N & { readonly cluster: number | null })[]; edges: E[] } {
   const groups = graph.groups ?? [];
   const groupOf = (spec: N): number | null => (spec.role === 'output' ? null : graph.nodes[spec.graphNode]?.group ?? null);
-  if (groups.length === 0) return { nodes: nodes.map((n) => ({ ...n, cluster: null })), edges: edges.slice() };
+  const specs = (list: readonly (N | number)[]): N[] => list.filter((n): n is N => typeof n !== 'number');
+  if (groups.length === 0) return { nodes: specs(nodes).map((n) => ({ ...n, cluster: null })), edges: edges.slice() };
   const top = outermostCollapsed(groups, collapsed);
   // Where each spec node is drawn: itself, or the box of its outermost collapsed group.
   const boxIndex = new Map<number, number>();
   const drawnAs = new Int32Array(nodes.length);
   const boxGroup: number[] = [];
-  const boxMembers: number[][] = [];
+  // each box's last graph node, and whether it holds the output
+  const boxLast: number[] = [];
+  const boxHasOutput: boolean[] = [];
   let count = 0;
   const firstSpec: number[] = [];
   for (let i = 0; i < nodes.length; i++) {
-    const g = groupOf(nodes[i]!);
+    const spec = nodes[i]!;
+    const graphNode = typeof spec === 'number' ? spec : spec.graphNode;
+    const g = typeof spec === 'number' ? graph.nodes[spec]!.group ?? null : groupOf(spec);
     const box = g === null ? -1 : top[g]!;
     if (box < 0) {
       firstSpec[count] = i;
@@ -154,10 +159,12 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
       b = count++;
       boxIndex.set(box, b);
       boxGroup[b] = box;
-      boxMembers[b] = [];
+      boxLast[b] = graphNode;
+      boxHasOutput[b] = false;
       firstSpec[b] = i;
     }
-    boxMembers[b]!.push(i);
+    if (graphNode > boxLast[b]!) boxLast[b] = graphNode;
+    if (graphNode === graph.output) boxHasOutput[b] = true;
     drawnAs[i] = b;
   }
   const merged = new Map<string, number>();
@@ -179,7 +186,7 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
   const order = topologicalOrder(count, drawnEdges, firstSpec);
   if (!order) {
     const whole = complete ? complete() : { nodes, edges };
-    return { nodes: whole.nodes.map((n) => ({ ...n, cluster: groupOf(n) })), edges: whole.edges.slice() };
+    return { nodes: specs(whole.nodes).map((n) => ({ ...n, cluster: groupOf(n) })), edges: whole.edges.slice() };
   }
   const position = new Int32Array(count);
   order.forEach((d, k) => (position[d] = k));
@@ -196,14 +203,14 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
   const out: (N & { readonly cluster: number | null })[] = order.map((d) => {
     const g = boxGroup[d];
     if (g === undefined) {
-      const spec = nodes[firstSpec[d]!]!;
+      // drawn itself: never given as an id (an id stands only for a node inside a collapsed box)
+      const spec = nodes[firstSpec[d]!] as N;
       return { ...spec, cluster: groupOf(spec) };
     }
-    const members = boxMembers[d]!.map((i) => nodes[i]!.graphNode);
     const outputs = outputsOf.get(d) ?? new Set<number>();
-    if (graph.output !== null && members.includes(graph.output)) outputs.add(graph.output);
+    if (graph.output !== null && boxHasOutput[d]) outputs.add(graph.output);
     const single = outputs.size === 1;
-    const shown = single ? [...outputs][0]! : members.reduce((a, b) => Math.max(a, b), 0);
+    const shown = single ? [...outputs][0]! : Math.max(0, boxLast[d]!);
     const group = groups[g]!;
     const box = makeBox(group.label, shown, graph.nodes[shown]!.kind, single, graph.nodes[shown]!.shape, g, group.key);
     return { ...box, cluster: group.parent };
