@@ -10,7 +10,7 @@ import { useL10nBundle } from '../core/l10n';
 import { useNodeKernels } from '../node/engineKernels';
 import { nodeEvaluationThreads } from '../node/nodeThreads';
 import { activateWith, type GraphStepApi } from './activate';
-import { workspaceFiles } from './workspaceFiles';
+import { forgetWorkspaceFile, workspaceFiles } from './workspaceFiles';
 
 export type { GraphStepApi } from './activate';
 
@@ -27,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): GraphStepApi {
       const file = uri.fsPath;
       return { file, folder: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(file) };
     },
+    fileChanged: forgetWorkspaceFile,
     // Its own bundle (out/onnxImport.js): the protobuf decoder is loaded only when the command runs.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loadOnnxImporter: async () => require(path.join(__dirname, 'onnxImport.js')) as typeof ImportModule,

@@ -48,6 +48,8 @@ export interface SessionPlatform {
    * browser the host reads them first (a promise) and they travel with the text.
    */
   documentFiles(document: vscode.TextDocument, text: string): WorkerFiles | null | Promise<WorkerFiles | null>;
+  /** A file of the workspace changed, was created or deleted (the sessions' watcher saw it): what `documentFiles` keeps of it is stale. */
+  fileChanged?(uri: vscode.Uri): void;
 }
 
 /** What the editor shows of a document's session (kept on the session, like all per-document state). */
@@ -65,6 +67,8 @@ export interface SessionOwner {
   readonly platform: SessionPlatform;
   /** The session's graph, position or diagnostics changed (`fire`: tell the listeners; else only the Problems panel). */
   changed(session: DocumentSession, diagnostics: boolean, fire?: boolean): void;
+  /** A file changed, was created or deleted where `load()` may read (what the registry's watcher hears). */
+  fileEvent(uri: vscode.Uri): void;
 }
 
 /**
@@ -100,6 +104,8 @@ export class DocumentSession {
   private rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   /** What the editor shows of this document: the inline values, the operator of the last step, and their update under way. */
   readonly shownInEditor: ShownInEditor = { labels: null, current: [], updating: null };
+  /** The watcher of the document's folder when no watcher of the registry sees it (see `folderWatcher`). */
+  private readonly watcher: vscode.Disposable | null;
 
   constructor(
     readonly document: vscode.TextDocument,
@@ -117,6 +123,7 @@ export class DocumentSession {
         void vscode.window.showErrorMessage(message);
       },
     });
+    this.watcher = folderWatcher(document, owner);
   }
 
   get uri(): vscode.Uri {
@@ -385,6 +392,7 @@ export class DocumentSession {
   dispose(): void {
     this.trainingRun?.lost(vscode.l10n.t('the document was closed'));
     clearTimeout(this.rebuildTimer);
+    this.watcher?.dispose();
     this.tape.dispose();
     this.pendingVersion = null;
     for (const resolve of this.checkWaiters.splice(0)) resolve();
@@ -430,6 +438,11 @@ export class SessionRegistry implements vscode.Disposable {
       changed: (session, diagnostics, fire = true) => {
         if (diagnostics) this.diagnostics.set(session.uri, session.diagnostics.map(toVscodeDiagnostic));
         if (fire) this.changed.fire(session);
+      },
+      fileEvent: (uri) => {
+        this.owner.platform.fileChanged?.(uri);
+        if (uri.path.endsWith('.nn')) return;
+        for (const session of this.sessions.values()) session.fileChanged();
       },
     };
     this.disposables.push(
@@ -528,10 +541,7 @@ export class SessionRegistry implements vscode.Disposable {
   /** A watcher on the workspace's files: what `load()` reads may change on disk while its `.nn` file is open. */
   private watchLoadedFiles(): vscode.Disposable[] {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*');
-    const changed = (uri: vscode.Uri): void => {
-      if (uri.path.endsWith('.nn')) return;
-      for (const session of this.sessions.values()) session.fileChanged();
-    };
+    const changed = (uri: vscode.Uri): void => this.owner.fileEvent(uri);
     return [watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed)];
   }
 
@@ -552,6 +562,23 @@ export class SessionRegistry implements vscode.Disposable {
     for (const s of this.sessions.values()) s.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * A watcher of the folder of a document that is in no workspace folder and
+ * lives in a virtual file system (a workspace watcher's pattern sees only
+ * the workspace folders; there `load()` reads the document's own folder, and
+ * watching a virtual file system costs no operating-system watcher). Null for
+ * every other document: the workspace watcher sees its files, or (a file on
+ * disk outside the workspace) the disk's own check of each file's identity
+ * finds a change at the next check.
+ */
+function folderWatcher(document: vscode.TextDocument, owner: SessionOwner): vscode.Disposable | null {
+  const uri = document.uri;
+  if (uri.scheme === 'file' || uri.scheme === 'vscode-remote' || uri.scheme === 'untitled' || vscode.workspace.getWorkspaceFolder(uri)) return null;
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), '**/*'));
+  const changed = (file: vscode.Uri): void => owner.fileEvent(file);
+  return vscode.Disposable.from(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
 }
 
 export function toVscodeRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): vscode.Range {

@@ -1,16 +1,44 @@
 import * as vscode from 'vscode';
 import { lex } from '../core/language/lexer';
+import * as l10n from '@vscode/l10n';
+import { LoadCache } from '../core/ops/loadCache';
 import { MAX_LOAD_FILE_BYTES, outsideRoot, pathFormProblem, quotedPath, refuseLoad, tooLargeFile, type FileRead } from '../core/ops/loadRules';
 import type { WorkerFiles } from './worker/workerProtocol';
 
 const ROOT_NAME = 'the workspace folder';
+
+/** Most bytes the files read are kept for (the oldest dropped first), as on disk. */
+const CACHE_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The files read lately, by URI: a file whose stat (size, modification and
+ * creation times) is unchanged is not read again at the next check, and
+ * `forgetWorkspaceFile` (the sessions' file system watcher) drops a file
+ * that changed, also when its stat looks the same (a file system whose
+ * times do not move).
+ */
+const cache = new LoadCache(CACHE_MAX_BYTES);
+
+/** Reads under way, by URI and identity: checks at the same time (a file just opened) share one read. */
+const reading = new Map<string, Promise<Uint8Array>>();
+
+/** Counts `forgetWorkspaceFile` calls: a read under way when a file changed is not kept. */
+let forgotten = 0;
+
+/** A file (or folder) changed, was created or deleted: the next check reads what it loads from it again. */
+export function forgetWorkspaceFile(uri: vscode.Uri): void {
+  forgotten++;
+  cache.forget(uri.toString());
+  reading.clear();
+}
 
 /**
  * What `load()` reads for a document through `vscode.workspace.fs`, read
  * before the text goes to its thread: in the browser (a Worker has no file
  * system) and for a document of a virtual workspace (no disk path), where
  * the check that calls `load()` cannot wait. Every string of the text is a path it may load,
- * read through `vscode.workspace.fs` under the same rules as on disk. A
+ * looked up through `vscode.workspace.fs` under the same rules as on disk,
+ * and read once per change of the file (see `cache`). A
  * string that names no file costs one failed lookup, and its answer
  * ("found none") is what `load()` would say anyway. Null for a document
  * that is not saved in a file system.
@@ -54,21 +82,46 @@ async function readInside(nnFile: vscode.Uri, root: vscode.Uri, relative: string
     try {
       stat = await vscode.workspace.fs.stat(current);
     } catch {
-      return refuseLoad(`expected a file at ${quoted}, found none`);
+      return refuseLoad(l10n.t('expected a file at {0}, found none', quoted));
     }
     if (stat.type & vscode.FileType.SymbolicLink) {
       return refuseLoad(vscode.l10n.t('expected a path inside the workspace folder without symbolic links, found {0}: it goes through a symbolic link, and here it cannot be told where that leads', quoted));
     }
-    if (i < parts.length - 1 && !(stat.type & vscode.FileType.Directory)) return refuseLoad(`expected a file at ${quoted}, found none (${parts[i]} is not a folder)`);
+    if (i < parts.length - 1 && !(stat.type & vscode.FileType.Directory)) return refuseLoad(l10n.t('expected a file at {0}, found none ({1} is not a folder)', quoted, parts[i]!));
   }
-  if (!stat || stat.type & vscode.FileType.Directory) return refuseLoad(`expected a file at ${quoted}, found a folder`);
-  if (!(stat.type & vscode.FileType.File)) return refuseLoad(`expected a regular file at ${quoted}, found something that is not a regular file (refused before opening)`);
+  if (!stat || stat.type & vscode.FileType.Directory) return refuseLoad(l10n.t('expected a file at {0}, found a folder', quoted));
+  if (!(stat.type & vscode.FileType.File)) return refuseLoad(l10n.t('expected a regular file at {0}, found {1} (refused before opening)', quoted, l10n.t('something that is not a regular file')));
   if (stat.size > MAX_LOAD_FILE_BYTES) return tooLargeFile(relative, stat.size);
+  const identity = `${stat.size}:${stat.mtime}:${stat.ctime}`;
   try {
-    return { ok: true, bytes: await vscode.workspace.fs.readFile(current) };
+    return { ok: true, bytes: await readOnce(current, current.toString(), identity) };
   } catch (e) {
-    return refuseLoad(`expected a readable file at ${quoted}, found ${e instanceof vscode.FileSystemError ? e.code : 'an error'}`);
+    return refuseLoad(l10n.t('expected a readable file at {0}, found {1}', quoted, e instanceof vscode.FileSystemError ? e.code : l10n.t('an error')));
   }
+}
+
+/** The bytes of `uri` (its URI `file`, its version `identity`), read unless a check read or is reading that version. */
+function readOnce(uri: vscode.Uri, file: string, identity: string): Promise<Uint8Array> {
+  const known = cache.get(file, identity);
+  if (known) return Promise.resolve(known);
+  const key = `${identity} ${file}`;
+  const under = reading.get(key);
+  if (under) return under;
+  const generation = forgotten;
+  const read = Promise.resolve(vscode.workspace.fs.readFile(uri)).then(
+    (bytes) => {
+      reading.delete(key);
+      // a file the watcher saw change while it was read is read again next time
+      if (generation === forgotten) cache.remember(file, identity, bytes);
+      return bytes;
+    },
+    (e: unknown) => {
+      reading.delete(key);
+      throw e;
+    },
+  );
+  reading.set(key, read);
+  return read;
 }
 
 /** `base` (an absolute POSIX path) joined with `relative`, `.` and `..` resolved; `\` separates too, as in a path typed on Windows. */

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileAccess } from '../core/ops/constructorDef';
 import { excerpt } from '../core/language/excerpt';
+import { LoadCache } from '../core/ops/loadCache';
 import * as l10n from '@vscode/l10n';
 import { MAX_LOAD_FILE_BYTES as MAX_FILE_BYTES, outsideRoot, pathFormProblem, quotedPath, refuseLoad as refuse, tooLargeFile, type FileRead as Read } from '../core/ops/loadRules';
 
@@ -87,33 +88,17 @@ function specialKind(stat: fs.Stats): string | null {
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 
 /**
- * The bytes of the files read lately, by path, with what identified them:
- * an unchanged file (same device, inode, size, modification and change
- * times to the nanosecond) is not read again at the next check of a text that loads it, only
- * after it changed. One cache per process (one per document's evaluation
- * thread in the editor).
+ * The files read lately: an unchanged file (same device, inode, size,
+ * modification and change times to the nanosecond) is not read again at the
+ * next check of a text that loads it, only after it changed. One cache per
+ * process (one per document's evaluation thread in the editor).
  */
-const cache = new Map<string, { readonly key: string; readonly bytes: Uint8Array }>();
-let cachedBytes = 0;
+const cache = new LoadCache(CACHE_MAX_BYTES);
 
 /** What tells one version of an open file from another, to the nanosecond. */
 function identity(fd: number): string {
   const stat = fs.fstatSync(fd, { bigint: true });
   return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-}
-
-function remember(file: string, key: string, bytes: Uint8Array): void {
-  const old = cache.get(file);
-  if (old) cachedBytes -= old.bytes.length;
-  cache.delete(file);
-  if (bytes.length > CACHE_MAX_BYTES) return;
-  cache.set(file, { key, bytes });
-  cachedBytes += bytes.length;
-  for (const [name, entry] of cache) {
-    if (cachedBytes <= CACHE_MAX_BYTES) break;
-    cache.delete(name);
-    cachedBytes -= entry.bytes.length;
-  }
 }
 
 /** Opens without following links and without blocking, and reads only when it is still the file that was checked (and not already read unchanged). */
@@ -130,8 +115,8 @@ function readRegularFile(file: string, checked: fs.Stats, quoted: string): Read 
       return refuse(l10n.t('expected the file at {0} to stay the same while it is read, found it replaced', quoted));
     }
     const key = identity(fd);
-    const known = cache.get(file);
-    if (known?.key === key) return { ok: true, bytes: known.bytes };
+    const known = cache.get(file, key);
+    if (known) return { ok: true, bytes: known };
     const bytes = Buffer.allocUnsafe(Math.min(opened.size, MAX_FILE_BYTES));
     let filled = 0;
     while (filled < bytes.length) {
@@ -141,7 +126,7 @@ function readRegularFile(file: string, checked: fs.Stats, quoted: string): Read 
     }
     const read = bytes.subarray(0, filled);
     // a file that changed while it was read is not kept: its next read reads it again
-    if (identity(fd) === key) remember(file, key, read);
+    if (identity(fd) === key) cache.remember(file, key, read);
     return { ok: true, bytes: read };
   } catch (e) {
     return refuse(l10n.t('expected a readable file at {0}, found {1}', quoted, (e as NodeJS.ErrnoException).code ?? l10n.t('an error')));

@@ -11,7 +11,7 @@ import workerSource from 'graphstep:web-eval-worker';
 import { useL10nBundle } from '../core/l10n';
 import { activateWith, type GraphStepApi } from '../extension/activate';
 import { webEvaluationThreads } from './webThreads';
-import { workspaceFiles } from '../extension/workspaceFiles';
+import { forgetWorkspaceFile, workspaceFiles } from '../extension/workspaceFiles';
 
 export function activate(context: vscode.ExtensionContext): GraphStepApi {
   // the core's text (diagnostics, hovers, the panel's page) in VS Code's display language
@@ -19,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): GraphStepApi {
   return activateWith(context, {
     threads: webEvaluationThreads(workerSource),
     documentFiles: workspaceFiles,
+    fileChanged: forgetWorkspaceFile,
     loadOnnxImporter: () => import('../core/onnx/importModel'),
   });
 }

@@ -10,6 +10,7 @@ export class MemoryFileSystem implements vscode.FileSystemProvider {
   private readonly files = new Map<string, Uint8Array>();
   private readonly folders = new Set<string>(['/']);
   private readonly changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  private readonly readCounts = new Map<string, number>();
   readonly onDidChangeFile = this.changes.event;
 
   constructor(readonly scheme: string) {}
@@ -50,7 +51,13 @@ export class MemoryFileSystem implements vscode.FileSystemProvider {
     this.folders.add(uri.path);
   }
 
+  /** How many times `readFile` was called for `path` (the extension reads through it). */
+  reads(path: string): number {
+    return this.readCounts.get(path) ?? 0;
+  }
+
   readFile(uri: vscode.Uri): Uint8Array {
+    this.readCounts.set(uri.path, this.reads(uri.path) + 1);
     const file = this.files.get(uri.path);
     if (!file) throw vscode.FileSystemError.FileNotFound(uri);
     return file;
