@@ -128,7 +128,7 @@ function table(data: readonly number[], rows: number, cols: number, shape: reado
     t.append(tr);
   }
   wrap.append(t);
-  if (rows > TABLE_MAX_ROWS || cols > TABLE_MAX_COLS) wrap.append(el('div', 'gs-note', `showing ${Math.min(rows, TABLE_MAX_ROWS)}×${Math.min(cols, TABLE_MAX_COLS)} of ${rows}×${cols}; the heatmap shows all`));
+  if (rows > TABLE_MAX_ROWS || cols > TABLE_MAX_COLS) wrap.append(el('div', 'gs-note', l10n.t('showing {0} of {1}; the heatmap shows all', `${Math.min(rows, TABLE_MAX_ROWS)}×${Math.min(cols, TABLE_MAX_COLS)}`, `${rows}×${cols}`)));
   return wrap;
 }
 

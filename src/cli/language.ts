@@ -29,7 +29,7 @@ export function useCliLanguage(env: Readonly<Record<string, string | undefined>>
     } catch {
       continue; // no such translation (or an unreadable one): try the next, then English
     }
-    useL10nBundle(bundle);
+    useL10nBundle(bundle, candidate);
     return candidate;
   }
   useL10nBundle(undefined);

@@ -16,7 +16,7 @@ export type { GraphStepApi } from './activate';
 
 export function activate(context: vscode.ExtensionContext): GraphStepApi {
   // the core's text (diagnostics, hovers, the panel's page) in VS Code's display language
-  useL10nBundle(vscode.l10n.bundle);
+  useL10nBundle(vscode.l10n.bundle, vscode.env.language);
   useNodeKernels();
   return activateWith(context, {
     threads: nodeEvaluationThreads(context.asAbsolutePath('out/evalWorker.js')),

@@ -15,7 +15,7 @@ import { forgetWorkspaceFile, workspaceFiles } from '../extension/workspaceFiles
 
 export function activate(context: vscode.ExtensionContext): GraphStepApi {
   // the core's text (diagnostics, hovers, the panel's page) in VS Code's display language
-  useL10nBundle(vscode.l10n.bundle);
+  useL10nBundle(vscode.l10n.bundle, vscode.env.language);
   return activateWith(context, {
     threads: webEvaluationThreads(workerSource),
     documentFiles: workspaceFiles,

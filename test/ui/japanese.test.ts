@@ -83,6 +83,52 @@ describe('GraphStep in a Japanese workbench (--locale ja)', () => {
     await wb.page.keyboard.press('Control+Shift+K');
     await view.locator('#problems').waitFor({ state: 'hidden' });
   });
+
+  it('shows the language reference of an operation in Japanese: its hover and its completion', async () => {
+    const wb = workbench!;
+    await wb.openFile('relu.nn');
+    const hover = await wb.hover('relu');
+    await hoverSettled(wb);
+    await wb.screenshot('japanese-hover-relu');
+    // the reference's texts (the textbook's terms), the code as it is
+    assert.ok(hover.includes('relu(x)'), hover);
+    assert.match(hover, /max\(x, 0\) を要素ごとに \(教科書の ReLUレイヤ\)。逆伝播: x > 0 では dout、それ以外では 0。/);
+    assert.match(hover, /教科書\s*ReLUレイヤ/);
+    assert.match(hover, /順伝播\s*max\(0, x\)/);
+    assert.match(hover, /逆伝播\s*x > 0 では dx = dout、それ以外では 0/);
+    assert.match(hover, /例\s*a1 = relu\(z1\)/);
+    assert.ok(!/forward|backward|elementwise|textbook/.test(hover), `no English left: ${hover}`);
+    await wb.page.keyboard.press('Escape');
+
+    // completion of `affi…`: the details of `affine`
+    await wb.editor().locator('.view-lines').click();
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('z = affi');
+    const suggest = wb.page.locator('.suggest-widget');
+    const details = wb.page.locator('.suggest-details', { hasText: '順伝播' });
+    for (let attempt = 1; ; attempt++) {
+      await wb.page.keyboard.press('Control+Space');
+      await suggest.locator('.monaco-list-row.focused', { hasText: 'affine' }).waitFor();
+      // a second Ctrl+Space shows the details of the focused item when they are folded away
+      if (!(await details.isVisible())) await wb.page.keyboard.press('Control+Space');
+      try {
+        await details.waitFor({ timeout: 5000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await wb.page.keyboard.press('Escape');
+      }
+    }
+    const text = await details.innerText();
+    await wb.screenshot('japanese-completion-affine');
+    assert.match(text, /x @ W \+ b を 1 つのノードで \(Affineレイヤ。x は 1 行、または行のバッチ\)/);
+    assert.match(text, /教科書\s*Affineレイヤ/);
+    assert.match(text, /逆伝播\s*dx = dout @ Wᵀ, dW = xᵀ @ dout, db = dout をバッチの軸で合計したもの/);
+    assert.ok(!/forward|backward|as one node/.test(text), `no English left: ${text}`);
+    await wb.page.keyboard.press('Escape');
+    for (let i = 0; i < 3; i++) await wb.page.keyboard.press('Control+Z');
+  });
 });
 
 async function goTo(wb: Workbench, line: number, column: number): Promise<void> {

@@ -2,6 +2,7 @@ import type { Graph } from '../graph/graph';
 import { DECLARATIONS } from '../language/ast';
 import type { Position } from '../language/range';
 import { CONSTRUCTORS } from '../ops/constructors';
+import { referenceDoc } from '../ops/reference';
 import { OPS, opByName } from '../ops/registry';
 import { DATASETS } from '../train/datasets';
 import { OPTIMIZERS } from '../train/optimizers';
@@ -40,14 +41,14 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
   const lineText = text.split(/\r?\n/)[position.line] ?? '';
   const before = lineText.slice(0, position.character);
   if (/\.\s*[\p{L}_]*$/u.test(before) && !/\d\.[\p{L}_]*$/u.test(before)) {
-    return [{ label: 'T', kind: 'property', detail: 'x.T', documentation: opByName('transpose')?.doc ?? 'Transpose.', isCall: false, preferred: true }];
+    return [{ label: 'T', kind: 'property', detail: 'x.T', documentation: referenceDoc('transpose'), isCall: false, preferred: true }];
   }
   const names = [...bindingsInScopeAt(index, position)].map(([name, i]): CompletionCandidate => {
     const binding = index.bindings[i]!;
     const node = graph && binding.nodeId >= 0 ? graph.nodes[binding.nodeId] : undefined;
     const line = binding.statementRange.start.line + 1;
-    const detail = node ? `${nodeKindText(graph!, node.id)} ${shapeText(node.shape)} · line ${line}` : `line ${line}`;
-    return { label: name, kind: 'variable', detail, documentation: `\`${name}\`, bound on line ${line}.`, isCall: false, preferred: true };
+    const detail = node ? l10n.t('{0} {1} · line {2}', nodeKindText(graph!, node.id), shapeText(node.shape), line) : l10n.t('line {0}', line);
+    return { label: name, kind: 'variable', detail, documentation: l10n.t('`{0}`, bound on line {1}.', name, line), isCall: false, preferred: true };
   });
   if (/^\s*train\s+[\p{L}_][\p{L}\p{N}_]*\s+with\s+[\p{L}_]*$/u.test(before)) return optimizerCandidates();
   if (/^\s*[\p{L}_][\p{L}\p{N}_]*$|^\s*$/u.test(before)) {
@@ -55,7 +56,7 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
       label: k,
       kind: 'keyword',
       detail: KEYWORD_FORMS[k] ?? l10n.t('{0} NAME = EXPR', k),
-      documentation: KEYWORD_DOCS[k] ?? '',
+      documentation: KEYWORD_DOCS[k]?.() ?? '',
       isCall: false,
       preferred: false,
     }));
@@ -66,7 +67,7 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
       label,
       kind: 'operation',
       detail: label === op.name ? op.signature : l10n.t('{0} (alias of {1})', op.signature, op.name),
-      documentation: op.doc,
+      documentation: referenceDoc(op.name),
       isCall: true,
       preferred: false,
     })),
@@ -75,7 +76,7 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
     label: c.name,
     kind: 'constructor',
     detail: c.signature,
-    documentation: `${c.doc}\n\n${l10n.t('A leaf constructor: only in the value of an `input`, `param` or `const`.')}`,
+    documentation: `${referenceDoc(c.name)}\n\n${l10n.t('A leaf constructor: only in the value of an `input`, `param` or `const`.')}`,
     isCall: true,
     preferred: false,
   }));
@@ -102,7 +103,7 @@ export function completionCandidates(text: string, index: NameIndex, graph: Grap
     isCall: false,
     preferred: true,
   }));
-  const literals = ['true', 'false', 'None'].map((k): CompletionCandidate => ({ label: k, kind: 'keyword', detail: k === 'None' ? 'no value (axis=None)' : 'flag', documentation: '', isCall: false, preferred: false }));
+  const literals = ['true', 'false', 'None'].map((k): CompletionCandidate => ({ label: k, kind: 'keyword', detail: k === 'None' ? l10n.t('no value (axis=None)') : l10n.t('flag'), documentation: '', isCall: false, preferred: false }));
   return [...argumentsOfCall, ...names, ...functions, ...ops, ...constructors, ...literals];
 }
 
@@ -137,13 +138,14 @@ const KEYWORD_FORMS: Readonly<Record<string, string>> = {
   test: 'test a, b = A2, B2',
 };
 
-const KEYWORD_DOCS: Readonly<Record<string, string>> = {
-  batch: 'Const leaves holding n rows of A and B, drawn anew at every training step (`np.random.seed(s)` then `np.random.choice(N, n)` per step): `batch x, t = sample(X, T, size=100, seed=0)`.',
-  train: 'Trains every param: each step runs the forward pass, the backward pass from LOSS and the optimizer\'s update: `train loss with sgd(lr=0.1) for 2000 steps`.',
-  test: 'What stands in for the batch leaves when accuracy is measured: `test x, t = Xt, Tt`.',
-  input: 'A leaf whose gradient is computed and shown: `input x = 2`.',
-  param: 'A trainable leaf (a parameter of the network); its gradient is computed: `param W = randn(2, 3, seed=0) * 0.01`.',
-  const: 'A leaf with no gradient (labels, masks): `const t = [0, 0, 1]`.',
-  def: 'A function of your own, one expression over its parameters: `def affine_relu(x, W, b) = relu(affine(x, W, b))`. Each call is inlined and drawn as one group.',
-  output: 'The value the backward pass starts from, seeded with gradient 1 (ones for a tensor). At most one; default: the last assigned name.',
+/** Called when shown: the text in the display language. */
+const KEYWORD_DOCS: Readonly<Record<string, () => string>> = {
+  batch: () => l10n.t('Const leaves holding n rows of A and B, drawn anew at every training step (`np.random.seed(s)` then `np.random.choice(N, n)` per step): `batch x, t = sample(X, T, size=100, seed=0)`.'),
+  train: () => l10n.t('Trains every param: each step runs the forward pass, the backward pass from LOSS and the optimizer\'s update: `train loss with sgd(lr=0.1) for 2000 steps`.'),
+  test: () => l10n.t('What stands in for the batch leaves when accuracy is measured: `test x, t = Xt, Tt`.'),
+  input: () => l10n.t('A leaf whose gradient is computed and shown: `input x = 2`.'),
+  param: () => l10n.t('A trainable leaf (a parameter of the network); its gradient is computed: `param W = randn(2, 3, seed=0) * 0.01`.'),
+  const: () => l10n.t('A leaf with no gradient (labels, masks): `const t = [0, 0, 1]`.'),
+  def: () => l10n.t('A function of your own, one expression over its parameters: `def affine_relu(x, W, b) = relu(affine(x, W, b))`. Each call is inlined and drawn as one group.'),
+  output: () => l10n.t('The value the backward pass starts from, seeded with gradient 1 (ones for a tensor). At most one; default: the last assigned name.'),
 };

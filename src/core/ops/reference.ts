@@ -1,6 +1,8 @@
 import { CONSTRUCTORS } from './constructors';
 import type { OpDef } from './opDef';
 import { OPS } from './registry';
+import { l10nLanguage } from '../l10n';
+import { CONSTRUCTOR_DOC_JA, CONSTRUCTOR_REFERENCE_JA, OP_REFERENCE_JA, REFERENCE_LABELS_JA } from './referenceJa';
 
 /**
  * The language reference of every operation and leaf constructor: the text
@@ -20,8 +22,8 @@ export interface OpReference {
   readonly example: string;
 }
 
-/** By the op's canonical name (OpDef.name). */
-export const OP_REFERENCE: Readonly<Record<string, OpReference>> = {
+/** The reference by the op's canonical name (OpDef.name); its keys are the names a translation must cover (referenceJa.ts). */
+const OP_REFERENCE_ENTRIES = {
   add: {
     section: 'Arithmetic',
     textbook: '加算レイヤ',
@@ -247,7 +249,13 @@ export const OP_REFERENCE: Readonly<Record<string, OpReference>> = {
     backward: 'dout where x > 0, else alpha · dout',
     example: '`a = leaky_relu(z, alpha=0.1)`',
   },
-};
+} satisfies Record<string, OpReference>;
+
+/** An op the reference has an entry for. */
+export type ReferencedOp = keyof typeof OP_REFERENCE_ENTRIES;
+
+/** By the op's canonical name (OpDef.name). */
+export const OP_REFERENCE: Readonly<Record<string, OpReference>> = OP_REFERENCE_ENTRIES;
 
 export interface ConstructorReference {
   /** The first cell: the ways to call it, as code (`` `load("path")` ``). */
@@ -256,8 +264,8 @@ export interface ConstructorReference {
   readonly example: string;
 }
 
-/** In the order of the table; a constructor may have more than one row (`load` of a file, of an `.npz` member). */
-export const CONSTRUCTOR_REFERENCE: readonly ConstructorReference[] = [
+/** The constructors' rows; their call cells are the keys a translation must cover (referenceJa.ts). */
+const CONSTRUCTOR_ROWS = [
   { calls: '`zeros(d...)`', value: 'all 0', example: '`param b1 = zeros(4)`' },
   { calls: '`ones(d...)`', value: 'all 1', example: '`const m = ones(2, 3)`' },
   { calls: '`full(d..., value=v)`', value: 'all v', example: '`param b = full(3, value=0.1)`' },
@@ -268,7 +276,13 @@ export const CONSTRUCTOR_REFERENCE: readonly ConstructorReference[] = [
   { calls: '`onehot(labels, classes)`', value: 'one-hot rows for integer labels', example: '`const t = onehot([2, 0], 3)`' },
   { calls: '`load("path")`', value: '`.npy`, `.csv` or `.json` (nested arrays), an MNIST IDX file (`…idx3-ubyte`, `…idx1-ubyte`), or any of them gzipped (`.gz`); the path is relative to the `.nn` file and must stay inside the root folder (below)', example: '`input x = load("data/x.npy")`' },
   { calls: '`load("path.npz", "name")`', value: "the array `name` of an `.npz` archive (`np.savez`, stored or compressed); without a name, the archive's only array", example: '`const x = load("d.npz", "x")`' },
-];
+] as const satisfies readonly ConstructorReference[];
+
+/** A row of the constructors' table, by its call cell. */
+export type ConstructorRow = (typeof CONSTRUCTOR_ROWS)[number]['calls'];
+
+/** In the order of the table; a constructor may have more than one row (`load` of a file, of an `.npz` member). */
+export const CONSTRUCTOR_REFERENCE: readonly ConstructorReference[] = CONSTRUCTOR_ROWS;
 
 /** Every way to write the op: its operator (`a + b`), its signature, other forms, its aliases. */
 export function opCalls(op: OpDef): string[] {
@@ -302,19 +316,52 @@ function calledNames(calls: string): string[] {
   return [...calls.matchAll(/`([\p{L}_][\p{L}\p{N}_]*)\(/gu)].map((m) => m[1]!);
 }
 
+/** The language the reference is shown in: Japanese when the display language is, else English. */
+function japanese(): boolean {
+  return l10nLanguage().split('-')[0] === 'ja';
+}
+
+const LABELS = { textbook: 'textbook', forward: 'forward', backward: 'backward', example: 'example', value: 'value' } as const;
+
+/**
+ * The one-line documentation of an op (by name or alias) or a leaf
+ * constructor, in the display language (OpDef.doc / ConstructorDef.doc in
+ * English); '' for anything else.
+ */
+export function referenceDoc(name: string): string {
+  const op = opOf(name);
+  if (op) return (japanese() ? OP_REFERENCE_JA[op.name]?.doc : undefined) ?? op.doc;
+  const constructor = CONSTRUCTORS.find((c) => c.name === name);
+  if (!constructor) return '';
+  return (japanese() ? CONSTRUCTOR_DOC_JA[constructor.name] : undefined) ?? constructor.doc;
+}
+
+/** What an op's local backward does: its one-line doc after "Backward:" (逆伝播:), in the display language; undefined when it says nothing of it. */
+export function backwardRuleText(name: string): string | undefined {
+  return /(?:Backward|逆伝播): (.*)$/.exec(referenceDoc(name))?.[1];
+}
+
 /**
  * The reference's longer text for completion, hover and signature help, as
  * markdown (`**forward** …  **backward** …  **example** …`), for an op by
- * name or alias or a constructor by name; '' for anything else.
+ * name or alias or a constructor by name, in the display language (the
+ * examples are code: the same in every language); '' for anything else.
  */
 export function referenceMarkdown(name: string): string {
-  const op = OPS.find((o) => o.name === name || o.aliases.includes(name));
+  const ja = japanese();
+  const labels = ja ? REFERENCE_LABELS_JA : LABELS;
+  const op = opOf(name);
   if (op) {
     const ref = OP_REFERENCE[op.name];
     if (!ref) return '';
-    return [...(ref.textbook ? [`**textbook** ${ref.textbook}`] : []), `**forward** ${ref.forward}`, `**backward** ${ref.backward}`, `**example** ${ref.example}`].join('  \n');
+    const text = (ja ? OP_REFERENCE_JA[op.name] : undefined) ?? ref;
+    return [...(ref.textbook ? [`**${labels.textbook}** ${ref.textbook}`] : []), `**${labels.forward}** ${text.forward}`, `**${labels.backward}** ${text.backward}`, `**${labels.example}** ${ref.example}`].join('  \n');
   }
-  const rows = CONSTRUCTOR_REFERENCE.filter((r) => calledNames(r.calls).includes(name));
+  const rows = CONSTRUCTOR_ROWS.filter((r) => calledNames(r.calls).includes(name));
   if (rows.length === 0 || !CONSTRUCTORS.some((c) => c.name === name)) return '';
-  return rows.map((r) => `**value** ${r.value}  \n**example** ${r.example}`).join('\n\n');
+  return rows.map((r) => `**${labels.value}** ${(ja ? CONSTRUCTOR_REFERENCE_JA[r.calls] : undefined) ?? r.value}  \n**${labels.example}** ${r.example}`).join('\n\n');
+}
+
+function opOf(name: string): OpDef | undefined {
+  return OPS.find((o) => o.name === name || o.aliases.includes(name));
 }

@@ -5,6 +5,7 @@ import type { TapeView } from '../../core/debug/graphRuntime';
 import { nodeKindText, nodeLabel, shapeText } from '../../core/editor/nodeLabel';
 import { tensorStats } from '../../core/editor/tensorStats';
 import { formatNumber, formatTensorSummary } from '../../core/format';
+import { backwardRuleText } from '../../core/ops/reference';
 import { opByName } from '../../core/ops/registry';
 import { Tensor } from '../../core/tensor';
 import { stridesOf } from '../../core/tensorMath/shapes';
@@ -158,7 +159,7 @@ export class DebugVariables {
     const needsGrad = node.inputs.map((i) => graph.nodes[i]!.kind !== 'const');
     const context = { inputs: inputs as Tensor[], output: value, attrs: node.attrs, needsGrad };
     const out: DebugProtocol.Variable[] = [];
-    const rule = /Backward: (.*)$/.exec(op.doc)?.[1];
+    const rule = backwardRuleText(op.name);
     if (rule) out.push(info('local backward', rule));
     const y = nodeLabel(graph, id);
     if (value.size === 1) {

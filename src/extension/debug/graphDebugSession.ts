@@ -270,7 +270,7 @@ export class GraphDebugSession extends LoggingDebugSession {
         const node = tape.graph.nodes[tape.nodeAtStep(position + 1)!]!;
         const pass = passAt(tape, position);
         const step = pass === 'forward' ? position + 1 : position + 1 - tape.forwardSteps;
-        targets.push({ id: position + 1, label: `${pass} step ${step}: before ${nodeLabel(tape.graph, node.id)}`, ...this.clientRange(node.range) });
+        targets.push({ id: position + 1, label: pass === 'forward' ? l10n.t('forward step {0}: before {1}', step, nodeLabel(tape.graph, node.id)) : l10n.t('backward step {0}: before {1}', step, nodeLabel(tape.graph, node.id)), ...this.clientRange(node.range) });
       }
     }
     response.body = { targets };

@@ -44,8 +44,8 @@ async function openRuntime(sessions: SessionRegistry, program: string): Promise<
     (d) => d,
     () => null,
   );
-  if (!document) return `GraphStep could not open ${program}: expected a .nn file that exists`;
-  if (!sessions.isGraphStep(document)) return `expected a .nn file to step through, found ${program}`;
+  if (!document) return vscode.l10n.t('GraphStep could not open {0}: expected a .nn file that exists', program);
+  if (!sessions.isGraphStep(document)) return vscode.l10n.t('expected a .nn file to step through, found {0}', program);
   const session = sessions.sessionFor(document);
   sessions.rebuild(session);
   // The new graph's tape is computed in the document's evaluation thread: start from it, not from the one before.
@@ -81,7 +81,7 @@ class GraphDebugConfigurationProvider implements vscode.DebugConfigurationProvid
 }
 
 function defaultConfiguration(program: string): vscode.DebugConfiguration {
-  return { type: DEBUG_TYPE, request: 'launch', name: 'Step through the graph', program, stopOnEntry: true, stopOnNaN: true };
+  return { type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Step through the graph'), program, stopOnEntry: true, stopOnNaN: true };
 }
 
 /**

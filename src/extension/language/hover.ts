@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { referenceMarkdown } from '../../core/ops/reference';
+import { referenceDoc, referenceMarkdown } from '../../core/ops/reference';
 import { referenceAt } from '../../core/editor/bindingLookup';
 import { functionHoverMarkdown } from '../../core/editor/functionNames';
 import { constructorByName } from '../../core/ops/constructors';
@@ -34,8 +34,8 @@ export class BindingHoverProvider implements vscode.HoverProvider {
     else markdown = session.isCurrent && binding.nodeId >= 0 ? await session.hoverMarkdown(reference.binding, HOVER_MAX_ITEMS) : null;
     if (markdown === null) {
       const line = binding.statementRange.start.line + 1;
-      const why = binding.nodeId < 0 ? 'its statement has an error' : session.isCurrent ? 'the evaluation stopped' : 'the file has errors';
-      markdown = `**\`${binding.name}\`** · line ${line}\n\nNo value or gradient: ${why} (see the Problems panel).`;
+      const why = binding.nodeId < 0 ? vscode.l10n.t('its statement has an error') : session.isCurrent ? vscode.l10n.t('the evaluation stopped') : vscode.l10n.t('the file has errors');
+      markdown = `**\`${binding.name}\`** · ${vscode.l10n.t('line {0}', line)}\n\n${vscode.l10n.t('No value or gradient: {0} (see the Problems panel).', why)}`;
     }
     const contents = new vscode.MarkdownString(markdown);
     contents.supportHtml = false;
@@ -48,7 +48,7 @@ export class BindingHoverProvider implements vscode.HoverProvider {
     const name = document.getText(range);
     const def = opByName(name) ?? constructorByName(name);
     if (!def) return undefined;
-    const markdown = new vscode.MarkdownString().appendCodeblock(def.signature, 'graphstep').appendMarkdown([def.doc, referenceMarkdown(name)].filter(Boolean).join('\n\n'));
+    const markdown = new vscode.MarkdownString().appendCodeblock(def.signature, 'graphstep').appendMarkdown([referenceDoc(name), referenceMarkdown(name)].filter(Boolean).join('\n\n'));
     return new vscode.Hover(markdown, range);
   }
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { referenceMarkdown } from '../../core/ops/reference';
+import { referenceDoc, referenceMarkdown } from '../../core/ops/reference';
 import { activeParameter, callContextAt, signatureParameters } from '../../core/editor/callContext';
 import { constructorByName } from '../../core/ops/constructors';
 import { opByName } from '../../core/ops/registry';
@@ -12,7 +12,7 @@ export class CallSignatureHelpProvider implements vscode.SignatureHelpProvider {
     const def = opByName(call.callee) ?? constructorByName(call.callee);
     if (!def) return undefined;
     const params = signatureParameters(def.signature);
-    const info = new vscode.SignatureInformation(def.signature, new vscode.MarkdownString([def.doc, referenceMarkdown(call.callee)].filter(Boolean).join('\n\n')));
+    const info = new vscode.SignatureInformation(def.signature, new vscode.MarkdownString([referenceDoc(call.callee), referenceMarkdown(call.callee)].filter(Boolean).join('\n\n')));
     info.parameters = params.map((p) => new vscode.ParameterInformation([p.start, p.end]));
     const help = new vscode.SignatureHelp();
     help.signatures = [info];
