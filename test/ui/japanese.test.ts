@@ -84,7 +84,7 @@ describe('GraphStep in a Japanese workbench (--locale ja)', () => {
     await view.locator('#problems').waitFor({ state: 'hidden' });
   });
 
-  it('shows the language reference of an operation in Japanese: its hover and its completion', async () => {
+  it('shows the language reference of an operation in Japanese: its hover, its completion and its signature help', async () => {
     const wb = workbench!;
     await wb.openFile('relu.nn');
     const hover = await wb.hover('relu');
@@ -127,7 +127,21 @@ describe('GraphStep in a Japanese workbench (--locale ja)', () => {
     assert.match(text, /逆伝播\s*dx = dout @ Wᵀ, dW = xᵀ @ dout, db = dout をバッチの軸で合計したもの/);
     assert.ok(!/forward|backward|as one node/.test(text), `no English left: ${text}`);
     await wb.page.keyboard.press('Escape');
-    for (let i = 0; i < 3; i++) await wb.page.keyboard.press('Control+Z');
+
+    // signature help of `sum(`: the parameter hints, in Japanese
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('s = sum(');
+    const hints = wb.page.locator('.parameter-hints-widget', { hasText: '逆伝播' });
+    await hints.waitFor();
+    const signature = await hints.innerText();
+    await wb.screenshot('japanese-signature-help-sum');
+    assert.ok(signature.includes('sum(x, axis=None, keepdims=false)'), signature);
+    assert.match(signature, /1 つの軸 \(負の数は末尾から数える\) またはすべての要素の総和/);
+    assert.match(signature, /逆伝播\s*dout を x の形状へブロードキャストして戻す/);
+    assert.ok(!/forward|backward|Sum over/.test(signature), `no English left: ${signature}`);
+    await wb.page.keyboard.press('Escape');
+    for (let i = 0; i < 6; i++) await wb.page.keyboard.press('Control+Z');
   });
 });
 
