@@ -239,7 +239,9 @@ export function tapeCost(graph: Graph): number {
 
 /** The builder's graph with every node at the top level (its nodes are fresh and this call's alone: changed in place). */
 function withoutGroups(graph: Graph): Graph {
-  for (const node of graph.nodes) (node as { group: number | null }).group = null;
+  const nodes = graph.nodes;
+  // most nodes are at the top level already: a write to each of 200,000 nodes shows
+  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.group !== null) (nodes[i] as { group: number | null }).group = null;
   return { ...graph, groups: [] };
 }
 
