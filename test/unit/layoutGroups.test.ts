@@ -150,6 +150,36 @@ describe('layoutGraph: groups', () => {
     const expanded = layoutGraph(graph, 'operations', 'LR', { collapsed: new Set() });
     assert.equal(expanded.frames.length, 0, 'no frame either: the group is not a contiguous piece of the drawing');
   });
+
+  it('measures every node of a collapse that falls back (the nodes inside a box are otherwise left unmeasured)', () => {
+    const nodes = [node(0, [], 0), node(1, [0], 0), node(2, [1], null), node(3, [2], 0)];
+    const graph: DrawableGraph = { nodes, output: 3, outputName: 'v3', groups: [group(0, 'g', null)] };
+    const box = (n: LayoutNode): string => `${n.role} ${n.graphNode} ${n.label} ${n.width}×${n.height}`;
+    for (const view of ['operations', 'values'] as const) {
+      const fallback = layoutGraph(graph, view, 'LR', { collapsed: new Set(['block:g']) });
+      const expanded = layoutGraph(graph, view, 'LR', { collapsed: new Set() });
+      assert.deepEqual(fallback.nodes.map(box).sort(), expanded.nodes.map(box).sort(), view);
+      assert.equal(fallback.edges.length, expanded.edges.length, `${view}: every arrow, those inside the group too`);
+    }
+  });
+
+  it('draws a collapsed box the same whatever its inside holds', () => {
+    // the same boxes and arrows, whether the collapsed group holds a chain of 3 or of 300 ops
+    const chain = (length: number): DrawableGraph => {
+      const nodes = [node(0, [], null)];
+      for (let i = 1; i <= length; i++) nodes.push(node(i, [i - 1], 0));
+      nodes.push({ ...node(length + 1, [length, 0], null), name: 'y' });
+      return { nodes, output: length + 1, outputName: 'y', groups: [group(0, 'g', null)] };
+    };
+    for (const view of ['operations', 'values'] as const) {
+      const small = layoutGraph(chain(3), view, 'LR', { collapsed: new Set(['block:g']) });
+      const large = layoutGraph(chain(300), view, 'LR', { collapsed: new Set(['block:g']) });
+      const box = (n: LayoutNode): string => `${n.role} ${n.label} ${n.width}×${n.height} ${n.x},${n.y}`;
+      assert.deepEqual(large.nodes.map(box), small.nodes.map(box), view);
+      assert.deepEqual(large.edges.map((e) => e.path), small.edges.map((e) => e.path), view);
+      assert.equal(large.nodes.filter((n) => n.role === 'group').length, 1);
+    }
+  });
 });
 
 describe('layoutGraph: groups on any graph (fast-check)', () => {

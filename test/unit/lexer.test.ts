@@ -3,6 +3,31 @@ import { lex, tokenize } from '../../src/core/language/lexer';
 import type { Diagnostic } from '../../src/core/language/range';
 
 describe('lexer', () => {
+  it('ends every kind of token at the end of the text as it ends it before a space', () => {
+    const at = (text: string): string[] => {
+      const diagnostics: Diagnostic[] = [];
+      const seen = tokenize(text, diagnostics).map((t) => `${t.kind}:${t.text === '\n' ? '\\n' : t.text}@${t.line}:${t.start}-${t.end}`);
+      return [...seen, ...diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`)];
+    };
+    for (const [text, last] of [
+      ['y = xyz', 'name:xyz@0:4-7'],
+      ['y = 12', 'number:12@0:4-6'],
+      ['y = 1.', 'number:1.@0:4-6'],
+      ['y = 2.5e3', 'number:2.5e3@0:4-9'],
+      ['y = 2.5e-3', 'number:2.5e-3@0:4-10'],
+    ] as const) {
+      const seen = at(text);
+      assert.equal(seen[seen.length - 3], last, text);
+      assert.deepEqual(at(`${text} `).slice(0, -2), seen.slice(0, -2), `${text}: the same tokens before a space`);
+    }
+    // an exponent without digits is not part of the number: `1e` is a number glued to a word
+    assert.deepEqual(at('y = 1e'), ['name:y@0:0-1', 'op:=@0:2-3', 'number:1@0:4-5', 'newline:\\n@0:6-6', 'eof:@0:6-6', "0:4-0:6 expected a number, found '1e'"]);
+    assert.deepEqual(at('y = 1e+').slice(2, 4), ['number:1@0:4-5', 'op:+@0:6-7']);
+    assert.deepEqual(at('s = "ab'), ['name:s@0:0-1', 'op:=@0:2-3', 'string:ab@0:4-7', 'newline:\\n@0:7-7', 'eof:@0:7-7', '0:4-0:7 expected a closing " to end the string, found the end of the line']);
+    assert.deepEqual(at('x\r').slice(0, 3), ['name:x@0:0-1', 'newline:\\n@0:1-1', 'newline:\\n@1:0-0']);
+    assert.deepEqual(at('a \\'), ['name:a@0:0-1', 'newline:\\n@0:3-3', 'eof:@0:3-3', "0:2-0:3 unexpected character '\\'"]);
+  });
+
   it('reads every kind of token with its text, place and bracket depth', () => {
     const tokens = tokenize('y = f(x, "s") ** 2.5e-3 # note\n  .5 @ W[0]\r\nz', []);
     const seen = tokens.map((t) => `${t.kind}:${t.text === '\n' ? '\\n' : t.text}@${t.line}:${t.start}-${t.end}/${t.depth}`);

@@ -36,10 +36,14 @@ export interface BuildResult {
   readonly calls: readonly FunctionCall[];
   /** The file's `train` statement with its batch and test, resolved; null when it has none or one had an error. */
   readonly training: TrainingPlan | null;
+  /** For each node, the index of the statement that made it (in the list built from). */
+  readonly nodeStatements: Int32Array;
 }
 
 /** Every op's call names, for "did you mean" after an unknown function. */
 const OP_NAMES = new SuggestionIndex(OPS.flatMap((o) => [o.name, ...o.aliases]));
+
+const TRANSPOSE: OpDef = opByName('transpose')!;
 
 /** Deepest nesting of user-function calls inside calls. */
 export const MAX_CALL_DEPTH = 64;
@@ -78,6 +82,9 @@ class GraphBuilder {
   private readonly scope = new Map<string, number>();
   private statementRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   private statementName = '';
+  /** The statement being built, and the statement of every node made so far. */
+  private statementIndex = -1;
+  private nodeStatements = new Int32Array(64);
   /** Names in scope for "did you mean", made at the first unknown name (most files have none). */
   private names: SuggestionIndex | null = null;
   /**
@@ -130,8 +137,10 @@ class GraphBuilder {
     let outputStatement: Statement | null = null;
     let lastBinding: number | null = null;
     this.functions = new UserFunctions(statements);
-    for (const statement of statements) {
+    for (let index = 0; index < statements.length; index++) {
+      const statement = statements[index]!;
       this.statementRange = statement.range;
+      this.statementIndex = index;
       if (statement.kind === 'def') {
         this.functions.define(statement, { bindings: this.bindings, references: this.references, error: (r, m) => this.error(r, m) });
         continue;
@@ -169,7 +178,7 @@ class GraphBuilder {
     if (output === null && lastBinding !== null) output = this.bindings[lastBinding]!.nodeId;
     const training = this.training.finish();
     const graph: Graph = { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references, groups: [] };
-    return { graph, diagnostics: this.diagnostics, calls: this.calls, training };
+    return { graph, diagnostics: this.diagnostics, calls: this.calls, training, nodeStatements: this.nodeStatements.subarray(0, this.nodes.length) };
   }
 
   private reportMemory(range: Range, budget: number, found: string): void {
@@ -218,6 +227,9 @@ class GraphBuilder {
    */
   private lower(expr: Expr, leafMode: boolean): Lowered {
     if (expr.kind !== 'binary' && expr.kind !== 'transpose') return this.lowerTerm(expr, leafMode);
+    const first = expr.kind === 'binary' ? expr.left : expr.operand;
+    // one operator (`x * 2`, most statements): no spine to keep
+    if (first.kind !== 'binary' && first.kind !== 'transpose') return this.lowerLink(expr, this.lowerTerm(first, leafMode), leafMode);
     const spine: Expr[] = [];
     let e: Expr = expr;
     while (e.kind === 'binary' || e.kind === 'transpose') {
@@ -225,16 +237,18 @@ class GraphBuilder {
       e = e.kind === 'binary' ? e.left : e.operand;
     }
     let result = this.lowerTerm(e, leafMode);
-    for (let i = spine.length - 1; i >= 0; i--) {
-      const link = spine[i]!;
-      if (link.kind === 'binary') {
-        const right = this.lower(link.right, leafMode);
-        result = this.applyOp(opByOperator(link.op, 2)!, [result, right], NO_ATTRS, link.opRange, link.range);
-      } else if (link.kind === 'transpose') {
-        result = this.applyOp(opByName('transpose')!, [result], NO_ATTRS, link.opRange, link.range);
-      }
-    }
+    for (let i = spine.length - 1; i >= 0; i--) result = this.lowerLink(spine[i]!, result, leafMode);
     return result;
+  }
+
+  /** One link of a left spine (a binary operator or `.T`) applied to what its left side lowered to. */
+  private lowerLink(link: Expr, left: Lowered, leafMode: boolean): Lowered {
+    if (link.kind === 'binary') {
+      const right = this.lower(link.right, leafMode);
+      return this.applyOp(opByOperator(link.op, 2)!, [left, right], NO_ATTRS, link.opRange, link.range);
+    }
+    if (link.kind === 'transpose') return this.applyOp(TRANSPOSE, [left], NO_ATTRS, link.opRange, link.range);
+    return left;
   }
 
   private lowerTerm(expr: Expr, leafMode: boolean): Lowered {
@@ -629,6 +643,12 @@ class GraphBuilder {
   private addNode(name: string | null, kind: NodeKind, op: string, inputs: readonly number[], attrs: Record<string, AttrValue>, shape: Shape, range: Range, value: Tensor | undefined): number {
     const id = this.nodes.length;
     this.valueBytes += sizeOf(shape) * BYTES_PER_ELEMENT;
+    if (id === this.nodeStatements.length) {
+      const wider = new Int32Array(2 * id);
+      wider.set(this.nodeStatements);
+      this.nodeStatements = wider;
+    }
+    this.nodeStatements[id] = this.statementIndex;
     // One object shape for every node (value present even when undefined) keeps V8 on its fast path.
     this.nodes.push({ id, name, kind, op, inputs, attrs, shape, range, statementRange: this.statementRange, value, group: this.currentCall, expandKey: undefined });
     return id;
@@ -657,6 +677,14 @@ function allPositional(args: readonly Argument[]): boolean {
 }
 
 function mentionsName(expr: Expr): boolean {
+  // most statements show a name at once (`x * 2`, `relu(x)`, `f(x @ W)`): no walk
+  if (expr.kind === 'name' || (expr.kind === 'binary' && (expr.left.kind === 'name' || expr.right.kind === 'name'))) return true;
+  if (expr.kind === 'call') {
+    for (let i = 0; i < expr.args.length; i++) {
+      const v = expr.args[i]!.value;
+      if (v.kind === 'name' || (v.kind === 'binary' && v.left.kind === 'name')) return true;
+    }
+  }
   return firstName(expr) !== null;
 }
 

@@ -22,16 +22,19 @@ export interface FunctionCall {
  * their innermost group. Groups with no node are dropped. The graph's nodes
  * are the builder's own and get their groups in place.
  */
-export function withGroups(graph: Graph, statements: readonly Statement[], text: string, calls: readonly FunctionCall[]): Graph {
+export function withGroups(graph: Graph, statements: readonly Statement[], text: string, calls: readonly FunctionCall[], nodeStatements?: ArrayLike<number>): Graph {
   // the statement starting on each line (an array, not a map: a file may have 100,000 statements)
   const lastLine = statements.length > 0 ? statements[statements.length - 1]!.range.start.line : -1;
   const statementOnLine = new Int32Array(lastLine + 1).fill(-1);
   for (let i = 0; i < statements.length; i++) statementOnLine[statements[i]!.range.start.line] = i;
   const statementAt = (line: number): number | undefined => (line >= 0 && line <= lastLine && statementOnLine[line]! >= 0 ? statementOnLine[line] : undefined);
-  const nodesPerStatement = new Array<number>(statements.length).fill(0);
+  // each node's statement: as the builder recorded it, else found from the line its statement starts on
+  const statementOf = new Int32Array(graph.nodes.length);
+  const nodesPerStatement = new Int32Array(statements.length);
   for (let i = 0; i < graph.nodes.length; i++) {
-    const s = statementAt(graph.nodes[i]!.statementRange.start.line);
-    if (s !== undefined) nodesPerStatement[s]!++;
+    const s = nodeStatements ? nodeStatements[i]! : statementAt(graph.nodes[i]!.statementRange.start.line) ?? -1;
+    statementOf[i] = s;
+    if (s >= 0) nodesPerStatement[s]!++;
   }
   // keys are needed only for calls and composites: made at the first one
   let keys: string[] | null = null;
@@ -39,10 +42,12 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
 
   const blocks = sourceBlocks(text, statements, (i) => nodesPerStatement[i]!, graph.nodes.length);
   // innermost block of each statement (chunks come after their block, so they win)
-  const blockOf = new Array<number | null>(statements.length).fill(null);
-  blocks.forEach((b, i) => {
+  const blockOf = new Int32Array(statements.length).fill(-1);
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
     for (let s = b.first; s <= b.last; s++) blockOf[s] = i;
-  });
+  }
+  const blockOfStatement = (s: number): number | null => (blockOf[s]! >= 0 ? blockOf[s]! : null);
 
   const groups: { key: string; kind: GraphGroup['kind']; label: string; parent: number | null; range: Range }[] = blocks.map((b) => ({
     key: b.key,
@@ -55,21 +60,26 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
   const callCounts = new Map<string, number>();
   for (const call of calls) {
     const statement = statementAt(call.statementLine);
-    const parent = call.parent !== null ? callGroup[call.parent]! : statement !== undefined ? blockOf[statement]! : null;
+    const parent = call.parent !== null ? callGroup[call.parent]! : statement !== undefined ? blockOfStatement(statement) : null;
     const scope = call.parent !== null ? groups[callGroup[call.parent]!]!.key : `fn:${statement !== undefined ? statementKey(statement) : `line ${call.statementLine + 1}`}`;
     callGroup.push(groups.length);
     groups.push({ key: counted(callCounts, `${scope}/${call.name}`), kind: 'function', label: call.name, parent, range: call.range });
   }
 
-  const nodeGroup = graph.nodes.map((node) => {
-    if (node.group !== null) return callGroup[node.group]!;
-    const s = statementAt(node.statementRange.start.line);
-    return s === undefined ? null : blockOf[s]!;
-  });
+  // each node's innermost group, -1 at the top level
+  const nodeGroup = new Int32Array(graph.nodes.length);
+  for (let i = 0; i < graph.nodes.length; i++) {
+    const node = graph.nodes[i]!;
+    if (node.group !== null) nodeGroup[i] = callGroup[node.group]!;
+    else {
+      const s = statementOf[i]!;
+      nodeGroup[i] = s < 0 || blockOf[s]! < 0 ? -1 : blockOf[s]!;
+    }
+  }
 
   // drop empty groups, keeping parents before children
-  const used = new Array<boolean>(groups.length).fill(false);
-  for (const g of nodeGroup) for (let p = g; p !== null && !used[p]; p = groups[p]!.parent) used[p] = true;
+  const used = new Uint8Array(groups.length);
+  for (let i = 0; i < nodeGroup.length; i++) for (let p: number | null = nodeGroup[i]! >= 0 ? nodeGroup[i]! : null; p !== null && !used[p]; p = groups[p]!.parent) used[p] = 1;
   const newId = new Array<number | null>(groups.length).fill(null);
   const kept: GraphGroup[] = [];
   groups.forEach((g, i) => {
@@ -83,10 +93,10 @@ export function withGroups(graph: Graph, statements: readonly Statement[], text:
   const nodes = graph.nodes as Mutable<GraphNode>[];
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
-    const group = nodeGroup[i] === null ? null : newId[nodeGroup[i]!]!;
+    const group = nodeGroup[i]! < 0 ? null : newId[nodeGroup[i]!]!;
     if (node.kind === 'op' && isComposite(node.op)) {
       const call = node.group === null ? null : groups[callGroup[node.group]!]!.key;
-      const s = statementAt(node.statementRange.start.line);
+      const s = statementOf[i]! >= 0 ? statementOf[i] : undefined;
       // inside a call: composite:NAME/FUNCTION/OP, after the call's key fn:NAME/FUNCTION
       const scope = `composite:${call !== null ? call.slice('fn:'.length) : s !== undefined ? statementKey(s) : `line ${node.range.start.line + 1}`}`;
       node.expandKey = counted(compositeCounts, `${scope}/${node.op}`);

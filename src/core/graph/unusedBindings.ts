@@ -9,7 +9,8 @@ import type { Graph } from './graph';
  */
 export function unusedBindingWarnings(graph: Graph): Diagnostic[] {
   const read = new Uint8Array(graph.bindings.length);
-  for (const r of graph.references) if (!r.isDefinition) read[r.binding] = 1;
+  const references = graph.references;
+  for (let i = 0; i < references.length; i++) if (!references[i]!.isDefinition) read[references[i]!.binding] = 1;
   const warnings: Diagnostic[] = [];
   for (let b = 0; b < graph.bindings.length; b++) {
     const binding = graph.bindings[b]!;

@@ -41,7 +41,10 @@ export class UserFunctions {
   private readonly defLines = new Map<string, number>();
 
   constructor(statements: readonly Statement[]) {
-    for (const s of statements) if (s.kind === 'def' && !this.defLines.has(s.name)) this.defLines.set(s.name, s.range.start.line);
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i]!;
+      if (s.kind === 'def' && !this.defLines.has(s.name)) this.defLines.set(s.name, s.range.start.line);
+    }
   }
 
   get(name: string): UserFunction | undefined {

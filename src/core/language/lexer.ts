@@ -189,10 +189,14 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
     const code = text.charCodeAt(i);
     const type = code < 128 ? ASCII[code]! : 0;
     if (type === WORD_START) {
+      // (never read past the text's end: an out-of-bounds read costs the optimized lexer a recompilation)
       let end = i + 1;
-      for (;;) {
+      while (end < n) {
         const k = text.charCodeAt(end);
-        if (k < 128 ? ASCII[k]! >= WORD_START : k === k && (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end))) end += k >= 0xd800 && k <= 0xdbff ? 2 : 1;
+        if (k < 128) {
+          if (ASCII[k]! < WORD_START) break;
+          end++;
+        } else if (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end)) end += k >= 0xd800 && k <= 0xdbff ? 2 : 1;
         else break;
       }
       tokens.push(NAME, 0, i, end, line, i - lineStart, depth);
@@ -204,7 +208,7 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
       continue;
     }
     if (code === 10 || code === 13) {
-      const end = code === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+      const end = code === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
       // zero width: a range ending at a line end never reaches past it
       tokens.push(NEWLINE, 0, i, i, line, i - lineStart, depth);
       i = end;
@@ -221,7 +225,7 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
       while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
       continue;
     }
-    const next = text.charCodeAt(i + 1);
+    const next = i + 1 < n ? text.charCodeAt(i + 1) : -1;
     if (code === 92 && (next === 10 || next === 13)) {
       // Explicit line continuation, as in Python.
       i += next === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 2;
@@ -252,11 +256,12 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
     if (code === 34 || code === 39) {
       let end = i + 1;
       for (;;) {
+        if (end >= n) break;
         const k = text.charCodeAt(end);
-        if (end >= n || k === code || k === 10 || k === 13) break;
+        if (k === code || k === 10 || k === 13) break;
         end++;
       }
-      if (text.charCodeAt(end) !== code) {
+      if (end >= n || text.charCodeAt(end) !== code) {
         diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: l10n.t('expected a closing {0} to end the string, found the end of the line', String(text[i])) });
         tokens.push(STRING, 0, i, end, line, i - lineStart, depth);
         i = end;
@@ -333,19 +338,20 @@ function isOperator(code: number): boolean {
 
 /** The end of the number at `i`: `\d+\.?\d*` or `\.\d+`, then an optional exponent `[eE][+-]?\d+`. */
 function scanNumber(text: string, i: number): number {
+  const n = text.length;
   let end = i;
-  while (isDigit(text.charCodeAt(end))) end++;
-  if (text.charCodeAt(end) === 46) {
+  while (end < n && isDigit(text.charCodeAt(end))) end++;
+  if (end < n && text.charCodeAt(end) === 46) {
     end++;
-    while (isDigit(text.charCodeAt(end))) end++;
+    while (end < n && isDigit(text.charCodeAt(end))) end++;
   }
-  const e = text.charCodeAt(end);
+  const e = end < n ? text.charCodeAt(end) : -1;
   if (e === 101 || e === 69) {
     let k = end + 1;
-    const sign = text.charCodeAt(k);
+    const sign = k < n ? text.charCodeAt(k) : -1;
     if (sign === 43 || sign === 45) k++;
-    if (isDigit(text.charCodeAt(k))) {
-      while (isDigit(text.charCodeAt(k))) k++;
+    if (k < n && isDigit(text.charCodeAt(k))) {
+      while (k < n && isDigit(text.charCodeAt(k))) k++;
       end = k;
     }
   }

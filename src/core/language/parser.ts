@@ -544,11 +544,13 @@ function trainingWordAt(tokens: TokenStore, j: number): boolean {
   return false;
 }
 
-const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
 const LONGEST_KEYWORD = Math.max(...KEYWORDS.map((k) => k.length));
 
+/** Whether token j is a keyword, compared in place (no text is cut out for the names of a long file). */
 function isKeyword(tokens: TokenStore, j: number): boolean {
-  return tokens.kinds[j] === NAME && tokens.ends[j]! - tokens.starts[j]! <= LONGEST_KEYWORD && KEYWORD_SET.has(tokens.textOf(j));
+  if (tokens.kinds[j] !== NAME || tokens.ends[j]! - tokens.starts[j]! > LONGEST_KEYWORD) return false;
+  for (let k = 0; k < KEYWORDS.length; k++) if (tokens.isName(j, KEYWORDS[k]!)) return true;
+  return false;
 }
 
 function binary(op: BinaryOperator, left: Expr, right: Expr, opRange: Range): Expr {

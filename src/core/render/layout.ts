@@ -8,7 +8,7 @@ import type { NodeKind } from '../graph/graph';
 import { dagreLayout } from './dagreLayout';
 import type { DrawableGraph } from './drawableGraph';
 import { labelBudget } from './labelText';
-import { collapseGroups, defaultCollapsed, groupedLayout } from './layoutGroups';
+import { collapsedBoxes, collapseGroups, defaultCollapsed, groupedLayout } from './layoutGroups';
 import type { LabelBox, LayoutEngineInput, Point, Size } from './layoutEngine';
 import { FONT_SIZE, textWidth } from './textMetrics';
 
@@ -140,8 +140,12 @@ export function resolveDirection(setting: DirectionSetting | undefined, viewport
 export function layoutGraph(graph: DrawableGraph, view: GraphView, direction?: DirectionSetting | LayoutOptions, more: LayoutOptions = {}): GraphLayout {
   const options: LayoutOptions = typeof direction === 'object' ? { ...direction, ...more } : { ...more, direction: direction ?? more.direction };
   const dir = resolveDirection(options.direction, options.viewport);
-  const specs = view === 'operations' ? operationsView(graph) : valuesView(graph);
-  const visible = collapseGroups(graph, specs.nodes, specs.edges, options.collapsed ?? defaultCollapsed(graph), groupBox);
+  const collapsed = options.collapsed ?? defaultCollapsed(graph);
+  // Collapse first: the nodes and arrows inside a collapsed box are never drawn, so they are not measured.
+  const boxes = collapsedBoxes(graph, collapsed);
+  const viewOf = (drawnIn: Int32Array | null): ViewSpecs => (view === 'operations' ? operationsView(graph, drawnIn) : valuesView(graph, drawnIn));
+  const specs = viewOf(boxes);
+  const visible = collapseGroups(graph, specs.nodes, specs.edges, collapsed, groupBox, boxes ? () => viewOf(null) : undefined);
   const viewport = options.viewport && options.viewport.width > 0 && options.viewport.height > 0 ? options.viewport : undefined;
   const layout = layoutVisible(graph, view, visible, dir, viewport, options);
   // `auto` in a panel of nearly any shape: a small graph that is not whole in the panel one way but is the other way is drawn that way.
@@ -234,9 +238,10 @@ function engineBox(n: NodeSpec): Size {
  * every engine so all of them lay out the same boxes.
  */
 export function layoutEngineInput(graph: DrawableGraph, view: GraphView): LayoutEngineInput {
-  const specs = view === 'operations' ? operationsView(graph) : valuesView(graph);
+  const specs = view === 'operations' ? operationsView(graph, null) : valuesView(graph, null);
   return {
-    nodes: specs.nodes.map(engineBox),
+    // without boxes every node is a spec
+    nodes: specs.nodes.filter((n): n is NodeSpec => typeof n !== 'number').map(engineBox),
     edges: specs.edges.map((e) => (e.label ? { from: e.from, to: e.to, label: e.label } : { from: e.from, to: e.to })),
   };
 }
@@ -249,18 +254,47 @@ function groupBox(label: string, graphNode: number, kind: NodeKind, single: bool
   return { role: 'group', graphNode, kind, shape: 'group', label, width, height: single ? RECORD_HEIGHT + 4 : 30, caption: false, group, groupKey: key, values: single };
 }
 
-function operationsView(graph: DrawableGraph): { nodes: NodeSpec[]; edges: EdgeSpec[] } {
+/** The nodes and arrows of a view, before the collapsed groups become boxes; a node inside a collapsed box is only its graph node's id. */
+interface ViewSpecs {
+  nodes: (NodeSpec | number)[];
+  edges: EdgeSpec[];
+}
+
+/** Whether the arrow from graph node `from` to `to` runs inside one collapsed box (`boxes` from collapsedBoxes). */
+function insideOneBox(boxes: Int32Array | null, from: number, to: number): boolean {
+  return boxes !== null && boxes[from]! >= 0 && boxes[from] === boxes[to];
+}
+
+/** The operations view; with `boxes`, the nodes inside collapsed boxes are ids (never measured) and the arrows within one box are left out. */
+function operationsView(graph: DrawableGraph, boxes: Int32Array | null): ViewSpecs {
   const uses = countUses(graph);
-  const nodes: NodeSpec[] = graph.nodes.map((n) => {
+  const all = graph.nodes;
+  const nodes = new Array<NodeSpec | number>(all.length);
+  for (let i = 0; i < all.length; i++) {
+    const n = all[i]!;
+    if (boxes !== null && boxes[n.id]! >= 0) {
+      nodes[i] = n.id;
+      continue;
+    }
     const caption = uses[n.id]! > 1;
-    if (n.kind !== 'op') return { role: 'leaf', graphNode: n.id, kind: n.kind, shape: 'box', label: n.label, width: textWidth(n.label, FONT_SIZE.label) + 20, height: LEAF_HEIGHT, caption };
+    if (n.kind !== 'op') {
+      nodes[i] = { role: 'leaf', graphNode: n.id, kind: n.kind, shape: 'box', label: n.label, width: textWidth(n.label, FONT_SIZE.label) + 20, height: LEAF_HEIGHT, caption };
+      continue;
+    }
     const w = textWidth(n.label, FONT_SIZE.symbol);
-    if (w <= 30) return { role: 'op', graphNode: n.id, kind: n.kind, shape: 'circle', label: n.label, width: MIN_CIRCLE, height: MIN_CIRCLE, caption };
-    return { role: 'op', graphNode: n.id, kind: n.kind, shape: 'pill', label: n.label, width: w + 28, height: 36, caption };
-  });
+    nodes[i] = w <= 30
+      ? { role: 'op', graphNode: n.id, kind: n.kind, shape: 'circle', label: n.label, width: MIN_CIRCLE, height: MIN_CIRCLE, caption }
+      : { role: 'op', graphNode: n.id, kind: n.kind, shape: 'pill', label: n.label, width: w + 28, height: 36, caption };
+  }
   const edges: EdgeSpec[] = [];
-  for (const n of graph.nodes) {
-    n.inputs.forEach((input, k) => edges.push({ from: input, to: n.id, source: input, consumer: n.id, inputIndex: k, label: labelSize(graph.nodes[input]!.shape) }));
+  for (let i = 0; i < all.length; i++) {
+    const n = all[i]!;
+    const inputs = n.inputs;
+    for (let k = 0; k < inputs.length; k++) {
+      const input = inputs[k]!;
+      if (insideOneBox(boxes, input, n.id)) continue;
+      edges.push({ from: input, to: n.id, source: input, consumer: n.id, inputIndex: k, label: labelSize(all[input]!.shape) });
+    }
   }
   if (graph.output !== null) {
     const text = graph.outputName ?? 'output';
@@ -271,13 +305,29 @@ function operationsView(graph: DrawableGraph): { nodes: NodeSpec[]; edges: EdgeS
   return { nodes, edges };
 }
 
-function valuesView(graph: DrawableGraph): { nodes: NodeSpec[]; edges: EdgeSpec[] } {
-  const nodes: NodeSpec[] = [];
+/** The values view; with `boxes`, as the operations view. */
+function valuesView(graph: DrawableGraph, boxes: Int32Array | null): ViewSpecs {
+  const nodes: (NodeSpec | number)[] = [];
   const edges: EdgeSpec[] = [];
   const record: number[] = [];
   const uses = countUses(graph);
-  for (const n of graph.nodes) {
+  const all = graph.nodes;
+  for (let i = 0; i < all.length; i++) {
+    const n = all[i]!;
     let op = -1;
+    if (boxes !== null && boxes[n.id]! >= 0) {
+      // the op and its value record, both in the box
+      if (n.kind === 'op') {
+        nodes.push(n.id);
+        const inputs = n.inputs;
+        for (let k = 0; k < inputs.length; k++) {
+          if (!insideOneBox(boxes, inputs[k]!, n.id)) edges.push({ from: record[inputs[k]!]!, to: nodes.length - 1, source: inputs[k]!, consumer: n.id, inputIndex: k });
+        }
+      }
+      record[n.id] = nodes.length;
+      nodes.push(n.id);
+      continue;
+    }
     if (n.kind === 'op') {
       op = nodes.length;
       const w = textWidth(n.label, FONT_SIZE.symbol);
@@ -295,9 +345,13 @@ function valuesView(graph: DrawableGraph): { nodes: NodeSpec[]; edges: EdgeSpec[
 }
 
 /** How many arrows leave each node (the output's own arrow counts). */
-function countUses(graph: DrawableGraph): number[] {
-  const uses = graph.nodes.map(() => 0);
-  for (const n of graph.nodes) for (const i of n.inputs) uses[i]!++;
+function countUses(graph: DrawableGraph): Int32Array {
+  const all = graph.nodes;
+  const uses = new Int32Array(all.length);
+  for (let i = 0; i < all.length; i++) {
+    const inputs = all[i]!.inputs;
+    for (let k = 0; k < inputs.length; k++) uses[inputs[k]!]!++;
+  }
   if (graph.output !== null) uses[graph.output]!++;
   return uses;
 }

@@ -73,63 +73,104 @@ function outermostCollapsed(groups: readonly DrawableGroup[], collapsed: Readonl
 }
 
 function drawnCount(graph: DrawableGraph, collapsed: ReadonlySet<string>): number {
-  const top = outermostCollapsed(graph.groups ?? [], collapsed);
-  const boxes = new Set<number>();
+  const groups = graph.groups ?? [];
+  const top = outermostCollapsed(groups, collapsed);
+  const boxes = new Uint8Array(groups.length);
   let count = 0;
-  for (const n of graph.nodes) {
-    const g = n.group ?? null;
+  const nodes = graph.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const g = nodes[i]!.group ?? null;
     const box = g === null ? -1 : top[g]!;
-    if (box >= 0) boxes.add(box);
-    else count++;
+    if (box < 0) count++;
+    else if (boxes[box] === 0) {
+      boxes[box] = 1;
+      count++;
+    }
   }
-  return count + boxes.size;
+  return count;
+}
+
+/**
+ * For each graph node, the collapsed group whose box it is drawn in (its
+ * outermost collapsed group), or -1 when it is drawn itself; null when no
+ * group is collapsed. Lets a view skip what no drawing shows.
+ */
+export function collapsedBoxes(graph: DrawableGraph, collapsed: ReadonlySet<string>): Int32Array | null {
+  const groups = graph.groups ?? [];
+  if (groups.length === 0 || collapsed.size === 0) return null;
+  const top = outermostCollapsed(groups, collapsed);
+  const nodes = graph.nodes;
+  const box = new Int32Array(nodes.length);
+  let any = false;
+  for (let i = 0; i < nodes.length; i++) {
+    const g = nodes[i]!.group ?? null;
+    const b = g === null ? -1 : top[g]!;
+    box[i] = b;
+    if (b >= 0) any = true;
+  }
+  return any ? box : null;
 }
 
 /**
  * The nodes and arrows drawn once the collapsed groups are boxes, in an
  * order every arrow runs forward in; each node with the expanded group
  * (cluster) it is drawn in. Arrows from one value into a box merge into one.
+ *
+ * A node inside a collapsed box, which is never drawn, may be given as just
+ * its graph node's id, and the arrows between two nodes of the same box may
+ * be left out. When the boxes would make arrows run backwards the drawing
+ * falls back to every node expanded: `complete` then gives the whole view
+ * (it must be given when any node is an id).
  */
 export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
   graph: DrawableGraph,
-  nodes: readonly N[],
+  nodes: readonly (N | number)[],
   edges: readonly E[],
   collapsed: ReadonlySet<string>,
   makeBox: MakeBox<N>,
+  complete?: () => { nodes: readonly (N | number)[]; edges: readonly E[] },
 ): { nodes: (N & { readonly cluster: number | null })[]; edges: E[] } {
   const groups = graph.groups ?? [];
   const groupOf = (spec: N): number | null => (spec.role === 'output' ? null : graph.nodes[spec.graphNode]?.group ?? null);
-  if (groups.length === 0) return { nodes: nodes.map((n) => ({ ...n, cluster: null })), edges: edges.slice() };
+  const specs = (list: readonly (N | number)[]): N[] => list.filter((n): n is N => typeof n !== 'number');
+  if (groups.length === 0) return { nodes: specs(nodes).map((n) => ({ ...n, cluster: null })), edges: edges.slice() };
   const top = outermostCollapsed(groups, collapsed);
   // Where each spec node is drawn: itself, or the box of its outermost collapsed group.
   const boxIndex = new Map<number, number>();
   const drawnAs = new Int32Array(nodes.length);
   const boxGroup: number[] = [];
-  const boxMembers: number[][] = [];
+  // each box's last graph node, and whether it holds the output
+  const boxLast: number[] = [];
+  const boxHasOutput: boolean[] = [];
   let count = 0;
   const firstSpec: number[] = [];
-  nodes.forEach((spec, i) => {
-    const g = groupOf(spec);
+  for (let i = 0; i < nodes.length; i++) {
+    const spec = nodes[i]!;
+    const graphNode = typeof spec === 'number' ? spec : spec.graphNode;
+    const g = typeof spec === 'number' ? graph.nodes[spec]!.group ?? null : groupOf(spec);
     const box = g === null ? -1 : top[g]!;
     if (box < 0) {
       firstSpec[count] = i;
       drawnAs[i] = count++;
-      return;
+      continue;
     }
     let b = boxIndex.get(box);
     if (b === undefined) {
       b = count++;
       boxIndex.set(box, b);
       boxGroup[b] = box;
-      boxMembers[b] = [];
+      boxLast[b] = graphNode;
+      boxHasOutput[b] = false;
       firstSpec[b] = i;
     }
-    boxMembers[b]!.push(i);
+    if (graphNode > boxLast[b]!) boxLast[b] = graphNode;
+    if (graphNode === graph.output) boxHasOutput[b] = true;
     drawnAs[i] = b;
-  });
+  }
   const merged = new Map<string, number>();
   const drawnEdges: { edge: E; from: number; to: number; merged: number }[] = [];
-  for (const e of edges) {
+  for (let k = 0; k < edges.length; k++) {
+    const e = edges[k]!;
     const from = drawnAs[e.from]!;
     const to = drawnAs[e.to]!;
     if (from === to) continue;
@@ -143,12 +184,16 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
     drawnEdges.push({ edge: e, from, to, merged: 1 });
   }
   const order = topologicalOrder(count, drawnEdges, firstSpec);
-  if (!order) return { nodes: nodes.map((n) => ({ ...n, cluster: groupOf(n) })), edges: edges.slice() };
+  if (!order) {
+    const whole = complete ? complete() : { nodes, edges };
+    return { nodes: specs(whole.nodes).map((n) => ({ ...n, cluster: groupOf(n) })), edges: whole.edges.slice() };
+  }
   const position = new Int32Array(count);
   order.forEach((d, k) => (position[d] = k));
   // Each box's outputs: values from inside it used outside it.
   const outputsOf = new Map<number, Set<number>>();
-  for (const e of edges) {
+  for (let k = 0; k < edges.length; k++) {
+    const e = edges[k]!;
     const d = drawnAs[e.from]!;
     if (boxGroup[d] === undefined || drawnAs[e.to] === d) continue;
     let set = outputsOf.get(d);
@@ -158,14 +203,14 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
   const out: (N & { readonly cluster: number | null })[] = order.map((d) => {
     const g = boxGroup[d];
     if (g === undefined) {
-      const spec = nodes[firstSpec[d]!]!;
+      // drawn itself: never given as an id (an id stands only for a node inside a collapsed box)
+      const spec = nodes[firstSpec[d]!] as N;
       return { ...spec, cluster: groupOf(spec) };
     }
-    const members = boxMembers[d]!.map((i) => nodes[i]!.graphNode);
     const outputs = outputsOf.get(d) ?? new Set<number>();
-    if (graph.output !== null && members.includes(graph.output)) outputs.add(graph.output);
+    if (graph.output !== null && boxHasOutput[d]) outputs.add(graph.output);
     const single = outputs.size === 1;
-    const shown = single ? [...outputs][0]! : members.reduce((a, b) => Math.max(a, b), 0);
+    const shown = single ? [...outputs][0]! : Math.max(0, boxLast[d]!);
     const group = groups[g]!;
     const box = makeBox(group.label, shown, graph.nodes[shown]!.kind, single, graph.nodes[shown]!.shape, g, group.key);
     return { ...box, cluster: group.parent };
@@ -180,14 +225,15 @@ export function collapseGroups<N extends SpecNode, E extends SpecEdge>(
 function topologicalOrder(count: number, edges: readonly { from: number; to: number }[], priority: readonly number[]): number[] | null {
   const indegree = new Int32Array(count);
   const succStart = new Int32Array(count + 1);
-  for (const e of edges) {
+  for (let k = 0; k < edges.length; k++) {
+    const e = edges[k]!;
     indegree[e.to]!++;
     succStart[e.from + 1]!++;
   }
   for (let i = 0; i < count; i++) succStart[i + 1]! += succStart[i]!;
   const fill = succStart.slice(0, count);
   const succs = new Int32Array(edges.length);
-  for (const e of edges) succs[fill[e.from]!++] = e.to;
+  for (let k = 0; k < edges.length; k++) succs[fill[edges[k]!.from]!++] = edges[k]!.to;
   const heap = new MinHeap((a, b) => priority[a]! - priority[b]!);
   for (let i = 0; i < count; i++) if (indegree[i] === 0) heap.push(i);
   const order: number[] = [];
