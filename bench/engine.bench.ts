@@ -12,7 +12,8 @@ import { gradientCheck } from '../src/core/engine/gradcheck';
 import { Stepper } from '../src/core/engine/stepper';
 import type { Graph } from '../src/core/graph/graph';
 import { Tensor } from '../src/core/tensor';
-import { matmul, mul, sub } from '../src/core/tensorMath';
+import { matmul } from '../src/core/tensorMath';
+import { optimizerByName } from '../src/core/train/optimizers';
 import { kernelPaths } from '../src/core/tensorMath/gemmWasm';
 import { useNodeKernels } from '../src/node/engineKernels';
 import { medianMs } from './timing';
@@ -113,18 +114,25 @@ function withLeaves(graph: Graph, values: ReadonlyMap<number, Tensor>): Graph {
   return { ...graph, nodes: graph.nodes.map((n) => (values.has(n.id) ? { ...n, value: values.get(n.id)! } : n)) };
 }
 
-/** Plain SGD on every param: the loop a training language would run, here in the harness. */
+/**
+ * Plain SGD on every param, W ← W − lr·∂W by the product's `sgd` optimizer (what
+ * a `train` statement runs), after a forward and backward pass stepped as the
+ * panel steps it (undo history included, which numpy's loop does not keep).
+ */
 function sgd(graph: Graph, lr: number, iterations: number): () => void {
   const params = graph.nodes.filter((n) => n.kind === 'param').map((n) => n.id);
-  const rate = Tensor.scalar(lr);
+  const shapes = params.map((id) => graph.nodes[id]!.shape);
   return () => {
+    const optimizer = optimizerByName('sgd')!.create({ lr }, shapes);
     let g = graph;
     for (let it = 0; it < iterations; it++) {
       const stepper = new Stepper(g);
       stepper.runBackward();
-      const next = new Map<number, Tensor>();
-      for (const id of params) next.set(id, sub(stepper.value(id)!, mul(rate, stepper.grad(id)!)));
-      g = withLeaves(g, next);
+      const updated = optimizer.update(
+        params.map((id) => stepper.value(id)!),
+        params.map((id) => stepper.grad(id)!),
+      );
+      g = withLeaves(g, new Map(params.map((id, k) => [id, updated[k]!])));
     }
   };
 }

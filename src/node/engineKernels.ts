@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { setResultAllocator } from '../core/tensorMath/allocate';
 import { setKernelOptions, type ParallelGemm, type WasmMemory } from '../core/tensorMath/gemmWasm';
 import { GEMM_WASM } from '../core/tensorMath/wasm/gemmWasm.generated';
 
@@ -19,10 +20,12 @@ export interface NodeKernelOptions {
 }
 
 /**
- * Measured on a 2-core machine (`npm run bench` prints the crossover): 64³
- * (2.6·10⁵ multiply-adds) is slower on two threads, 96³ (8.8·10⁵) faster.
+ * Measured on a 2-core machine (`npm run bench` prints the crossover): with
+ * the other core free, 64³ (2.6·10⁵ multiply-adds) takes 0.7 of its time on
+ * two threads, 48³ (1.1·10⁵) no less than on one. When the other core is
+ * busy, splits stop paying and the caller soon runs products alone (rows()).
  */
-export const DEFAULT_PARALLEL_MIN_MACS = 500_000;
+export const DEFAULT_PARALLEL_MIN_MACS = 200_000;
 
 /** One set of helpers per thread count, kept for the process: helpers are never stopped, only left idle. */
 const pools = new Map<number, ParallelGemm & { readonly helperChunks: () => number }>();
@@ -36,6 +39,17 @@ export function useNodeKernels(options: NodeKernelOptions = {}): void {
   let pool = pools.get(threads) ?? null;
   if (threads > 1 && !pool) pools.set(threads, (pool = workerGemm(threads - 1)));
   setKernelOptions({ relaxedSimd: true, parallel: pool ? { ...pool, minMacs, rows: pool.rows } : null });
+  setResultAllocator(unfilled);
+}
+
+/** Below this many elements a zero-filled array costs no more (V8 makes it at once). */
+const UNFILLED_MIN = 1024;
+
+/** A Float64Array over memory that is not zero-filled first (its own ArrayBuffer, not Node's Buffer pool). */
+function unfilled(length: number): Float64Array {
+  if (length < UNFILLED_MIN) return new Float64Array(length);
+  const bytes = Buffer.allocUnsafeSlow(length * 8);
+  return new Float64Array(bytes.buffer, bytes.byteOffset, length);
 }
 
 /** How many chunks of rows helper threads have computed in this process (to see that splitting happens). */
@@ -64,7 +78,7 @@ const CHUNKS = 4;
 const ROWS = 5;
 const CHUNK_ROWS = 6;
 const KERNEL = 7;
-const ARGS = 8; // a, ais, aps, bp, c, k, nb
+const ARGS = 8; // a, ais, aps, bp, c, k, n
 const CONTROL_WORDS = 16;
 /** How long a helper keeps looking for the next product before it sleeps. */
 const SPIN_MS = 0.2;
@@ -94,8 +108,8 @@ for (;;) {
     const i0 = (t & 0xffff) * per;
     try { k.gemm(a[0], a[1], a[2], a[3], a[4], a[5], i0, Math.min(rows, i0 + per), a[6]); }
     catch { Atomics.store(ctl, ${FAILED}, 1); }
-    Atomics.add(ctl, ${DONE}, 1);
-    Atomics.notify(ctl, ${DONE});
+    // the caller sleeps only for the last chunk: wake it once, when that one is done
+    if (Atomics.add(ctl, ${DONE}, 1) + 1 >= chunks) Atomics.notify(ctl, ${DONE});
   }
 }
 `;
@@ -121,6 +135,7 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
   // caller waits for it; when the wait outgrows the caller's own work, products run
   // on the caller alone for a while, then the helpers are tried again.
   let soloUntil = 0;
+  let misses = 0;
   let products = 0;
   return {
     memory,
@@ -156,8 +171,20 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
       }
       byHelpers += chunks - own;
       const t1 = performance.now();
+      // a helper's last chunk usually ends within microseconds: watch for it rather than
+      // sleep (waking from Atomics.wait costs tens of microseconds), then sleep
+      const spinUntil = t1 + Math.max(t1 - t0, SPIN_MS / 4);
+      for (let spins = 1; Atomics.load(ctl, DONE) < chunks; spins++) if ((spins & 63) === 0 && performance.now() > spinUntil) break;
       for (let d = Atomics.load(ctl, DONE); d < chunks; d = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, d, 50);
-      if (performance.now() - t1 > 0.5 * (t1 - t0)) soloUntil = products + 64;
+      // Did the split pay? Alone, the caller would have taken its time per chunk for every
+      // chunk. When helpers took part and it did not (they were busy elsewhere or descheduled),
+      // products run on the caller alone for a while, longer after each miss in a row. A split
+      // the helpers missed altogether (asleep: the next ones find them awake) costs little.
+      if (own < chunks) {
+        const alone = own > 0 ? ((t1 - t0) / own) * chunks : Infinity;
+        if (performance.now() - t0 > 0.9 * alone) soloUntil = products + (64 << Math.min(misses++, 4));
+        else misses = 0;
+      }
       return Atomics.load(ctl, FAILED) === 0;
     },
   };

@@ -48,7 +48,11 @@ export class Stepper {
   private readonly arrived: number[];
   private readonly expected: readonly number[];
   private readonly needsGrad: readonly (readonly boolean[])[];
-  private readonly history: Change[][] = [];
+  /** The changes of every step taken, in order; step s's are records[starts[s]] onwards. */
+  private readonly records: Change[] = [];
+  private readonly starts: number[] = [];
+  /** Makes the output's gradient of ones (shared by the Steppers of one graph: tensors never change). */
+  private readonly seed: () => Tensor;
   /**
    * Which nodes each step forwards or backwards touched, in order: a node id,
    * or -(consumer + 1) for the arrow gradients of a consumer. The panel reads
@@ -66,18 +70,18 @@ export class Stepper {
     readonly context: EvaluationContext = NOT_TRAINING,
   ) {
     const plan = planOf(graph, ops);
-    const nodes = graph.nodes;
     this.ops = plan.ops;
     this.forwardPlan = plan.forward;
     this.backwardPlan = plan.backward;
     this.expected = plan.expected;
     this.needsGrad = plan.needsGrad;
-    this.values = new Array<Tensor | null>(nodes.length);
-    for (let i = 0; i < nodes.length; i++) this.values[i] = nodes[i]!.value ?? null;
-    this.grads = new Array<Tensor | null>(nodes.length).fill(null);
+    // copies of the plan's starting arrays: cheaper than filling new ones, which a small tape notices
+    this.values = plan.leafValues.slice();
+    this.grads = plan.nulls.slice() as (Tensor | null)[];
     // a node's arrow gradients get their array at its first backward step (most Steppers never step back that far)
-    this.edgeGrads = new Array<(Tensor | null)[]>(nodes.length).fill(NO_EDGES);
-    this.arrived = new Array<number>(nodes.length).fill(0);
+    this.edgeGrads = plan.noEdges.slice();
+    this.arrived = plan.zeros.slice();
+    this.seed = plan.seed;
   }
 
   /** F: the number of forward steps. */
@@ -95,18 +99,18 @@ export class Stepper {
   }
 
   get position(): number {
-    return this.history.length;
+    return this.starts.length;
   }
 
   get phase(): Phase {
-    const p = this.history.length;
+    const p = this.starts.length;
     if (p === 0) return 'start';
     return p <= this.forwardPlan.length ? 'forward' : 'backward';
   }
 
   /** The node run by the step that reached this position; null at 0. */
   get currentNode(): number | null {
-    return this.nodeAtStep(this.history.length);
+    return this.nodeAtStep(this.starts.length);
   }
 
   /** The node run by step `position` (1-based), or null. */
@@ -141,20 +145,21 @@ export class Stepper {
   }
 
   next(): boolean {
-    const p = this.history.length;
+    const p = this.starts.length;
     if (p >= this.total) return false;
-    const changes: Change[] = [];
-    if (p < this.forwardPlan.length) this.forwardStep(this.forwardPlan[p]!, changes);
-    else this.backwardStep(this.backwardPlan[p - this.forwardPlan.length]!, p === this.forwardPlan.length, changes);
-    this.history.push(changes);
-    this.logTouched(changes);
+    const start = this.records.length;
+    this.starts.push(start);
+    if (p < this.forwardPlan.length) this.forwardStep(this.forwardPlan[p]!, this.records);
+    else this.backwardStep(this.backwardPlan[p - this.forwardPlan.length]!, p === this.forwardPlan.length, this.records);
+    this.logTouched(start);
     return true;
   }
 
   previous(): boolean {
-    const changes = this.history.pop();
-    if (!changes) return false;
-    for (let i = changes.length - 1; i >= 0; i--) {
+    const start = this.starts.pop();
+    if (start === undefined) return false;
+    const changes = this.records;
+    for (let i = changes.length - 1; i >= start; i--) {
       const c = changes[i]!;
       if (c.slot === 'contribution') {
         this.edgeGrads[c.consumer]![c.k] = c.previousEdge;
@@ -164,7 +169,8 @@ export class Stepper {
       else if (c.slot === 'value') this.values[c.id] = c.previous;
       else this.grads[c.id] = c.previous;
     }
-    this.logTouched(changes);
+    this.logTouched(start);
+    changes.length = start;
     return true;
   }
 
@@ -184,8 +190,10 @@ export class Stepper {
     return this.changes.since(mark);
   }
 
-  private logTouched(changes: readonly Change[]): void {
-    for (let i = 0; i < changes.length; i++) {
+  /** Records the nodes the changes from records[start] on touched. */
+  private logTouched(start: number): void {
+    const changes = this.records;
+    for (let i = start; i < changes.length; i++) {
       const c = changes[i]!;
       this.changes.node(c.id);
       if (c.slot === 'contribution') this.changes.consumer(c.consumer);
@@ -196,8 +204,8 @@ export class Stepper {
 
   goTo(position: number): void {
     const target = Math.max(0, Math.min(this.total, Math.trunc(position)));
-    while (this.history.length < target) this.next();
-    while (this.history.length > target) this.previous();
+    while (this.starts.length < target) this.next();
+    while (this.starts.length > target) this.previous();
   }
 
   reset(): void {
@@ -220,7 +228,7 @@ export class Stepper {
   positionOfNode(id: number): number | null {
     const f = this.forwardPlan.length;
     const forward = this.forwardPlan.indexOf(id);
-    if (forward >= 0 && this.history.length <= f) return forward + 1;
+    if (forward >= 0 && this.starts.length <= f) return forward + 1;
     let last: number | null = null;
     this.backwardPlan.forEach((step, j) => {
       if (step === id || this.graph.nodes[step]!.inputs.includes(id)) last = f + j + 1;
@@ -230,21 +238,17 @@ export class Stepper {
 
   /** What the undo history holds: change records, and the bytes of the earlier tensors it keeps alive. */
   historyFootprint(): { readonly changes: number; readonly bytes: number } {
-    let changes = 0;
     let bytes = 0;
-    for (const step of this.history) {
-      changes += step.length;
-      for (const c of step) {
-        if (c.slot === 'contribution') bytes += (c.previousEdge?.data.byteLength ?? 0) + (c.previousGrad?.data.byteLength ?? 0);
-        else if (c.slot !== 'arrived' && c.previous) bytes += c.previous.data.byteLength;
-      }
+    for (const c of this.records) {
+      if (c.slot === 'contribution') bytes += (c.previousEdge?.data.byteLength ?? 0) + (c.previousGrad?.data.byteLength ?? 0);
+      else if (c.slot !== 'arrived' && c.previous) bytes += c.previous.data.byteLength;
     }
-    return { changes, bytes };
+    return { changes: this.records.length, bytes };
   }
 
   /** "forward 3/4", "backward 2/4", or "start 0/4". */
   describePosition(): string {
-    return positionText(this.history.length, this.forwardPlan.length, this.backwardPlan.length);
+    return positionText(this.starts.length, this.forwardPlan.length, this.backwardPlan.length);
   }
 
   private forwardStep(id: number, changes: Change[]): void {
@@ -265,7 +269,7 @@ export class Stepper {
     if (seed) {
       const output = this.graph.output!;
       changes.push({ slot: 'grad', id: output, previous: this.grads[output] ?? null }, { slot: 'arrived', id: output, previous: this.arrived[output]! });
-      this.grads[output] = Tensor.filled(nodes[output]!.shape, 1);
+      this.grads[output] = this.seed();
       this.arrived[output]!++;
     }
     const node = nodes[id]!;
@@ -275,7 +279,7 @@ export class Stepper {
     const needsGrad = this.needsGrad[id]!;
     const inputGrads = op.backward({ inputs: this.inputValues(node), output: this.values[id]!, gradOutput, attrs: node.attrs, needsGrad, context: this.context });
     let edges = this.edgeGrads[id]!;
-    if (edges === NO_EDGES && node.inputs.length > 0) edges = this.edgeGrads[id] = new Array<Tensor | null>(node.inputs.length).fill(null);
+    if (edges === NO_EDGES && node.inputs.length > 0) edges = this.edgeGrads[id] = nullArray(node.inputs.length);
     for (let k = 0; k < node.inputs.length; k++) {
       const g = inputGrads[k];
       if (!needsGrad[k] || !g) continue;
@@ -298,6 +302,13 @@ interface Plan {
   readonly expected: readonly number[];
   /** For each node, whether each of its inputs takes a gradient. */
   readonly needsGrad: readonly (readonly boolean[])[];
+  /** A Stepper's starting arrays, copied by each: the leaves' values, nulls, no arrow gradients, zero counts. */
+  readonly leafValues: readonly (Tensor | null)[];
+  readonly nulls: readonly null[];
+  readonly noEdges: readonly (Tensor | null)[][];
+  readonly zeros: readonly number[];
+  /** The output's gradient of ones, made once. */
+  readonly seed: () => Tensor;
 }
 
 const plans = new WeakMap<Graph, Plan>();
@@ -312,6 +323,13 @@ export function tapePlan(graph: Graph): { readonly forward: readonly number[]; r
 }
 
 const NO_EDGES: (Tensor | null)[] = [];
+
+/** [null, null, …]: for a node's few inputs, a loop is cheaper than Array.prototype.fill. */
+function nullArray(length: number): (Tensor | null)[] {
+  const out: (Tensor | null)[] = [];
+  for (let i = 0; i < length; i++) out.push(null);
+  return out;
+}
 
 function planOf(graph: Graph, lookup: (name: string) => OpDef | undefined): Plan {
   let plan = lookup === opByName ? plans.get(graph) : undefined;
@@ -333,7 +351,23 @@ function planOf(graph: Graph, lookup: (name: string) => OpDef | undefined): Plan
     if (node.kind === 'op') forward.push(id);
     needsGrad[id] = gradMask(nodes, node.inputs);
   }
-  plan = { ops, forward, backward, expected, needsGrad };
+  const leafValues = new Array<Tensor | null>(nodes.length);
+  for (let i = 0; i < nodes.length; i++) leafValues[i] = nodes[i]!.value ?? null;
+  let ones: Tensor | null = null;
+  const output = graph.output;
+  const seed = (): Tensor => (ones ??= Tensor.filled(nodes[output!]!.shape, 1));
+  plan = {
+    ops,
+    forward,
+    backward,
+    expected,
+    needsGrad,
+    leafValues,
+    nulls: new Array<null>(nodes.length).fill(null),
+    noEdges: new Array<(Tensor | null)[]>(nodes.length).fill(NO_EDGES),
+    zeros: new Array<number>(nodes.length).fill(0),
+    seed,
+  };
   if (lookup === opByName) plans.set(graph, plan);
   return plan;
 }

@@ -1,4 +1,5 @@
 import { Tensor, sizeOf, type Shape } from '../tensor';
+import { resultArray } from './allocate';
 import { crExp, crLog, crPow } from './libm';
 import { broadcastIndex, broadcastShapes, formatShape, shapesEqual } from './shapes';
 
@@ -68,7 +69,8 @@ export function binary(code: BinaryCode, a: Tensor, b: Tensor, opName = 'binary'
   const shape = shapesEqual(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape);
   if (shape === null) throw new RangeError(`${opName}: cannot broadcast ${formatShape(a.shape)} with ${formatShape(b.shape)}`);
   const n = sizeOf(shape);
-  const out = new Float64Array(n);
+  // every branch below writes every element
+  const out = resultArray(n);
   const x = a.data;
   const y = b.data;
   if (x.length === n && y.length === n) {
@@ -78,11 +80,11 @@ export function binary(code: BinaryCode, a: Tensor, b: Tensor, opName = 'binary'
     // a row (a bias) repeated down a batch: b's element i mod its size
     arithmeticRows(code, x, y, out, n, y.length);
   } else if (y.length === 1) {
-    const c = y[0]!;
-    for (let i = 0; i < n; i++) out[i] = combine(code, x[i]!, c);
+    if (code === BinaryCode.pow) for (let i = 0; i < n; i++) out[i] = combine(code, x[i]!, y[0]!);
+    else arithmeticRows(code, x, y, out, n, 1);
   } else if (x.length === 1) {
-    const c = x[0]!;
-    for (let i = 0; i < n; i++) out[i] = combine(code, c, y[i]!);
+    if (code === BinaryCode.pow) for (let i = 0; i < n; i++) out[i] = combine(code, x[0]!, y[i]!);
+    else scalarLeft(code, x[0]!, y, out, n);
   } else {
     const ia = x.length === n ? null : broadcastIndex(a.shape, shape);
     const ib = y.length === n ? null : broadcastIndex(b.shape, shape);
@@ -103,6 +105,10 @@ function isTrailing(from: Shape, to: Shape): boolean {
 
 /** out[i] = x[i] op y[i mod width] for + − × ÷, one loop per operator (the per-element switch costs more than the arithmetic). */
 function arithmeticRows(code: BinaryCode, x: Float64Array, y: Float64Array, out: Float64Array, n: number, width: number): void {
+  if (width === 1) {
+    scalarRight(code, x, y[0]!, out, n);
+    return;
+  }
   for (let base = 0; base < n; base += width) {
     switch (code) {
       case BinaryCode.add:
@@ -120,10 +126,44 @@ function arithmeticRows(code: BinaryCode, x: Float64Array, y: Float64Array, out:
   }
 }
 
+/** out[i] = x[i] op c for + − × ÷ (a tensor and a scalar). */
+function scalarRight(code: BinaryCode, x: Float64Array, c: number, out: Float64Array, n: number): void {
+  switch (code) {
+    case BinaryCode.add:
+      for (let i = 0; i < n; i++) out[i] = x[i]! + c;
+      break;
+    case BinaryCode.sub:
+      for (let i = 0; i < n; i++) out[i] = x[i]! - c;
+      break;
+    case BinaryCode.mul:
+      for (let i = 0; i < n; i++) out[i] = x[i]! * c;
+      break;
+    default:
+      for (let i = 0; i < n; i++) out[i] = x[i]! / c;
+  }
+}
+
+/** out[i] = c op y[i] for + − × ÷ (a scalar times a tensor: a learning rate times a gradient), one loop per operator. */
+function scalarLeft(code: BinaryCode, c: number, y: Float64Array, out: Float64Array, n: number): void {
+  switch (code) {
+    case BinaryCode.add:
+      for (let i = 0; i < n; i++) out[i] = c + y[i]!;
+      break;
+    case BinaryCode.sub:
+      for (let i = 0; i < n; i++) out[i] = c - y[i]!;
+      break;
+    case BinaryCode.mul:
+      for (let i = 0; i < n; i++) out[i] = c * y[i]!;
+      break;
+    default:
+      for (let i = 0; i < n; i++) out[i] = c / y[i]!;
+  }
+}
+
 export function unary(code: UnaryCode, t: Tensor): Tensor {
   const x = t.data;
   const n = x.length;
-  const out = new Float64Array(n);
+  const out = resultArray(n);
   if (code === UnaryCode.relu) for (let i = 0; i < n; i++) out[i] = x[i]! <= 0 ? 0 : x[i]!;
   else for (let i = 0; i < n; i++) out[i] = apply(code, x[i]!);
   return new Tensor(t.shape, out);

@@ -1,4 +1,5 @@
 import { isImmutableData } from '../tensor';
+import { resultArray } from './allocate';
 import { fma } from './fma';
 import { GEMM_WASM } from './wasm/gemmWasm.generated';
 
@@ -27,7 +28,7 @@ export interface KernelOptions {
 /**
  * A host's threads (Node worker threads) sharing the kernels' memory. `rows`
  * computes rows [0, rows) of a product: helpers run the `gemm` kernel with
- * `args` (a, ais, aps, bp, c, k, nb) on chunks of rows while the caller runs
+ * `args` (a, ais, aps, bp, c, k, n) on chunks of rows while the caller runs
  * the chunks it claims through `runRows`; it returns true when every chunk is
  * done, false when it computed nothing or a helper failed (the caller then
  * computes the whole product itself).
@@ -58,7 +59,7 @@ export interface WasmMemory {
 interface GemmExports {
   pack(src: number, rows: number, cols: number, rs: number, cs: number, dst: number, rowsPad: number): void;
   inRange(p: number, n: number): number;
-  gemm(a: number, ais: number, aps: number, bp: number, c: number, k: number, i0: number, i1: number, nb: number): void;
+  gemm(a: number, ais: number, aps: number, bp: number, c: number, k: number, i0: number, i1: number, n: number): void;
   madd?(x: number, y: number, z: number, out: number, n: number): void;
 }
 interface WasmApi {
@@ -114,7 +115,8 @@ const CACHE_BYTES = 8 << 20;
 
 class KernelState {
   private f64: Float64Array;
-  private entries: CachedOperand[] = [];
+  /** The cached copies of each array (usually one or two: as it is, packed for a layout). */
+  private entries = new Map<Float64Array, CachedOperand[]>();
   private top = 0;
   readonly cacheBytes = CACHE_BYTES;
   constructor(
@@ -129,7 +131,8 @@ class KernelState {
 
   /** The offset of `data`'s copy under `tag`, or -1. */
   cached(data: Float64Array, tag: string, bytes: number): number {
-    for (const e of this.entries) if (e.key === data && e.tag === tag && e.bytes === bytes) return e.off;
+    const list = this.entries.get(data);
+    if (list) for (const e of list) if (e.tag === tag && e.bytes === bytes) return e.off;
     return -1;
   }
 
@@ -149,13 +152,18 @@ class KernelState {
   store(data: Float64Array, tag: string, bytes: number): number {
     const off = this.top;
     this.top = align(this.top + bytes);
-    this.entries.push({ key: data, tag, off, bytes, pending: true });
+    const entry: CachedOperand = { key: data, tag, off, bytes, pending: true };
+    const list = this.entries.get(data);
+    if (list) list.push(entry);
+    else this.entries.set(data, [entry]);
     return off;
   }
 
   /** Whether the copy of `data` at `off` still has to be written (a scratch copy always has). */
   fresh(off: number, data: Float64Array): boolean {
-    const e = this.entries.find((x) => x.off === off && x.key === data);
+    let e: CachedOperand | null = null;
+    const list = this.entries.get(data);
+    if (list) for (const x of list) if (x.off === off) e = x;
     if (!e) return off >= CACHE_BYTES;
     const pending = e.pending;
     e.pending = false;
@@ -163,7 +171,7 @@ class KernelState {
   }
 
   forget(): void {
-    this.entries = [];
+    this.entries = new Map();
     this.top = 0;
   }
 
@@ -308,7 +316,7 @@ export function gemmWasm(fused: boolean, A: Float64Array, ais: number, aps: numb
   const offB = offBP < 0 ? take(B.length * 8) : -1;
   const packB = offBP < 0;
   if (packB) offBP = newBP ? s.store(B, packTag, bytesBP) : take(bytesBP);
-  const offC = take(m * nb * 32);
+  const offC = take(m * n * 8);
   const end = scratch;
   const f64 = s.view(end);
   if (!f64) {
@@ -323,15 +331,12 @@ export function gemmWasm(fused: boolean, A: Float64Array, ais: number, aps: numb
   // the packed B holds every value of B (and zeros): the range check can read it there
   if (fused && !(kernel.inRange(offA, A.length) === 1 && kernel.inRange(offBP, nb * 4 * k) === 1)) return null;
   const par = s.parallel;
-  const run = (i0: number, i1: number): void => kernel.gemm(offA, ais * 8, aps * 8, offBP, offC, k, i0, i1, nb);
-  if (!par || m * k * n < par.minMacs || m < 8 || !par.rows(fused ? 'fused' : 'plain', [offA, ais * 8, aps * 8, offBP, offC, k, nb], m, run)) run(0, m);
+  const run = (i0: number, i1: number): void => kernel.gemm(offA, ais * 8, aps * 8, offBP, offC, k, i0, i1, n);
+  if (!par || m * k * n < par.minMacs || m < 8 || !par.rows(fused ? 'fused' : 'plain', [offA, ais * 8, aps * 8, offBP, offC, k, n], m, run)) run(0, m);
+  // the kernel wrote C row-major m×n: every element is copied out at once
   const c0 = offC / 8;
-  let C: Float64Array;
-  if (nb * 4 === n) C = f64.slice(c0, c0 + m * n);
-  else {
-    C = new Float64Array(m * n);
-    for (let i = 0; i < m; i++) C.set(f64.subarray(c0 + i * nb * 4, c0 + i * nb * 4 + n), i * n);
-  }
+  const C = resultArray(m * n);
+  C.set(f64.subarray(c0, c0 + m * n));
   // a memory grown for one huge product is not kept for the process's lifetime (a shared one, the threads', is)
   if (!par && end > RETAINED_BYTES) state = undefined;
   return C;

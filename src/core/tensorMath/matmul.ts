@@ -1,4 +1,5 @@
 import { Tensor, type Shape } from '../tensor';
+import { resultArray } from './allocate';
 import { fma } from './fma';
 import { gemmWasm } from './gemmWasm';
 import { formatShape, resolveReshape } from './shapes';
@@ -44,6 +45,12 @@ export function matmulShape(a: Shape, b: Shape, opName = 'matmul'): Shape | stri
 function gemmStrided(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
   const macs = m * k * n;
   const fused = macs <= FUSED_MAX_MACS;
+  if (activeMemo !== null && !fused) return activeMemo.product(A, ais, aps, B, bps, bjs, m, k, n);
+  return computeStrided(fused, A, ais, aps, B, bps, bjs, m, k, n);
+}
+
+function computeStrided(fused: boolean, A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
+  const macs = m * k * n;
   if (macs >= WASM_MIN_MACS) {
     const C = gemmWasm(fused, A, ais, aps, B, bps, bjs, m, k, n);
     if (C) return C;
@@ -51,11 +58,156 @@ function gemmStrided(A: Float64Array, ais: number, aps: number, B: Float64Array,
   return fused ? gemmFusedJs(A, ais, aps, B, bps, bjs, m, k, n) : gemmPlainJs(A, ais, aps, B, bps, bjs, m, k, n);
 }
 
+/** One remembered product: the operands (by identity), their strides and sizes, and C. */
+interface MemoEntry {
+  readonly A: Float64Array;
+  readonly ais: number;
+  readonly aps: number;
+  readonly B: Float64Array;
+  readonly bps: number;
+  readonly bjs: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** Kept private: callers get copies (an op may write into the array it gets). */
+  readonly C: Float64Array;
+}
+
+/** Products a memo keeps at once, and the most elements one may hold. */
+const MEMO_ENTRIES = 8;
+const MEMO_MAX_ELEMENTS = 1 << 22;
+
+let activeMemo: ProductMemo | null = null;
+
+/**
+ * Products that many evaluations of one graph share, for a Gradient Check's
+ * probes, each of which moves one entry of one leaf. Only products above
+ * FUSED_MAX_MACS (plain multiply-adds) are kept. A product whose operands are
+ * the same arrays as a kept one's is a copy of it; an operand that is a kept
+ * operand with one entry moved (`derive`) changes only the rows (A) or columns
+ * (B) of C that read that entry, so only those are summed again — each
+ * element from 0 in ascending p with a·b then +, as every plain kernel sums
+ * it, so the bits are those of computing the whole product. Only products of
+ * arrays the caller vouched for (`trust`, `derive`: arrays that do not change
+ * while the memo is used) are kept; any other product is computed whole.
+ */
+export class ProductMemo {
+  private entries: MemoEntry[] = [];
+  private readonly trusted = new WeakSet<Float64Array>();
+  private readonly derived = new WeakMap<Float64Array, { readonly base: Float64Array; readonly index: number }>();
+
+  /** `data` never changes while the memo is used (a tensor's data). */
+  trust(data: Float64Array): void {
+    this.trusted.add(data);
+  }
+
+  /** `data` equals `base` except perhaps at `index`, and neither changes while the memo is used. */
+  derive(data: Float64Array, base: Float64Array, index: number): void {
+    this.trusted.add(base);
+    this.derived.set(data, { base, index });
+  }
+
+  /** Runs `fn` with this memo serving every product above FUSED_MAX_MACS (not re-entrant across memos: the previous one is restored). */
+  use<T>(fn: () => T): T {
+    return withMemo(this, fn);
+  }
+
+  /** C = A·B as computeStrided gives it, from a kept product where one fits. */
+  product(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
+    const kept = this.kept(A, ais, aps, B, bps, bjs, m, k, n);
+    if (kept) return copyOf(kept.C);
+    const da = this.derived.get(A);
+    const db = this.derived.get(B);
+    if (da && !db && this.keepable(da.base, B, m, n)) {
+      const C = copyOf(this.base(da.base, ais, aps, B, bps, bjs, m, k, n));
+      // the rows i that read A's moved entry e = i·ais + p·aps
+      for (let i = 0; i < m; i++) {
+        const rest = da.index - i * ais;
+        if (rest >= 0 && rest % aps === 0 && rest / aps < k) plainRow(A, ais, aps, B, bps, bjs, k, n, C, i);
+      }
+      return C;
+    }
+    if (db && !da && this.keepable(A, db.base, m, n)) {
+      const C = copyOf(this.base(A, ais, aps, db.base, bps, bjs, m, k, n));
+      // the columns j that read B's moved entry e = p·bps + j·bjs
+      for (let j = 0; j < n; j++) {
+        const rest = db.index - j * bjs;
+        if (rest >= 0 && rest % bps === 0 && rest / bps < k) plainColumn(A, ais, aps, B, bps, bjs, m, k, n, C, j);
+      }
+      return C;
+    }
+    if (this.keepable(A, B, m, n)) return copyOf(this.base(A, ais, aps, B, bps, bjs, m, k, n));
+    return computeStrided(false, A, ais, aps, B, bps, bjs, m, k, n);
+  }
+
+  private keepable(A: Float64Array, B: Float64Array, m: number, n: number): boolean {
+    // only products of the arrays the caller named: a probe's own intermediate results are never used again
+    return m * n <= MEMO_MAX_ELEMENTS && this.trusted.has(A) && this.trusted.has(B);
+  }
+
+  private kept(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): MemoEntry | null {
+    for (const e of this.entries) {
+      if (e.A === A && e.B === B && e.ais === ais && e.aps === aps && e.bps === bps && e.bjs === bjs && e.m === m && e.k === k && e.n === n) return e;
+    }
+    return null;
+  }
+
+  /** The kept product of A and B, computed and kept (the oldest dropped) when it is not there. */
+  private base(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
+    const kept = this.kept(A, ais, aps, B, bps, bjs, m, k, n);
+    if (kept) return kept.C;
+    const C = computeStrided(false, A, ais, aps, B, bps, bjs, m, k, n);
+    if (this.entries.length >= MEMO_ENTRIES) this.entries.shift();
+    this.entries.push({ A, ais, aps, B, bps, bjs, m, k, n, C });
+    return C;
+  }
+}
+
+function withMemo<T>(memo: ProductMemo, fn: () => T): T {
+  const previous = activeMemo;
+  activeMemo = memo;
+  try {
+    return fn();
+  } finally {
+    activeMemo = previous;
+  }
+}
+
+function copyOf(C: Float64Array): Float64Array {
+  const out = resultArray(C.length);
+  out.set(C);
+  return out;
+}
+
+/** Row i of C (m×n row-major) summed again: each C(i,j) from +0 in ascending p with a·b then +, the plain kernels' bits. */
+function plainRow(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, k: number, n: number, C: Float64Array, i: number): void {
+  // p outside, j inside: B is read along its rows; each element's sum still runs in ascending p
+  const acc = new Float64Array(n);
+  for (let p = 0, pa = i * ais, pb = 0; p < k; p++, pa += aps, pb += bps) {
+    const a = A[pa]!;
+    for (let j = 0, b = pb; j < n; j++, b += bjs) acc[j] = acc[j]! + a * B[b]!;
+  }
+  C.set(acc, i * n);
+}
+
+/** Column j of C (m×n row-major) summed again, as plainRow. */
+function plainColumn(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number, C: Float64Array, j: number): void {
+  // the column of B gathered once, so each row's sum reads two arrays in order
+  const column = new Float64Array(k);
+  for (let p = 0, pb = j * bjs; p < k; p++, pb += bps) column[p] = B[pb]!;
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let p = 0, pa = i * ais; p < k; p++, pa += aps) s += A[pa]! * column[p]!;
+    C[i * n + j] = s;
+  }
+}
+
 /** The JavaScript kernel for products above FUSED_MAX_MACS: plain a·b then +, in 4×4 blocks. */
 export function gemmPlainJs(A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array {
   // shapes may arrive as heap doubles; integers keep the index arithmetic in integer registers
   ais |= 0; aps |= 0; bps |= 0; bjs |= 0; m |= 0; k |= 0; n |= 0; // prettier-ignore
-  const C = new Float64Array(m * n);
+  // the blocks and the rows and columns left over write every element
+  const C = resultArray(m * n);
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   const ai2 = 2 * ais;

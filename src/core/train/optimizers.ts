@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor';
+import { resultArray } from '../tensorMath/allocate';
 import { crPow } from '../tensorMath/libm';
 
 /*
@@ -7,7 +8,7 @@ import { crPow } from '../tensorMath/libm';
  * (Python reads `a * b / c` as `(a * b) / c`, and `x += y` is `x = x + y`),
  * so every float64 rounding is the same as numpy's. State tensors start at
  * zeros (np.zeros_like) and, like parameters, are never mutated: each update
- * makes new arrays.
+ * makes new arrays (every element written, so from `resultArray`).
  */
 
 /** One hyper-parameter of an optimizer and its default. */
@@ -85,7 +86,7 @@ const sgd: OptimizerDef = {
   doc: 'W -= lr * dW',
   create: (h, shapes) =>
     optimizer(shapes, 0, (p, g) => {
-      const out = new Float64Array(p.length);
+      const out = resultArray(p.length);
       for (let i = 0; i < p.length; i++) out[i] = p[i]! - h.lr! * g[i]!;
       return out;
     }),
@@ -101,8 +102,8 @@ const momentum: OptimizerDef = {
   doc: 'v = momentum*v - lr*dW; W += v',
   create: (h, shapes) =>
     optimizer(shapes, 1, (p, g, state) => {
-      const vk = new Float64Array(p.length);
-      const out = new Float64Array(p.length);
+      const vk = resultArray(p.length);
+      const out = resultArray(p.length);
       const old = state[0]!;
       for (let i = 0; i < p.length; i++) {
         vk[i] = h.momentum! * old[i]! - h.lr! * g[i]!;
@@ -125,8 +126,8 @@ const nesterov: OptimizerDef = {
     const mm = h.momentum! * h.momentum!;
     const step = (1 + h.momentum!) * h.lr!;
     return optimizer(shapes, 1, (p, g, state) => {
-      const vk = new Float64Array(p.length);
-      const out = new Float64Array(p.length);
+      const vk = resultArray(p.length);
+      const out = resultArray(p.length);
       const old = state[0]!;
       for (let i = 0; i < p.length; i++) {
         vk[i] = old[i]! * h.momentum! - h.lr! * g[i]!;
@@ -145,8 +146,8 @@ const adagrad: OptimizerDef = {
   doc: 'h += dW*dW; W -= lr*dW / (sqrt(h) + 1e-7)',
   create: (h, shapes) =>
     optimizer(shapes, 1, (p, g, state) => {
-      const hk = new Float64Array(p.length);
-      const out = new Float64Array(p.length);
+      const hk = resultArray(p.length);
+      const out = resultArray(p.length);
       const old = state[0]!;
       for (let i = 0; i < p.length; i++) {
         hk[i] = old[i]! + g[i]! * g[i]!;
@@ -168,8 +169,8 @@ const rmsprop: OptimizerDef = {
   create: (h, shapes) => {
     const rest = 1 - h.decay_rate!;
     return optimizer(shapes, 1, (p, g, state) => {
-      const hk = new Float64Array(p.length);
-      const out = new Float64Array(p.length);
+      const hk = resultArray(p.length);
+      const out = resultArray(p.length);
       const old = state[0]!;
       for (let i = 0; i < p.length; i++) {
         hk[i] = old[i]! * h.decay_rate! + rest * g[i]! * g[i]!;
@@ -200,9 +201,9 @@ const adam: OptimizerDef = {
         lrT = (h.lr! * Math.sqrt(1.0 - crPow(b2, t))) / (1.0 - crPow(b1, t));
         lrAt = t;
       }
-      const mk = new Float64Array(p.length);
-      const vk = new Float64Array(p.length);
-      const out = new Float64Array(p.length);
+      const mk = resultArray(p.length);
+      const vk = resultArray(p.length);
+      const out = resultArray(p.length);
       const mOld = state[0]!;
       const vOld = state[1]!;
       for (let i = 0; i < p.length; i++) {

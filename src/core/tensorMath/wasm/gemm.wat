@@ -15,7 +15,9 @@
 ;;   A(i,p)  = f64 at a + i·ais + p·aps      (any strides: A, Aᵀ)
 ;;   Bpanel  = pack(B): for column block jb, k rows of 4 doubles: B(p, 4jb+c)
 ;;             at bp + (jb·k + p)·32 + c·8, zero beyond the last column
-;;   C(i,j)  = f64 at c + i·ldc + j·8, ldc = 32·nb (4 columns per block)
+;;   C(i,j)  = f64 at c + i·8n + j·8: row-major m×n, as the result's array;
+;;             the last block of a row, when n is not a multiple of 4, stores
+;;             only its n mod 4 columns
 (module
   ;;@memory
 
@@ -90,15 +92,29 @@
   ;;@fused       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
   ;;@fused       (br $next))))
 
-  ;; Rows i0 ≤ i < i1 of C = A·B, all nb column blocks. Four rows at a time
-  ;; (8 accumulators of 2 lanes: a 4×4 block of C), then single rows.
-  (func (export "gemm") (param $a i32) (param $ais i32) (param $aps i32) (param $bp i32) (param $c i32) (param $k i32) (param $i0 i32) (param $i1 i32) (param $nb i32)
+  ;; Columns 4jb … 4jb+w−1 of one row of C from a block's two registers (w ≥ 4: all four).
+  (func $put (param $pc i32) (param $lo v128) (param $hi v128) (param $w i32)
+    (if (i32.ge_u (local.get $w) (i32.const 4))
+      (then
+        (v128.store (local.get $pc) (local.get $lo))
+        (v128.store offset=16 (local.get $pc) (local.get $hi))
+        (return)))
+    (if (i32.eq (local.get $w) (i32.const 1))
+      (then (v128.store64_lane 0 (local.get $pc) (local.get $lo)) (return)))
+    (v128.store (local.get $pc) (local.get $lo))
+    (if (i32.eq (local.get $w) (i32.const 3))
+      (then (v128.store64_lane offset=16 0 (local.get $pc) (local.get $hi)))))
+
+  ;; Rows i0 ≤ i < i1 of C = A·B (n columns, in ⌈n/4⌉ blocks). Four rows at a
+  ;; time (8 accumulators of 2 lanes: a 4×4 block of C), then single rows.
+  (func (export "gemm") (param $a i32) (param $ais i32) (param $aps i32) (param $bp i32) (param $c i32) (param $k i32) (param $i0 i32) (param $i1 i32) (param $n i32)
     (local $i i32) (local $jb i32) (local $p i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $ldc i32)
-    (local $a2 i32) (local $a3 i32)
+    (local $a2 i32) (local $a3 i32) (local $nb i32) (local $w i32)
     (local $x v128) (local $y0 v128) (local $y1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local.set $ldc (i32.shl (local.get $nb) (i32.const 5)))
+    (local.set $nb (i32.shr_u (i32.add (local.get $n) (i32.const 3)) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 3)))
     (local.set $a2 (i32.shl (local.get $ais) (i32.const 1)))
     (local.set $a3 (i32.add (local.get $a2) (local.get $ais)))
     (local.set $i (local.get $i0))
@@ -134,13 +150,14 @@
                 (local.set $p (i32.sub (local.get $p) (i32.const 1)))
                 (br $inner)))
             (local.set $pc (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $jb) (i32.const 5))))
-            (v128.store (local.get $pc) (local.get $c00)) (v128.store offset=16 (local.get $pc) (local.get $c01))
+            (local.set $w (i32.sub (local.get $n) (i32.shl (local.get $jb) (i32.const 2))))
+            (call $put (local.get $pc) (local.get $c00) (local.get $c01) (local.get $w))
             (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
-            (v128.store (local.get $pc) (local.get $c10)) (v128.store offset=16 (local.get $pc) (local.get $c11))
+            (call $put (local.get $pc) (local.get $c10) (local.get $c11) (local.get $w))
             (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
-            (v128.store (local.get $pc) (local.get $c20)) (v128.store offset=16 (local.get $pc) (local.get $c21))
+            (call $put (local.get $pc) (local.get $c20) (local.get $c21) (local.get $w))
             (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
-            (v128.store (local.get $pc) (local.get $c30)) (v128.store offset=16 (local.get $pc) (local.get $c31))
+            (call $put (local.get $pc) (local.get $c30) (local.get $c31) (local.get $w))
             (local.set $jb (i32.add (local.get $jb) (i32.const 1)))
             (br $block)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -166,7 +183,7 @@
                 (local.set $p (i32.sub (local.get $p) (i32.const 1)))
                 (br $inner)))
             (local.set $pc (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $jb) (i32.const 5))))
-            (v128.store (local.get $pc) (local.get $c00)) (v128.store offset=16 (local.get $pc) (local.get $c01))
+            (call $put (local.get $pc) (local.get $c00) (local.get $c01) (i32.sub (local.get $n) (i32.shl (local.get $jb) (i32.const 2))))
             (local.set $jb (i32.add (local.get $jb) (i32.const 1)))
             (br $block)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
