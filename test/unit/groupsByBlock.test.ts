@@ -123,3 +123,32 @@ describe('groups by source block', () => {
     assert.deepEqual(labels(lf.replace(/\n/g, '\r\n').replace('x1 = x0', 'x1 = x0 # first')), expected);
   });
 });
+
+describe('groups: the statement of each node', () => {
+  it('groups the same from the statements the builder recorded as from the lines the statements start on', async () => {
+    const { parse } = await import('../../src/core/language/parser');
+    const { buildGraph } = await import('../../src/core/graph/buildGraph');
+    const { withGroups } = await import('../../src/core/graph/groups');
+    const files = [
+      chain(700, 40),
+      '# --- first ---\ndef f(a, b) = relu(a * b + 1)\ninput x = [[1, 2], [3, 4]]\nparam w = [[0.5, -1], [2, 0.25]]\n' + Array.from({ length: 120 }, (_, i) => `h${i} = f(${i ? `h${i - 1}` : 'x'}, w)${i % 9 === 0 ? '\n\n# --- more ---' : ''}`).join('\n') + '\ny = softmax(h119)\n',
+      ...fs.readdirSync(examples).filter((f) => f.endsWith('.nn')).map((f) => fs.readFileSync(path.join(examples, f), 'utf8')),
+    ];
+    const files2 = { read: () => ({ ok: false as const, message: 'no files' }) };
+    for (const text of files) {
+      const grouped = (recorded: boolean): string => {
+        const parsed = parse(text, 1e7);
+        const built = buildGraph(parsed.statements, { maxTensorElements: 1e7, files: files2 });
+        assert.equal(built.nodeStatements.length, built.graph.nodes.length);
+        const g = withGroups(built.graph, parsed.statements, text, built.calls, recorded ? built.nodeStatements : undefined);
+        return JSON.stringify({ groups: g.groups, nodes: g.nodes.map((n) => [n.group, n.expandKey ?? null]) });
+      };
+      assert.equal(grouped(true), grouped(false));
+    }
+    assert.ok(withGroupsCount(files[0]!) > 10 && withGroupsCount(files[1]!) > 10, 'the generated files have blocks and calls to group');
+  });
+});
+
+function withGroupsCount(text: string): number {
+  return checkSource(text, { evaluate: false }).graph!.groups.length;
+}

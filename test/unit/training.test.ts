@@ -178,6 +178,21 @@ describe('training statements: problems are ranged diagnostics naming expected a
     );
   });
 
+  it('bounds a batch by the element limit and the memory budget before drawing a row', () => {
+    // X has 2 columns: 6,000,000 rows of it are 12,000,000 elements, over the default limit of 10,000,000
+    assert.deepEqual(problems(`${DATA}batch x, t = sample(X, T, size=6000000, seed=0)\n`), [
+      '3:32-3:39 sample: expected at most 10000000 elements (graphstep.maxTensorElements), found shape [6000000,2] with 12000000',
+    ]);
+    // 100,000 rows of X and of T are 2.4 MB, over a 2 MiB budget
+    const overBudget = checkSource(`${DATA}batch x, t = sample(X, T, size=100000, seed=0)\n`, { maxMemoryMB: 2 }).diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(overBudget.length, 1);
+    assert.match(overBudget[0]!.message, /graphstep\.maxMemoryMB/);
+    assert.equal(overBudget[0]!.range.start.line, 2);
+    assert.equal(overBudget[0]!.range.start.character, 31);
+    // within both, the batch is drawn
+    assert.deepEqual(problems(`${DATA}batch x, t = sample(X, T, size=100000, seed=0)\n`), []);
+  });
+
   it('reports a loss that is not a scalar', () => {
     assert.deepEqual(problems(`${DATA}${NET}y = affine(X, W, b)\ntrain y with sgd for 3 steps\n`), ['6:7-6:8 train: expected a scalar loss, found \'y\' of shape [3,2]']);
   });

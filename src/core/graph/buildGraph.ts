@@ -118,6 +118,7 @@ class GraphBuilder {
     },
     nodes: this.nodes,
     defaultSeed: seedFromName,
+    allowTensors: (shapes, range, what) => shapes.every((shape) => this.withinLimit(shape, range, what)) && this.reserve(shapes.reduce((n, shape) => n + sizeOf(shape), 0), range),
     error: (range, message) => this.error(range, message),
   });
 

@@ -51,6 +51,8 @@ export interface TrainingHost {
   bindFailed(name: string, nameRange: Range): void;
   /** The seed a random draw uses when the call gives none. */
   defaultSeed(name: string): number;
+  /** Whether tensors of these shapes may be made (each within the element limits, all together within the memory budget); false after reporting why not at `range`. */
+  allowTensors(shapes: readonly (readonly number[])[], range: Range, what: string): boolean;
   error(range: Range, message: string): void;
 }
 
@@ -131,6 +133,7 @@ export class TrainingStatements {
     }
     const sources: Tensor[] = [];
     let size: number | null = null;
+    let sizeRange: Range = expr.range;
     let seed: number | null = null;
     for (const arg of expr.args) {
       if (arg.keyword === null) {
@@ -148,8 +151,10 @@ export class TrainingStatements {
       if (!Number.isInteger(n) || n < (arg.keyword === 'seed' ? 0 : 1) || n > max) {
         return fail(arg.value.range, l10n.t('sample: expected {0} for {1}, found {2}', arg.keyword === 'seed' ? l10n.t('a whole number in 0..4294967295') : l10n.t('a whole number ≥ 1'), arg.keyword, value.rank === 0 ? String(value.data[0]) : l10n.t('a tensor of shape [{0}]', value.shape.join(','))));
       }
-      if (arg.keyword === 'size') size = n;
-      else seed = n;
+      if (arg.keyword === 'size') {
+        size = n;
+        sizeRange = arg.value.range;
+      } else seed = n;
     }
     if (sources.length !== s.names.length) {
       return fail(expr.range, s.names.length === 1 ? l10n.t('sample: expected 1 tensor to draw from (one for each of {0}), found {1}', names, sources.length) : l10n.t('sample: expected {0} tensors to draw from (one for each of {1}), found {2}', s.names.length, names, sources.length));
@@ -159,6 +164,8 @@ export class TrainingStatements {
     if (other >= 0) return fail(expr.args[other]!.range, l10n.t('sample: expected {0} rows (axis 0) as the first tensor has, found {1} in tensor {2}', rows, String(sources[other]!.shape[0]), other + 1));
     if (rows === 0) return fail(expr.args[0]!.range, l10n.t('sample: expected at least one row to draw from, found none'));
     if (size === null) return fail(expr.range, l10n.t('sample: expected size=n, the rows of each batch, found none'));
+    // Every batch is bounded before a row is drawn: the sampler's indices and the rows it gathers.
+    if (!this.host.allowTensors(sources.map((source) => [size, ...source.shape.slice(1)]), sizeRange, 'sample')) return false;
     const seedValue = seed ?? this.host.defaultSeed(s.names[0]!.name);
     const first = new BatchSampler(seedValue, rows, size).next();
     const leaves = s.names.map((n, i) => this.host.addConstLeaf(n.name, n.range, takeRows(sources[i]!, first)));
