@@ -50,6 +50,9 @@ export const MAX_CALL_DEPTH = 64;
 /** Most nodes a graph may have before a call of a user function is refused (nested calls multiply). */
 export const MAX_NODES_FOR_CALLS = 500_000;
 
+/** Most distinct number literals given one shared tensor each. */
+const MAX_SHARED_SCALARS = 1024;
+
 /** Shared by every node that has no attributes or no inputs: graphs are immutable. */
 const NO_ATTRS: Record<string, AttrValue> = Object.freeze({}) as Record<string, AttrValue>;
 const NO_INPUTS: readonly number[] = Object.freeze([]);
@@ -614,7 +617,10 @@ class GraphBuilder {
   private scalar(x: number): Tensor {
     if (Object.is(x, -0)) return (this.negativeZero ??= Tensor.scalar(-0));
     let t = this.scalars.get(x);
-    if (t === undefined) this.scalars.set(x, (t = Tensor.scalar(x)));
+    if (t !== undefined) return t;
+    t = Tensor.scalar(x);
+    // a file of many different numbers (a counter in every statement) would only grow the map
+    if (this.scalars.size < MAX_SHARED_SCALARS) this.scalars.set(x, t);
     return t;
   }
 

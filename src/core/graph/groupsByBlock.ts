@@ -43,6 +43,9 @@ export function sourceBlocks(text: string, statements: readonly Statement[], nod
   const lines = text.includes('#') ? text.split(/\r\n|\r|\n/) : null;
   const headed = lines !== null && lines.some((l) => HEADER.test(l));
   if (!headed && totalNodes <= BLOCK_GROUPING_MIN_NODES) return [];
+  // nodes made before each statement: a run's count is one subtraction, not a walk over its statements
+  const before = new Float64Array(statements.length + 1);
+  for (let i = 0; i < statements.length; i++) before[i + 1] = before[i]! + nodesOf(i);
   let starts: Int32Array | null = null;
   const lineAt = (l: number): string | undefined => {
     if (lines !== null) return lines[l];
@@ -72,7 +75,7 @@ export function sourceBlocks(text: string, statements: readonly Statement[], nod
     else paragraphs[paragraphs.length - 1]!.last = i;
     previousEnd = statements[i]!.range.end.line;
   }
-  if (paragraphs.length === 1 && paragraphs[0]!.title === null && countNodes(paragraphs[0]!, nodesOf) <= MAX_BLOCK_NODES) return [];
+  if (paragraphs.length === 1 && paragraphs[0]!.title === null && nodesIn(before, paragraphs[0]!.first, paragraphs[0]!.last) <= MAX_BLOCK_NODES) return [];
 
   const blocks: SourceBlock[] = [];
   const keys = new Map<string, number>();
@@ -82,8 +85,9 @@ export function sourceBlocks(text: string, statements: readonly Statement[], nod
     return seen === 0 ? key : `${key}#${seen + 1}`;
   };
   for (const p of paragraphs) {
-    if (countNodes(p, nodesOf) === 0) continue;
-    const chunks = countNodes(p, nodesOf) > MAX_BLOCK_NODES ? chunksOf(p, nodesOf) : null;
+    const nodes = nodesIn(before, p.first, p.last);
+    if (nodes === 0) continue;
+    const chunks = nodes > MAX_BLOCK_NODES ? chunksOf(p, before) : null;
     let parent: number | null = null;
     let prefix = 'block:';
     if (p.title !== null || !chunks) {
@@ -106,19 +110,18 @@ export function sourceBlocks(text: string, statements: readonly Statement[], nod
   return blocks;
 }
 
-function countNodes(p: { first: number; last: number }, nodesOf: (statement: number) => number): number {
-  let n = 0;
-  for (let i = p.first; i <= p.last; i++) n += nodesOf(i);
-  return n;
+/** The number of nodes statements first to last (inclusive) made, from the nodes made before each statement. */
+function nodesIn(before: Float64Array, first: number, last: number): number {
+  return before[last + 1]! - before[first]!;
 }
 
 /** Consecutive runs of statements with at most MAX_BLOCK_NODES nodes each (a bigger statement is a run of its own). */
-function chunksOf(p: { first: number; last: number }, nodesOf: (statement: number) => number): [number, number][] {
+function chunksOf(p: { first: number; last: number }, before: Float64Array): [number, number][] {
   const chunks: [number, number][] = [];
   let first = p.first;
   let size = 0;
   for (let i = p.first; i <= p.last; i++) {
-    const n = nodesOf(i);
+    const n = before[i + 1]! - before[i]!;
     if (size > 0 && size + n > MAX_BLOCK_NODES) {
       chunks.push([first, i - 1]);
       first = i;
@@ -127,7 +130,7 @@ function chunksOf(p: { first: number; last: number }, nodesOf: (statement: numbe
     size += n;
   }
   chunks.push([first, p.last]);
-  return chunks.filter(([a, b]) => countNodes({ first: a, last: b }, nodesOf) > 0);
+  return chunks.filter(([a, b]) => nodesIn(before, a, b) > 0);
 }
 
 function firstName(statements: readonly Statement[], first: number, last: number): string {

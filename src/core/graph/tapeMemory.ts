@@ -25,9 +25,12 @@ export interface TapeMemory {
 export function tapeMemoryBytes(graph: Graph): TapeMemory {
   const nodes = graph.nodes;
   const perNode = new Array<number>(nodes.length);
+  // each node's value bytes, worked out once: the gradient pass reads them again per edge
+  const valueBytes = new Float64Array(nodes.length);
   let values = 0;
   for (let id = 0; id < nodes.length; id++) {
     const bytes = sizeOf(nodes[id]!.shape) * BYTES_PER_ELEMENT;
+    valueBytes[id] = bytes;
     perNode[id] = bytes;
     values += bytes;
   }
@@ -47,7 +50,7 @@ export function tapeMemoryBytes(graph: Graph): TapeMemory {
         const input = inputs[k]!;
         reaches[input] = 1;
         if (node.kind !== 'op' || nodes[input]!.kind === 'const') continue;
-        const bytes = sizeOf(nodes[input]!.shape) * BYTES_PER_ELEMENT;
+        const bytes = valueBytes[input]!;
         const added = arrived[input]! > 0 ? 2 * bytes : bytes;
         arrived[input]!++;
         gradients += added;

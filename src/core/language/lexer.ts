@@ -175,7 +175,8 @@ const NAME_PART = /[\p{L}\p{N}\p{Mn}\p{Mc}_]/u;
  * more than `maxLiteralElements` numbers is reported and skipped whole.
  */
 export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements = Infinity): TokenStore {
-  const tokens = new TokenStore(text, Math.max(64, text.length >> 2));
+  // code runs to about one token per three characters: room for that, so the store seldom grows
+  const tokens = new TokenStore(text, 64 + (text.length >> 1));
   const n = text.length;
   let line = 0;
   let lineStart = 0;
@@ -183,7 +184,6 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
   /** Open `[` not yet closed: a `[` met at 0 starts a literal, which is measured first. */
   let squareDepth = 0;
   let i = 0;
-  const pos = (offset: number): Position => ({ line, character: offset - lineStart });
 
   while (i < n) {
     const code = text.charCodeAt(i);
@@ -240,7 +240,7 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
         // `2x` or `1e`: report once, swallow the rest of the word.
         const start = end;
         while (end < n && NAME_PART.test(text[end]!)) end++;
-        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: l10n.t("expected a number, found '{0}'", excerpt(text.slice(i, end))) });
+        diagnostics.push({ severity: 'error', range: { start: positionAt(line, i - lineStart), end: positionAt(line, end - lineStart) }, message: l10n.t("expected a number, found '{0}'", excerpt(text.slice(i, end))) });
         tokens.ends[tokens.length - 1] = start;
       }
       i = end;
@@ -262,7 +262,7 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
         end++;
       }
       if (end >= n || text.charCodeAt(end) !== code) {
-        diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(end) }, message: l10n.t('expected a closing {0} to end the string, found the end of the line', String(text[i])) });
+        diagnostics.push({ severity: 'error', range: { start: positionAt(line, i - lineStart), end: positionAt(line, end - lineStart) }, message: l10n.t('expected a closing {0} to end the string, found the end of the line', String(text[i])) });
         tokens.push(STRING, 0, i, end, line, i - lineStart, depth);
         i = end;
       } else {
@@ -277,7 +277,7 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
       if (measured.numbers > maxLiteralElements) {
         diagnostics.push({
           severity: 'error',
-          range: { start: pos(i), end: pos(i + 1) },
+          range: { start: positionAt(line, i - lineStart), end: positionAt(line, i + 1 - lineStart) },
           message: l10n.t('tensor literal: expected at most {0} elements (graphstep.maxTensorElements), found more than {0} numbers', maxLiteralElements),
         });
         tokens.push(INVALID, 0, i, i + 1, line, i - lineStart, depth);
@@ -303,12 +303,17 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
       continue;
     }
     const width = isHighSurrogate(text, i) && isLowSurrogate(text, i + 1) ? 2 : 1;
-    diagnostics.push({ severity: 'error', range: { start: pos(i), end: pos(i + width) }, message: l10n.t("unexpected character '{0}'", text.slice(i, i + width)) });
+    diagnostics.push({ severity: 'error', range: { start: positionAt(line, i - lineStart), end: positionAt(line, i + width - lineStart) }, message: l10n.t("unexpected character '{0}'", text.slice(i, i + width)) });
     i += width;
   }
   tokens.push(NEWLINE, 0, i, i, line, i - lineStart, depth);
   tokens.push(EOF, 0, i, i, line, i - lineStart, depth);
   return tokens;
+}
+
+/** A position object (a closure over the lexer's line and line start would move them out of registers). */
+function positionAt(line: number, character: number): Position {
+  return { line, character };
 }
 
 function isDigit(code: number): boolean {

@@ -364,7 +364,8 @@ class Parser {
     this.index++;
     this.nesting--;
     this.open.pop();
-    return { kind: 'call', callee, calleeRange, args, range: { start: calleeRange.start, end: tokens.endOf(close) } };
+    // an array filled by push keeps room for 16 more: the tree of a long file keeps one per call
+    return { kind: 'call', callee, calleeRange, args: args.length < 8 ? args.slice() : args, range: { start: calleeRange.start, end: tokens.endOf(close) } };
   }
 
   private parseAtom(): Expr {
@@ -437,7 +438,7 @@ class Parser {
     this.index++;
     this.nesting--;
     this.open.pop();
-    return { kind: 'tensor', elements, range: { start: this.tokens.startOf(open), end: this.tokens.endOf(t) } };
+    return { kind: 'tensor', elements: elements.length < 8 ? elements.slice() : elements, range: { start: this.tokens.startOf(open), end: this.tokens.endOf(t) } };
   }
 
   /** The next token of an expression; line ends count only outside brackets (callers skip the call when the next token is no line end). */
