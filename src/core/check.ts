@@ -1,12 +1,12 @@
 import { TapeRun } from './engine/tapeRun';
-import { buildGraph } from './graph/buildGraph';
+import { GraphBuilder } from './graph/buildGraph';
 import { expandComposites, type ExpandOption } from './graph/expandComposites';
 import { withGroups } from './graph/groups';
 import type { Binding, Graph, GraphNode, NameReference } from './graph/graph';
 import { tapeMemoryBytes, tapeMemoryProblem } from './graph/tapeMemory';
 import { unusedBindingWarnings } from './graph/unusedBindings';
-import type { StatementOutline } from './language/statementOutline';
-import { parse } from './language/parser';
+import { statementOutline, type StatementOutline } from './language/statementOutline';
+import { parseEach } from './language/parser';
 import { byStart, type Diagnostic } from './language/range';
 import type { FileAccess } from './ops/constructorDef';
 import { opByName } from './ops/registry';
@@ -92,16 +92,21 @@ const NO_FILES: FileAccess = { read: () => ({ ok: false, message: l10n.t('load: 
 export function checkSource(text: string, options: CheckOptions = {}): CheckResult {
   const maxTensorElements = options.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS;
   const maxMemoryBytes = (options.maxMemoryMB ?? DEFAULT_MAX_MEMORY_MB) * 1048576;
-  const parsed = parse(text, maxTensorElements);
-  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
-  const built = buildGraph(parsed.statements, {
+  const builder = new GraphBuilder({ maxTensorElements, maxMemoryBytes, files: options.files ?? NO_FILES });
+  // each statement is built as soon as it is parsed and only its outline kept: the expression trees die young
+  const statements: StatementOutline[] = [];
+  const diagnostics = parseEach(
+    text,
+    (statement) => {
+      builder.add(statement);
+      statements.push(statementOutline(statement));
+    },
     maxTensorElements,
-    maxMemoryBytes,
-    files: options.files ?? NO_FILES,
-  });
+  );
+  const built = builder.finish();
   for (const d of built.diagnostics) diagnostics.push(d);
   const ok = !diagnostics.some((d) => d.severity === 'error');
-  let graph = !ok ? null : options.groups === false ? withoutGroups(built.graph) : withGroups(built.graph, parsed.statements, text, built.calls, built.nodeStatements);
+  let graph = !ok ? null : options.groups === false ? withoutGroups(built.graph) : withGroups(built.graph, statements, text, built.calls, built.nodeStatements);
   if (graph) for (const d of unusedBindingWarnings(built.graph)) diagnostics.push(d);
   if (graph && options.expand) graph = expandComposites(graph, options.expand);
   const cost = graph ? tapeCost(graph) : 0;
@@ -132,7 +137,7 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
   // the params in source order, found again in an opened graph (opening renumbers ops, never adds or drops a leaf)
   if (graph && plan) graph = { ...graph, training: { optimizer: plan.optimizer.name, hyper: plan.hyper, params: graph.nodes.filter((n) => n.kind === 'param').map((n) => n.id) } };
   const training = graph && !options.expand ? plan : null;
-  return { graph, diagnostics, statements: parsed.statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped, training, ...(options.keepEvaluation ? { evaluated } : {}) };
+  return { graph, diagnostics, statements, bindings, references: built.graph.references, cost, memoryBytes, evaluationSkipped, training, ...(options.keepEvaluation ? { evaluated } : {}) };
 }
 
 /**

@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { parse, MAX_NESTING } from '../../src/core/language/parser';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkSource } from '../../src/core/check';
+import { parse, parseEach, MAX_NESTING } from '../../src/core/language/parser';
+import { statementOutline } from '../../src/core/language/statementOutline';
 import type { Expr } from '../../src/core/language/ast';
 
 function only(text: string) {
@@ -106,5 +110,21 @@ describe('parser', () => {
     const r = parse(lines.join('\n'));
     assert.equal(r.diagnostics.length, 0);
     assert.equal(r.statements.length, lines.length);
+  });
+
+  it('hands each statement on as it is read, the same ones parse keeps, and a check keeps only their outlines', () => {
+    const dir = path.resolve(__dirname, '../../examples');
+    const texts = fs.readdirSync(dir).filter((f) => f.endsWith('.nn')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    texts.push('input x = 1\ny = (x +\nz = x * * 2\n2x = 3\nw = relu(x', 'a = 1 $ 2\nb = [1, 2\nc = a');
+    for (const text of texts) {
+      const whole = parse(text, 1000);
+      const seen: unknown[] = [];
+      const diagnostics = parseEach(text, (s) => seen.push(s), 1000);
+      assert.deepEqual(seen, whole.statements);
+      assert.deepEqual(diagnostics, whole.diagnostics);
+      const checked = checkSource(text, { evaluate: false, maxTensorElements: 1000 });
+      assert.deepEqual(checked.statements, whole.statements.map(statementOutline));
+      for (const s of checked.statements) assert.ok(!('expr' in s) && !('body' in s), 'an outline holds no expression tree');
+    }
   });
 });

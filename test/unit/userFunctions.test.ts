@@ -126,6 +126,21 @@ describe('user functions: def', () => {
     assert.deepEqual(errors('input a = 1\nb = f(a)\ndef f(x) = x\n'), ["2:5-2:6 expected a function defined above, found 'f', defined below on line 3 (define a function before its first call)"]);
   });
 
+  it('names the first def further down when the file is built statement by statement, as it is parsed', () => {
+    // the builder learns of a def below only at the end of the file: the message at the call is settled then
+    assert.deepEqual(errors('input a = 1\nb = f(a) + g(a) + k(a)\ndef f(x) = x\nc = g(a)\ndef f(x) = x * 2\ndef g(x) = x\n'), [
+      "2:5-2:6 expected a function defined above, found 'f', defined below on line 3 (define a function before its first call)",
+      "2:12-2:13 expected a function defined above, found 'g', defined below on line 6 (define a function before its first call)",
+      "2:19-2:20 expected an operation, found unknown function 'k'",
+      "4:5-4:6 expected a function defined above, found 'g', defined below on line 6 (define a function before its first call)",
+      "5:5-5:6 def: expected a new function name, found 'f', already defined on line 3",
+    ]);
+    assert.deepEqual(errors('input a = 1\ndef f(x) = g(x) * h(x)\ndef h(x) = x\nb = f(a)\ndef g(x) = x\n'), [
+      "2:12-2:13 f: expected a function defined above, found 'g', defined below on line 5 (define a function before the functions that call it)",
+      "2:19-2:20 f: expected a function defined above, found 'h', defined below on line 3 (define a function before the functions that call it)",
+    ]);
+  });
+
   it('checks the arguments of a call and the def itself', () => {
     const base = 'def f(x, y) = x * y\ninput a = 2\n';
     assert.deepEqual(errors(`${base}b = f(a)\n`), ['3:5-3:9 f: expected 2 arguments f(x, y), found 1']);

@@ -74,10 +74,18 @@ type Lowered =
  * diagnostic at its range; building goes on so all of them are reported.
  */
 export function buildGraph(statements: readonly Statement[], options: BuildOptions): BuildResult {
-  return new GraphBuilder(options).build(statements);
+  const builder = new GraphBuilder(options);
+  for (let i = 0; i < statements.length; i++) builder.add(statements[i]!);
+  return builder.finish();
 }
 
-class GraphBuilder {
+/**
+ * `buildGraph` one statement at a time, in source order, then `finish`: a
+ * caller that parses and builds each statement in turn holds no file-long
+ * list of expression trees. What depends on later statements (a call of a
+ * function whose def comes further down) is settled in `finish`.
+ */
+export class GraphBuilder {
   private readonly nodes: GraphNode[] = [];
   private readonly bindings: Binding[] = [];
   private readonly references: NameReference[] = [];
@@ -100,7 +108,12 @@ class GraphBuilder {
   /** Bytes of the values of the nodes made so far (leaves are allocated while building). */
   private valueBytes = 0;
   private memoryReported = false;
-  private functions = new UserFunctions([]);
+  private readonly functions = new UserFunctions();
+  /** Errors at calls of a function with no def above, and how each reads if a def of it comes later (see `finish`). */
+  private readonly unknownCalls: { readonly index: number; readonly callee: string; readonly definedBelow: (line: number) => Diagnostic }[] = [];
+  private output: number | null = null;
+  private outputStatement: Statement | null = null;
+  private lastBinding: number | null = null;
   private readonly calls: FunctionCall[] = [];
   /** While a function body is inlined: its parameters' values, the call being inlined, and the calls around it. */
   private locals: ReadonlyMap<string, Lowered> | null = null;
@@ -136,53 +149,69 @@ class GraphBuilder {
     this.names?.add(name);
   }
 
-  build(statements: readonly Statement[]): BuildResult {
-    let output: number | null = null;
-    let outputStatement: Statement | null = null;
-    let lastBinding: number | null = null;
-    this.functions = new UserFunctions(statements);
-    for (let index = 0; index < statements.length; index++) {
-      const statement = statements[index]!;
-      this.statementRange = statement.range;
-      this.statementIndex = index;
-      if (statement.kind === 'def') {
-        this.functions.define(statement, { bindings: this.bindings, references: this.references, error: (r, m) => this.error(r, m) });
-        continue;
-      }
-      if (statement.kind === 'output') {
-        if (outputStatement) {
-          this.error(statement.range, l10n.t('expected at most one output statement, found a second (the first is on line {0})', outputStatement.range.start.line + 1));
-          continue;
-        }
-        outputStatement = statement;
-        const binding = this.scope.get(statement.name);
-        if (binding === undefined) {
-          this.error(statement.nameRange, l10n.t("output: expected a defined name, found unknown name '{0}'", excerpt(statement.name)));
-          output = -1;
-          continue;
-        }
-        this.references.push({ range: statement.nameRange, binding, isDefinition: false });
-        output = this.bindings[binding]!.nodeId;
-        continue;
-      }
-      if (statement.kind === 'batch' || statement.kind === 'train' || statement.kind === 'test' || statement.kind === 'unpack') {
-        this.statementName = statement.kind === 'train' ? statement.loss.name : statement.names[0]!.name;
-        this.training.add(statement);
-        continue;
-      }
-      this.statementName = statement.name;
-      const nodeId = this.assign(statement);
-      const binding = this.bindings.length;
-      this.bindings.push({ name: statement.name, nodeId, range: statement.nameRange, statementRange: statement.range });
-      this.references.push({ range: statement.nameRange, binding, isDefinition: true });
-      this.scope.set(statement.name, binding);
-      this.names?.add(statement.name);
-      lastBinding = binding;
+  /** Builds the next statement of the file. */
+  add(statement: Statement): void {
+    this.statementIndex++;
+    this.statementRange = statement.range;
+    if (statement.kind === 'def') {
+      this.functions.declare(statement);
+      this.functions.define(statement, {
+        bindings: this.bindings,
+        references: this.references,
+        error: (r, m) => this.error(r, m),
+        unknownFunction: (callee, range, definedBelow) => this.unknownCall(callee, range, definedBelow),
+      });
+      return;
     }
-    if (output === null && lastBinding !== null) output = this.bindings[lastBinding]!.nodeId;
+    if (statement.kind === 'output') {
+      if (this.outputStatement) {
+        this.error(statement.range, l10n.t('expected at most one output statement, found a second (the first is on line {0})', this.outputStatement.range.start.line + 1));
+        return;
+      }
+      this.outputStatement = statement;
+      const binding = this.scope.get(statement.name);
+      if (binding === undefined) {
+        this.error(statement.nameRange, l10n.t("output: expected a defined name, found unknown name '{0}'", excerpt(statement.name)));
+        this.output = -1;
+        return;
+      }
+      this.references.push({ range: statement.nameRange, binding, isDefinition: false });
+      this.output = this.bindings[binding]!.nodeId;
+      return;
+    }
+    if (statement.kind === 'batch' || statement.kind === 'train' || statement.kind === 'test' || statement.kind === 'unpack') {
+      this.statementName = statement.kind === 'train' ? statement.loss.name : statement.names[0]!.name;
+      this.training.add(statement);
+      return;
+    }
+    this.statementName = statement.name;
+    const nodeId = this.assign(statement);
+    const binding = this.bindings.length;
+    this.bindings.push({ name: statement.name, nodeId, range: statement.nameRange, statementRange: statement.range });
+    this.references.push({ range: statement.nameRange, binding, isDefinition: true });
+    this.scope.set(statement.name, binding);
+    this.names?.add(statement.name);
+    this.lastBinding = binding;
+  }
+
+  /** The graph of the statements added, and everything learnt on the way. */
+  finish(): BuildResult {
+    // a call of a function defined further down says so, now that every def is known
+    for (const call of this.unknownCalls) {
+      const line = this.functions.defLine(call.callee);
+      if (line !== null) this.diagnostics[call.index] = call.definedBelow(line);
+    }
+    let output = this.output;
+    if (output === null && this.lastBinding !== null) output = this.bindings[this.lastBinding]!.nodeId;
     const training = this.training.finish();
     const graph: Graph = { nodes: this.nodes, output: output !== null && output >= 0 ? output : null, bindings: this.bindings, references: this.references, groups: [] };
     return { graph, diagnostics: this.diagnostics, calls: this.calls, training, nodeStatements: this.nodeStatements.subarray(0, this.nodes.length) };
+  }
+
+  /** Called just before the error at `range` of a call of a function with no def so far: the error to put in its place if a def of it comes later. */
+  private unknownCall(callee: string, range: Range, definedBelow: (line: number) => string): void {
+    const stack = [...this.callStack];
+    this.unknownCalls.push({ index: this.diagnostics.length, callee, definedBelow: (line) => this.errorDiagnostic(range, definedBelow(line), stack) });
   }
 
   private reportMemory(range: Range, budget: number, found: string): void {
@@ -367,12 +396,14 @@ class GraphBuilder {
     }
     const fn = this.functions.get(expr.callee);
     if (fn) return this.lowerFunctionCall(fn, expr, leafMode);
+    const definedBelow = (line: number): string => l10n.t("expected a function defined above, found '{0}', defined below on line {1} (define a function before its first call)", excerpt(expr.callee), line + 1);
     const below = this.functions.definedBelow(expr.callee);
     if (below !== null) {
-      this.error(expr.calleeRange, l10n.t("expected a function defined above, found '{0}', defined below on line {1} (define a function before its first call)", excerpt(expr.callee), below + 1));
+      this.error(expr.calleeRange, definedBelow(below));
       for (const arg of expr.args) this.lower(arg.value, leafMode);
       return { kind: 'poison', range: expr.range };
     }
+    this.unknownCall(expr.callee, expr.calleeRange, definedBelow);
     const hint = OP_NAMES.suggest(expr.callee);
     this.error(expr.calleeRange, hint ? l10n.t("expected an operation, found unknown function '{0}' (did you mean '{1}'?)", excerpt(expr.callee), hint) : l10n.t("expected an operation, found unknown function '{0}'", excerpt(expr.callee)));
     for (const arg of expr.args) this.lower(arg.value, leafMode);
@@ -661,20 +692,23 @@ class GraphBuilder {
     return id;
   }
 
-  /** A problem inside an inlined function body is reported at the outermost call, naming the functions. */
   private error(range: Range, message: string): void {
-    if (this.callStack.length > 0) {
-      const inner = this.callStack[this.callStack.length - 1]!.fn.statement;
-      const names = this.callStack.map((c) => `${c.fn.name}()`);
+    this.diagnostics.push(this.errorDiagnostic(range, message, this.callStack));
+  }
+
+  /** A problem inside an inlined function body (`stack`: the calls being inlined) is reported at the outermost call, naming the functions. */
+  private errorDiagnostic(range: Range, message: string, stack: readonly { readonly fn: UserFunction; readonly range: Range }[]): Diagnostic {
+    if (stack.length > 0) {
+      const inner = stack[stack.length - 1]!.fn.statement;
+      const names = stack.map((c) => `${c.fn.name}()`);
       const chain = (names.length > 4 ? [...names.slice(0, 2), '…', ...names.slice(-2)] : names).join(' → ');
-      this.diagnostics.push({
+      return {
         severity: 'error',
-        range: this.callStack[0]!.range,
+        range: stack[0]!.range,
         message: l10n.t('in {0}: {1} (in the body of def {2}, line {3})', chain, message, functionSignature(inner), inner.range.start.line + 1),
-      });
-      return;
+      };
     }
-    this.diagnostics.push({ severity: 'error', range, message });
+    return { severity: 'error', range, message };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Statement } from '../language/ast';
+import type { StatementOutline } from '../language/statementOutline';
 import type { Range } from '../language/range';
 import { isComposite } from './expandComposites';
 import type { Graph, GraphGroup, GraphNode } from './graph';
@@ -22,7 +22,7 @@ export interface FunctionCall {
  * their innermost group. Groups with no node are dropped. The graph's nodes
  * are the builder's own and get their groups in place.
  */
-export function withGroups(graph: Graph, statements: readonly Statement[], text: string, calls: readonly FunctionCall[], nodeStatements?: ArrayLike<number>): Graph {
+export function withGroups(graph: Graph, statements: readonly StatementOutline[], text: string, calls: readonly FunctionCall[], nodeStatements?: ArrayLike<number>): Graph {
   // the statement starting on each line (an array, not a map: a file may have 100,000 statements)
   const lastLine = statements.length > 0 ? statements[statements.length - 1]!.range.start.line : -1;
   const statementOnLine = new Int32Array(lastLine + 1).fill(-1);
@@ -116,7 +116,7 @@ function counted(counts: Map<string, number>, key: string): string {
 }
 
 /** Each statement's bound name, `name@2` for the second binding of a name, and so on. */
-function keysOfStatements(statements: readonly Statement[]): string[] {
+function keysOfStatements(statements: readonly StatementOutline[]): string[] {
   const counts = new Map<string, number>();
   return statements.map((s) => {
     if (s.kind !== 'assign') return `line ${s.range.start.line + 1}`;

@@ -1,4 +1,4 @@
-import type { Statement } from '../language/ast';
+import type { StatementOutline } from '../language/statementOutline';
 import type { Range } from '../language/range';
 
 /*
@@ -37,7 +37,7 @@ export interface SourceBlock {
  * number of graph nodes statement i made. Statements not in any returned
  * block stay at the top level.
  */
-export function sourceBlocks(text: string, statements: readonly Statement[], nodesOf: (statement: number) => number, totalNodes: number): SourceBlock[] {
+export function sourceBlocks(text: string, statements: readonly StatementOutline[], nodesOf: (statement: number) => number, totalNodes: number): SourceBlock[] {
   if (statements.length === 0) return [];
   // only a file with a '#' can have a header; the lines are cut out one at a time, as the gaps between statements ask
   const lines = text.includes('#') ? text.split(/\r\n|\r|\n/) : null;
@@ -133,7 +133,7 @@ function chunksOf(p: { first: number; last: number }, before: Float64Array): [nu
   return chunks.filter(([a, b]) => nodesIn(before, a, b) > 0);
 }
 
-function firstName(statements: readonly Statement[], first: number, last: number): string {
+function firstName(statements: readonly StatementOutline[], first: number, last: number): string {
   for (let i = first; i <= last; i++) {
     const s = statements[i]!;
     if (s.kind === 'assign') return s.name;
@@ -141,13 +141,13 @@ function firstName(statements: readonly Statement[], first: number, last: number
   return `line ${statements[first]!.range.start.line + 1}`;
 }
 
-function linesLabel(statements: readonly Statement[], first: number, last: number): string {
+function linesLabel(statements: readonly StatementOutline[], first: number, last: number): string {
   const a = statements[first]!.range.start.line + 1;
   const b = statements[last]!.range.end.line + 1;
   return a === b ? `line ${a}` : `lines ${a}–${b}`;
 }
 
-function rangeOf(statements: readonly Statement[], first: number, last: number): Range {
+function rangeOf(statements: readonly StatementOutline[], first: number, last: number): Range {
   return { start: statements[first]!.range.start, end: statements[last]!.range.end };
 }
 

@@ -28,6 +28,13 @@ export interface DefSink {
   readonly bindings: Binding[];
   readonly references: NameReference[];
   error(range: Range, message: string): void;
+  /**
+   * Told, just before the error of a call of a function with no def so
+   * far, how that message reads when a def of it follows further down (for
+   * a builder handed the statements one at a time, which learns that only
+   * at the end).
+   */
+  unknownFunction?(callee: string, range: Range, definedBelow: (line: number) => string): void;
 }
 
 /** `affine_relu(x, W, b)`. */
@@ -40,11 +47,22 @@ export class UserFunctions {
   /** The line of each function's def, for "defined below". */
   private readonly defLines = new Map<string, number>();
 
-  constructor(statements: readonly Statement[]) {
+  /** `statements`: the whole file, for "defined below"; or none, and each def is `declare`d when met. */
+  constructor(statements: readonly Statement[] = []) {
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i]!;
-      if (s.kind === 'def' && !this.defLines.has(s.name)) this.defLines.set(s.name, s.range.start.line);
+      if (s.kind === 'def') this.declare(s);
     }
+  }
+
+  /** Notes where a def is (the first def of a name counts). */
+  declare(statement: DefStatement): void {
+    if (!this.defLines.has(statement.name)) this.defLines.set(statement.name, statement.range.start.line);
+  }
+
+  /** The 0-based line of the first def of `name` declared so far, or null. */
+  defLine(name: string): number | null {
+    return this.defLines.get(name) ?? null;
   }
 
   get(name: string): UserFunction | undefined {
@@ -114,6 +132,7 @@ export class UserFunctions {
             if (fn) sink.references.push({ range: expr.calleeRange, binding: fn.binding, isDefinition: false });
             else {
               const below = this.defLines.get(callee);
+              if (below === undefined) sink.unknownFunction?.(callee, expr.calleeRange, (line) => l10n.t("{0}: expected a function defined above, found '{1}', defined below on line {2} (define a function before the functions that call it)", name, callee, line + 1));
               fail(
                 expr.calleeRange,
                 below !== undefined

@@ -23,15 +23,26 @@ class StatementError extends Error {}
  * `maxLiteralElements` numbers is reported before its numbers are read.
  */
 export function parse(text: string, maxLiteralElements = Infinity): ParseResult {
+  const statements: Statement[] = [];
+  const diagnostics = parseEach(text, (s) => statements.push(s), maxLiteralElements);
+  return { statements, diagnostics };
+}
+
+/**
+ * `parse`, handing each statement to `each` as soon as it is read (in
+ * source order) instead of keeping them: a caller that is done with a
+ * statement's expression tree at once lets it die young. Returns the
+ * diagnostics, as `parse` does.
+ */
+export function parseEach(text: string, each: (statement: Statement) => void, maxLiteralElements = Infinity): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const tokens = lex(text, diagnostics, maxLiteralElements);
   const lexical = diagnostics.length;
-  const statements = new Parser(tokens, diagnostics).parseFile();
-  if (lexical === 0) return { statements, diagnostics };
+  new Parser(tokens, diagnostics).parseFile(each);
+  if (lexical === 0) return diagnostics;
   // A line the lexer already reported needs no second, derived complaint from the parser.
   const reported = new Set(diagnostics.slice(0, lexical).map((d) => d.range.start.line));
-  const kept = [...diagnostics.slice(0, lexical), ...diagnostics.slice(lexical).filter((d) => !reported.has(d.range.start.line))];
-  return { statements, diagnostics: kept };
+  return [...diagnostics.slice(0, lexical), ...diagnostics.slice(lexical).filter((d) => !reported.has(d.range.start.line))];
 }
 
 /** Character codes of the operators the parser asks about. */
@@ -71,17 +82,19 @@ class Parser {
     this.last = tokens.length - 1;
   }
 
-  parseFile(): Statement[] {
-    const statements: Statement[] = [];
+  parseFile(each: (statement: Statement) => void): void {
     for (;;) {
       while (this.kinds[this.index] === NEWLINE) this.index++;
-      if (this.kinds[this.index] === EOF) return statements;
+      if (this.kinds[this.index] === EOF) return;
+      let statement: Statement;
       try {
-        statements.push(this.parseStatement());
+        statement = this.parseStatement();
       } catch (e) {
         if (!(e instanceof StatementError)) throw e;
         this.skipStatement();
+        continue;
       }
+      each(statement);
     }
   }
 
