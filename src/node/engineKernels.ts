@@ -38,7 +38,7 @@ export function useNodeKernels(options: NodeKernelOptions = {}): void {
   const minMacs = options.minMacs ?? DEFAULT_PARALLEL_MIN_MACS;
   let pool = pools.get(threads) ?? null;
   if (threads > 1 && !pool) pools.set(threads, (pool = workerGemm(threads - 1)));
-  setKernelOptions({ relaxedSimd: true, parallel: pool ? { ...pool, minMacs, rows: pool.rows } : null });
+  setKernelOptions({ relaxedSimd: true, parallel: pool ? { ...pool, minMacs, run: pool.run } : null });
   setResultAllocator(unfilled);
 }
 
@@ -60,26 +60,35 @@ export function helperChunks(): number {
 }
 
 /*
- * The hand-over, through one shared Int32Array. A product's rows are cut
- * into chunks; the caller publishes the kernel arguments, then the ticket word
- * (generation << 16 | next chunk), then bumps the generation and wakes the
- * helpers. Caller and helpers alike claim chunks by compareExchange on the
- * ticket, so a helper that is slow, descheduled by a busy machine, not yet
- * started or dead just takes fewer chunks and the caller does the rest; the
- * caller waits only for chunks a helper has claimed and is running. A helper
- * checks the ticket's generation against the arguments it read, so it never
- * runs a chunk of one product with another's arguments.
+ * The hand-over, through one shared Int32Array. The rows of the products are
+ * cut into chunks, listed in a table (each chunk's kernel arguments and rows).
+ * The caller publishes the table, then the ticket word (generation << 16 |
+ * front << 8 | back: the chunks not yet taken are front … back − 1), then
+ * bumps the generation and wakes the helpers. The caller takes chunks from the
+ * front, helpers from the back, each by compareExchange on the ticket: with
+ * two products (a layer's backward) the caller sums the first and a helper
+ * the second, each reading its own operands, and with one product each
+ * thread reads its own rows. A helper that is slow, descheduled by a busy
+ * machine, not yet started or dead just takes fewer chunks and the caller
+ * does the rest; the caller waits only for chunks a helper has taken and is
+ * running. A helper checks the ticket's generation against the table it read,
+ * so it never runs a chunk of one hand-over with another's arguments.
  */
 const GENERATION = 0;
 const TICKET = 1;
 const DONE = 2;
 const FAILED = 3;
 const CHUNKS = 4;
-const ROWS = 5;
-const CHUNK_ROWS = 6;
-const KERNEL = 7;
-const ARGS = 8; // a, ais, aps, bp, c, k, n
-const CONTROL_WORDS = 16;
+const KERNEL = 5;
+/** The generation a helper was woken from sleep for (it joined late: not a sign of a busy machine). */
+const WOKEN = 6;
+const TABLE = 8;
+/** Per chunk: a, ais, aps, bp, c, k, n, i0, i1. */
+const CHUNK_WORDS = 9;
+const MAX_CHUNKS = 255;
+/** Chunks per thread and product: small enough that threads finish together, each a few microseconds of work or more. */
+const PER_THREAD = 8;
+const CONTROL_WORDS = TABLE + MAX_CHUNKS * CHUNK_WORDS;
 /** How long a helper keeps looking for the next product before it sleeps. */
 const SPIN_MS = 0.2;
 
@@ -96,17 +105,19 @@ for (;;) {
   // without sleeping, so the next one is picked up at once, then sleep until woken
   const until = performance.now() + ${SPIN_MS};
   while (Atomics.load(ctl, ${GENERATION}) === seen && performance.now() < until);
-  Atomics.wait(ctl, ${GENERATION}, seen);
+  const slept = Atomics.wait(ctl, ${GENERATION}, seen) === 'ok';
   const gen = Atomics.load(ctl, ${GENERATION});
+  if (slept) Atomics.store(ctl, ${WOKEN}, gen);
   seen = gen;
-  const chunks = ctl[${CHUNKS}], rows = ctl[${ROWS}], per = ctl[${CHUNK_ROWS}], k = kernels[ctl[${KERNEL}]];
-  const a = ctl.slice(${ARGS}, ${ARGS} + 7);
+  const chunks = ctl[${CHUNKS}], k = kernels[ctl[${KERNEL}]];
   for (;;) {
     const t = Atomics.load(ctl, ${TICKET});
-    if (t >>> 16 !== (gen & 0x7fff) || (t & 0xffff) >= chunks) break;
-    if (Atomics.compareExchange(ctl, ${TICKET}, t, t + 1) !== t) continue;
-    const i0 = (t & 0xffff) * per;
-    try { k.gemm(a[0], a[1], a[2], a[3], a[4], a[5], i0, Math.min(rows, i0 + per), a[6]); }
+    if (t >>> 16 !== (gen & 0x7fff)) break;
+    const back = t & 0xff;
+    if (((t >>> 8) & 0xff) >= back) break;
+    if (Atomics.compareExchange(ctl, ${TICKET}, t, t - 1) !== t) continue;
+    const o = ${TABLE} + (back - 1) * ${CHUNK_WORDS};
+    try { k.gemm(ctl[o], ctl[o + 1], ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5], ctl[o + 7], ctl[o + 8], ctl[o + 6]); }
     catch { Atomics.store(ctl, ${FAILED}, 1); }
     // the caller sleeps only for the last chunk: wake it once, when that one is done
     if (Atomics.add(ctl, ${DONE}, 1) + 1 >= chunks) Atomics.notify(ctl, ${DONE});
@@ -137,35 +148,50 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
   let soloUntil = 0;
   let misses = 0;
   let products = 0;
+  // which product and rows each chunk of the table is (the caller's copy)
+  const chunkTask: number[] = [];
+  const chunkRows: number[] = [];
   return {
     memory,
     helpers,
     minMacs: 0,
     helperChunks: () => byHelpers,
-    rows(kernel, args, rows, runRows) {
+    run(kernel, tasks, runRows) {
       if (!started) startHelpers();
       if (++products < soloUntil) return false;
-      const per = Math.max(4, Math.ceil(rows / (4 * (helpers + 1)) / 4) * 4);
-      const chunks = Math.ceil(rows / per);
+      // about PER_THREAD chunks per thread and product, of whole blocks of four rows
+      let chunks = 0;
+      for (let t = 0; t < tasks.length; t++) {
+        const { args, rows } = tasks[t]!;
+        const per = Math.max(4, Math.ceil(rows / (PER_THREAD * (helpers + 1)) / 4) * 4);
+        for (let i0 = 0; i0 < rows; i0 += per) {
+          if (chunks >= MAX_CHUNKS) return false;
+          const o = TABLE + chunks * CHUNK_WORDS;
+          for (let w = 0; w < 7; w++) ctl[o + w] = args[w]!;
+          ctl[o + 7] = i0;
+          ctl[o + 8] = Math.min(rows, i0 + per);
+          chunkTask[chunks] = t;
+          chunkRows[chunks] = i0;
+          chunks++;
+        }
+      }
       generation = (generation + 1) & 0x7fff;
       ctl[CHUNKS] = chunks;
-      ctl[ROWS] = rows;
-      ctl[CHUNK_ROWS] = per;
       ctl[KERNEL] = kernel === 'fused' ? 1 : 0;
-      ctl.set(args, ARGS);
       Atomics.store(ctl, DONE, 0);
       Atomics.store(ctl, FAILED, 0);
-      Atomics.store(ctl, TICKET, generation << 16);
+      Atomics.store(ctl, TICKET, (generation << 16) | chunks);
       Atomics.add(ctl, GENERATION, 1);
       Atomics.notify(ctl, GENERATION);
       let own = 0;
       const t0 = performance.now();
       for (;;) {
         const t = Atomics.load(ctl, TICKET);
-        if ((t & 0xffff) >= chunks) break;
-        if (Atomics.compareExchange(ctl, TICKET, t, t + 1) !== t) continue;
-        const i0 = (t & 0xffff) * per;
-        runRows(i0, Math.min(rows, i0 + per));
+        const front = (t >>> 8) & 0xff;
+        if (front >= (t & 0xff)) break;
+        if (Atomics.compareExchange(ctl, TICKET, t, t + 256) !== t) continue;
+        const o = TABLE + front * CHUNK_WORDS;
+        runRows(chunkTask[front]!, chunkRows[front]!, ctl[o + 8]!);
         Atomics.add(ctl, DONE, 1);
         own++;
       }
@@ -180,7 +206,7 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
       // chunk. When helpers took part and it did not (they were busy elsewhere or descheduled),
       // products run on the caller alone for a while, longer after each miss in a row. A split
       // the helpers missed altogether (asleep: the next ones find them awake) costs little.
-      if (own < chunks) {
+      if (own < chunks && Atomics.load(ctl, WOKEN) !== Atomics.load(ctl, GENERATION)) {
         const alone = own > 0 ? ((t1 - t0) / own) * chunks : Infinity;
         if (performance.now() - t0 > 0.9 * alone) soloUntil = products + (64 << Math.min(misses++, 4));
         else misses = 0;

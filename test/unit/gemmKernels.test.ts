@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { gemmWasm, kernelPaths, setKernelOptions } from '../../src/core/tensorMath/gemmWasm';
 import { Tensor, isImmutableData } from '../../src/core/tensor';
-import { FUSED_MAX_MACS, gemm, gemmFusedJs, gemmPlainJs, gemmTransposeA, gemmTransposeB } from '../../src/core/tensorMath/matmul';
+import { FUSED_MAX_MACS, gemm, gemmBackward, gemmFusedJs, gemmPlainJs, gemmTransposeA, gemmTransposeB } from '../../src/core/tensorMath/matmul';
 import { helperChunks, useNodeKernels } from '../../src/node/engineKernels';
 import { lcgData } from './tensorTestData';
 
@@ -90,6 +90,53 @@ describe('matrix kernels: WebAssembly and JavaScript give the same bits', () => 
       assert.equal(firstDifference(gemmTransposeA(x.data, g.data, 64, 100, 80), expect.xTg), null, `xᵀ·g, round ${round}`);
       if (round % 2 === 1) for (const big of bigs) assert.equal(firstDifference(gemm(big.data, column.data, 500, 500, 1), gemmPlainJs(big.data, 500, 1, column.data, 1, 1, 500, 500, 1)), null);
     }
+  });
+
+  for (const threads of [1, 2]) {
+    it(`a layer's two backward products side by side give each product's bits (${threads} thread${threads > 1 ? 's' : ''})`, () => {
+      useNodeKernels({ threads, minMacs: 1 });
+      const before = helperChunks();
+      // odd sizes (remainder rows and columns), and operands large enough to be kept in the
+      // kernels' memory: after a few rounds the cache is full, and the second product of a
+      // pair must place its operands beside the first one's without emptying it
+      const cases: [number, number, number][] = [[37, 101, 45], [64, 64, 64], [100, 784, 50], [360, 360, 360], [9, 300, 7]];
+      const data = cases.map(([m, k, n], c) => {
+        const A = new Tensor([m, k], lcgData(m * k, 40 + c));
+        const B = new Tensor([k, n], lcgData(k * n, 50 + c));
+        const dC = new Tensor([m, n], lcgData(m * n, 60 + c));
+        // products up to FUSED_MAX_MACS are chains of fused multiply-adds, larger ones plain
+        const js = m * k * n <= FUSED_MAX_MACS ? gemmFusedJs : gemmPlainJs;
+        return { A, B, dC, dA: js(dC.data, n, 1, B.data, 1, n, m, n, k), dB: js(A.data, 1, k, dC.data, n, 1, k, m, n) };
+      });
+      for (let round = 0; round < 6; round++) {
+        cases.forEach(([m, k, n], c) => {
+          const d = data[c]!;
+          const [dA, dB] = gemmBackward(d.dC.data, d.A.data, d.B.data, m, k, n, true, true);
+          assert.equal(firstDifference(dA!, d.dA), null, `${m}×${k}×${n} dA, round ${round}`);
+          assert.equal(firstDifference(dB!, d.dB), null, `${m}×${k}×${n} dB, round ${round}`);
+          // one of the two alone: the same bits
+          const [onlyA, noB] = gemmBackward(d.dC.data, d.A.data, d.B.data, m, k, n, true, false);
+          assert.equal(noB, null);
+          assert.equal(firstDifference(onlyA!, d.dA), null, `${m}×${k}×${n} dA alone, round ${round}`);
+        });
+      }
+      if (threads > 1) assert.ok(helperChunks() > before, 'a helper thread summed some of the rows');
+    });
+  }
+
+  it('the second product of a pair that does not fit in the operand cache leaves the first one\'s operands there', () => {
+    useNodeKernels({ threads: 2, minMacs: 1 });
+    const [A, B, dC] = [80, 81, 82].map((seed) => new Tensor([360, 360], lcgData(129600, seed)));
+    // A fresh cache (8 MiB): dC (1,036,800 bytes) and Bᵀ packed go first, as a product
+    // alone leaves them; five more operands fill it to 7/8. The pair's first product finds
+    // its operands there; the second's two new ones do not fit, and must not be placed
+    // over the first's.
+    gemmTransposeB(dC!.data, B!.data, 360, 360, 360);
+    const column = new Tensor([360, 1], lcgData(360, 70));
+    for (let i = 0; i < 5; i++) gemm(new Tensor([360, 360], lcgData(129600, 71 + i)).data, column.data, 360, 360, 1);
+    const [dA, dB] = gemmBackward(dC!.data, A!.data, B!.data, 360, 360, 360, true, true);
+    assert.equal(firstDifference(dA!, gemmPlainJs(dC!.data, 360, 1, B!.data, 1, 360, 360, 360, 360)), null, 'dA');
+    assert.equal(firstDifference(dB!, gemmPlainJs(A!.data, 1, 360, dC!.data, 360, 1, 360, 360, 360)), null, 'dB');
   });
 
   it('the comparison has teeth: fused and plain sums differ in the last bit somewhere', () => {

@@ -8,8 +8,7 @@ import {
   crPow,
   formatShape,
   gemm,
-  gemmTransposeA,
-  gemmTransposeB,
+  gemmBackward,
   matmulShape,
   neg as negate,
   sumToShape,
@@ -173,10 +172,8 @@ export const matmul: OpDef = {
     const dout = ctx.gradOutput;
     const [m, k, n] = dims(a, b);
     // with vectors read as 1×k and k×1 matrices the 2-D formulas cover every case
-    return [
-      ctx.needsGrad[0] ? new Tensor(a.shape, gemmTransposeB(dout.data, b.data, m, n, k)) : null,
-      ctx.needsGrad[1] ? new Tensor(b.shape, gemmTransposeA(a.data, dout.data, k, m, n)) : null,
-    ];
+    const [da, db] = gemmBackward(dout.data, a.data, b.data, m, k, n, ctx.needsGrad[0]!, ctx.needsGrad[1]!);
+    return [da ? new Tensor(a.shape, da) : null, db ? new Tensor(b.shape, db) : null];
   },
 };
 

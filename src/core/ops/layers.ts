@@ -6,8 +6,7 @@ import {
   crExp,
   formatShape,
   gemm,
-  gemmTransposeA,
-  gemmTransposeB,
+  gemmBackward,
   matmulShape,
   pairwiseSum,
   shapesEqual,
@@ -54,9 +53,10 @@ export const affine: OpDef = {
     const m = x.rank === 2 ? x.shape[0]! : 1;
     const k = w.shape[0]!;
     const n = w.shape[1]!;
+    const [dx, dw] = gemmBackward(dout.data, x.data, w.data, m, k, n, ctx.needsGrad[0]!, ctx.needsGrad[1]!);
     return [
-      ctx.needsGrad[0] ? new Tensor(x.shape, gemmTransposeB(dout.data, w.data, m, n, k)) : null,
-      ctx.needsGrad[1] ? new Tensor(w.shape, gemmTransposeA(x.data, dout.data, k, m, n)) : null,
+      dx ? new Tensor(x.shape, dx) : null,
+      dw ? new Tensor(w.shape, dw) : null,
       ctx.needsGrad[2] ? sumToShape(dout, b.shape) : null,
     ];
   },

@@ -25,21 +25,28 @@ export interface KernelOptions {
   readonly parallel?: ParallelGemm | null;
 }
 
+/** Rows [0, rows) of one product for the `gemm` kernel: its arguments (a, ais, aps, bp, c, k, n). */
+export interface GemmTask {
+  readonly args: readonly number[];
+  readonly rows: number;
+}
+
 /**
- * A host's threads (Node worker threads) sharing the kernels' memory. `rows`
- * computes rows [0, rows) of a product: helpers run the `gemm` kernel with
- * `args` (a, ais, aps, bp, c, k, n) on chunks of rows while the caller runs
- * the chunks it claims through `runRows`; it returns true when every chunk is
- * done, false when it computed nothing or a helper failed (the caller then
- * computes the whole product itself).
+ * A host's threads (Node worker threads) sharing the kernels' memory. `run`
+ * computes every row of one or more products (a layer's backward hands over
+ * its two at once): their rows are cut into chunks, which the caller takes
+ * from the front through `runRows` and helpers from the back, so each thread
+ * mostly reads its own operands; it returns true when every chunk is done,
+ * false when it computed nothing or a helper failed (the caller then computes
+ * the products itself).
  */
 export interface ParallelGemm {
   readonly memory: WasmMemory;
   /** How many threads besides the caller's. */
   readonly helpers: number;
-  /** Products with at least this many multiply-adds are split. */
+  /** Products with at least this many multiply-adds are split (and pairs with this many together). */
   readonly minMacs: number;
-  rows(kernel: 'plain' | 'fused', args: readonly number[], rows: number, runRows: (i0: number, i1: number) => void): boolean;
+  run(kernel: 'plain' | 'fused', tasks: readonly GemmTask[], runRows: (task: number, i0: number, i1: number) => void): boolean;
 }
 
 /** Which kernels run, for benchmarks and docs. */
@@ -58,6 +65,7 @@ export interface WasmMemory {
 }
 interface GemmExports {
   pack(src: number, rows: number, cols: number, rs: number, cs: number, dst: number, rowsPad: number): void;
+  packRows(src: number, k: number, n: number, ld: number, dst: number): void;
   inRange(p: number, n: number): number;
   gemm(a: number, ais: number, aps: number, bp: number, c: number, k: number, i0: number, i1: number, n: number): void;
   madd?(x: number, y: number, z: number, out: number, n: number): void;
@@ -139,6 +147,11 @@ class KernelState {
   /** Whether `data` may be kept: a large tensor's (immutable) data that fits the cache with room to spare. */
   cacheable(data: Float64Array, bytes: number): boolean {
     return bytes * 4 <= CACHE_BYTES && isImmutableData(data);
+  }
+
+  /** Whether `bytes` more fit in the cache as it is. */
+  fits(bytes: number): boolean {
+    return this.top + bytes <= CACHE_BYTES;
   }
 
   /** Makes room for `bytes` more; false when that emptied the cache. */
@@ -281,17 +294,26 @@ function decodeBase64(text: string): Uint8Array {
   return out;
 }
 
+/** One product's operands and result, placed in the kernels' memory. */
+interface Placed {
+  /** The `gemm` kernel's arguments: a, ais, aps, bp, c, k, n (bytes and sizes). */
+  readonly args: readonly number[];
+  readonly m: number;
+  readonly n: number;
+  readonly offC: number;
+  /** The first byte after this product's scratch space. */
+  readonly end: number;
+}
+
 /**
- * C[m×n] with C(i,j) = Σ_p A(i,p)·B(p,j) by the WebAssembly kernels, or null
- * when they cannot (not available, memory, or, for the fused kernel, operands
- * where the JavaScript emulation takes its two-rounding fallback, which a
- * hardware FMA would not reproduce). Strides are in elements, as in matmul.ts.
+ * Copies A in and packs B where the operand cache does not already hold them,
+ * and makes room for C, from byte `scratch` on. `keepCache`: the cache must
+ * not be emptied (an earlier product's operands placed in it are still to be
+ * read), so operands that do not fit go to scratch instead. Null when memory
+ * cannot grow that far, or (fused) when an operand is out of the emulation's
+ * exact range.
  */
-export function gemmWasm(fused: boolean, A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array | null {
-  const s = kernels();
-  if (!s) return null;
-  const kernel = fused ? s.fused : s.plain;
-  if (!kernel) return null;
+function place(s: KernelState, kernel: GemmExports, fused: boolean, A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number, scratch: number, keepCache: boolean): Placed | null {
   const nb = (n + 3) >> 2;
   const bytesA = A.length * 8;
   const bytesBP = nb * k * 32;
@@ -299,13 +321,15 @@ export function gemmWasm(fused: boolean, A: Float64Array, ais: number, aps: numb
   const packTag = `${n},${k},${bps},${bjs}`;
   let offA = s.cached(A, 'raw', bytesA);
   let offBP = s.cached(B, packTag, bytesBP);
-  const newA = offA < 0 && s.cacheable(A, bytesA);
-  const newBP = offBP < 0 && s.cacheable(B, bytesBP);
-  if (!s.reserve((newA ? align(bytesA) : 0) + (newBP ? align(bytesBP) : 0))) {
+  let newA = offA < 0 && s.cacheable(A, bytesA);
+  let newBP = offBP < 0 && s.cacheable(B, bytesBP);
+  const newBytes = (newA ? align(bytesA) : 0) + (newBP ? align(bytesBP) : 0);
+  if (keepCache) {
+    if (!s.fits(newBytes)) newA = newBP = false;
+  } else if (!s.reserve(newBytes)) {
     // the cache was emptied to make room: place everything again
     offA = offBP = -1;
   }
-  let scratch = s.cacheBytes;
   const take = (bytes: number): number => {
     const at = scratch;
     scratch = align(scratch + bytes);
@@ -317,8 +341,7 @@ export function gemmWasm(fused: boolean, A: Float64Array, ais: number, aps: numb
   const packB = offBP < 0;
   if (packB) offBP = newBP ? s.store(B, packTag, bytesBP) : take(bytesBP);
   const offC = take(m * n * 8);
-  const end = scratch;
-  const f64 = s.view(end);
+  const f64 = s.view(scratch);
   if (!f64) {
     s.forget();
     return null;
@@ -326,20 +349,109 @@ export function gemmWasm(fused: boolean, A: Float64Array, ais: number, aps: numb
   if (s.fresh(copyA, A)) f64.set(A, copyA / 8);
   if (packB) {
     f64.set(B, offB / 8);
-    kernel.pack(offB, n, k, bjs * 8, bps * 8, offBP, nb * 4);
+    // B stored by rows (A·B, Aᵀ·B) is packed four columns at a time; any other layout element by element
+    if (bjs === 1) kernel.packRows(offB, k, n, bps * 8, offBP);
+    else kernel.pack(offB, n, k, bjs * 8, bps * 8, offBP, nb * 4);
   }
   // the packed B holds every value of B (and zeros): the range check can read it there
   if (fused && !(kernel.inRange(offA, A.length) === 1 && kernel.inRange(offBP, nb * 4 * k) === 1)) return null;
+  return { args: [offA, ais * 8, aps * 8, offBP, offC, k, n], m, n, offC, end: scratch };
+}
+
+/**
+ * Runs the placed products, on the host's threads where they are large
+ * enough to pay for it, else here, and returns each C in its own array
+ * (row-major m×n, every element written).
+ */
+function compute(s: KernelState, kernel: GemmExports, fused: boolean, products: readonly Placed[]): Float64Array[] {
   const par = s.parallel;
-  const run = (i0: number, i1: number): void => kernel.gemm(offA, ais * 8, aps * 8, offBP, offC, k, i0, i1, n);
-  if (!par || m * k * n < par.minMacs || m < 8 || !par.rows(fused ? 'fused' : 'plain', [offA, ais * 8, aps * 8, offBP, offC, k, n], m, run)) run(0, m);
-  // the kernel wrote C row-major m×n: every element is copied out at once
-  const c0 = offC / 8;
-  const C = resultArray(m * n);
-  C.set(f64.subarray(c0, c0 + m * n));
+  let macs = 0;
+  for (const p of products) macs += p.m * p.args[5]! * p.n;
+  const f64 = s.view(products[products.length - 1]!.end)!;
+  const results = products.map((p) => resultArray(p.m * p.n));
+  const copyOut = (t: number, i0: number, i1: number): void => {
+    const p = products[t]!;
+    const c0 = p.offC / 8;
+    results[t]!.set(f64.subarray(c0 + i0 * p.n, c0 + i1 * p.n), i0 * p.n);
+  };
+  const sum = (t: number, i0: number, i1: number): void => {
+    const a = products[t]!.args;
+    kernel.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, i0, i1, a[6]!);
+  };
+  // one product is split only when it has rows enough for both threads; a pair always can be
+  if (par !== null && macs >= par.minMacs && (products.length > 1 || products[0]!.m >= 8)) {
+    // The caller copies out the rows it sums at once, while they are in its cache and the
+    // helpers are still at work (it then takes fewer chunks, helpers more). Its chunks are
+    // the first of each product's: rows [0, copied) of it.
+    const copied = products.map(() => 0);
+    const ran = par.run(fused ? 'fused' : 'plain', products.map((p) => ({ args: p.args, rows: p.m })), (t, i0, i1) => {
+      sum(t, i0, i1);
+      copyOut(t, i0, i1);
+      copied[t] = i1;
+    });
+    if (ran) {
+      for (let t = 0; t < products.length; t++) if (copied[t]! < products[t]!.m) copyOut(t, copied[t]!, products[t]!.m);
+      return results;
+    }
+  }
+  for (let t = 0; t < products.length; t++) {
+    sum(t, 0, products[t]!.m);
+    copyOut(t, 0, products[t]!.m);
+  }
+  return results;
+}
+
+/**
+ * C[m×n] with C(i,j) = Σ_p A(i,p)·B(p,j) by the WebAssembly kernels, or null
+ * when they cannot (not available, memory, or, for the fused kernel, operands
+ * where the JavaScript emulation takes its two-rounding fallback, which a
+ * hardware FMA would not reproduce). Strides are in elements, as in matmul.ts.
+ */
+export function gemmWasm(fused: boolean, A: Float64Array, ais: number, aps: number, B: Float64Array, bps: number, bjs: number, m: number, k: number, n: number): Float64Array | null {
+  const s = kernels();
+  if (!s) return null;
+  const kernel = fused ? s.fused : s.plain;
+  if (!kernel) return null;
+  const p = place(s, kernel, fused, A, ais, aps, B, bps, bjs, m, k, n, s.cacheBytes, false);
+  if (!p) return null;
+  const [C] = compute(s, kernel, fused, [p]);
   // a memory grown for one huge product is not kept for the process's lifetime (a shared one, the threads', is)
-  if (!par && end > RETAINED_BYTES) state = undefined;
-  return C;
+  if (!s.parallel && p.end > RETAINED_BYTES) state = undefined;
+  return C!;
+}
+
+/** One product's operands as gemmWasm takes them. */
+export interface StridedProduct {
+  readonly A: Float64Array;
+  readonly ais: number;
+  readonly aps: number;
+  readonly B: Float64Array;
+  readonly bps: number;
+  readonly bjs: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+}
+
+/**
+ * Two independent products with the plain kernel, each C exactly as gemmWasm
+ * gives it, computed side by side: with helper threads, the caller sums the
+ * first product's rows while a helper sums the second's (a layer's backward:
+ * dA = dC·Bᵀ and dB = Aᵀ·dC). Null when the kernels cannot (then neither is
+ * computed).
+ */
+export function gemmWasmPair(x: StridedProduct, y: StridedProduct): [Float64Array, Float64Array] | null {
+  const s = kernels();
+  if (!s) return null;
+  const kernel = s.plain;
+  const p = place(s, kernel, false, x.A, x.ais, x.aps, x.B, x.bps, x.bjs, x.m, x.k, x.n, s.cacheBytes, false);
+  if (!p) return null;
+  // the second product must leave the first one's operands where they are
+  const q = place(s, kernel, false, y.A, y.ais, y.aps, y.B, y.bps, y.bjs, y.m, y.k, y.n, p.end, true);
+  if (!q) return null;
+  const [C, D] = compute(s, kernel, false, [p, q]);
+  if (!s.parallel && q.end > RETAINED_BYTES) state = undefined;
+  return [C!, D!];
 }
 
 function align(bytes: number): number {

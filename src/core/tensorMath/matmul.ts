@@ -1,7 +1,7 @@
 import { Tensor, type Shape } from '../tensor';
 import { resultArray } from './allocate';
 import { fma } from './fma';
-import { gemmWasm } from './gemmWasm';
+import { gemmWasm, gemmWasmPair } from './gemmWasm';
 import { formatShape, resolveReshape } from './shapes';
 
 /** Largest m·k·n computed with fused multiply-adds; above it, plain ones. */
@@ -278,6 +278,25 @@ export function gemmTransposeB(A: Float64Array, B: Float64Array, m: number, k: n
 /** C[m×n] = Aᵀ·B where A is k×m and B is k×n. */
 export function gemmTransposeA(A: Float64Array, B: Float64Array, m: number, k: number, n: number): Float64Array {
   return gemmStrided(A, 1, m, B, n, 1, m, k, n);
+}
+
+/**
+ * The two products of the backward of C = A·B (A m×k, B k×n, dC m×n):
+ * dA = dC·Bᵀ as gemmTransposeB(dC, B, m, n, k) and dB = Aᵀ·dC as
+ * gemmTransposeA(A, dC, k, m, n), each with exactly those bits; only those
+ * asked for. Both at once go to the WebAssembly kernels together, so with
+ * helper threads one thread sums dA while another sums dB.
+ */
+export function gemmBackward(dC: Float64Array, A: Float64Array, B: Float64Array, m: number, k: number, n: number, needA: boolean, needB: boolean): [Float64Array | null, Float64Array | null] {
+  // both products have m·k·n multiply-adds: both fused or both plain
+  if (needA && needB && m * k * n > FUSED_MAX_MACS && activeMemo === null) {
+    const pair = gemmWasmPair(
+      { A: dC, ais: n, aps: 1, B, bps: 1, bjs: n, m, k: n, n: k },
+      { A, ais: 1, aps: k, B: dC, bps: n, bjs: 1, m: k, k: m, n },
+    );
+    if (pair) return pair;
+  }
+  return [needA ? gemmTransposeB(dC, B, m, n, k) : null, needB ? gemmTransposeA(A, dC, k, m, n) : null];
 }
 
 /** `a @ b` for 2-D@2-D, 1-D@2-D, 2-D@1-D and 1-D@1-D, as np.matmul. */

@@ -55,6 +55,53 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
+  ;; The same panels as pack, from B stored by rows (B(p, j) at src + p·ld + j·8):
+  ;; four columns of a row are one 32-byte run, copied as two vectors.
+  (func (export "packRows") (param $src i32) (param $k i32) (param $n i32) (param $ld i32) (param $dst i32)
+    (local $jb i32) (local $full i32) (local $p i32) (local $s i32) (local $d i32) (local $rem i32) (local $c i32)
+    (local.set $full (i32.shr_u (local.get $n) (i32.const 2)))
+    (local.set $d (local.get $dst))
+    (local.set $jb (i32.const 0))
+    (block $panelsDone
+      (loop $panel
+        (br_if $panelsDone (i32.ge_u (local.get $jb) (local.get $full)))
+        (local.set $s (i32.add (local.get $src) (i32.shl (local.get $jb) (i32.const 5))))
+        (local.set $p (local.get $k))
+        (block $done
+          (loop $step
+            (br_if $done (i32.eqz (local.get $p)))
+            (v128.store (local.get $d) (v128.load (local.get $s)))
+            (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s)))
+            (local.set $s (i32.add (local.get $s) (local.get $ld)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $step)))
+        (local.set $jb (i32.add (local.get $jb) (i32.const 1)))
+        (br $panel)))
+    ;; the last panel, when n is not a multiple of 4: its n mod 4 columns, zeros beyond
+    (local.set $rem (i32.and (local.get $n) (i32.const 3)))
+    (if (local.get $rem)
+      (then
+        (local.set $s (i32.add (local.get $src) (i32.shl (local.get $full) (i32.const 5))))
+        (local.set $p (local.get $k))
+        (block $done
+          (loop $step
+            (br_if $done (i32.eqz (local.get $p)))
+            (v128.store (local.get $d) (v128.const i64x2 0 0))
+            (v128.store offset=16 (local.get $d) (v128.const i64x2 0 0))
+            (local.set $c (i32.const 0))
+            (block $colsDone
+              (loop $col
+                (br_if $colsDone (i32.ge_u (local.get $c) (local.get $rem)))
+                (f64.store (i32.add (local.get $d) (i32.shl (local.get $c) (i32.const 3)))
+                  (f64.load (i32.add (local.get $s) (i32.shl (local.get $c) (i32.const 3)))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $col)))
+            (local.set $s (i32.add (local.get $s) (local.get $ld)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $step))))))
+
   ;; 1 when each of the n doubles at p is 0 or has 2^-400 ≤ |x| ≤ 2^400 (NaN and ±∞ are not), else 0.
   (func (export "inRange") (param $p i32) (param $n i32) (result i32)
     (local $ok v128) (local $x v128) (local $end i32)
@@ -151,13 +198,28 @@
                 (br $inner)))
             (local.set $pc (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $jb) (i32.const 5))))
             (local.set $w (i32.sub (local.get $n) (i32.shl (local.get $jb) (i32.const 2))))
-            (call $put (local.get $pc) (local.get $c00) (local.get $c01) (local.get $w))
-            (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
-            (call $put (local.get $pc) (local.get $c10) (local.get $c11) (local.get $w))
-            (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
-            (call $put (local.get $pc) (local.get $c20) (local.get $c21) (local.get $w))
-            (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
-            (call $put (local.get $pc) (local.get $c30) (local.get $c31) (local.get $w))
+            (if (i32.ge_u (local.get $w) (i32.const 4))
+              (then
+                ;; a whole block: stored here (a call per row would cost more than the stores)
+                (v128.store (local.get $pc) (local.get $c00))
+                (v128.store offset=16 (local.get $pc) (local.get $c01))
+                (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+                (v128.store (local.get $pc) (local.get $c10))
+                (v128.store offset=16 (local.get $pc) (local.get $c11))
+                (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+                (v128.store (local.get $pc) (local.get $c20))
+                (v128.store offset=16 (local.get $pc) (local.get $c21))
+                (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+                (v128.store (local.get $pc) (local.get $c30))
+                (v128.store offset=16 (local.get $pc) (local.get $c31)))
+              (else
+                (call $put (local.get $pc) (local.get $c00) (local.get $c01) (local.get $w))
+                (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+                (call $put (local.get $pc) (local.get $c10) (local.get $c11) (local.get $w))
+                (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+                (call $put (local.get $pc) (local.get $c20) (local.get $c21) (local.get $w))
+                (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+                (call $put (local.get $pc) (local.get $c30) (local.get $c31) (local.get $w))))
             (local.set $jb (i32.add (local.get $jb) (i32.const 1)))
             (br $block)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
