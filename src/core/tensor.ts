@@ -55,6 +55,11 @@ const SCALAR_SHAPE: Shape = [];
 const LARGE_TENSOR = 4096;
 const largeData = new WeakSet<Float64Array>();
 
+/** Whether a tensor of `length` elements registers its data as immutable (isImmutableData). */
+export function registersImmutable(length: number): boolean {
+  return length >= LARGE_TENSOR;
+}
+
 /**
  * Whether `data` belongs to a large tensor, and so never changes: the matrix
  * kernels keep copies of such operands in their memory, keyed by identity.

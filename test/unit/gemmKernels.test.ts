@@ -88,6 +88,10 @@ describe('matrix kernels: WebAssembly and JavaScript give the same bits', () => 
       assert.equal(firstDifference(gemm(x.data, w.data, 100, 64, 80), expect.xw), null, `x·W, round ${round}`);
       assert.equal(firstDifference(gemmTransposeB(g.data, w.data, 100, 80, 64), expect.gwT), null, `g·Wᵀ, round ${round}`);
       assert.equal(firstDifference(gemmTransposeA(x.data, g.data, 64, 100, 80), expect.xTg), null, `xᵀ·g, round ${round}`);
+      // one array as both operands: B packed from A's copy
+      const sq = new Tensor([80, 80], lcgData(6400, 24 + round));
+      assert.equal(firstDifference(gemm(sq.data, sq.data, 80, 80, 80), gemmPlainJs(sq.data, 80, 1, sq.data, 80, 1, 80, 80, 80)), null, `S·S, round ${round}`);
+      assert.equal(firstDifference(gemmTransposeA(sq.data, sq.data, 80, 80, 80), gemmPlainJs(sq.data, 1, 80, sq.data, 80, 1, 80, 80, 80)), null, `Sᵀ·S, round ${round}`);
       if (round % 2 === 1) for (const big of bigs) assert.equal(firstDifference(gemm(big.data, column.data, 500, 500, 1), gemmPlainJs(big.data, 500, 1, column.data, 1, 1, 500, 500, 1)), null);
     }
   });
@@ -124,16 +128,35 @@ describe('matrix kernels: WebAssembly and JavaScript give the same bits', () => 
     });
   }
 
+  it('a product reading an earlier product\'s result gives the same bits, and an array that is no tensor\'s data is read as it is now', () => {
+    const x = new Tensor([64, 72], lcgData(64 * 72, 90));
+    const w1 = new Tensor([72, 80], lcgData(72 * 80, 91));
+    const w2 = new Tensor([80, 64], lcgData(80 * 64, 92));
+    for (let round = 0; round < 3; round++) {
+      // a chain: the first result, as a tensor's data, is the next product's A and then a B
+      const h = new Tensor([64, 80], gemm(x.data, w1.data, 64, 72, 80));
+      assert.equal(firstDifference(h.data, gemmPlainJs(x.data, 72, 1, w1.data, 80, 1, 64, 72, 80)), null, `x·W1, round ${round}`);
+      assert.equal(firstDifference(gemm(h.data, w2.data, 64, 80, 64), gemmPlainJs(h.data, 80, 1, w2.data, 64, 1, 64, 80, 64)), null, `h·W2, round ${round}`);
+      assert.equal(firstDifference(gemmTransposeA(x.data, h.data, 72, 64, 80), gemmPlainJs(x.data, 1, 72, h.data, 80, 1, 72, 64, 80)), null, `xᵀ·h, round ${round}`);
+      // a result never made a tensor's data, then written: the next product reads the new values
+      const r = gemm(x.data, w1.data, 64, 72, 80);
+      r[0] = 42;
+      r[5000] = -1e10;
+      assert.equal(firstDifference(gemm(r, w2.data, 64, 80, 64), gemmPlainJs(r, 80, 1, w2.data, 64, 1, 64, 80, 64)), null, `written result as A, round ${round}`);
+      assert.equal(firstDifference(gemmTransposeA(x.data, r, 72, 64, 80), gemmPlainJs(x.data, 1, 72, r, 80, 1, 72, 64, 80)), null, `written result as B, round ${round}`);
+    }
+  });
+
   it('the second product of a pair that does not fit in the operand cache leaves the first one\'s operands there', () => {
     useNodeKernels({ threads: 2, minMacs: 1 });
     const [A, B, dC] = [80, 81, 82].map((seed) => new Tensor([360, 360], lcgData(129600, seed)));
-    // A fresh cache (8 MiB): dC (1,036,800 bytes) and Bᵀ packed go first, as a product
-    // alone leaves them; five more operands fill it to 7/8. The pair's first product finds
-    // its operands there; the second's two new ones do not fit, and must not be placed
-    // over the first's.
+    // A fresh cache (8 MiB): a product alone leaves dC, Bᵀ packed and its result there
+    // (1,036,800 bytes each); two more operands fill it to 5/8. The pair's first product
+    // finds its operands there and keeps its result; the second's three new arrays do not
+    // fit, and must not be placed over the first's.
     gemmTransposeB(dC!.data, B!.data, 360, 360, 360);
     const column = new Tensor([360, 1], lcgData(360, 70));
-    for (let i = 0; i < 5; i++) gemm(new Tensor([360, 360], lcgData(129600, 71 + i)).data, column.data, 360, 360, 1);
+    for (let i = 0; i < 2; i++) gemm(new Tensor([360, 360], lcgData(129600, 71 + i)).data, column.data, 360, 360, 1);
     const [dA, dB] = gemmBackward(dC!.data, A!.data, B!.data, 360, 360, 360, true, true);
     assert.equal(firstDifference(dA!, gemmPlainJs(dC!.data, 360, 1, B!.data, 1, 360, 360, 360, 360)), null, 'dA');
     assert.equal(firstDifference(dB!, gemmPlainJs(A!.data, 1, 360, dC!.data, 360, 1, 360, 360, 360)), null, 'dB');

@@ -1,4 +1,4 @@
-import { isImmutableData } from '../tensor';
+import { isImmutableData, registersImmutable } from '../tensor';
 import { resultArray } from './allocate';
 import { fma } from './fma';
 import { GEMM_WASM } from './wasm/gemmWasm.generated';
@@ -109,6 +109,8 @@ interface CachedOperand {
   readonly bytes: number;
   /** Not yet copied in (set by `store`, cleared by `fresh`). */
   pending: boolean;
+  /** A product's result, left where the kernel wrote it: valid once it is a large tensor's data. */
+  readonly result: boolean;
 }
 
 /**
@@ -116,8 +118,10 @@ interface CachedOperand {
  * tensors' data (A as it is, B packed) keyed by identity, which tensors'
  * immutability makes safe (`isImmutableData`), so a product whose operand
  * was an operand before (x in a layer's forward and backward, W across a
- * Gradient Check) skips the copy and the packing. Filled front to back,
- * emptied when full.
+ * Gradient Check) skips the copy and the packing. A product's result that
+ * will be a large tensor's data is written there too, so the product that
+ * reads it next (the next layer's input, the gradient flowing back) finds it
+ * in place. Filled front to back, emptied when full.
  */
 const CACHE_BYTES = 8 << 20;
 
@@ -140,7 +144,8 @@ class KernelState {
   /** The offset of `data`'s copy under `tag`, or -1. */
   cached(data: Float64Array, tag: string, bytes: number): number {
     const list = this.entries.get(data);
-    if (list) for (const e of list) if (e.tag === tag && e.bytes === bytes) return e.off;
+    // a result counts once it is a tensor's data (the array was not written after the kernel, as none is)
+    if (list) for (const e of list) if (e.tag === tag && e.bytes === bytes && (!e.result || isImmutableData(data))) return e.off;
     return -1;
   }
 
@@ -163,13 +168,27 @@ class KernelState {
 
   /** Places `data` in the cache (its copy still to be written: see `fresh`). */
   store(data: Float64Array, tag: string, bytes: number): number {
+    const off = this.allot(bytes);
+    this.enter({ key: data, tag, off, bytes, pending: true, result: false });
+    return off;
+  }
+
+  /** Room for `bytes` in the cache (made with `reserve` or checked with `fits`). */
+  allot(bytes: number): number {
     const off = this.top;
     this.top = align(this.top + bytes);
-    const entry: CachedOperand = { key: data, tag, off, bytes, pending: true };
-    const list = this.entries.get(data);
-    if (list) list.push(entry);
-    else this.entries.set(data, [entry]);
     return off;
+  }
+
+  /** Keeps the result `C` the kernel wrote at `off` (allotted) as C's copy. */
+  keepResult(C: Float64Array, off: number, bytes: number): void {
+    this.enter({ key: C, tag: 'raw', off, bytes, pending: false, result: true });
+  }
+
+  private enter(entry: CachedOperand): void {
+    const list = this.entries.get(entry.key);
+    if (list) list.push(entry);
+    else this.entries.set(entry.key, [entry]);
   }
 
   /** Whether the copy of `data` at `off` still has to be written (a scratch copy always has). */
@@ -301,6 +320,8 @@ interface Placed {
   readonly m: number;
   readonly n: number;
   readonly offC: number;
+  /** The array C is copied out to. */
+  readonly C: Float64Array;
   /** The first byte after this product's scratch space. */
   readonly end: number;
 }
@@ -323,9 +344,11 @@ function place(s: KernelState, kernel: GemmExports, fused: boolean, A: Float64Ar
   let offBP = s.cached(B, packTag, bytesBP);
   let newA = offA < 0 && s.cacheable(A, bytesA);
   let newBP = offBP < 0 && s.cacheable(B, bytesBP);
-  const newBytes = (newA ? align(bytesA) : 0) + (newBP ? align(bytesBP) : 0);
+  const bytesC = m * n * 8;
+  let newC = registersImmutable(m * n) && bytesC * 4 <= s.cacheBytes;
+  const newBytes = (newA ? align(bytesA) : 0) + (newBP ? align(bytesBP) : 0) + (newC ? align(bytesC) : 0);
   if (keepCache) {
-    if (!s.fits(newBytes)) newA = newBP = false;
+    if (!s.fits(newBytes)) newA = newBP = newC = false;
   } else if (!s.reserve(newBytes)) {
     // the cache was emptied to make room: place everything again
     offA = offBP = -1;
@@ -337,10 +360,13 @@ function place(s: KernelState, kernel: GemmExports, fused: boolean, A: Float64Ar
   };
   if (offA < 0) offA = newA ? s.store(A, 'raw', bytesA) : take(bytesA);
   const copyA = offA;
-  const offB = offBP < 0 ? take(B.length * 8) : -1;
   const packB = offBP < 0;
+  // B as it is may already sit in the cache (an earlier product's A, or this one's): packed from there
+  const rawB = packB ? s.cached(B, 'raw', B.length * 8) : -1;
+  const offB = packB && rawB < 0 ? take(B.length * 8) : rawB;
   if (packB) offBP = newBP ? s.store(B, packTag, bytesBP) : take(bytesBP);
-  const offC = take(m * n * 8);
+  const C = resultArray(m * n);
+  const offC = newC ? s.allot(bytesC) : take(bytesC);
   const f64 = s.view(scratch);
   if (!f64) {
     s.forget();
@@ -348,14 +374,15 @@ function place(s: KernelState, kernel: GemmExports, fused: boolean, A: Float64Ar
   }
   if (s.fresh(copyA, A)) f64.set(A, copyA / 8);
   if (packB) {
-    f64.set(B, offB / 8);
+    if (rawB < 0) f64.set(B, offB / 8);
     // B stored by rows (A·B, Aᵀ·B) is packed four columns at a time; any other layout element by element
     if (bjs === 1) kernel.packRows(offB, k, n, bps * 8, offBP);
     else kernel.pack(offB, n, k, bjs * 8, bps * 8, offBP, nb * 4);
   }
   // the packed B holds every value of B (and zeros): the range check can read it there
   if (fused && !(kernel.inRange(offA, A.length) === 1 && kernel.inRange(offBP, nb * 4 * k) === 1)) return null;
-  return { args: [offA, ais * 8, aps * 8, offBP, offC, k, n], m, n, offC, end: scratch };
+  if (newC) s.keepResult(C, offC, bytesC);
+  return { args: [offA, ais * 8, aps * 8, offBP, offC, k, n], m, n, offC, C, end: scratch };
 }
 
 /**
@@ -368,7 +395,7 @@ function compute(s: KernelState, kernel: GemmExports, fused: boolean, products: 
   let macs = 0;
   for (const p of products) macs += p.m * p.args[5]! * p.n;
   const f64 = s.view(products[products.length - 1]!.end)!;
-  const results = products.map((p) => resultArray(p.m * p.n));
+  const results = products.map((p) => p.C);
   const copyOut = (t: number, i0: number, i1: number): void => {
     const p = products[t]!;
     const c0 = p.offC / 8;

@@ -86,8 +86,9 @@ const sgd: OptimizerDef = {
   doc: 'W -= lr * dW',
   create: (h, shapes) =>
     optimizer(shapes, 0, (p, g) => {
+      const lr = h.lr!;
       const out = resultArray(p.length);
-      for (let i = 0; i < p.length; i++) out[i] = p[i]! - h.lr! * g[i]!;
+      for (let i = 0; i < p.length; i++) out[i] = p[i]! - lr * g[i]!;
       return out;
     }),
 };
@@ -105,8 +106,9 @@ const momentum: OptimizerDef = {
       const vk = resultArray(p.length);
       const out = resultArray(p.length);
       const old = state[0]!;
+      const { lr, momentum } = h as { lr: number; momentum: number };
       for (let i = 0; i < p.length; i++) {
-        vk[i] = h.momentum! * old[i]! - h.lr! * g[i]!;
+        vk[i] = momentum * old[i]! - lr * g[i]!;
         out[i] = p[i]! + vk[i]!;
       }
       state[0] = vk;
@@ -129,8 +131,9 @@ const nesterov: OptimizerDef = {
       const vk = resultArray(p.length);
       const out = resultArray(p.length);
       const old = state[0]!;
+      const { lr, momentum } = h as { lr: number; momentum: number };
       for (let i = 0; i < p.length; i++) {
-        vk[i] = old[i]! * h.momentum! - h.lr! * g[i]!;
+        vk[i] = old[i]! * momentum - lr * g[i]!;
         out[i] = p[i]! + mm * vk[i]! - step * g[i]!;
       }
       state[0] = vk;
@@ -149,9 +152,10 @@ const adagrad: OptimizerDef = {
       const hk = resultArray(p.length);
       const out = resultArray(p.length);
       const old = state[0]!;
+      const lr = h.lr!;
       for (let i = 0; i < p.length; i++) {
         hk[i] = old[i]! + g[i]! * g[i]!;
-        out[i] = p[i]! - (h.lr! * g[i]!) / (Math.sqrt(hk[i]!) + EPS);
+        out[i] = p[i]! - (lr * g[i]!) / (Math.sqrt(hk[i]!) + EPS);
       }
       state[0] = hk;
       return out;
@@ -172,9 +176,11 @@ const rmsprop: OptimizerDef = {
       const hk = resultArray(p.length);
       const out = resultArray(p.length);
       const old = state[0]!;
+      const lr = h.lr!;
+      const decay = h.decay_rate!;
       for (let i = 0; i < p.length; i++) {
-        hk[i] = old[i]! * h.decay_rate! + rest * g[i]! * g[i]!;
-        out[i] = p[i]! - (h.lr! * g[i]!) / (Math.sqrt(hk[i]!) + EPS);
+        hk[i] = old[i]! * decay + rest * g[i]! * g[i]!;
+        out[i] = p[i]! - (lr * g[i]!) / (Math.sqrt(hk[i]!) + EPS);
       }
       state[0] = hk;
       return out;
