@@ -33,13 +33,16 @@ function caseText(name: string): string {
 }
 
 const CHECK_ONLY: CheckOptions = { evaluate: false };
+/** What `graphstep check` asks for: the problems, without the groups a drawing needs. */
+const PROBLEMS_ONLY: CheckOptions = { evaluate: false, groups: false };
 
-/** In a child process: time the first check of one case and print its wall and CPU milliseconds. */
+/** In a child process: time the first check of one case and print its wall and CPU milliseconds (GRAPHSTEP_COLD_GROUPS=0: without groups). */
 export function runColdCase(name: string): void {
   const text = caseText(name);
+  const options = process.env.GRAPHSTEP_COLD_GROUPS === '0' ? PROBLEMS_ONLY : CHECK_ONLY;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  checkSource(text, CHECK_ONLY);
+  checkSource(text, options);
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   process.stdout.write(`${wall} ${(cpu.user + cpu.system) / 1000}\n`);
@@ -50,12 +53,12 @@ function median(xs: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Median wall and CPU ms of the first check in `runs` fresh processes. */
-function coldMedianMs(name: string, runs: number): { wall: number; cpu: number } {
+/** Median wall and CPU ms of the first check in `runs` fresh processes, with or without the groups. */
+function coldMedianMs(name: string, runs: number, groups = true): { wall: number; cpu: number } {
   const walls: number[] = [];
   const cpus: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const out = execFileSync(process.execPath, [process.argv[1]!], { env: { ...process.env, GRAPHSTEP_COLD_CASE: name }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [process.argv[1]!], { env: { ...process.env, GRAPHSTEP_COLD_CASE: name, GRAPHSTEP_COLD_GROUPS: groups ? '1' : '0' }, encoding: 'utf8' });
     const [wall, cpu] = out.trim().split(' ').map(Number);
     walls.push(wall!);
     cpus.push(cpu!);
@@ -99,7 +102,8 @@ function medianOfRuns(fn: () => void, runs = 5): number {
 export function benchCheck(): void {
   const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
   console.log(`\nparse + check, without running the tape (load average ${load} on ${os.cpus().length} cores):`);
-  console.log('  cold = the first checkSource call in a fresh process after loading (median of 7 processes, wall and CPU);');
+  console.log('  cold = the first checkSource call in a fresh process after loading (median of 7 processes, wall and CPU), with the groups the panel draws;');
+  console.log('  no groups = the same without them, as `graphstep check` asks;');
   console.log('  CLI = the whole `graphstep check FILE` in a fresh process (start, load, read, check, and the tape run when it is cheap; median of 5); warm = median in one process');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphstep-bench-'));
   for (const [name, label, goal] of [
@@ -110,11 +114,12 @@ export function benchCheck(): void {
     const file = path.join(dir, `${name}.nn`);
     fs.writeFileSync(file, text);
     const cold = coldMedianMs(name, 7);
+    const bare = coldMedianMs(name, 7, false);
     const cli = cliCheckMs(file, 5);
     const warm = medianMs(() => checkSource(text, CHECK_ONLY), 1000, 20);
     const size = `${(text.length / 1024).toFixed(0)} KiB`;
     console.log(
-      `  ${label.padEnd(32)} ${size.padStart(8)}  cold ${fmt(cold.wall).padStart(8)} (cpu ${fmt(cold.cpu)}; goal ${goal} ms)   CLI ${cli === null ? '—' : fmt(cli)}   warm ${fmt(warm)}`,
+      `  ${label.padEnd(32)} ${size.padStart(8)}  cold ${fmt(cold.wall).padStart(8)} (cpu ${fmt(cold.cpu)}; goal ${goal} ms)   no groups ${fmt(bare.wall)} (cpu ${fmt(bare.cpu)})   CLI ${cli === null ? '—' : fmt(cli)}   warm ${fmt(warm)}`,
     );
   }
   fs.rmSync(dir, { recursive: true, force: true });

@@ -3,14 +3,14 @@ import { GraphBuilder } from './graph/buildGraph';
 import { expandComposites, type ExpandOption } from './graph/expandComposites';
 import { withGroups } from './graph/groups';
 import type { Binding, Graph, GraphNode, NameReference } from './graph/graph';
-import { tapeMemoryBytes, tapeMemoryProblem } from './graph/tapeMemory';
+import { nodeSizes, tapeMemoryBytes, tapeMemoryProblem } from './graph/tapeMemory';
 import { unusedBindingWarnings } from './graph/unusedBindings';
 import { statementOutline, type StatementOutline } from './language/statementOutline';
 import { parseEach } from './language/parser';
 import { byStart, type Diagnostic } from './language/range';
 import type { FileAccess } from './ops/constructorDef';
 import { opByName } from './ops/registry';
-import { sizeOf, type Tensor } from './tensor';
+import type { Tensor } from './tensor';
 import type { TrainingPlan } from './train/trainingPlan';
 import * as l10n from '@vscode/l10n';
 
@@ -109,8 +109,9 @@ export function checkSource(text: string, options: CheckOptions = {}): CheckResu
   let graph = !ok ? null : options.groups === false ? withoutGroups(built.graph) : withGroups(built.graph, statements, text, built.calls, built.nodeStatements);
   if (graph) for (const d of unusedBindingWarnings(built.graph)) diagnostics.push(d);
   if (graph && options.expand) graph = expandComposites(graph, options.expand);
-  const cost = graph ? tapeCost(graph) : 0;
-  const memory = graph ? tapeMemoryBytes(graph) : null;
+  const sizes = graph ? nodeSizes(graph) : null;
+  const cost = graph ? tapeCost(graph, sizes!) : 0;
+  const memory = graph ? tapeMemoryBytes(graph, sizes!) : null;
   const memoryBytes = memory?.total ?? 0;
   const overBudget = graph && memory ? tapeMemoryProblem(graph, memory, maxMemoryBytes) : null;
   if (overBudget) {
@@ -223,19 +224,20 @@ function nodeWhat(node: GraphNode): string {
  * product, the output's size for anything else. Lets a host decide what it
  * can afford to evaluate unasked.
  */
-export function tapeCost(graph: Graph): number {
+export function tapeCost(graph: Graph, sizes: ArrayLike<number> = nodeSizes(graph)): number {
   let cost = 0;
   const nodes = graph.nodes;
   for (let id = 0; id < nodes.length; id++) {
     const node = nodes[id]!;
     if (node.kind !== 'op') continue;
-    const out = sizeOf(node.shape);
+    const out = sizes[id]!;
     if (node.op === 'matmul' || node.op === 'affine') {
       const a = graph.nodes[node.inputs[0]!]!.shape;
       cost += out * (a.length === 0 ? 1 : a[a.length - 1]!);
     } else {
       let most = out;
-      for (let k = 0; k < node.inputs.length; k++) most = Math.max(most, sizeOf(nodes[node.inputs[k]!]!.shape));
+      const inputs = node.inputs;
+      for (let k = 0; k < inputs.length; k++) most = Math.max(most, sizes[inputs[k]!]!);
       cost += most;
     }
   }

@@ -29,18 +29,17 @@ export function withGroups(graph: Graph, statements: readonly StatementOutline[]
   for (let i = 0; i < statements.length; i++) statementOnLine[statements[i]!.range.start.line] = i;
   const statementAt = (line: number): number | undefined => (line >= 0 && line <= lastLine && statementOnLine[line]! >= 0 ? statementOnLine[line] : undefined);
   // each node's statement: as the builder recorded it, else found from the line its statement starts on
-  const statementOf = new Int32Array(graph.nodes.length);
+  const statementOf = nodeStatements ?? Int32Array.from(graph.nodes, (node) => statementAt(node.statementRange.start.line) ?? -1);
   const nodesPerStatement = new Int32Array(statements.length);
   for (let i = 0; i < graph.nodes.length; i++) {
-    const s = nodeStatements ? nodeStatements[i]! : statementAt(graph.nodes[i]!.statementRange.start.line) ?? -1;
-    statementOf[i] = s;
+    const s = statementOf[i]!;
     if (s >= 0) nodesPerStatement[s]!++;
   }
   // keys are needed only for calls and composites: made at the first one
   let keys: string[] | null = null;
   const statementKey = (s: number): string => (keys ??= keysOfStatements(statements))[s]!;
 
-  const blocks = sourceBlocks(text, statements, (i) => nodesPerStatement[i]!, graph.nodes.length);
+  const blocks = sourceBlocks(text, statements, nodesPerStatement, graph.nodes.length);
   // innermost block of each statement (chunks come after their block, so they win)
   const blockOf = new Int32Array(statements.length).fill(-1);
   for (let i = 0; i < blocks.length; i++) {
@@ -66,20 +65,22 @@ export function withGroups(graph: Graph, statements: readonly StatementOutline[]
     groups.push({ key: counted(callCounts, `${scope}/${call.name}`), kind: 'function', label: call.name, parent, range: call.range });
   }
 
-  // each node's innermost group, -1 at the top level
+  // each node's innermost group (-1 at the top level), and the groups some node is in (empty ones are dropped)
   const nodeGroup = new Int32Array(graph.nodes.length);
+  const used = new Uint8Array(groups.length);
   for (let i = 0; i < graph.nodes.length; i++) {
     const node = graph.nodes[i]!;
-    if (node.group !== null) nodeGroup[i] = callGroup[node.group]!;
+    let g: number;
+    if (node.group !== null) g = callGroup[node.group]!;
     else {
       const s = statementOf[i]!;
-      nodeGroup[i] = s < 0 || blockOf[s]! < 0 ? -1 : blockOf[s]!;
+      g = s < 0 || blockOf[s]! < 0 ? -1 : blockOf[s]!;
     }
+    nodeGroup[i] = g;
+    for (let p: number | null = g >= 0 ? g : null; p !== null && !used[p]; p = groups[p]!.parent) used[p] = 1;
   }
 
-  // drop empty groups, keeping parents before children
-  const used = new Uint8Array(groups.length);
-  for (let i = 0; i < nodeGroup.length; i++) for (let p: number | null = nodeGroup[i]! >= 0 ? nodeGroup[i]! : null; p !== null && !used[p]; p = groups[p]!.parent) used[p] = 1;
+  // keep the used groups, parents before children
   const newId = new Array<number | null>(groups.length).fill(null);
   const kept: GraphGroup[] = [];
   groups.forEach((g, i) => {

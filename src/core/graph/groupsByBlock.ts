@@ -33,11 +33,11 @@ export interface SourceBlock {
 }
 
 /**
- * The blocks of a file, outer blocks before their chunks. `nodesOf(i)` is the
+ * The blocks of a file, outer blocks before their chunks. `nodesOf[i]` is the
  * number of graph nodes statement i made. Statements not in any returned
  * block stay at the top level.
  */
-export function sourceBlocks(text: string, statements: readonly StatementOutline[], nodesOf: (statement: number) => number, totalNodes: number): SourceBlock[] {
+export function sourceBlocks(text: string, statements: readonly StatementOutline[], nodesOf: ArrayLike<number>, totalNodes: number): SourceBlock[] {
   if (statements.length === 0) return [];
   // only a file with a '#' can have a header; the lines are cut out one at a time, as the gaps between statements ask
   const lines = text.includes('#') ? text.split(/\r\n|\r|\n/) : null;
@@ -45,7 +45,7 @@ export function sourceBlocks(text: string, statements: readonly StatementOutline
   if (!headed && totalNodes <= BLOCK_GROUPING_MIN_NODES) return [];
   // nodes made before each statement: a run's count is one subtraction, not a walk over its statements
   const before = new Float64Array(statements.length + 1);
-  for (let i = 0; i < statements.length; i++) before[i + 1] = before[i]! + nodesOf(i);
+  for (let i = 0; i < statements.length; i++) before[i + 1] = before[i]! + nodesOf[i]!;
   let starts: Int32Array | null = null;
   const lineAt = (l: number): string | undefined => {
     if (lines !== null) return lines[l];

@@ -22,15 +22,12 @@ export interface TapeMemory {
  * undo history keeps the earlier one). Temporaries inside one op are not
  * counted. Worked out before anything is evaluated.
  */
-export function tapeMemoryBytes(graph: Graph): TapeMemory {
+export function tapeMemoryBytes(graph: Graph, sizes: ArrayLike<number> = nodeSizes(graph)): TapeMemory {
   const nodes = graph.nodes;
   const perNode = new Array<number>(nodes.length);
-  // each node's value bytes, worked out once: the gradient pass reads them again per edge
-  const valueBytes = new Float64Array(nodes.length);
   let values = 0;
   for (let id = 0; id < nodes.length; id++) {
-    const bytes = sizeOf(nodes[id]!.shape) * BYTES_PER_ELEMENT;
-    valueBytes[id] = bytes;
+    const bytes = sizes[id]! * BYTES_PER_ELEMENT;
     perNode[id] = bytes;
     values += bytes;
   }
@@ -50,7 +47,7 @@ export function tapeMemoryBytes(graph: Graph): TapeMemory {
         const input = inputs[k]!;
         reaches[input] = 1;
         if (node.kind !== 'op' || nodes[input]!.kind === 'const') continue;
-        const bytes = valueBytes[input]!;
+        const bytes = sizes[input]! * BYTES_PER_ELEMENT;
         const added = arrived[input]! > 0 ? 2 * bytes : bytes;
         arrived[input]!++;
         gradients += added;
@@ -60,6 +57,14 @@ export function tapeMemoryBytes(graph: Graph): TapeMemory {
     perNode[graph.output]! += seed;
   }
   return { values, gradients, total: values + gradients, perNode };
+}
+
+/** The number of elements of each node's value, worked out once for the passes that each read it again per edge (tapeMemoryBytes, tapeCost). */
+export function nodeSizes(graph: Graph): Float64Array {
+  const nodes = graph.nodes;
+  const sizes = new Float64Array(nodes.length);
+  for (let id = 0; id < nodes.length; id++) sizes[id] = sizeOf(nodes[id]!.shape);
+  return sizes;
 }
 
 /** `512 MB`, `1.5 GB`: bytes as a message shows them (1 MB = 2^20 bytes, as the setting counts). */
