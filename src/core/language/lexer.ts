@@ -185,6 +185,8 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
   let squareDepth = 0;
   let i = 0;
 
+  // The loop holds the common tokens only; the rare ones are read by functions of their own. A short
+  // loop is optimized sooner: the first check of a long file runs most of the lexer before that.
   while (i < n) {
     const code = text.charCodeAt(i);
     const type = code < 128 ? ASCII[code]! : 0;
@@ -193,11 +195,12 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
       let end = i + 1;
       while (end < n) {
         const k = text.charCodeAt(end);
-        if (k < 128) {
-          if (ASCII[k]! < WORD_START) break;
-          end++;
-        } else if (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end)) end += k >= 0xd800 && k <= 0xdbff ? 2 : 1;
-        else break;
+        if (k >= 128) {
+          end = nameEnd(text, end);
+          break;
+        }
+        if (ASCII[k]! < WORD_START) break;
+        end++;
       }
       tokens.push(NAME, 0, i, end, line, i - lineStart, depth);
       i = end;
@@ -216,6 +219,23 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
       lineStart = i;
       continue;
     }
+    if (type === DIGIT || (code === 46 && i + 1 < n && isDigit(text.charCodeAt(i + 1)))) {
+      const end = scanNumber(text, i);
+      tokens.push(NUMBER, 0, i, end, line, i - lineStart, depth);
+      i = end < n && (isAsciiNameStart(text.charCodeAt(end)) || text.charCodeAt(end) >= 128) ? numberRunIntoName(text, i, end, line, lineStart, diagnostics) : end;
+      continue;
+    }
+    const op = code === 42 && i + 1 < n && text.charCodeAt(i + 1) === 42 ? POWER : isOperator(code) ? code : 0;
+    if (op !== 0 && (op !== 91 || squareDepth > 0 || !(maxLiteralElements < Infinity))) {
+      if (op === 41 || op === 93) depth = depth > 0 ? depth - 1 : 0;
+      if (op === 93) squareDepth = squareDepth > 0 ? squareDepth - 1 : 0;
+      if (op === 91) squareDepth++;
+      const width = op === POWER ? 2 : 1;
+      tokens.push(OP, op, i, i + width, line, i - lineStart, depth);
+      if (op === 40 || op === 91) depth++;
+      i += width;
+      continue;
+    }
     if (code === 9 || code === 12 || code === 11 || code === 0xfeff) {
       i++;
       continue;
@@ -225,54 +245,25 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
       while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
       continue;
     }
-    const next = i + 1 < n ? text.charCodeAt(i + 1) : -1;
-    if (code === 92 && (next === 10 || next === 13)) {
+    if (code === 92 && i + 1 < n && (text.charCodeAt(i + 1) === 10 || text.charCodeAt(i + 1) === 13)) {
       // Explicit line continuation, as in Python.
-      i += next === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 2;
+      i += text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 2;
       line++;
       lineStart = i;
       continue;
     }
-    if (isDigit(code) || (code === 46 && isDigit(next))) {
-      let end = scanNumber(text, i);
-      tokens.push(NUMBER, 0, i, end, line, i - lineStart, depth);
-      if (end < n && (isAsciiNameStart(text.charCodeAt(end)) || NAME_START.test(text[end]!))) {
-        // `2x` or `1e`: report once, swallow the rest of the word.
-        const start = end;
-        while (end < n && NAME_PART.test(text[end]!)) end++;
-        diagnostics.push({ severity: 'error', range: { start: positionAt(line, i - lineStart), end: positionAt(line, end - lineStart) }, message: l10n.t("expected a number, found '{0}'", excerpt(text.slice(i, end))) });
-        tokens.ends[tokens.length - 1] = start;
-      }
-      i = end;
-      continue;
-    }
     if (code >= 128 && (NAME_START.test(text[i]!) || isSurrogateLetter(text, i))) {
-      let end = i + 1;
-      while (end < n && (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end))) end += isHighSurrogate(text, end) ? 2 : 1;
+      const end = nameEnd(text, i + 1);
       tokens.push(NAME, 0, i, end, line, i - lineStart, depth);
       i = end;
       continue;
     }
     if (code === 34 || code === 39) {
-      let end = i + 1;
-      for (;;) {
-        if (end >= n) break;
-        const k = text.charCodeAt(end);
-        if (k === code || k === 10 || k === 13) break;
-        end++;
-      }
-      if (end >= n || text.charCodeAt(end) !== code) {
-        diagnostics.push({ severity: 'error', range: { start: positionAt(line, i - lineStart), end: positionAt(line, end - lineStart) }, message: l10n.t('expected a closing {0} to end the string, found the end of the line', String(text[i])) });
-        tokens.push(STRING, 0, i, end, line, i - lineStart, depth);
-        i = end;
-      } else {
-        tokens.push(STRING, 0, i, end + 1, line, i - lineStart, depth);
-        i = end + 1;
-      }
+      i = readString(tokens, text, i, line, lineStart, depth, diagnostics);
       continue;
     }
-    const op = code === 42 && next === 42 ? POWER : isOperator(code) ? code : 0;
-    if (op === 91 && squareDepth === 0 && maxLiteralElements < Infinity) {
+    if (op === 91) {
+      // a literal at the top of the brackets, with a limit: measured before its numbers become tokens
       const measured = measureLiteral(text, i, maxLiteralElements);
       if (measured.numbers > maxLiteralElements) {
         diagnostics.push({
@@ -291,15 +282,10 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
         i = measured.end;
         continue;
       }
-    }
-    if (op !== 0) {
-      if (op === 41 || op === 93) depth = depth > 0 ? depth - 1 : 0;
-      if (op === 93) squareDepth = squareDepth > 0 ? squareDepth - 1 : 0;
-      if (op === 91) squareDepth++;
-      const width = op === POWER ? 2 : 1;
-      tokens.push(OP, op, i, i + width, line, i - lineStart, depth);
-      if (op === 40 || op === 91) depth++;
-      i += width;
+      squareDepth++;
+      tokens.push(OP, op, i, i + 1, line, i - lineStart, depth);
+      depth++;
+      i++;
       continue;
     }
     const width = isHighSurrogate(text, i) && isLowSurrogate(text, i + 1) ? 2 : 1;
@@ -309,6 +295,50 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
   tokens.push(NEWLINE, 0, i, i, line, i - lineStart, depth);
   tokens.push(EOF, 0, i, i, line, i - lineStart, depth);
   return tokens;
+}
+
+/** Where a name that has reached a non-ASCII character at `end` ends: letters, digits and marks of any script go on with it. */
+function nameEnd(text: string, end: number): number {
+  const n = text.length;
+  while (end < n) {
+    const k = text.charCodeAt(end);
+    if (k < 128) {
+      if (ASCII[k]! < WORD_START) break;
+      end++;
+    } else if (NAME_PART.test(text[end]!) || isSurrogateLetter(text, end)) end += k >= 0xd800 && k <= 0xdbff ? 2 : 1;
+    else break;
+  }
+  return end;
+}
+
+/** `2x` or `1e`: a number at `start` run into a word at `end`; reported once, the rest of the word swallowed. Returns where lexing goes on. */
+function numberRunIntoName(text: string, start: number, end: number, line: number, lineStart: number, diagnostics: Diagnostic[]): number {
+  if (!isAsciiNameStart(text.charCodeAt(end)) && !NAME_START.test(text[end]!)) return end;
+  const n = text.length;
+  let k = end;
+  while (k < n && NAME_PART.test(text[k]!)) k++;
+  diagnostics.push({ severity: 'error', range: { start: positionAt(line, start - lineStart), end: positionAt(line, k - lineStart) }, message: l10n.t("expected a number, found '{0}'", excerpt(text.slice(start, k))) });
+  return k;
+}
+
+/** The string opening at `i` (a quote), pushed as one token, reported when the line ends first. Returns where lexing goes on. */
+function readString(tokens: TokenStore, text: string, i: number, line: number, lineStart: number, depth: number, diagnostics: Diagnostic[]): number {
+  const n = text.length;
+  const code = text.charCodeAt(i);
+  let end = i + 1;
+  for (;;) {
+    if (end >= n) break;
+    const k = text.charCodeAt(end);
+    if (k === code || k === 10 || k === 13) break;
+    end++;
+  }
+  if (end >= n || text.charCodeAt(end) !== code) {
+    diagnostics.push({ severity: 'error', range: { start: positionAt(line, i - lineStart), end: positionAt(line, end - lineStart) }, message: l10n.t('expected a closing {0} to end the string, found the end of the line', String(text[i])) });
+    tokens.push(STRING, 0, i, end, line, i - lineStart, depth);
+    return end;
+  }
+  tokens.push(STRING, 0, i, end + 1, line, i - lineStart, depth);
+  return end + 1;
 }
 
 /** A position object (a closure over the lexer's line and line start would move them out of registers). */
