@@ -28,6 +28,13 @@ describe('lexer', () => {
     assert.deepEqual(at('a \\'), ['name:a@0:0-1', 'newline:\\n@0:3-3', 'eof:@0:3-3', "0:2-0:3 unexpected character '\\'"]);
   });
 
+  it('reads a name that starts with a letter outside the BMP (two UTF-16 code units) whole', () => {
+    const diagnostics: Diagnostic[] = [];
+    const seen = tokenize('𝑥 = 1\ny = 𝑥 + a𝑥 + 𝑥𝑦2', diagnostics).map((t) => `${t.kind}:${t.text === '\n' ? '\\n' : t.text}@${t.line}:${t.start}-${t.end}`);
+    assert.deepEqual(seen, ['name:𝑥@0:0-2', 'op:=@0:3-4', 'number:1@0:5-6', 'newline:\\n@0:6-6', 'name:y@1:0-1', 'op:=@1:2-3', 'name:𝑥@1:4-6', 'op:+@1:7-8', 'name:a𝑥@1:9-12', 'op:+@1:13-14', 'name:𝑥𝑦2@1:15-20', 'newline:\\n@1:20-20', 'eof:@1:20-20']);
+    assert.deepEqual(diagnostics, []);
+  });
+
   it('reads every kind of token with its text, place and bracket depth', () => {
     const tokens = tokenize('y = f(x, "s") ** 2.5e-3 # note\n  .5 @ W[0]\r\nz', []);
     const seen = tokens.map((t) => `${t.kind}:${t.text === '\n' ? '\\n' : t.text}@${t.line}:${t.start}-${t.end}/${t.depth}`);

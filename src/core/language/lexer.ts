@@ -253,7 +253,8 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
       continue;
     }
     if (code >= 128 && (NAME_START.test(text[i]!) || isSurrogateLetter(text, i))) {
-      const end = nameEnd(text, i + 1);
+      // a letter outside the BMP is two code units: the name goes on after both
+      const end = nameEnd(text, isHighSurrogate(text, i) ? i + 2 : i + 1);
       tokens.push(NAME, 0, i, end, line, i - lineStart, depth);
       i = end;
       continue;
