@@ -83,8 +83,8 @@ const KERNEL = 5;
 /** The generation a helper was woken from sleep for (it joined late: not a sign of a busy machine). */
 const WOKEN = 6;
 const TABLE = 8;
-/** Per chunk: a, ais, aps, bp, c, k, n, i0, i1. */
-const CHUNK_WORDS = 9;
+/** Per chunk: a, ais, aps, bp, c, k, n, bjb, bstep, i0, i1. */
+const CHUNK_WORDS = 11;
 const MAX_CHUNKS = 255;
 /** Chunks per thread and product: small enough that threads finish together, each a few microseconds of work or more. */
 const PER_THREAD = 8;
@@ -117,7 +117,7 @@ for (;;) {
     if (((t >>> 8) & 0xff) >= back) break;
     if (Atomics.compareExchange(ctl, ${TICKET}, t, t - 1) !== t) continue;
     const o = ${TABLE} + (back - 1) * ${CHUNK_WORDS};
-    try { k.gemm(ctl[o], ctl[o + 1], ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5], ctl[o + 7], ctl[o + 8], ctl[o + 6]); }
+    try { k.gemm(ctl[o], ctl[o + 1], ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5], ctl[o + 9], ctl[o + 10], ctl[o + 6], ctl[o + 7], ctl[o + 8]); }
     catch { Atomics.store(ctl, ${FAILED}, 1); }
     // the caller sleeps only for the last chunk: wake it once, when that one is done
     if (Atomics.add(ctl, ${DONE}, 1) + 1 >= chunks) Atomics.notify(ctl, ${DONE});
@@ -167,9 +167,9 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
         for (let i0 = 0; i0 < rows; i0 += per) {
           if (chunks >= MAX_CHUNKS) return false;
           const o = TABLE + chunks * CHUNK_WORDS;
-          for (let w = 0; w < 7; w++) ctl[o + w] = args[w]!;
-          ctl[o + 7] = i0;
-          ctl[o + 8] = Math.min(rows, i0 + per);
+          for (let w = 0; w < 9; w++) ctl[o + w] = args[w]!;
+          ctl[o + 9] = i0;
+          ctl[o + 10] = Math.min(rows, i0 + per);
           chunkTask[chunks] = t;
           chunkRows[chunks] = i0;
           chunks++;
@@ -191,7 +191,7 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
         if (front >= (t & 0xff)) break;
         if (Atomics.compareExchange(ctl, TICKET, t, t + 256) !== t) continue;
         const o = TABLE + front * CHUNK_WORDS;
-        runRows(chunkTask[front]!, chunkRows[front]!, ctl[o + 8]!);
+        runRows(chunkTask[front]!, chunkRows[front]!, ctl[o + 10]!);
         Atomics.add(ctl, DONE, 1);
         own++;
       }
