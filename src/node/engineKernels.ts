@@ -208,7 +208,7 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
       // the helpers missed altogether (asleep: the next ones find them awake) costs little.
       if (own < chunks && Atomics.load(ctl, WOKEN) !== Atomics.load(ctl, GENERATION)) {
         const alone = own > 0 ? ((t1 - t0) / own) * chunks : Infinity;
-        if (performance.now() - t0 > 0.9 * alone) soloUntil = products + (64 << Math.min(misses++, 4));
+        if (performance.now() - t0 > 0.9 * alone) soloUntil = products + (16 << Math.min(misses++, 6));
         else misses = 0;
       }
       return Atomics.load(ctl, FAILED) === 0;
