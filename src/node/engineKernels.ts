@@ -87,7 +87,7 @@ const TABLE = 8;
 const CHUNK_WORDS = 11;
 const MAX_CHUNKS = 255;
 /** Chunks per thread and product: small enough that threads finish together, each a few microseconds of work or more. */
-const PER_THREAD = 8;
+const PER_THREAD = 4;
 const CONTROL_WORDS = TABLE + MAX_CHUNKS * CHUNK_WORDS;
 /** How long a helper keeps looking for the next product before it sleeps. */
 const SPIN_MS = 0.2;
