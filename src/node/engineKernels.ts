@@ -83,11 +83,11 @@ const KERNEL = 5;
 /** The generation a helper was woken from sleep for (it joined late: not a sign of a busy machine). */
 const WOKEN = 6;
 const TABLE = 8;
-/** Per chunk: a, ais, aps, bp, c, k, n, i0, i1. */
-const CHUNK_WORDS = 9;
+/** Per chunk: a, ais, aps, bp, c, k, n, bjb, bstep, i0, i1. */
+const CHUNK_WORDS = 11;
 const MAX_CHUNKS = 255;
 /** Chunks per thread and product: small enough that threads finish together, each a few microseconds of work or more. */
-const PER_THREAD = 8;
+const PER_THREAD = 4;
 const CONTROL_WORDS = TABLE + MAX_CHUNKS * CHUNK_WORDS;
 /** How long a helper keeps looking for the next product before it sleeps. */
 const SPIN_MS = 0.2;
@@ -117,7 +117,7 @@ for (;;) {
     if (((t >>> 8) & 0xff) >= back) break;
     if (Atomics.compareExchange(ctl, ${TICKET}, t, t - 1) !== t) continue;
     const o = ${TABLE} + (back - 1) * ${CHUNK_WORDS};
-    try { k.gemm(ctl[o], ctl[o + 1], ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5], ctl[o + 7], ctl[o + 8], ctl[o + 6]); }
+    try { k.gemm(ctl[o], ctl[o + 1], ctl[o + 2], ctl[o + 3], ctl[o + 4], ctl[o + 5], ctl[o + 9], ctl[o + 10], ctl[o + 6], ctl[o + 7], ctl[o + 8]); }
     catch { Atomics.store(ctl, ${FAILED}, 1); }
     // the caller sleeps only for the last chunk: wake it once, when that one is done
     if (Atomics.add(ctl, ${DONE}, 1) + 1 >= chunks) Atomics.notify(ctl, ${DONE});
@@ -167,9 +167,9 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
         for (let i0 = 0; i0 < rows; i0 += per) {
           if (chunks >= MAX_CHUNKS) return false;
           const o = TABLE + chunks * CHUNK_WORDS;
-          for (let w = 0; w < 7; w++) ctl[o + w] = args[w]!;
-          ctl[o + 7] = i0;
-          ctl[o + 8] = Math.min(rows, i0 + per);
+          for (let w = 0; w < 9; w++) ctl[o + w] = args[w]!;
+          ctl[o + 9] = i0;
+          ctl[o + 10] = Math.min(rows, i0 + per);
           chunkTask[chunks] = t;
           chunkRows[chunks] = i0;
           chunks++;
@@ -191,7 +191,7 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
         if (front >= (t & 0xff)) break;
         if (Atomics.compareExchange(ctl, TICKET, t, t + 256) !== t) continue;
         const o = TABLE + front * CHUNK_WORDS;
-        runRows(chunkTask[front]!, chunkRows[front]!, ctl[o + 8]!);
+        runRows(chunkTask[front]!, chunkRows[front]!, ctl[o + 10]!);
         Atomics.add(ctl, DONE, 1);
         own++;
       }
@@ -208,7 +208,7 @@ function workerGemm(helpers: number): ParallelGemm & { readonly helperChunks: ()
       // the helpers missed altogether (asleep: the next ones find them awake) costs little.
       if (own < chunks && Atomics.load(ctl, WOKEN) !== Atomics.load(ctl, GENERATION)) {
         const alone = own > 0 ? ((t1 - t0) / own) * chunks : Infinity;
-        if (performance.now() - t0 > 0.9 * alone) soloUntil = products + (64 << Math.min(misses++, 4));
+        if (performance.now() - t0 > 0.9 * alone) soloUntil = products + (16 << Math.min(misses++, 6));
         else misses = 0;
       }
       return Atomics.load(ctl, FAILED) === 0;

@@ -179,6 +179,11 @@ describe('matrix kernels: WebAssembly and JavaScript give the same bits', () => 
       A[5] = special;
       assert.equal(gemmWasm(true, A, k, 1, B, n, 1, m, k, n), null, `${special} is refused by the fused kernel`);
       assert.equal(firstDifference(gemm(A, B, m, k, n), gemmFusedJs(A, k, 1, B, n, 1, m, k, n)), null, `${special}: gemm falls back to the emulation`);
+      // in B too, read in place (rows of whole fours) or packed (transposed)
+      const A2 = lcgData(m * k, 5);
+      B[9] = special;
+      assert.equal(gemmWasm(true, A2, k, 1, B, n, 1, m, k, n), null, `${special} in B is refused by the fused kernel`);
+      assert.equal(gemmWasm(true, A2, k, 1, B, 1, k, m, k, n), null, `${special} in Bᵀ is refused by the fused kernel`);
     }
   });
 

@@ -13,8 +13,11 @@
 ;;
 ;; Layouts (addresses in bytes, doubles little-endian):
 ;;   A(i,p)  = f64 at a + i·ais + p·aps      (any strides: A, Aᵀ)
-;;   Bpanel  = pack(B): for column block jb, k rows of 4 doubles: B(p, 4jb+c)
-;;             at bp + (jb·k + p)·32 + c·8, zero beyond the last column
+;;   B       = for column block jb, k runs of 4 doubles: B(p, 4jb+c) at
+;;             bp + jb·bjb + p·bstep + c·8. Packed panels (pack, packRows):
+;;             bjb = 32k, bstep = 32, zero beyond the last column; a B
+;;             stored by rows, n a multiple of 4, read in place: bjb = 32,
+;;             bstep = its row's bytes
 ;;   C(i,j)  = f64 at c + i·8n + j·8: row-major m×n, as the result's array;
 ;;             the last block of a row, when n is not a multiple of 4, stores
 ;;             only its n mod 4 columns
@@ -154,7 +157,7 @@
 
   ;; Rows i0 ≤ i < i1 of C = A·B (n columns, in ⌈n/4⌉ blocks). Four rows at a
   ;; time (8 accumulators of 2 lanes: a 4×4 block of C), then single rows.
-  (func (export "gemm") (param $a i32) (param $ais i32) (param $aps i32) (param $bp i32) (param $c i32) (param $k i32) (param $i0 i32) (param $i1 i32) (param $n i32)
+  (func (export "gemm") (param $a i32) (param $ais i32) (param $aps i32) (param $bp i32) (param $c i32) (param $k i32) (param $i0 i32) (param $i1 i32) (param $n i32) (param $bjb i32) (param $bstep i32)
     (local $i i32) (local $jb i32) (local $p i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $ldc i32)
     (local $a2 i32) (local $a3 i32) (local $nb i32) (local $w i32)
     (local $x v128) (local $y0 v128) (local $y1 v128)
@@ -177,7 +180,7 @@
             (local.set $c20 (v128.const i64x2 0 0)) (local.set $c21 (v128.const i64x2 0 0))
             (local.set $c30 (v128.const i64x2 0 0)) (local.set $c31 (v128.const i64x2 0 0))
             (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ais))))
-            (local.set $pb (i32.add (local.get $bp) (i32.shl (i32.mul (local.get $jb) (local.get $k)) (i32.const 5))))
+            (local.set $pb (i32.add (local.get $bp) (i32.mul (local.get $jb) (local.get $bjb))))
             (local.set $p (local.get $k))
             (block $innerDone
               (loop $inner
@@ -193,7 +196,7 @@
                 (local.set $x (v128.load64_splat (i32.add (local.get $pa) (local.get $a3))))
                 MAC($c30, $x, $y0) MAC($c31, $x, $y1)
                 (local.set $pa (i32.add (local.get $pa) (local.get $aps)))
-                (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $bstep)))
                 (local.set $p (i32.sub (local.get $p) (i32.const 1)))
                 (br $inner)))
             (local.set $pc (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $jb) (i32.const 5))))
@@ -233,7 +236,7 @@
             (br_if $blocksDone (i32.ge_u (local.get $jb) (local.get $nb)))
             (local.set $c00 (v128.const i64x2 0 0)) (local.set $c01 (v128.const i64x2 0 0))
             (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $ais))))
-            (local.set $pb (i32.add (local.get $bp) (i32.shl (i32.mul (local.get $jb) (local.get $k)) (i32.const 5))))
+            (local.set $pb (i32.add (local.get $bp) (i32.mul (local.get $jb) (local.get $bjb))))
             (local.set $p (local.get $k))
             (block $innerDone
               (loop $inner
@@ -241,7 +244,7 @@
                 (local.set $x (v128.load64_splat (local.get $pa)))
                 MAC($c00, $x, (v128.load (local.get $pb))) MAC($c01, $x, (v128.load offset=16 (local.get $pb)))
                 (local.set $pa (i32.add (local.get $pa) (local.get $aps)))
-                (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $bstep)))
                 (local.set $p (i32.sub (local.get $p) (i32.const 1)))
                 (br $inner)))
             (local.set $pc (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $jb) (i32.const 5))))
