@@ -74,15 +74,19 @@ export function helperChunks(): number {
  * running. A helper checks the ticket's generation against the table it read,
  * so it never runs a chunk of one hand-over with another's arguments.
  */
+// Words (Int32) of the control array. The three that threads write while others watch —
+// the generation helpers spin on, the ticket every claim changes, the count of chunks
+// done — sit on cache lines of their own (16 words = 64 bytes), so a claim or a count does
+// not pull the others' line away.
 const GENERATION = 0;
-const TICKET = 1;
-const DONE = 2;
-const FAILED = 3;
-const CHUNKS = 4;
-const KERNEL = 5;
+const TICKET = 16;
+const DONE = 32;
+const FAILED = 48;
+const CHUNKS = 49;
+const KERNEL = 50;
 /** The generation a helper was woken from sleep for (it joined late: not a sign of a busy machine). */
-const WOKEN = 6;
-const TABLE = 8;
+const WOKEN = 51;
+const TABLE = 64;
 /** Per chunk: a, ais, aps, bp, c, k, n, bjb, bstep, i0, i1. */
 const CHUNK_WORDS = 11;
 const MAX_CHUNKS = 255;
