@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { graphStepExtension, openFile, waitFor } from './helpers';
+import { closeActiveEditor, graphStepExtension, openFile, waitFor } from './helpers';
 import { exampleUri, graphStepApi, openUntitled } from './positions';
 
 interface Label {
@@ -91,6 +91,7 @@ describe('commands, keybindings, menus, settings (issues 2, 4, 7, 8)', () => {
     assert.deepEqual([problem!.range.start.line, problem!.range.start.character, problem!.range.end.character], [1, 4, 6]);
     await editor.edit((e) => e.replace(new vscode.Range(1, 4, 1, 6), 'x'));
     await waitFor('the diagnostic to clear', () => problems().length === 0);
+    await closeActiveEditor();
   });
 
   it('declares every command, keybindings scoped to .nn editors and the panel, and the editor-title button', () => {
@@ -129,6 +130,6 @@ describe('commands, keybindings, menus, settings (issues 2, 4, 7, 8)', () => {
     const opened = await vscode.commands.executeCommand<vscode.TextDocument>('graphstep.openExample', 'apple.nn');
     assert.equal(opened.languageId, 'graphstep');
     assert.match(opened.getText(), /apple_sum = apple_num \* apple_price/);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await closeActiveEditor();
   });
 });

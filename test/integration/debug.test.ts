@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { openFile, waitFor } from './helpers';
+import { closeActiveEditor, closeAllEditors, openFile, waitFor } from './helpers';
 import { exampleUri, graphStepApi } from './positions';
 
 /** What the adapter sent VS Code during one debug session. */
@@ -68,7 +68,7 @@ describe('the graphstep debugger in the extension host', () => {
       await ended;
     }
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('F5 on a .nn file with no launch.json starts a graphstep session stopped before the first step', async () => {
@@ -98,7 +98,7 @@ describe('the graphstep debugger in the extension host', () => {
     const hit = await stopAfter(() => vscode.commands.executeCommand('workbench.action.debug.continue'));
     assert.equal(hit.reason, 'breakpoint');
     assert.equal((await topFrame(debugSession)).name, `forward › total  line ${line + 1}`);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await closeActiveEditor();
   });
 
   it('the debugger, the GraphStep commands and the session share one position, whichever moves it', async () => {

@@ -5,7 +5,7 @@ import { checkSource } from '../../src/core/check';
 import { Stepper } from '../../src/core/engine/stepper';
 import type { Graph } from '../../src/core/graph/graph';
 import type { DocumentSession } from '../../src/extension/sessions';
-import { waitFor } from './helpers';
+import { closeActiveEditor, waitFor } from './helpers';
 import { graphStepApi, hoverText, openUntitled, positionOf } from './positions';
 
 /** One product of 790×790 matrices: half a second to a second of computation in one step. */
@@ -76,7 +76,7 @@ async function longestSlice(work: () => Promise<void>): Promise<{ longestMs: num
 }
 
 describe('evaluation in the session\'s thread: the extension host never blocks', () => {
-  afterEach(() => vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'));
+  afterEach(() => closeActiveEditor());
 
   it('a step through a 1400×1400 product runs while a timer on the host keeps firing', async () => {
     // Large enough to last well over 100 ms even on a fast, idle machine.
@@ -135,7 +135,7 @@ describe('evaluation in the session\'s thread: the extension host never blocks',
 });
 
 describe('a 10,000-statement file: the check runs in the evaluation thread too', () => {
-  afterEach(() => vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'));
+  afterEach(() => closeActiveEditor());
 
   const lines = ['input x0 = 1.5'];
   for (let i = 1; i <= 10_000; i++) lines.push(`x${i} = relu(x${i - 1} * 1.0001)`);
@@ -215,7 +215,7 @@ describe('a 10,000-statement file: the check runs in the evaluation thread too',
 });
 
 describe('positions are kept by node across edits', () => {
-  afterEach(() => vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'));
+  afterEach(() => closeActiveEditor());
 
   const CHAIN = 'input a = 2\ninput b = 3\nc = a * b\nd = c + a\ne = d * b\n';
 

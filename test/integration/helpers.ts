@@ -31,3 +31,30 @@ export async function waitFor(what: string, condition: () => boolean | Promise<b
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Reverts and closes the active editor, then waits until the extension host
+ * has seen its document close. An untitled name is reused at once: a test
+ * that opens a new untitled document before then can be handed the old one,
+ * still open in this process under the same name.
+ */
+export async function closeActiveEditor(): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  if (document && document.uri.scheme === 'untitled') await waitFor('the closed document to close in the extension host', () => document.isClosed);
+}
+
+/**
+ * Closes every editor, untitled documents reverted first (closing a dirty one
+ * would keep it), and waits until the extension host has seen them close, for
+ * the reason closeActiveEditor gives.
+ */
+export async function closeAllEditors(): Promise<void> {
+  const untitled = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled' && !d.isClosed);
+  for (const document of untitled) {
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await waitFor('the closed untitled documents to close in the extension host', () => untitled.every((d) => d.isClosed));
+}

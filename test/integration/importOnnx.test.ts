@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fixtureUri, waitFor } from './helpers';
+import { closeAllEditors, fixtureUri, waitFor } from './helpers';
 import { graphStepApi } from './positions';
 
 describe('GraphStep: Import ONNX Model', () => {
   const folder = fixtureUri(`onnx/imported-${process.pid}`);
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
     await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false }).then(undefined, () => undefined);
   });
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fixtureUri, openFile, waitFor } from './helpers';
+import { closeAllEditors, fixtureUri, openFile, waitFor } from './helpers';
 import { graphStepApi } from './positions';
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -16,7 +16,7 @@ describe('a file load() reads, changed on disk while its .nn file is open', () =
     await vscode.workspace.fs.writeFile(program, encode('input x = load("points.csv")\ns = sum(x)\n'));
   });
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
     await vscode.workspace.fs.delete(folder, { recursive: true });
   });
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DocumentSession } from '../../src/extension/sessions';
-import { waitFor } from './helpers';
+import { closeActiveEditor, waitFor } from './helpers';
 import { graphStepApi, openUntitled } from './positions';
 
 const APPLE = '# apples\ninput apple_num = 2\ninput apple_price = 100\ninput tax = 1.1\n\napple_sum = apple_num * apple_price\ntotal = apple_sum * tax\n';
@@ -25,7 +25,7 @@ const scalar = (session: DocumentSession, name: string, what: 'value' | 'grad'):
 };
 
 describe('the session of a document (the apple slice)', () => {
-  afterEach(() => vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'));
+  afterEach(() => closeActiveEditor());
 
   it('steps the apple graph: 200, then 220.00000000000003, then the gradients', async () => {
     const { session } = await untitledSession(APPLE);

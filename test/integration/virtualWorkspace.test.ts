@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { MemoryFileSystem } from '../support/memoryFileSystem';
-import { openFile, waitFor } from './helpers';
+import { closeAllEditors, openFile, waitFor } from './helpers';
 import { graphStepApi } from './positions';
 
 describe('a .nn file of a virtual workspace in the Node extension host (no disk path, only vscode.workspace.fs)', () => {
@@ -13,7 +13,7 @@ describe('a .nn file of a virtual workspace in the Node extension host (no disk 
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
     registration?.dispose();
   });
 
