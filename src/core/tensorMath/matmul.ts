@@ -1,7 +1,7 @@
 import { Tensor, type Shape } from '../tensor';
 import { resultArray } from './allocate';
 import { fma } from './fma';
-import { gemmWasm, gemmWasmPair } from './gemmWasm';
+import { gemmWasm, gemmWasmPair, type StridedProduct } from './gemmWasm';
 import { formatShape, resolveReshape } from './shapes';
 
 /** Largest m·k·n computed with fused multiply-adds; above it, plain ones. */
@@ -59,16 +59,7 @@ function computeStrided(fused: boolean, A: Float64Array, ais: number, aps: numbe
 }
 
 /** One remembered product: the operands (by identity), their strides and sizes, and C. */
-interface MemoEntry {
-  readonly A: Float64Array;
-  readonly ais: number;
-  readonly aps: number;
-  readonly B: Float64Array;
-  readonly bps: number;
-  readonly bjs: number;
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
+interface MemoEntry extends StridedProduct {
   /** Kept private: callers get copies (an op may write into the array it gets). */
   readonly C: Float64Array;
 }
