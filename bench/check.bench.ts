@@ -36,13 +36,58 @@ const CHECK_ONLY: CheckOptions = { evaluate: false };
 /** What `graphstep check` asks for: the problems, without the groups a drawing needs. */
 const PROBLEMS_ONLY: CheckOptions = { evaluate: false, groups: false };
 
-/** In a child process: time the first check of one case and print its wall and CPU milliseconds (GRAPHSTEP_COLD_GROUPS=0: without groups). */
+/**
+ * The least any checker written in JavaScript does with a file, as a yardstick
+ * for the cold figures: one pass over the characters splitting words, numbers
+ * and operators; one Map lookup per word; one small object per operator or
+ * number. No syntax, no shapes, no ranges, no messages. Returns the count of
+ * objects made (so nothing is optimized away).
+ */
+function bareScan(text: string): number {
+  const word = (d: number): boolean => (d >= 97 && d <= 122) || (d >= 65 && d <= 90) || d === 95;
+  const digit = (d: number): boolean => d >= 48 && d <= 57;
+  const n = text.length;
+  const starts = new Int32Array(n + 1);
+  const kinds = new Uint8Array(n);
+  let tokens = 0;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10) {
+      i++;
+      continue;
+    }
+    starts[tokens] = i;
+    let j = i + 1;
+    if (word(c)) {
+      while (j < n && (word(text.charCodeAt(j)) || digit(text.charCodeAt(j)))) j++;
+      kinds[tokens++] = 1;
+    } else if (digit(c)) {
+      while (j < n && (digit(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+      kinds[tokens++] = 2;
+    } else kinds[tokens++] = 3;
+    i = j;
+  }
+  starts[tokens] = n;
+  const names = new Map<string, number>();
+  const made: { id: number; inputs: number[]; start: number }[] = [];
+  for (let t = 0; t < tokens; t++) {
+    if (kinds[t] === 1) {
+      const word = text.slice(starts[t]!, starts[t + 1]!).trim();
+      if (!names.has(word)) names.set(word, made.length);
+    } else made.push({ id: made.length, inputs: [made.length - 1], start: starts[t]! });
+  }
+  return made.length + names.size;
+}
+
+/** In a child process: time the first check of one case and print its wall and CPU milliseconds (GRAPHSTEP_COLD_GROUPS=0: without groups; GRAPHSTEP_COLD_BARE=1: the bare scan instead). */
 export function runColdCase(name: string): void {
   const text = caseText(name);
   const options = process.env.GRAPHSTEP_COLD_GROUPS === '0' ? PROBLEMS_ONLY : CHECK_ONLY;
+  const bare = process.env.GRAPHSTEP_COLD_BARE === '1';
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  checkSource(text, options);
+  if (bare) bareScan(text);
+  else checkSource(text, options);
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   process.stdout.write(`${wall} ${(cpu.user + cpu.system) / 1000}\n`);
@@ -54,11 +99,12 @@ function median(xs: number[]): number {
 }
 
 /** Median wall and CPU ms of the first check in `runs` fresh processes, with or without the groups. */
-function coldMedianMs(name: string, runs: number, groups = true): { wall: number; cpu: number } {
+function coldMedianMs(name: string, runs: number, groups = true, bare = false): { wall: number; cpu: number } {
   const walls: number[] = [];
   const cpus: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const out = execFileSync(process.execPath, [process.argv[1]!], { env: { ...process.env, GRAPHSTEP_COLD_CASE: name, GRAPHSTEP_COLD_GROUPS: groups ? '1' : '0' }, encoding: 'utf8' });
+    const env = { ...process.env, GRAPHSTEP_COLD_CASE: name, GRAPHSTEP_COLD_GROUPS: groups ? '1' : '0', GRAPHSTEP_COLD_BARE: bare ? '1' : '0' };
+    const out = execFileSync(process.execPath, [process.argv[1]!], { env, encoding: 'utf8' });
     const [wall, cpu] = out.trim().split(' ').map(Number);
     walls.push(wall!);
     cpus.push(cpu!);
@@ -104,7 +150,8 @@ export function benchCheck(): void {
   console.log(`\nparse + check, without running the tape (load average ${load} on ${os.cpus().length} cores):`);
   console.log('  cold = the first checkSource call in a fresh process after loading (median of 7 processes, wall and CPU), with the groups the panel draws;');
   console.log('  no groups = the same without them, as `graphstep check` asks;');
-  console.log('  CLI = the whole `graphstep check FILE` in a fresh process (start, load, read, check, and the tape run when it is cheap; median of 5); warm = median in one process');
+  console.log('  CLI = the whole `graphstep check FILE` in a fresh process (start, load, read, check, and the tape run when it is cheap; median of 5); warm = median in one process;');
+  console.log('  bare scan = the least any JavaScript checker does, cold (split the text into tokens, one Map lookup per name, one small object per operator or number: no syntax, shapes, ranges or messages)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphstep-bench-'));
   for (const [name, label, goal] of [
     ['10k', 'generated file, 10,000 op nodes', 20],
@@ -114,12 +161,13 @@ export function benchCheck(): void {
     const file = path.join(dir, `${name}.nn`);
     fs.writeFileSync(file, text);
     const cold = coldMedianMs(name, 7);
-    const bare = coldMedianMs(name, 7, false);
+    const noGroups = coldMedianMs(name, 7, false);
+    const scan = coldMedianMs(name, 7, false, true);
     const cli = cliCheckMs(file, 5);
     const warm = medianMs(() => checkSource(text, CHECK_ONLY), 1000, 20);
     const size = `${(text.length / 1024).toFixed(0)} KiB`;
     console.log(
-      `  ${label.padEnd(32)} ${size.padStart(8)}  cold ${fmt(cold.wall).padStart(8)} (cpu ${fmt(cold.cpu)}; goal ${goal} ms)   no groups ${fmt(bare.wall)} (cpu ${fmt(bare.cpu)})   CLI ${cli === null ? '—' : fmt(cli)}   warm ${fmt(warm)}`,
+      `  ${label.padEnd(32)} ${size.padStart(8)}  cold ${fmt(cold.wall).padStart(8)} (cpu ${fmt(cold.cpu)}; goal ${goal} ms)   no groups ${fmt(noGroups.wall)} (cpu ${fmt(noGroups.cpu)})   CLI ${cli === null ? '—' : fmt(cli)}   warm ${fmt(warm)}   bare scan ${fmt(scan.wall)} (${(scan.wall / goal).toFixed(2)} of the goal; cold check ${(cold.wall / scan.wall).toFixed(1)}× it)`,
     );
   }
   fs.rmSync(dir, { recursive: true, force: true });
