@@ -28,6 +28,19 @@ describe('lexer', () => {
     assert.deepEqual(at('a \\'), ['name:a@0:0-1', 'newline:\\n@0:3-3', 'eof:@0:3-3', "0:2-0:3 unexpected character '\\'"]);
   });
 
+  it('names an invisible character by its code point, and quotes a visible one', () => {
+    const messages = (text: string): string[] => {
+      const diagnostics: Diagnostic[] = [];
+      tokenize(text, diagnostics);
+      return diagnostics.map((d) => `${d.range.start.character}-${d.range.end.character} ${d.message}`);
+    };
+    assert.deepEqual(messages('a\u0000b'), ['1-2 unexpected invisible character U+0000']);
+    assert.deepEqual(messages('x = 1\u200b'), ['5-6 unexpected invisible character U+200B']);
+    assert.deepEqual(messages('x = \u202e1'), ['4-5 unexpected invisible character U+202E']);
+    assert.deepEqual(messages('x = \ud800'), ['4-5 unexpected invisible character U+D800']);
+    assert.deepEqual(messages('x = $ + \u00a7'), ["4-5 unexpected character '$'", "8-9 unexpected character '§'"]);
+  });
+
   it('reads a name that starts with a letter outside the BMP (two UTF-16 code units) whole', () => {
     const diagnostics: Diagnostic[] = [];
     const seen = tokenize('𝑥 = 1\ny = 𝑥 + a𝑥 + 𝑥𝑦2', diagnostics).map((t) => `${t.kind}:${t.text === '\n' ? '\\n' : t.text}@${t.line}:${t.start}-${t.end}`);

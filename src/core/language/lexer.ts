@@ -290,13 +290,27 @@ export function lex(text: string, diagnostics: Diagnostic[], maxLiteralElements 
       continue;
     }
     const width = isHighSurrogate(text, i) && isLowSurrogate(text, i + 1) ? 2 : 1;
-    diagnostics.push({ severity: 'error', range: { start: positionAt(line, i - lineStart), end: positionAt(line, i + width - lineStart) }, message: l10n.t("unexpected character '{0}'", text.slice(i, i + width)) });
+    diagnostics.push({ severity: 'error', range: { start: positionAt(line, i - lineStart), end: positionAt(line, i + width - lineStart) }, message: unexpectedCharacter(text.slice(i, i + width)) });
     i += width;
   }
   tokens.push(NEWLINE, 0, i, i, line, i - lineStart, depth);
   tokens.push(EOF, 0, i, i, line, i - lineStart, depth);
   return tokens;
 }
+
+/**
+ * The message for a character no token starts with. One that shows nothing
+ * (a control character, a zero-width or bidirectional mark, a lone surrogate)
+ * is named by its code point instead of being quoted invisibly.
+ */
+function unexpectedCharacter(char: string): string {
+  if (!INVISIBLE.test(char)) return l10n.t("unexpected character '{0}'", char);
+  const code = char.codePointAt(0)!;
+  return l10n.t('unexpected invisible character U+{0}', code.toString(16).toUpperCase().padStart(4, '0'));
+}
+
+/** Characters that show nothing where they stand: controls, format marks (zero-width, bidirectional), lone surrogates. */
+const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]$/u;
 
 /** Where a name that has reached a non-ASCII character at `end` ends: letters, digits and marks of any script go on with it. */
 function nameEnd(text: string, end: number): number {
