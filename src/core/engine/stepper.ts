@@ -4,16 +4,9 @@ import { NOT_TRAINING, type EvaluationContext, type OpDef } from '../ops/opDef';
 import { opByName } from '../ops/registry';
 import { Tensor } from '../tensor';
 import { addTensors } from './accumulate';
-import * as l10n from '@vscode/l10n';
+import { TapeView, type TapeSteps } from './tapeView';
 
-export type Phase = 'start' | 'forward' | 'backward';
-
-/** "start 0/2", "forward 1/2", "backward 2/2": a position on the tape, in the display language. */
-export function positionText(position: number, forwardSteps: number, backwardSteps: number): string {
-  if (position === 0) return l10n.t('start {0}/{1}', 0, forwardSteps);
-  if (position <= forwardSteps) return l10n.t('forward {0}/{1}', position, forwardSteps);
-  return l10n.t('backward {0}/{1}', position - forwardSteps, backwardSteps);
-}
+export { positionText, type Phase } from './tapeView';
 
 /** One slot a step changed and what it held before, so a step back restores it exactly. */
 type Change =
@@ -38,15 +31,8 @@ type Change =
  * exact undo and the history holds only what changed. Tensors are never
  * mutated: an accumulated gradient is a new tensor.
  */
-export class Stepper {
-  readonly forwardPlan: readonly number[];
-  readonly backwardPlan: readonly number[];
+export class Stepper extends TapeView {
   private readonly ops: readonly (OpDef | null)[];
-  private readonly values: (Tensor | null)[];
-  private readonly grads: (Tensor | null)[];
-  private readonly edgeGrads: (Tensor | null)[][];
-  private readonly arrived: number[];
-  private readonly expected: readonly number[];
   private readonly needsGrad: readonly (readonly boolean[])[];
   /** The changes of every step taken, in order; step s's are records[starts[s]] onwards. */
   private readonly records: Change[] = [];
@@ -65,83 +51,21 @@ export class Stepper {
    * others); `context` says which training step the tape is (none by default).
    */
   constructor(
-    readonly graph: Graph,
+    graph: Graph,
     ops: (name: string) => OpDef | undefined = opByName,
     readonly context: EvaluationContext = NOT_TRAINING,
   ) {
     const plan = planOf(graph, ops);
-    this.ops = plan.ops;
-    this.forwardPlan = plan.forward;
-    this.backwardPlan = plan.backward;
-    this.expected = plan.expected;
-    this.needsGrad = plan.needsGrad;
-    // copies of the plan's starting arrays: cheaper than filling new ones, which a small tape notices
-    this.values = plan.leafValues.slice();
-    this.grads = plan.nulls.slice() as (Tensor | null)[];
+    // copies of the plan's starting arrays: cheaper than filling new ones, which a small tape notices;
     // a node's arrow gradients get their array at its first backward step (most Steppers never step back that far)
-    this.edgeGrads = plan.noEdges.slice();
-    this.arrived = plan.zeros.slice();
+    super(graph, plan, plan.leafValues.slice(), plan.nulls.slice() as (Tensor | null)[], plan.noEdges.slice(), plan.zeros.slice());
+    this.ops = plan.ops;
+    this.needsGrad = plan.needsGrad;
     this.seed = plan.seed;
-  }
-
-  /** F: the number of forward steps. */
-  get forwardSteps(): number {
-    return this.forwardPlan.length;
-  }
-
-  /** B: the number of backward steps. */
-  get backwardSteps(): number {
-    return this.backwardPlan.length;
-  }
-
-  get total(): number {
-    return this.forwardPlan.length + this.backwardPlan.length;
   }
 
   get position(): number {
     return this.starts.length;
-  }
-
-  get phase(): Phase {
-    const p = this.starts.length;
-    if (p === 0) return 'start';
-    return p <= this.forwardPlan.length ? 'forward' : 'backward';
-  }
-
-  /** The node run by the step that reached this position; null at 0. */
-  get currentNode(): number | null {
-    return this.nodeAtStep(this.starts.length);
-  }
-
-  /** The node run by step `position` (1-based), or null. */
-  nodeAtStep(position: number): number | null {
-    const f = this.forwardPlan.length;
-    if (position <= 0 || position > this.total) return null;
-    return position <= f ? this.forwardPlan[position - 1]! : this.backwardPlan[position - f - 1]!;
-  }
-
-  value(id: number): Tensor | null {
-    return this.values[id] ?? null;
-  }
-
-  /** The gradient accumulated into a node so far; null for constants and before anything arrived. */
-  grad(id: number): Tensor | null {
-    return this.grads[id] ?? null;
-  }
-
-  /** The gradient that flowed from `consumer` into its input number `inputIndex`. */
-  edgeGrad(consumer: number, inputIndex: number): Tensor | null {
-    return this.edgeGrads[consumer]?.[inputIndex] ?? null;
-  }
-
-  /** How many of a node's gradient contributions have arrived, of how many the backward pass will bring. */
-  contributions(id: number): { arrived: number; expected: number } {
-    return { arrived: this.arrived[id] ?? 0, expected: this.expected[id] ?? 0 };
-  }
-
-  /** Whether a node's gradient is complete at this position. */
-  gradComplete(id: number): boolean {
-    return this.arrived[id]! > 0 && this.arrived[id] === this.expected[id];
   }
 
   next(): boolean {
@@ -220,22 +144,6 @@ export class Stepper {
     this.goTo(this.total);
   }
 
-  /**
-   * Where "run to this node" goes: right after its forward step, or, once the
-   * position is past the forward pass, right after the step that completes
-   * its gradient. Null when no step involves the node.
-   */
-  positionOfNode(id: number): number | null {
-    const f = this.forwardPlan.length;
-    const forward = this.forwardPlan.indexOf(id);
-    if (forward >= 0 && this.starts.length <= f) return forward + 1;
-    let last: number | null = null;
-    this.backwardPlan.forEach((step, j) => {
-      if (step === id || this.graph.nodes[step]!.inputs.includes(id)) last = f + j + 1;
-    });
-    return last ?? (forward >= 0 ? forward + 1 : null);
-  }
-
   /** What the undo history holds: change records, and the bytes of the earlier tensors it keeps alive. */
   historyFootprint(): { readonly changes: number; readonly bytes: number } {
     let bytes = 0;
@@ -244,11 +152,6 @@ export class Stepper {
       else if (c.slot !== 'arrived' && c.previous) bytes += c.previous.data.byteLength;
     }
     return { changes: this.records.length, bytes };
-  }
-
-  /** "forward 3/4", "backward 2/4", or "start 0/4". */
-  describePosition(): string {
-    return positionText(this.starts.length, this.forwardPlan.length, this.backwardPlan.length);
   }
 
   private forwardStep(id: number, changes: Change[]): void {
@@ -318,7 +221,7 @@ const plans = new WeakMap<Graph, Plan>();
  * and how many gradient contributions each node receives. Worked out once
  * per graph, as for a Stepper.
  */
-export function tapePlan(graph: Graph): { readonly forward: readonly number[]; readonly backward: readonly number[]; readonly expected: readonly number[] } {
+export function tapePlan(graph: Graph): TapeSteps {
   return planOf(graph, opByName);
 }
 

@@ -3,95 +3,29 @@ import { NOT_TRAINING, type EvaluationContext, type OpDef } from '../ops/opDef';
 import { opByName } from '../ops/registry';
 import { Tensor } from '../tensor';
 import { addTensors } from './accumulate';
-import type { Phase } from './stepper';
 import { tapePlan } from './stepper';
+import { TapeView } from './tapeView';
 
 /**
  * A graph's tape run once from the start, one step at a time, to its end:
  * the same steps as a `Stepper` (the same plan, ops and accumulation, so the
  * same bits), without the undo history and the change record stepping back
  * needs. What a check and `graphstep render` run: a 100,000-statement tape
- * costs half as much. It reads like a stepper where it stands.
+ * costs half as much. It reads like a stepper where it stands (`TapeView`).
  */
-export class TapeRun {
-  readonly forwardPlan: readonly number[];
-  readonly backwardPlan: readonly number[];
-  private readonly expected: readonly number[];
-  private readonly values: (Tensor | null)[];
-  private readonly grads: (Tensor | null)[];
-  private readonly edgeGrads: ((Tensor | null)[] | undefined)[];
-  private readonly arrived: Int32Array;
+export class TapeRun extends TapeView {
   private steps = 0;
 
   constructor(
-    readonly graph: Graph,
+    graph: Graph,
     private readonly ops: (name: string) => OpDef | undefined = opByName,
     readonly context: EvaluationContext = NOT_TRAINING,
   ) {
-    const plan = tapePlan(graph);
-    const nodes = graph.nodes;
-    this.forwardPlan = plan.forward;
-    this.backwardPlan = plan.backward;
-    this.expected = plan.expected;
-    this.values = new Array<Tensor | null>(nodes.length);
-    for (let i = 0; i < nodes.length; i++) this.values[i] = nodes[i]!.value ?? null;
-    this.grads = new Array<Tensor | null>(nodes.length).fill(null);
-    this.edgeGrads = new Array<(Tensor | null)[] | undefined>(nodes.length);
-    this.arrived = new Int32Array(nodes.length);
-  }
-
-  get forwardSteps(): number {
-    return this.forwardPlan.length;
-  }
-
-  get total(): number {
-    return this.forwardPlan.length + this.backwardPlan.length;
+    super(graph, tapePlan(graph), ...TapeView.startingSlots(graph));
   }
 
   get position(): number {
     return this.steps;
-  }
-
-  get phase(): Phase {
-    const p = this.steps;
-    if (p === 0) return 'start';
-    return p <= this.forwardPlan.length ? 'forward' : 'backward';
-  }
-
-  get currentNode(): number | null {
-    return this.nodeAtStep(this.steps);
-  }
-
-  /** The node run by step `position` (1-based), or null. */
-  nodeAtStep(position: number): number | null {
-    const f = this.forwardPlan.length;
-    if (position <= 0 || position > this.total) return null;
-    return position <= f ? this.forwardPlan[position - 1]! : this.backwardPlan[position - f - 1]!;
-  }
-
-  value(id: number): Tensor | null {
-    return this.values[id] ?? null;
-  }
-
-  grad(id: number): Tensor | null {
-    return this.grads[id] ?? null;
-  }
-
-  edgeGrad(consumer: number, inputIndex: number): Tensor | null {
-    return this.edgeGrads[consumer]?.[inputIndex] ?? null;
-  }
-
-  contributions(id: number): { arrived: number; expected: number } {
-    return { arrived: this.arrived[id] ?? 0, expected: this.expected[id] ?? 0 };
-  }
-
-  /** "forward 3/4", "backward 2/4", or "start 0/4", as a stepper says it. */
-  describePosition(): string {
-    const p = this.steps;
-    const f = this.forwardPlan.length;
-    if (p === 0) return `start 0/${f}`;
-    if (p <= f) return `forward ${p}/${f}`;
-    return `backward ${p - f}/${this.backwardPlan.length}`;
   }
 
   /** Runs the next step; false at the end. */

@@ -1,5 +1,6 @@
 import { ChangeLog, type Changed } from '../../core/engine/changeLog';
-import { positionText, tapePlan, type Phase } from '../../core/engine/stepper';
+import { tapePlan } from '../../core/engine/stepper';
+import { TapeView } from '../../core/engine/tapeView';
 import type { Graph } from '../../core/graph/graph';
 import { Tensor } from '../../core/tensor';
 import { PACKED_MAX_ELEMENTS, type TapeUpdate } from './workerProtocol';
@@ -12,15 +13,7 @@ import { PACKED_MAX_ELEMENTS, type TapeUpdate } from './workerProtocol';
  * commands read it synchronously; nothing here is slower than the number of
  * slots an update names.
  */
-export class TapeMirror {
-  readonly forwardPlan: readonly number[];
-  readonly backwardPlan: readonly number[];
-  private readonly expected: readonly number[];
-  private readonly values: (Tensor | null)[];
-  private readonly grads: (Tensor | null)[];
-  /** By consumer; made when its first edge gradient arrives. */
-  private readonly edgeGrads: ((Tensor | null)[] | undefined)[];
-  private readonly arrived: Int32Array;
+export class TapeMirror extends TapeView {
   private currentPosition = 0;
   /** Which nodes each update touched (as `Stepper`'s record). */
   private readonly changes = new ChangeLog();
@@ -28,19 +21,12 @@ export class TapeMirror {
   private pending: { readonly update: TapeUpdate; readonly tensors: Tensor[]; d: number; offset: number; large: number; list: number; i: number } | null = null;
 
   /** `plan`: the graph's tape plan when already known (the evaluation thread sends it with its check). */
-  constructor(
-    readonly graph: Graph,
-    plan: TapePlan = tapePlan(graph),
-  ) {
-    this.forwardPlan = plan.forward;
-    this.backwardPlan = plan.backward;
-    this.expected = plan.expected;
-    const n = graph.nodes.length;
-    this.values = new Array<Tensor | null>(n);
-    for (let i = 0; i < n; i++) this.values[i] = graph.nodes[i]!.value ?? null;
-    this.grads = new Array<Tensor | null>(n).fill(null);
-    this.edgeGrads = new Array<(Tensor | null)[] | undefined>(n);
-    this.arrived = new Int32Array(n);
+  constructor(graph: Graph, plan: TapePlan = tapePlan(graph)) {
+    super(graph, plan, ...TapeView.startingSlots(graph));
+  }
+
+  get position(): number {
+    return this.currentPosition;
   }
 
   /** Takes what the thread sent, all at once. */
@@ -115,78 +101,6 @@ export class TapeMirror {
   changedSince(mark: number): Changed | null {
     return this.changes.since(mark);
   }
-
-  get forwardSteps(): number {
-    return this.forwardPlan.length;
-  }
-
-  get backwardSteps(): number {
-    return this.backwardPlan.length;
-  }
-
-  get total(): number {
-    return this.forwardPlan.length + this.backwardPlan.length;
-  }
-
-  get position(): number {
-    return this.currentPosition;
-  }
-
-  get phase(): Phase {
-    const p = this.currentPosition;
-    if (p === 0) return 'start';
-    return p <= this.forwardSteps ? 'forward' : 'backward';
-  }
-
-  get currentNode(): number | null {
-    return this.nodeAtStep(this.currentPosition);
-  }
-
-  /** The node run by step `position` (1-based), or null. */
-  nodeAtStep(position: number): number | null {
-    const f = this.forwardPlan.length;
-    if (position <= 0 || position > this.total) return null;
-    return position <= f ? this.forwardPlan[position - 1]! : this.backwardPlan[position - f - 1]!;
-  }
-
-  value(id: number): Tensor | null {
-    return this.values[id] ?? null;
-  }
-
-  grad(id: number): Tensor | null {
-    return this.grads[id] ?? null;
-  }
-
-  edgeGrad(consumer: number, inputIndex: number): Tensor | null {
-    return this.edgeGrads[consumer]?.[inputIndex] ?? null;
-  }
-
-  contributions(id: number): { arrived: number; expected: number } {
-    return { arrived: this.arrived[id] ?? 0, expected: this.expected[id] ?? 0 };
-  }
-
-  gradComplete(id: number): boolean {
-    const { arrived, expected } = this.contributions(id);
-    return arrived > 0 && arrived === expected;
-  }
-
-  /** As `Stepper.positionOfNode`, at the mirrored position. */
-  positionOfNode(id: number): number | null {
-    const f = this.forwardSteps;
-    const forward = this.forwardPlan.indexOf(id);
-    if (forward >= 0 && this.currentPosition <= f) return forward + 1;
-    let last: number | null = null;
-    this.backwardPlan.forEach((step, j) => {
-      if (step === id || this.graph.nodes[step]!.inputs.includes(id)) last = f + j + 1;
-    });
-    return last ?? (forward >= 0 ? forward + 1 : null);
-  }
-
-  /** "forward 3/4", "backward 2/4", or "start 0/4". */
-  describePosition(): string {
-    return positionText(this.currentPosition, this.forwardSteps, this.backwardSteps);
-  }
 }
-
 
 export type TapePlan = ReturnType<typeof tapePlan>;
