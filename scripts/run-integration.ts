@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import { launchChromium, repoRoot, startCodeServer, type CodeServer } from '../test/support/codeServer';
+import { launchChromium, repoRoot, runSuite, startCodeServer, type CodeServer } from '../test/support/codeServer';
 
 const extensionDir = path.resolve(process.env.GRAPHSTEP_EXTENSION_DIR ?? repoRoot);
 const testsEntry = path.join(repoRoot, 'out/test/integration/index.js');
@@ -37,30 +37,11 @@ async function main(): Promise<number> {
     const context = await launchChromium(path.join(server.dir, 'chromium'));
     try {
       const page = context.pages()[0] ?? (await context.newPage());
-      const exitCode = new Promise<number>((resolve) => {
-        void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
-      });
       await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => printLog(type, args));
       page.on('pageerror', (error) => {
         if (verbose || !offlineNoise.test(error.message)) console.error(`[workbench] ${error.message}`);
       });
-
-      const payload: Array<[string, string]> = [
-        ['extensionDevelopmentPath', server.remoteUri(extensionDir)],
-        ['extensionTestsPath', server.remoteUri(testsEntry)],
-        ['skipWelcome', 'true'],
-      ];
-      await page.goto(server.workbenchUrl(workspace, payload));
-
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<number>((resolve) => {
-        timer = setTimeout(() => {
-          console.error(`integration: no result after ${timeoutMs / 1000} s`);
-          resolve(1);
-        }, timeoutMs);
-      });
-      const code = await Promise.race([exitCode, timedOut]);
-      clearTimeout(timer);
+      const code = await runSuite(page, server, { workspace, extensionDir, testsEntry, timeoutMs, label: 'integration' });
       console.log(`integration: extension host finished with ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return code;
     } finally {

@@ -20,7 +20,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import { launchChromium, repoRoot, startCodeServer, type CodeServer } from '../test/support/codeServer';
+import { launchChromium, repoRoot, runSuite, startCodeServer, type CodeServer } from '../test/support/codeServer';
 
 const extensionDir = path.resolve(process.env.GRAPHSTEP_EXTENSION_DIR ?? repoRoot);
 const testsEntry = path.join(repoRoot, 'out/test/web/index.js');
@@ -62,7 +62,6 @@ async function main(): Promise<number> {
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       let results: unknown;
-      const exitCode = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
       const take = (text: string, print: boolean): void => {
         const at = text.indexOf(RESULTS_MARK);
         if (at >= 0) results = JSON.parse(text.slice(text.indexOf('{', at), text.lastIndexOf('}') + 1));
@@ -81,21 +80,7 @@ async function main(): Promise<number> {
           () => take(message.text(), true),
         );
       });
-      const payload: Array<[string, string]> = [
-        ['extensionDevelopmentPath', server.remoteUri(extensionDir)],
-        ['extensionTestsPath', server.remoteUri(testsEntry)],
-        ['skipWelcome', 'true'],
-      ];
-      await page.goto(server.workbenchUrl(workspace, payload));
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<number>((resolve) => {
-        timer = setTimeout(() => {
-          console.error(`web: no result after ${timeoutMs / 1000} s`);
-          resolve(1);
-        }, timeoutMs);
-      });
-      const code = await Promise.race([exitCode, timedOut]);
-      clearTimeout(timer);
+      const code = await runSuite(page, server, { workspace, extensionDir, testsEntry, timeoutMs, label: 'web' });
       // The counts are printed just before the host exits: give the console a moment.
       for (let i = 0; i < 20 && results === undefined; i++) await new Promise((r) => setTimeout(r, 100));
       if (results !== undefined) fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2));

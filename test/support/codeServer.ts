@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** The repository root (this file is test/support/codeServer.ts). */
 export const repoRoot = path.resolve(__dirname, '../..');
@@ -328,4 +328,35 @@ export function launchChromium(profileDir: string): Promise<BrowserContext> {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * Opens the workbench on `workspace` in test mode, with the payload VS Code's
+ * test runners pass (the extension under development and the suite's entry),
+ * and waits for the exit code the suite reports through the automation hook,
+ * or 1 once `timeoutMs` has passed. Hooks the page needs besides
+ * (`codeAutomationLog`, console) are set before.
+ */
+export async function runSuite(page: Page, server: CodeServer, suite: { readonly workspace: string; readonly extensionDir: string; readonly testsEntry: string; readonly timeoutMs: number; readonly label: string }): Promise<number> {
+  let exited: (code: number) => void = () => {};
+  const exitCode = new Promise<number>((resolve) => (exited = resolve));
+  await page.exposeFunction('codeAutomationExit', (code: number) => exited(code));
+  const payload: Array<[string, string]> = [
+    ['extensionDevelopmentPath', server.remoteUri(suite.extensionDir)],
+    ['extensionTestsPath', server.remoteUri(suite.testsEntry)],
+    ['skipWelcome', 'true'],
+  ];
+  await page.goto(server.workbenchUrl(suite.workspace, payload));
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<number>((resolve) => {
+    timer = setTimeout(() => {
+      console.error(`${suite.label}: no result after ${suite.timeoutMs / 1000} s`);
+      resolve(1);
+    }, suite.timeoutMs);
+  });
+  try {
+    return await Promise.race([exitCode, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
