@@ -41,8 +41,11 @@ export const add: OpDef = {
   signature: 'add(a, b)',
   doc: 'a + b with numpy broadcasting. Backward: dout to both inputs, summed over the axes each was broadcast along.',
   shape: broadcastRule('add'),
-  forward: ([a, b]) => binary(BinaryCode.add, a!, b!, 'add'),
-  backward: (ctx) => [wanted(ctx, 0, () => ctx.gradOutput), wanted(ctx, 1, () => ctx.gradOutput)],
+  forward: (inputs) => binary(BinaryCode.add, inputs[0]!, inputs[1]!, 'add'),
+  backward: (ctx) => [
+    ctx.needsGrad[0] ? sumToShape(ctx.gradOutput, ctx.inputs[0]!.shape) : null,
+    ctx.needsGrad[1] ? sumToShape(ctx.gradOutput, ctx.inputs[1]!.shape) : null,
+  ],
 };
 
 export const sub: OpDef = {
@@ -55,7 +58,7 @@ export const sub: OpDef = {
   signature: 'sub(a, b)',
   doc: 'a − b with numpy broadcasting. Backward: da = dout, db = −dout, each summed to its shape.',
   shape: broadcastRule('sub'),
-  forward: ([a, b]) => binary(BinaryCode.sub, a!, b!, 'sub'),
+  forward: (inputs) => binary(BinaryCode.sub, inputs[0]!, inputs[1]!, 'sub'),
   backward: (ctx) => [
     wanted(ctx, 0, () => ctx.gradOutput),
     ctx.needsGrad[1] ? negate(sumToShape(ctx.gradOutput, ctx.inputs[1]!.shape)) : null,
@@ -73,11 +76,12 @@ export const mul: OpDef = {
   signature: 'mul(a, b)',
   doc: 'a × b elementwise with numpy broadcasting. Backward: da = dout·b, db = dout·a (the inputs swapped), summed to each shape.',
   shape: broadcastRule('mul'),
-  forward: ([a, b]) => binary(BinaryCode.mul, a!, b!, 'mul'),
+  forward: (inputs) => binary(BinaryCode.mul, inputs[0]!, inputs[1]!, 'mul'),
   backward: (ctx) => {
-    const [a, b] = ctx.inputs as [Tensor, Tensor];
+    const a = ctx.inputs[0]!;
+    const b = ctx.inputs[1]!;
     const dout = ctx.gradOutput;
-    return [wanted(ctx, 0, () => binary(BinaryCode.mul, dout, b)), wanted(ctx, 1, () => binary(BinaryCode.mul, dout, a))];
+    return [ctx.needsGrad[0] ? sumToShape(binary(BinaryCode.mul, dout, b), a.shape) : null, ctx.needsGrad[1] ? sumToShape(binary(BinaryCode.mul, dout, a), b.shape) : null];
   },
 };
 
@@ -91,7 +95,7 @@ export const div: OpDef = {
   signature: 'div(a, b)',
   doc: 'a ÷ b elementwise with numpy broadcasting. Backward: da = dout / b, db = −dout·(a/b)/b (as PyTorch), summed to each shape.',
   shape: broadcastRule('div'),
-  forward: ([a, b]) => binary(BinaryCode.div, a!, b!, 'div'),
+  forward: (inputs) => binary(BinaryCode.div, inputs[0]!, inputs[1]!, 'div'),
   backward: (ctx) => {
     const [a, b] = ctx.inputs as [Tensor, Tensor];
     const dout = ctx.gradOutput;
@@ -112,7 +116,7 @@ export const pow: OpDef = {
   signature: 'pow(a, b)',
   doc: 'a ** b elementwise (C pow, correctly rounded). Backward: da = dout·b·a^(b−1) (0 where b = 0), db = dout·a^b·ln a where a > 0, else 0.',
   shape: broadcastRule('pow'),
-  forward: ([a, b]) => binary(BinaryCode.pow, a!, b!, 'pow'),
+  forward: (inputs) => binary(BinaryCode.pow, inputs[0]!, inputs[1]!, 'pow'),
   backward: (ctx) => {
     const dout = ctx.gradOutput;
     const shape = dout.shape;
