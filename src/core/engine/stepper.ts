@@ -125,7 +125,6 @@ export class Stepper extends TapeView {
     this.changes.trim();
   }
 
-
   goTo(position: number): void {
     const target = Math.max(0, Math.min(this.total, Math.trunc(position)));
     while (this.starts.length < target) this.next();
@@ -158,13 +157,6 @@ export class Stepper extends TapeView {
     const node = this.graph.nodes[id]!;
     changes.push({ slot: 'value', id, previous: this.values[id] ?? null });
     this.values[id] = this.ops[id]!.forward(this.inputValues(node), node.attrs, this.context);
-  }
-
-  private inputValues(node: GraphNode): Tensor[] {
-    const ids = node.inputs;
-    const out = new Array<Tensor>(ids.length);
-    for (let k = 0; k < ids.length; k++) out[k] = this.values[ids[k]!]!;
-    return out;
   }
 
   private backwardStep(id: number, seed: boolean, changes: Change[]): void {
@@ -229,6 +221,7 @@ const NO_EDGES: (Tensor | null)[] = [];
 
 /** [null, null, …]: for a node's few inputs, a loop is cheaper than Array.prototype.fill. */
 function nullArray(length: number): (Tensor | null)[] {
+  if (length === 2) return [null, null];
   const out: (Tensor | null)[] = [];
   for (let i = 0; i < length; i++) out.push(null);
   return out;

@@ -51,12 +51,6 @@ export class TapeRun extends TapeView {
     return op;
   }
 
-  private inputValues(node: GraphNode): Tensor[] {
-    const ids = node.inputs;
-    const out = new Array<Tensor>(ids.length);
-    for (let k = 0; k < ids.length; k++) out[k] = this.values[ids[k]!]!;
-    return out;
-  }
 
   private forwardStep(id: number): void {
     const node = this.graph.nodes[id]!;

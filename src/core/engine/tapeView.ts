@@ -1,4 +1,4 @@
-import type { Graph } from '../graph/graph';
+import type { Graph, GraphNode } from '../graph/graph';
 import type { Tensor } from '../tensor';
 import * as l10n from '@vscode/l10n';
 
@@ -126,6 +126,17 @@ export abstract class TapeView {
       if (step === id || this.graph.nodes[step]!.inputs.includes(id)) last = f + j + 1;
     });
     return last ?? (forward >= 0 ? forward + 1 : null);
+  }
+
+  /** The values of a node's inputs, in its argument order (each computed by the time the node runs). */
+  protected inputValues(node: GraphNode): Tensor[] {
+    const ids = node.inputs;
+    // most ops take one or two inputs: a literal makes a packed array at once
+    if (ids.length === 2) return [this.values[ids[0]!]!, this.values[ids[1]!]!];
+    if (ids.length === 1) return [this.values[ids[0]!]!];
+    const out = new Array<Tensor>(ids.length);
+    for (let k = 0; k < ids.length; k++) out[k] = this.values[ids[k]!]!;
+    return out;
   }
 
   /** "forward 3/4", "backward 2/4", or "start 0/4", in the display language. */
