@@ -128,6 +128,16 @@ describe('graphstep (out/cli.js) in the language LANG names', function () {
     assert.ok(r.out.includes("bad.nn:2:9: error: 定義された名前が必要ですが、未知の名前 'apple_nun' でした ('apple_num' のことですか?)"), r.out);
   });
 
+  it('graphstep render says where on the tape its picture is in the display language', () => {
+    const apple = path.join(root, 'examples/apple.nn');
+    const out = path.join(dir, 'apple.svg');
+    const ja = graphstep({ LANG: 'ja_JP.UTF-8' }, 'render', apple, '-o', out, '--step', '3');
+    const en = graphstep({ LANG: 'C' }, 'render', apple, '-o', out, '--step', '3');
+    assert.equal(ja.status, 0, ja.out);
+    assert.equal(ja.out.trim(), `${out}: 逆伝播 1/2`);
+    assert.equal(en.out.trim(), `${out}: backward 1/2`);
+  });
+
   it('prints it in English for LANG=C, for no LANG, and when LC_ALL=C overrides LANG', () => {
     const english = "bad.nn:2:9: error: expected a defined name, found unknown name 'apple_nun' (did you mean 'apple_num'?)";
     const locales: Record<string, string>[] = [{ LANG: 'C' }, {}, { LC_ALL: 'C', LANG: 'ja_JP.UTF-8' }, { LANG: 'en_US.UTF-8' }];
