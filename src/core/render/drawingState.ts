@@ -40,7 +40,7 @@ export interface DrawingState {
   readonly edgeGrads: readonly (readonly (ValueLabel | null)[])[];
 }
 
-/** The part of the lead's `Stepper` the drawing reads. */
+/** The part of a tape (`TapeView`: a `Stepper`, a `TapeRun`, the host's `TapeMirror`) the drawing reads. */
 export interface StepSource {
   readonly graph: Graph;
   readonly position: number;
