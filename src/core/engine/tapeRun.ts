@@ -51,7 +51,6 @@ export class TapeRun extends TapeView {
     return op;
   }
 
-
   private forwardStep(id: number): void {
     const node = this.graph.nodes[id]!;
     this.values[id] = this.op(node).forward(this.inputValues(node), node.attrs, this.context);

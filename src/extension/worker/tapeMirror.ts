@@ -1,6 +1,6 @@
 import { ChangeLog, type Changed } from '../../core/engine/changeLog';
 import { tapePlan } from '../../core/engine/stepper';
-import { TapeView } from '../../core/engine/tapeView';
+import { TapeView, type TapeSteps } from '../../core/engine/tapeView';
 import type { Graph } from '../../core/graph/graph';
 import { Tensor } from '../../core/tensor';
 import { PACKED_MAX_ELEMENTS, type TapeUpdate } from './workerProtocol';
@@ -103,4 +103,5 @@ export class TapeMirror extends TapeView {
   }
 }
 
-export type TapePlan = ReturnType<typeof tapePlan>;
+/** The plan the evaluation thread sends with its check: the tape's steps. */
+export type TapePlan = TapeSteps;
